@@ -1,0 +1,284 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// intents are all the gateway events the adapter needs. The privileged
+// Message Content intent is deliberately absent: messages that mention the
+// bot and DMs carry their content without it.
+const intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+
+// RunGateway registers the slash commands with one bulk overwrite, opens the
+// shard session(s), and blocks until ctx is done; then it closes the
+// sessions and returns nil. It needs Token and AppID.
+func (a *Adapter) RunGateway(ctx context.Context) error {
+	if a.cfg.Token == "" || a.cfg.AppID == "" {
+		return errors.New("discord: the gateway needs a token and an application id")
+	}
+	a.mu.Lock()
+	if a.running {
+		a.mu.Unlock()
+		return errors.New("discord: gateway already running")
+	}
+	a.running, a.shards = true, nil
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		a.running, a.shards = false, nil
+		a.mu.Unlock()
+	}()
+
+	rest := a.newSession(0, 1)
+	cmds := a.commands()
+	if _, err := rest.ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, cmds, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("discord: register commands: %w", err)
+	}
+	a.log.Info("discord: commands registered", "count", len(cmds), "guild", a.cfg.GuildID != "")
+
+	ids, count, concurrency, err := a.shardPlan(ctx, rest)
+	if err != nil {
+		return err
+	}
+	sessions := make([]*discordgo.Session, len(ids))
+	shards := make([]*shard, len(ids))
+	for n, id := range ids {
+		sh := &shard{id: id}
+		s := a.newSession(id, count)
+		a.addHandlers(ctx, s, sh)
+		sessions[n], shards[n] = s, sh
+	}
+	a.mu.Lock()
+	a.shards = shards
+	a.mu.Unlock()
+
+	var opened []*discordgo.Session
+	for n, s := range sessions {
+		// Discord lets max_concurrency shards identify per 5 seconds.
+		if n > 0 && n%concurrency == 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(a.shardWait):
+			}
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		if err := s.Open(); err != nil {
+			closeAll(opened)
+			return fmt.Errorf("discord: open shard %d of %d: %w", s.ShardID, count, err)
+		}
+		opened = append(opened, s)
+		a.log.Info("discord: shard open", "shard", s.ShardID, "shards", count)
+	}
+	<-ctx.Done()
+	closeAll(opened)
+	a.log.Info("discord: gateway closed", "shards", len(opened))
+	return nil
+}
+
+// shardPlan returns the shard ids to run here, the total count, and how many
+// may identify at once.
+func (a *Adapter) shardPlan(ctx context.Context, rest *discordgo.Session) (ids []int, count, concurrency int, err error) {
+	if a.cfg.ShardCount > 0 {
+		return []int{a.cfg.ShardID}, a.cfg.ShardCount, 1, nil
+	}
+	gb, err := rest.GatewayBot(discordgo.WithContext(ctx))
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("discord: get recommended shard count: %w", err)
+	}
+	count = max(gb.Shards, 1)
+	concurrency = max(gb.SessionStartLimit.MaxConcurrency, 1)
+	for id := range count {
+		ids = append(ids, id)
+	}
+	return ids, count, concurrency, nil
+}
+
+func (a *Adapter) newSession(shardID, shardCount int) *discordgo.Session {
+	token := a.cfg.Token
+	if !strings.HasPrefix(token, "Bot ") {
+		token = "Bot " + token
+	}
+	s, _ := discordgo.New(token) // New never fails
+	s.ShardID, s.ShardCount = shardID, shardCount
+	s.Identify.Intents = intents
+	s.StateEnabled = true
+	if a.cfg.HTTPClient != nil {
+		s.Client = a.cfg.HTTPClient
+	}
+	return s
+}
+
+func (a *Adapter) addHandlers(ctx context.Context, s *discordgo.Session, sh *shard) {
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Ready) { sh.connected.Store(true) })
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { sh.connected.Store(true) })
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) { sh.connected.Store(true) })
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		sh.connected.Store(false)
+		a.log.Warn("discord: shard disconnected", "shard", sh.id)
+	})
+	s.AddHandler(func(s *discordgo.Session, rl *discordgo.RateLimit) {
+		a.log.Warn("discord: rate limited", "retry_after", rl.RetryAfter)
+	})
+	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) { a.onInteraction(ctx, s, ic.Interaction) })
+	s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) { a.onMessage(ctx, s, m.Message) })
+}
+
+func closeAll(sessions []*discordgo.Session) {
+	var wg sync.WaitGroup
+	for _, s := range sessions {
+		wg.Go(func() { _ = s.Close() })
+	}
+	wg.Wait()
+}
+
+// onInteraction answers a gateway interaction within Discord's three
+// seconds: if the answer is not ready after deferAfter, it defers and edits
+// the reply in when it is.
+func (a *Adapter) onInteraction(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
+	if i == nil {
+		return
+	}
+	defer a.recoverLog("interaction_id", i.ID)
+	opt := discordgo.WithContext(ctx)
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete || i.Type == discordgo.InteractionPing {
+		// Autocomplete cannot be deferred.
+		if i.Type == discordgo.InteractionPing {
+			return
+		}
+		a.logReplyErr(i.ID, s.InteractionRespond(i, a.handle(ctx, i).interactionResponse(), opt))
+		return
+	}
+	done := make(chan response, 1)
+	go func() { done <- a.handle(ctx, i) }() // handle recovers its own panics
+	timer := time.NewTimer(a.deferAfter)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		a.logReplyErr(i.ID, s.InteractionRespond(i, r.interactionResponse(), opt))
+		return
+	case <-timer.C:
+	}
+
+	typ, ephemeral := deferredShape(i)
+	d := &discordgo.InteractionResponseData{}
+	if ephemeral {
+		d.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if err := s.InteractionRespond(i, &discordgo.InteractionResponse{Type: typ, Data: d}, opt); err != nil {
+		a.logReplyErr(i.ID, err)
+		return
+	}
+	a.log.Info("discord: reply deferred", "interaction_id", i.ID)
+	r := <-done
+	if r.msg.ephemeral && !ephemeral && typ == discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		// The deferral was public but this reply (a decline, a rate limit)
+		// should be private: remove the placeholder and follow up privately.
+		if err := s.InteractionResponseDelete(i, opt); err != nil {
+			a.logReplyErr(i.ID, err)
+		}
+		_, err := s.FollowupMessageCreate(i, false, &discordgo.WebhookParams{
+			Content:         r.msg.content,
+			Embeds:          r.msg.embeds,
+			Components:      r.msg.components,
+			AllowedMentions: noMentions(),
+			Flags:           discordgo.MessageFlagsEphemeral,
+		}, opt)
+		a.logReplyErr(i.ID, err)
+		return
+	}
+	_, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
+		Content:         &r.msg.content,
+		Embeds:          &r.msg.embeds,
+		Components:      &r.msg.components,
+		AllowedMentions: noMentions(),
+	}, opt)
+	a.logReplyErr(i.ID, err)
+}
+
+func (a *Adapter) logReplyErr(interactionID string, err error) {
+	if err != nil {
+		a.log.Error("discord: reply failed", "interaction_id", interactionID, "err", err)
+	}
+}
+
+func (a *Adapter) recoverLog(key, id string) {
+	if p := recover(); p != nil {
+		a.log.Error("discord: handler panic", key, id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	}
+}
+
+// selfID is the bot's own user id, known once the session is ready.
+func selfID(s *discordgo.Session) string {
+	if s == nil || s.State == nil {
+		return ""
+	}
+	s.State.RLock()
+	defer s.State.RUnlock()
+	if s.State.User == nil {
+		return ""
+	}
+	return s.State.User.ID
+}
+
+// stripSelfMention removes <@id> and <@!id> for the bot's own id.
+func stripSelfMention(text, id string) string {
+	if id == "" {
+		return text
+	}
+	text = strings.ReplaceAll(text, "<@"+id+">", " ")
+	text = strings.ReplaceAll(text, "<@!"+id+">", " ")
+	return strings.TrimSpace(text)
+}
+
+// onMessage answers a DM, or a channel message that mentions the bot, with
+// a reply. It ignores bots (itself included) and everything else.
+func (a *Adapter) onMessage(ctx context.Context, s *discordgo.Session, m *discordgo.Message) {
+	if m == nil || m.Author == nil {
+		return
+	}
+	defer a.recoverLog("message_id", m.ID)
+	self := selfID(s)
+	if self == "" || m.Author.Bot || m.Author.ID == self {
+		return
+	}
+	dm := m.GuildID == ""
+	mentioned := false
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == self {
+			mentioned = true
+		}
+	}
+	if !dm && !mentioned {
+		return
+	}
+	var r reply
+	if text := stripSelfMention(m.Content, self); text == "" {
+		r = textReply(msgEmptyAsk, false)
+	} else {
+		ctx, cancel := context.WithTimeout(ctx, handleTimeout)
+		defer cancel()
+		r = answerReply(a.ask(ctx, slog.String("message_id", m.ID), text, m.Author.ID, m.ChannelID, m.GuildID), false)
+	}
+	r = r.finish()
+	_, err := s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
+		Content:         r.content,
+		Embeds:          r.embeds,
+		Components:      r.components,
+		AllowedMentions: noMentions(),
+		Reference:       m.SoftReference(),
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		a.log.Error("discord: reply failed", "message_id", m.ID, "err", err)
+	}
+}

@@ -1,0 +1,144 @@
+package discord
+
+import (
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+const (
+	// maxBody caps an interaction request body.
+	maxBody = 64 << 10
+	// maxSkew is how far a request's timestamp may be from now.
+	maxSkew = 5 * time.Minute
+)
+
+// InteractionsHandler serves Discord's HTTP interactions endpoint
+// (POST /discord/interactions). It verifies the Ed25519 signature over
+// timestamp+body and rejects timestamps more than five minutes from now
+// (401), answers PING, and answers commands, autocomplete and button clicks
+// in the response body with the same handlers as the gateway. Other methods
+// get 405, bodies over 64 KiB 413, and undecodable bodies 400. With no
+// PublicKey configured it answers 404.
+func (a *Adapter) InteractionsHandler() http.Handler {
+	return http.HandlerFunc(a.serveInteraction)
+}
+
+func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
+	if a.cfg.PublicKey == nil {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	sig, ts, ok := a.signatureHeaders(r)
+	if !ok {
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "cannot read request body", http.StatusBadRequest)
+		return
+	}
+	msg := make([]byte, 0, len(ts)+len(body))
+	msg = append(append(msg, ts...), body...)
+	if !ed25519.Verify(a.cfg.PublicKey, msg, sig) {
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
+	var i discordgo.Interaction
+	if err := json.Unmarshal(body, &i); err != nil || i.Type == 0 {
+		http.Error(w, "malformed interaction", http.StatusBadRequest)
+		return
+	}
+	if i.Type == discordgo.InteractionPing {
+		writeJSON(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
+		return
+	}
+	// A signed request seen before is a replay: answering it again could,
+	// for one, record feedback twice.
+	if i.ID == "" || !a.seen.add(i.ID, a.now()) {
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
+	resp := a.handle(r.Context(), &i)
+	writeJSON(w, resp.interactionResponse())
+}
+
+// signatureHeaders decodes the signature and checks the timestamp's age.
+func (a *Adapter) signatureHeaders(r *http.Request) (sig []byte, ts string, ok bool) {
+	sig, err := hex.DecodeString(r.Header.Get("X-Signature-Ed25519"))
+	if err != nil || len(sig) != ed25519.SignatureSize {
+		return nil, "", false
+	}
+	ts = r.Header.Get("X-Signature-Timestamp")
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return nil, "", false
+	}
+	age := a.now().Sub(time.Unix(sec, 0))
+	if age > maxSkew || age < -maxSkew {
+		return nil, "", false
+	}
+	return sig, ts, true
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b)
+}
+
+// seenIDs remembers interaction ids for ttl, bounded to max entries; when
+// full, the oldest are forgotten first.
+type seenIDs struct {
+	mu    sync.Mutex
+	max   int
+	ttl   time.Duration
+	at    map[string]time.Time
+	order []string
+}
+
+func newSeenIDs(max int, ttl time.Duration) *seenIDs {
+	return &seenIDs{max: max, ttl: ttl, at: make(map[string]time.Time)}
+}
+
+// add records id and reports whether it was new.
+func (s *seenIDs) add(id string, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.order) > 0 {
+		oldest := s.order[0]
+		if len(s.order) < s.max && now.Sub(s.at[oldest]) < s.ttl {
+			break
+		}
+		delete(s.at, oldest)
+		s.order = s.order[1:]
+	}
+	if _, dup := s.at[id]; dup {
+		return false
+	}
+	s.at[id] = now
+	s.order = append(s.order, id)
+	return true
+}
