@@ -108,14 +108,14 @@ func (b *Bot) TopicAnswer(id string) (Answer, bool) {
 // Topics lists topics in a category (all topics if category is empty),
 // sorted by title.
 func (b *Bot) Topics(category string) []TopicRef {
-	return b.idx.Load().topics(category)
+	return b.idx.Load().topicList(category)
 }
 
 // Suggest returns up to n topics whose title, aliases or questions match the
 // partial text, best first, for autocomplete. An empty prefix returns the
 // first n topics by title.
 func (b *Bot) Suggest(prefix string, n int) []TopicRef {
-	return b.idx.Load().suggest(prefix, n)
+	return b.idx.Load().suggestTopics(prefix, n)
 }
 
 // About summarises the knowledge base in use.

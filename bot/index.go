@@ -1,0 +1,234 @@
+package bot
+
+import (
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/summitbot/summitbot/knowledge"
+)
+
+// Field weights: how much a term found in each field says about a topic.
+// Names people use (aliases) and alternate questions count most, then the
+// title, keywords, and last the body text.
+const (
+	wAlias    = 1.0
+	wQuestion = 0.9
+	wTitle    = 0.9
+	wKeyword  = 0.8
+	wAnswer   = 0.45
+	wDetails  = 0.3
+)
+
+// phrase is an alias, question or title as a set of weighted terms, used
+// for phrase containment and similarity.
+type phrase struct {
+	terms []int32 // distinct term ids
+	norm  float64 // Euclidean norm of the idf-weighted vector
+	alias bool
+}
+
+type posting struct {
+	topic  int32
+	weight float32 // best field weight of the term in this topic
+}
+
+type topicEntry struct {
+	t       *knowledge.Topic
+	ref     TopicRef
+	phrases []phrase
+	related []TopicRef
+}
+
+// index is an immutable search structure over one knowledge base. A Bot
+// swaps whole indexes atomically on reload.
+type index struct {
+	kb       *knowledge.KB
+	topics   []topicEntry
+	byID     map[string]int
+	vocab    map[string]int32
+	idf      []float64
+	postings [][]posting
+	deletes  map[string][]int32 // one-deletion variants of terms, for typo lookup
+	maxIDF   float64
+	suggest  suggester
+	timeline timelineIndex
+	about    About
+	terms    []string // term text by id
+}
+
+func buildIndex(kb *knowledge.KB) *index {
+	idx := &index{kb: kb, byID: make(map[string]int, len(kb.Topics)), vocab: map[string]int32{}}
+	termID := func(t string) int32 {
+		id, ok := idx.vocab[t]
+		if !ok {
+			id = int32(len(idx.postings))
+			idx.vocab[t] = id
+			idx.postings = append(idx.postings, nil)
+		}
+		return id
+	}
+	// Per topic, the best field weight of each term.
+	best := make([]map[int32]float32, len(kb.Topics))
+	phraseTerms := make([][][]int32, len(kb.Topics))
+	phraseAlias := make([][]bool, len(kb.Topics))
+	for i, t := range kb.Topics {
+		idx.byID[t.ID] = i
+		m := map[int32]float32{}
+		add := func(text string, w float32, isPhrase, alias bool) {
+			ts := terms(words(text), false)
+			var ids []int32
+			for _, s := range ts {
+				id := termID(s)
+				if m[id] < w {
+					m[id] = w
+				}
+				if !slices.Contains(ids, id) {
+					ids = append(ids, id)
+				}
+			}
+			if isPhrase && len(ids) > 0 {
+				phraseTerms[i] = append(phraseTerms[i], ids)
+				phraseAlias[i] = append(phraseAlias[i], alias)
+			}
+		}
+		add(t.Title, wTitle, true, false)
+		for _, a := range t.Aliases {
+			add(a, wAlias, true, true)
+		}
+		for _, q := range t.Questions {
+			add(q, wQuestion, true, false)
+		}
+		for _, k := range t.Keywords {
+			add(k, wKeyword, false, false)
+		}
+		add(plainText(t.Answer), wAnswer, false, false)
+		add(plainText(t.Details), wDetails, false, false)
+		for _, f := range t.Figures {
+			add(plainText(f.Answer), wDetails, false, false)
+		}
+		best[i] = m
+	}
+	n := float64(len(kb.Topics))
+	idx.idf = make([]float64, len(idx.postings))
+	for i, m := range best {
+		for id, w := range m {
+			idx.postings[id] = append(idx.postings[id], posting{topic: int32(i), weight: w})
+		}
+	}
+	for id, ps := range idx.postings {
+		slices.SortFunc(ps, func(a, b posting) int { return int(a.topic - b.topic) })
+		idx.idf[id] = math.Log(1 + n/float64(len(ps)))
+	}
+	idx.maxIDF = math.Log(1 + n)
+	idx.topics = make([]topicEntry, len(kb.Topics))
+	for i, t := range kb.Topics {
+		e := topicEntry{t: t, ref: TopicRef{ID: t.ID, Title: t.Title, Category: string(t.Category)}}
+		for j, ids := range phraseTerms[i] {
+			var sq float64
+			for _, id := range ids {
+				sq += idx.idf[id] * idx.idf[id]
+			}
+			e.phrases = append(e.phrases, phrase{terms: ids, norm: math.Sqrt(sq), alias: phraseAlias[i][j]})
+		}
+		idx.topics[i] = e
+	}
+	for i, t := range kb.Topics {
+		for _, r := range t.Related {
+			if j, ok := idx.byID[r]; ok {
+				idx.topics[i].related = append(idx.topics[i].related, refNoCategory(idx.topics[j].ref))
+			}
+		}
+	}
+	idx.terms = make([]string, len(idx.postings))
+	for t, id := range idx.vocab {
+		idx.terms[id] = t
+	}
+	idx.deletes = make(map[string][]int32, len(idx.vocab)*4)
+	for term, id := range idx.vocab {
+		if len(term) < 4 || scriptOf(term) != latin {
+			continue
+		}
+		for _, d := range deletions(term) {
+			if l := idx.deletes[d]; len(l) == 0 || l[len(l)-1] != id {
+				idx.deletes[d] = append(l, id)
+			}
+		}
+	}
+	idx.suggest = newSuggester(idx)
+	idx.timeline = newTimelineIndex(kb)
+	idx.about = about(kb)
+	return idx
+}
+
+func refNoCategory(r TopicRef) TopicRef { return TopicRef{ID: r.ID, Title: r.Title} }
+
+// deletions returns every string made by deleting one byte of an ASCII term.
+func deletions(s string) []string {
+	out := make([]string, 0, len(s))
+	for i := range len(s) {
+		d := s[:i] + s[i+1:]
+		if i > 0 && s[i] == s[i-1] {
+			continue // same result as deleting the previous byte
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// plainText strips Markdown link targets and emphasis so URLs and syntax
+// do not become terms.
+func plainText(md string) string {
+	var b strings.Builder
+	for i := 0; i < len(md); i++ {
+		c := md[i]
+		if c == ']' && i+1 < len(md) && md[i+1] == '(' {
+			if j := strings.IndexByte(md[i:], ')'); j > 0 {
+				i += j
+				continue
+			}
+		}
+		switch c {
+		case '*', '_', '[', ']', '`', '#':
+			b.WriteByte(' ')
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func about(kb *knowledge.KB) About {
+	a := About{Topics: len(kb.Topics), Categories: map[string]int{}, Meetings: len(kb.Timeline.Meetings)}
+	urls := map[string]bool{}
+	for _, t := range kb.Topics {
+		a.Categories[string(t.Category)]++
+		for _, s := range t.Sources {
+			urls[s.URL] = true
+		}
+		if a.Newest == "" || t.Reviewed > a.Newest {
+			a.Newest = t.Reviewed
+		}
+		if a.Oldest == "" || t.Reviewed < a.Oldest {
+			a.Oldest = t.Reviewed
+		}
+	}
+	for _, m := range kb.Timeline.Meetings {
+		for _, s := range m.Sources {
+			urls[s.URL] = true
+		}
+	}
+	a.Sources = len(urls)
+	return a
+}
+
+func (idx *index) topicList(category string) []TopicRef {
+	var out []TopicRef
+	for _, e := range idx.topics {
+		if category == "" || string(e.t.Category) == category {
+			out = append(out, e.ref)
+		}
+	}
+	slices.SortFunc(out, func(a, b TopicRef) int { return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)) })
+	return out
+}

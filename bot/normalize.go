@@ -1,0 +1,264 @@
+package bot
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/kljensen/snowball/english"
+	"github.com/kljensen/snowball/russian"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Chat markup that must not influence matching: user, role and channel
+// mentions (Discord and Slack forms), broadcast mentions, custom emoji and
+// URLs. Slack links keep their label: <https://x|label> becomes "label".
+var (
+	slackLabelled = regexp.MustCompile(`<(?:https?://|mailto:)[^|>\s]*\|([^>]*)>`)
+	markup        = regexp.MustCompile(`<(?:@[!&]?|#|!)[^>]*>|<a?:\w+:\d+>|<(?:https?://|mailto:)[^>\s]*>|(?i:https?://\S+|www\.\S+)|(?i:@(?:here|everyone|channel))\b`)
+)
+
+var folder = cases.Fold()
+
+// Normalize returns the canonical form of a question used for matching,
+// clustering and storage: chat markup and URLs removed, Unicode NFKC,
+// case-folded, punctuation turned into spaces, whitespace collapsed.
+func Normalize(s string) string {
+	return strings.Join(words(s), " ")
+}
+
+// words is Normalize before joining: the plain words of s, in order.
+func words(s string) []string {
+	s = strings.ToValidUTF8(s, " ")
+	s = slackLabelled.ReplaceAllString(s, " $1 ")
+	s = markup.ReplaceAllString(s, " ")
+	s = folder.String(norm.NFKC.String(s))
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, b.String())
+			b.Reset()
+		}
+	}
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			if b.Len() > 0 && isHan(r) != isHanString(b.String()) {
+				flush()
+			}
+			b.WriteRune(r)
+		case (r == '\'' || r == '’') && b.Len() > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+			// what's -> whats, China's -> chinas: drop the apostrophe.
+		case r == '-' && b.Len() > 0 && i+1 < len(rs) && (unicode.IsLetter(rs[i+1]) || unicode.IsDigit(rs[i+1])):
+			// Keep hyphenated words together (s-400, su-35); tokens() splits them.
+			b.WriteRune(r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+func isHanString(s string) bool {
+	for _, r := range s {
+		return isHan(r)
+	}
+	return false
+}
+
+// script classifies a word for stemming and language detection.
+type script uint8
+
+const (
+	latin script = iota
+	cyrillic
+	han
+	other
+)
+
+func scriptOf(w string) script {
+	for _, r := range w {
+		switch {
+		case isHan(r):
+			return han
+		case unicode.Is(unicode.Cyrillic, r):
+			return cyrillic
+		case unicode.Is(unicode.Latin, r):
+			return latin
+		}
+	}
+	if w != "" && unicode.IsDigit([]rune(w)[0]) {
+		return latin
+	}
+	return other
+}
+
+// terms turns normalised words into index terms: stop words dropped,
+// English and Russian words stemmed, demonyms folded onto their country,
+// hyphenated words kept whole and split, Chinese split into bigrams.
+func terms(ws []string, keepStop bool) []string {
+	out := make([]string, 0, len(ws)+4)
+	for _, w := range ws {
+		switch scriptOf(w) {
+		case han:
+			out = appendHan(out, w)
+		case cyrillic:
+			if !keepStop && ruStop[w] {
+				continue
+			}
+			out = append(out, russian.Stem(w, true))
+		default:
+			if strings.Contains(w, "-") {
+				parts := strings.Split(w, "-")
+				out = append(out, stem(strings.Join(parts, "")))
+				for _, p := range parts {
+					if p != "" && (keepStop || !enStop[p]) {
+						out = append(out, stem(p))
+					}
+				}
+				continue
+			}
+			if !keepStop && enStop[w] {
+				continue
+			}
+			out = append(out, stem(w))
+		}
+	}
+	return out
+}
+
+// appendHan splits a run of Chinese characters into overlapping bigrams (a
+// single character stays whole), the usual way to match Chinese without a
+// dictionary-based segmenter.
+func appendHan(out []string, w string) []string {
+	rs := []rune(w)
+	if len(rs) == 1 {
+		return append(out, w)
+	}
+	for i := 0; i+1 < len(rs); i++ {
+		out = append(out, string(rs[i:i+2]))
+	}
+	return out
+}
+
+func stem(w string) string {
+	if d, ok := demonyms[w]; ok {
+		return d
+	}
+	if len(w) <= 3 || !isASCIIAlpha(w) {
+		return w
+	}
+	s := english.Stem(w, true)
+	if d, ok := demonyms[s]; ok {
+		return d
+	}
+	return s
+}
+
+func isASCIIAlpha(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// demonyms map adjectives and plurals onto the country, so "Chinese cars"
+// matches "China" and "Russian gas" matches "Russia".
+var demonyms = map[string]string{
+	"russian": "russia", "russians": "russia", "russias": "russia",
+	"chinese": "china", "chinas": "china", "prc": "china",
+	"soviet": "ussr", "soviets": "ussr", "ussr": "ussr",
+	"american": "us", "americans": "us", "usa": "us", "america": "us",
+	"ukrainian": "ukraine", "ukrainians": "ukraine",
+	"iranian": "iran", "korean": "korea", "mongolian": "mongolia",
+	"european": "europe", "japanese": "japan", "indian": "india",
+	"kazakh": "kazakhstan", "uzbek": "uzbekistan", "syrian": "syria",
+	"taiwanese": "taiwan", "arctic": "arctic", "sino": "china",
+}
+
+// enStop are English words that carry no topic: question words, filler and
+// chat noise ("hey so um what's the deal with ...").
+var enStop = set(`a about above after again all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has
+have having he her here hers him his how i if in into is it its itself just me more most my no nor not
+now of off on once only or other our ours out over own same she should so some such than that the their
+them then there these they this those through to too under until up very was we were what when where
+which while who whom why will with would you your yours whats hows whos wheres whens thats theres
+hey hi hello hiya yo um uh umm erm hmm so ok okay please pls plz thanks thank tell explain describe
+know wondering wonder curious question questions quick ask asking deal anyone someone something thing
+things like really actually basically just kind sort lot lots bit get got give say said says let lets
+mean means happen happened happening going go goes gonna wanna whats hows id im ive youre dont doesnt
+didnt isnt arent cant wont u ur r wat wut whut bot summitbot info information`)
+
+var ruStop = set(`и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по
+только ее мне было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был
+него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы
+тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого
+какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при
+наконец два об другой хоть после над больше тот через эти нас про всего них какая много разве три эту
+моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между
+расскажи скажи привет пожалуйста`)
+
+func set(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// languageOf reports the main non-English script of a question, if any, so
+// the answer can say it is in English.
+func languageOf(ws []string) string {
+	var lat, cyr, hanN int
+	for _, w := range ws {
+		switch scriptOf(w) {
+		case latin:
+			lat++
+		case cyrillic:
+			cyr++
+		case han:
+			hanN += len([]rune(w))
+		}
+	}
+	switch {
+	case cyr > lat && cyr >= hanN:
+		return "Russian"
+	case hanN > 0 && hanN >= lat:
+		return "Chinese"
+	}
+	return ""
+}
+
+// Similarity compares two questions in [0,1]: the Dice coefficient of their
+// stemmed, stop-word-free terms. It needs no knowledge base, so reports can
+// cluster stored questions with the engine's own normalisation.
+func Similarity(a, b string) float64 {
+	ta, tb := termSet(a), termSet(b)
+	if len(ta) == 0 || len(tb) == 0 {
+		return 0
+	}
+	common := 0
+	for t := range ta {
+		if tb[t] {
+			common++
+		}
+	}
+	return 2 * float64(common) / float64(len(ta)+len(tb))
+}
+
+func termSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range terms(words(s), false) {
+		m[t] = true
+	}
+	return m
+}

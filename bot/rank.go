@@ -1,0 +1,308 @@
+package bot
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"sync"
+)
+
+// Matching quality of a query term that is not spelled like any index term.
+const (
+	factorTypo1    = 0.85 // one edit away
+	factorTypo2    = 0.7  // two edits away
+	factorCompound = 0.9  // "chinarussia" split into two known terms
+	// softWeight scales unknown words that are common English (big, new,
+	// current ...): they rarely decide whether a question is in scope.
+	softWeight = 0.3
+	// candidates is how many topics get the full, phrase-level scoring.
+	candidates = 12
+)
+
+// qterm is one query term resolved against the index.
+type qterm struct {
+	id     int32   // -1 if unknown
+	factor float64 // match quality: 1 exact, less for typos and compounds
+	weight float64 // how much the term matters: its idf, or a default if unknown
+}
+
+// resolve maps query terms onto the vocabulary, tolerating typos and
+// missing spaces. Unknown terms keep a weight: they are what makes an
+// off-topic question ("a recipe for Russian borscht") score low.
+func (idx *index) resolve(ts []string) []qterm {
+	out := make([]qterm, 0, len(ts))
+	seen := make(map[int32]bool, len(ts))
+	unknown := map[string]bool{}
+	push := func(q qterm) {
+		if q.id >= 0 {
+			if seen[q.id] {
+				return
+			}
+			seen[q.id] = true
+		}
+		out = append(out, q)
+	}
+	for _, t := range ts {
+		if id, ok := idx.vocab[t]; ok {
+			push(qterm{id: id, factor: 1, weight: idx.idf[id]})
+			continue
+		}
+		if id, d := idx.fuzzy(t); id >= 0 {
+			f := factorTypo1
+			if d == 2 {
+				f = factorTypo2
+			}
+			push(qterm{id: id, factor: f, weight: idx.idf[id]})
+			continue
+		}
+		if a, b, ok := idx.split(t); ok {
+			push(qterm{id: a, factor: factorCompound, weight: idx.idf[a]})
+			push(qterm{id: b, factor: factorCompound, weight: idx.idf[b]})
+			continue
+		}
+		if unknown[t] {
+			continue
+		}
+		unknown[t] = true
+		w := idx.maxIDF
+		if softWords[t] || (scriptOf(t) == han && hanFiller[t]) {
+			w *= softWeight
+		} else if isNumber(t) {
+			w *= 0.5
+		}
+		push(qterm{id: -1, weight: w})
+	}
+	return out
+}
+
+func isNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// fuzzy finds the index term closest to t within one edit (short words) or
+// two (words of seven letters or more), using a one-deletion neighbourhood
+// on both sides (the SymSpell idea). Numbers are never fuzzed: 2023 is not
+// a typo of 2024.
+func (idx *index) fuzzy(t string) (int32, int) {
+	if len(t) < 4 || scriptOf(t) != latin || !isASCIIAlpha(t) {
+		return -1, 0
+	}
+	maxD := 1
+	if len(t) >= 7 {
+		maxD = 2
+	}
+	best, bestD, bestDF := int32(-1), maxD+1, 0
+	consider := func(id int32) {
+		term := idx.termOf(id)
+		d := editDistance(t, term, maxD)
+		df := len(idx.postings[id])
+		if d <= maxD && (d < bestD || d == bestD && df > bestDF) {
+			best, bestD, bestDF = id, d, df
+		}
+	}
+	for _, id := range idx.deletes[t] { // t is a term with one letter deleted
+		consider(id)
+	}
+	for _, d := range deletions(t) {
+		if id, ok := idx.vocab[d]; ok { // t has one extra letter
+			consider(id)
+		}
+		for _, id := range idx.deletes[d] { // substitutions, transpositions, two edits
+			consider(id)
+		}
+	}
+	return best, bestD
+}
+
+func (idx *index) termOf(id int32) string { return idx.terms[id] }
+
+// split tries to read t as two known words written without a space.
+func (idx *index) split(t string) (int32, int32, bool) {
+	if len(t) < 7 || !isASCIIAlpha(t) {
+		return 0, 0, false
+	}
+	lookup := func(s string) (int32, bool) {
+		if id, ok := idx.vocab[s]; ok {
+			return id, true
+		}
+		id, ok := idx.vocab[stem(s)]
+		return id, ok
+	}
+	for i := 3; i <= len(t)-3; i++ {
+		a, okA := lookup(t[:i])
+		if !okA {
+			continue
+		}
+		if b, okB := lookup(t[i:]); okB {
+			return a, b, true
+		}
+	}
+	return 0, 0, false
+}
+
+// editDistance is the optimal-string-alignment distance between a and b,
+// giving up (returning max+1) once it exceeds max.
+func editDistance(a, b string, max int) int {
+	if d := len(a) - len(b); d > max || -d > max {
+		return max + 1
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+// scored is a topic with its ranking signals.
+type scored struct {
+	topic      int
+	raw        float64 // sum of weighted term matches
+	coverage   float64 // share of the question's weight the topic explains
+	similarity float64 // best cosine similarity to one of its phrases
+	contained  float64 // best share of one alias/title/question found in the question
+	confidence float64
+}
+
+type scratch struct {
+	raw     []float64
+	cov     []float64
+	touched []int32
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+// rank scores every topic that shares a term with the question and returns
+// the best candidates, highest confidence first.
+func (idx *index) rank(qs []qterm) []scored {
+	var total, norm float64
+	for _, q := range qs {
+		total += q.weight
+		norm += q.weight * q.weight
+	}
+	if total == 0 {
+		return nil
+	}
+	norm = math.Sqrt(norm)
+	s := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(s)
+	if len(s.raw) < len(idx.topics) {
+		s.raw = make([]float64, len(idx.topics))
+		s.cov = make([]float64, len(idx.topics))
+	}
+	s.touched = s.touched[:0]
+	for _, q := range qs {
+		if q.id < 0 {
+			continue
+		}
+		for _, p := range idx.postings[q.id] {
+			if s.raw[p.topic] == 0 && s.cov[p.topic] == 0 {
+				s.touched = append(s.touched, p.topic)
+			}
+			m := q.factor * float64(p.weight)
+			s.raw[p.topic] += q.weight * m
+			s.cov[p.topic] += q.weight * min(1, m/wKeyword)
+		}
+	}
+	top := make([]scored, 0, candidates+1)
+	for _, t := range s.touched {
+		c := scored{topic: int(t), raw: s.raw[t], coverage: s.cov[t] / total}
+		s.raw[t], s.cov[t] = 0, 0
+		if len(top) < candidates {
+			top = append(top, c)
+			continue
+		}
+		worst := 0
+		for i := range top {
+			if top[i].raw < top[worst].raw {
+				worst = i
+			}
+		}
+		if c.raw > top[worst].raw {
+			top[worst] = c
+		}
+	}
+	for i := range top {
+		idx.phraseSignals(&top[i], qs, norm)
+	}
+	slices.SortFunc(top, func(a, b scored) int {
+		return cmp.Or(cmp.Compare(b.confidence, a.confidence), cmp.Compare(b.raw, a.raw), cmp.Compare(a.topic, b.topic))
+	})
+	return top
+}
+
+// phraseSignals compares the question with each alias, title and question
+// of a topic, and combines the signals into a confidence in [0,1].
+func (idx *index) phraseSignals(c *scored, qs []qterm, qnorm float64) {
+	e := &idx.topics[c.topic]
+	for _, p := range e.phrases {
+		var dot, found, all float64
+		for _, id := range p.terms {
+			w := idx.idf[id]
+			all += w
+			for _, q := range qs {
+				if q.id == id {
+					dot += q.weight * q.factor * w
+					found += w * q.factor
+					break
+				}
+			}
+		}
+		if p.norm > 0 && qnorm > 0 {
+			c.similarity = max(c.similarity, dot/(p.norm*qnorm))
+		}
+		if all > 0 {
+			share := found / all
+			if !p.alias {
+				share *= 0.85 // a whole question or title matters less than a name
+			}
+			c.contained = max(c.contained, share)
+		}
+	}
+	c.confidence = clamp01(0.5*c.coverage + 0.3*c.similarity + 0.2*c.contained*c.coverage)
+}
+
+func clamp01(x float64) float64 { return max(0, min(1, x)) }
+
+// softWords are common English words that may appear in any question without
+// saying what it is about. Unknown to the index, they weigh little.
+var softWords = set(`big bigger biggest large larger largest small smaller much many long longer new newest
+old older current currently latest recent recently main major important key role status state today
+now still ever overall general generally good bad best worst really why whats way ways work works
+working look looks seem seems sure true false real fact facts happen detail details summary overview
+short brief simple simply exactly number numbers amount total year years time times day days month
+months week date dates start started end ended first last next past future see view think thought
+opinion opinions explain matter matters mean meaning important affect affects effect effects impact
+impacts change changes changed relation relations relationship relationships between together
+each other both two one three country countries nation nations world global right left side sides
+part parts level levels kind type types doing done make made use used using need needs want wants
+help helps involved involve involving regarding concerning far near close closely well better
+lol lmao btw guys folks bro dude tldr eli5 pls plz`)
+
+// hanFiller are Chinese bigrams of question words (what, how, why ...).
+var hanFiller = set(`什么 是什 怎么 为什 么样 是否 关于 请问 一下 介绍 告诉 我们 你们 哪些 多少 的是 吗`)

@@ -1,0 +1,298 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/summitbot/summitbot/knowledge"
+)
+
+// timelineIndex answers dated questions about Xi–Putin meetings from the
+// summit timeline: the latest meeting, meetings in a year or a place, a
+// named meeting ("the Kazan BRICS summit"), and how many times they met.
+type timelineIndex struct {
+	meetings []knowledge.Meeting // by date
+	counts   []knowledge.MeetingCount
+	places   map[string][]int   // place term -> meetings
+	aliases  []timelineAlias    // multi-word names of meetings
+	summits  []*knowledge.Topic // topics in the summits category, by id
+}
+
+type timelineAlias struct {
+	terms   []string
+	meeting int
+}
+
+func newTimelineIndex(kb *knowledge.KB) timelineIndex {
+	tl := timelineIndex{meetings: kb.Timeline.Meetings, counts: kb.Timeline.Counts, places: map[string][]int{}}
+	for i, m := range tl.meetings {
+		city, _, _ := strings.Cut(m.Place, ",")
+		for _, t := range terms(words(city), false) {
+			if l := tl.places[t]; len(l) == 0 || l[len(l)-1] != i {
+				tl.places[t] = append(l, i)
+			}
+		}
+		for _, a := range m.Aliases {
+			if ts := terms(words(a), false); len(ts) > 0 {
+				tl.aliases = append(tl.aliases, timelineAlias{terms: ts, meeting: i})
+			}
+		}
+	}
+	for _, t := range kb.Topics {
+		if t.Category == knowledge.Summits {
+			tl.summits = append(tl.summits, t)
+		}
+	}
+	return tl
+}
+
+var (
+	meetingWords = set(`meet meets met meeting meetings summit summits visit visits visited talks trip trips
+встреча встречи встречались встретились саммит визит 会晤 会见 峰会 访问 见面`)
+	latestWords = set(`last latest recent recently newest previous`)
+	countWords  = set(`many often frequently count counted times number`)
+	putinWords  = set(`putin putins путин путина путиным 普京`)
+	xiWords     = set(`xi xis jinping цзиньпин цзиньпина си 习近平 习`)
+)
+
+// answer recognises a timeline question and answers it. It leaves a
+// question alone when a non-summit topic matches it clearly by name.
+func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []scored) (Answer, bool) {
+	if len(tl.meetings) == 0 || len(tl.summits) == 0 {
+		return Answer{}, false
+	}
+	var meetingWord, putin, xi, latest, count bool
+	for _, w := range ws {
+		meetingWord = meetingWord || meetingWords[w]
+		putin = putin || putinWords[w]
+		xi = xi || xiWords[w]
+		latest = latest || latestWords[w]
+		count = count || countWords[w]
+	}
+	if !meetingWord && !putin && !xi {
+		return Answer{}, false
+	}
+	qterms := terms(ws, false)
+	named := tl.named(qterms)
+	var placed []int
+	for _, t := range qterms {
+		if ms, ok := tl.places[t]; ok {
+			placed = append(placed, ms...)
+		}
+	}
+	leaders := meetingWord || (putin && xi)
+	clearTopic := len(cands) > 0 && cands[0].confidence >= 0.75 &&
+		idx.topics[cands[0].topic].t.Category != knowledge.Summits
+	switch {
+	case leaders && count && !latest && year == 0:
+		return tl.countAnswer(idx, cands), true
+	case leaders && latest && year == 0 && len(placed) == 0:
+		return tl.listAnswer(idx, cands, []int{len(tl.meetings) - 1}, "latest"), true
+	case clearTopic:
+		return Answer{}, false
+	case len(named) > 0:
+		return tl.listAnswer(idx, cands, filterYear(tl.meetings, named, year), "named"), true
+	case (year != 0 || len(placed) > 0) && (leaders || putin || xi):
+		ms := placed
+		if len(ms) == 0 {
+			for i := range tl.meetings {
+				ms = append(ms, i)
+			}
+		}
+		ms = filterYear(tl.meetings, ms, year)
+		if len(ms) == 0 {
+			return tl.noneAnswer(idx, cands, year, placed), true
+		}
+		return tl.listAnswer(idx, cands, ms, "filtered"), true
+	}
+	return Answer{}, false
+}
+
+// named finds meetings one of whose aliases appears whole in the question.
+func (tl *timelineIndex) named(qterms []string) []int {
+	var out []int
+	for _, a := range tl.aliases {
+		all := true
+		for _, t := range a.terms {
+			if !slices.Contains(qterms, t) {
+				all = false
+				break
+			}
+		}
+		if all && !slices.Contains(out, a.meeting) {
+			out = append(out, a.meeting)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func filterYear(ms []knowledge.Meeting, idxs []int, year int) []int {
+	var out []int
+	for _, i := range idxs {
+		if (year == 0 || ms[i].Year() == year) && !slices.Contains(out, i) {
+			out = append(out, i)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// topic picks the summits topic a timeline answer belongs to: the best
+// ranked one, or the first.
+func (tl *timelineIndex) topic(idx *index, cands []scored) *knowledge.Topic {
+	for _, c := range cands {
+		if t := idx.topics[c.topic].t; t.Category == knowledge.Summits {
+			return t
+		}
+	}
+	return tl.summits[0]
+}
+
+func (tl *timelineIndex) base(idx *index, cands []scored) Answer {
+	a := idx.topicAnswer(tl.topic(idx, cands), "", 0.9)
+	a.Sources = nil
+	return a
+}
+
+const maxListed = 5
+
+func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, kind string) Answer {
+	a := tl.base(idx, cands)
+	var text, details strings.Builder
+	switch {
+	case kind == "latest":
+		m := tl.meetings[ms[0]]
+		fmt.Fprintf(&text, "Their most recent meeting in my timeline: **%s** (%s, %s).", m.Title, m.Place, when(m))
+		if len(m.Outcomes) > 0 {
+			text.WriteString(" " + m.Outcomes[0])
+		}
+		details.WriteString("Earlier meetings:")
+		for i := ms[0] - 1; i >= 0 && i >= ms[0]-maxListed; i-- {
+			writeMeeting(&details, tl.meetings[i])
+		}
+	case len(ms) == 1:
+		m := tl.meetings[ms[0]]
+		fmt.Fprintf(&text, "**%s** (%s, %s).", m.Title, m.Place, when(m))
+		for _, o := range m.Outcomes {
+			if text.Len()+len(o) > knowledge.MaxAnswer+100 {
+				details.WriteString(o + "\n")
+				continue
+			}
+			text.WriteString(" " + o)
+		}
+	default:
+		fmt.Fprintf(&text, "My timeline has %d Xi–Putin meetings %s:", len(ms), scope(tl.meetings, ms))
+		for i, mi := range ms {
+			m := tl.meetings[mi]
+			if i < maxListed {
+				fmt.Fprintf(&text, " %s (%s, %s);", m.Title, m.Place, when(m))
+			}
+			writeMeeting(&details, m)
+		}
+		s := strings.TrimSuffix(text.String(), ";") + "."
+		text.Reset()
+		text.WriteString(s)
+		if len(ms) > maxListed {
+			fmt.Fprintf(&text, " Ask for more detail to see all %d.", len(ms))
+		}
+	}
+	a.Text = text.String()
+	a.Details = strings.TrimSpace(details.String())
+	for _, mi := range ms {
+		a.Sources = appendSources(a.Sources, tl.meetings[mi].Sources)
+	}
+	t := tl.topic(idx, cands)
+	a.Sources = appendSources(a.Sources, t.Sources)
+	return a
+}
+
+func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed []int) Answer {
+	a := tl.base(idx, cands)
+	where := ""
+	if len(placed) > 0 {
+		city, _, _ := strings.Cut(tl.meetings[placed[0]].Place, ",")
+		where = " in " + city
+	}
+	if year != 0 {
+		where += fmt.Sprintf(" in %d", year)
+	}
+	first, last := tl.meetings[0], tl.meetings[len(tl.meetings)-1]
+	a.Text = fmt.Sprintf("My timeline has no Xi–Putin meeting%s. It covers %d sourced meetings from %s to %s; it is not a complete record.",
+		where, len(tl.meetings), when(first), when(last))
+	a.Confidence = 0.6
+	a.Sources = appendSources(nil, tl.topic(idx, cands).Sources)
+	return a
+}
+
+func (tl *timelineIndex) countAnswer(idx *index, cands []scored) Answer {
+	a := tl.base(idx, cands)
+	var text strings.Builder
+	if n := len(tl.counts); n > 0 {
+		c := tl.counts[n-1]
+		fmt.Fprintf(&text, "The most recent sourced count: %s meetings since 2013, according to %s (%s). ", c.Count, c.SaidBy, humanDate(c.Date))
+		text.WriteString("Such counts include video calls and meetings on the sidelines of summits.")
+		var d strings.Builder
+		d.WriteString("Counts over time:")
+		for i := n - 1; i >= 0; i-- {
+			c := tl.counts[i]
+			fmt.Fprintf(&d, "\n- %s: %s (%s)", humanDate(c.Date), c.Count, c.SaidBy)
+			a.Sources = appendSources(a.Sources, []knowledge.Source{c.Source})
+		}
+		fmt.Fprintf(&d, "\n\nMy own timeline lists %d sourced meetings from %s to %s.", len(tl.meetings), when(tl.meetings[0]), when(tl.meetings[len(tl.meetings)-1]))
+		a.Details = d.String()
+	} else {
+		fmt.Fprintf(&text, "My timeline lists %d sourced meetings from %s to %s; it is not a complete record.", len(tl.meetings), when(tl.meetings[0]), when(tl.meetings[len(tl.meetings)-1]))
+	}
+	a.Text = text.String()
+	a.Sources = appendSources(a.Sources, tl.topic(idx, cands).Sources)
+	return a
+}
+
+func writeMeeting(b *strings.Builder, m knowledge.Meeting) {
+	fmt.Fprintf(b, "\n- %s: %s (%s)", when(m), m.Title, m.Place)
+}
+
+func scope(all []knowledge.Meeting, ms []int) string {
+	first, last := all[ms[0]], all[ms[len(ms)-1]]
+	if first.Year() == last.Year() {
+		return fmt.Sprintf("in %d", first.Year())
+	}
+	return fmt.Sprintf("from %d to %d", first.Year(), last.Year())
+}
+
+func appendSources(dst, src []knowledge.Source) []knowledge.Source {
+	for _, s := range src {
+		if !slices.ContainsFunc(dst, func(d knowledge.Source) bool { return d.URL == s.URL }) {
+			dst = append(dst, s)
+		}
+	}
+	return dst
+}
+
+// when formats a meeting's dates: "22 October 2024", "7–10 May 2025".
+func when(m knowledge.Meeting) string {
+	if m.End == "" || m.End == m.Date {
+		return humanDate(m.Date)
+	}
+	a, errA := time.Parse(time.DateOnly, m.Date)
+	b, errB := time.Parse(time.DateOnly, m.End)
+	if errA != nil || errB != nil {
+		return humanDate(m.Date) + " – " + humanDate(m.End)
+	}
+	if a.Year() == b.Year() && a.Month() == b.Month() {
+		return fmt.Sprintf("%d–%s", a.Day(), b.Format("2 January 2006"))
+	}
+	return a.Format("2 January") + " – " + b.Format("2 January 2006")
+}
+
+func humanDate(s string) string {
+	for _, l := range []struct{ in, out string }{{time.DateOnly, "2 January 2006"}, {"2006-01", "January 2006"}, {"2006", "2006"}} {
+		if t, err := time.Parse(l.in, s); err == nil {
+			return t.Format(l.out)
+		}
+	}
+	return s
+}

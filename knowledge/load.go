@@ -1,0 +1,503 @@
+package knowledge
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml/ast"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Limits enforced by validation.
+const (
+	// MaxAnswer is the longest answer paragraph, in characters.
+	MaxAnswer = 500
+	// maxFileSize bounds what Load reads from one file.
+	maxFileSize = 1 << 20
+	// StaleAfter is how long after its review date a topic is stale.
+	StaleAfter = 365 * 24 * time.Hour
+)
+
+// Options configure Load. The zero value is a useful default.
+type Options struct {
+	// Now is the time used for "reviewed in the future" and staleness
+	// checks; the zero value means time.Now().
+	Now time.Time
+	// Prefix is prepended to the paths in problems, so that they point at
+	// the files a moderator edits (for example "knowledge/data").
+	Prefix string
+}
+
+// Files in a knowledge folder.
+const (
+	TopicsDir    = "topics"
+	TimelineFile = "summits.yaml"
+	TestsFile    = "tests.yaml"
+)
+
+var (
+	idPattern   = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+	datePattern = regexp.MustCompile(`^\d{4}(?:-\d{2}(?:-\d{2})?)?$`)
+)
+
+// Load reads and validates a knowledge folder. On any error-severity problem
+// it returns a *ValidationError listing every problem found; otherwise the
+// KB, with warnings in KB.Warnings.
+func Load(fsys fs.FS, opts Options) (*KB, error) {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	l := &loader{fsys: fsys, opts: opts}
+	kb := l.load()
+	for i := range l.problems {
+		l.problems[i].Path = path.Join(opts.Prefix, l.problems[i].Path)
+	}
+	l.problems.sort()
+	if l.problems.Errors() > 0 {
+		return nil, &ValidationError{Problems: l.problems}
+	}
+	kb.Warnings = l.problems
+	return kb, nil
+}
+
+type loader struct {
+	fsys     fs.FS
+	opts     Options
+	problems Problems
+}
+
+func (l *loader) decoder(p string, offset int) *decoder {
+	return &decoder{path: p, lineOffset: offset, problems: &l.problems}
+}
+
+func (l *loader) fileProblem(p, format string, args ...any) {
+	l.problems = append(l.problems, Problem{Path: p, Severity: Error, Message: fmt.Sprintf(format, args...)})
+}
+
+func (l *loader) read(p string) ([]byte, bool) {
+	f, err := l.fsys.Open(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			l.fileProblem(p, "file is missing")
+		} else {
+			l.fileProblem(p, "cannot read: %v", err)
+		}
+		return nil, false
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(&limitedReader{f, maxFileSize + 1})
+	if err != nil {
+		l.fileProblem(p, "cannot read: %v", err)
+		return nil, false
+	}
+	if n > maxFileSize {
+		l.fileProblem(p, "file is larger than %d bytes", maxFileSize)
+		return nil, false
+	}
+	b := buf.Bytes()
+	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+		l.fileProblem(p, "file is not UTF-8 text")
+		return nil, false
+	}
+	return bytes.TrimPrefix(b, []byte("\ufeff")), true
+}
+
+type limitedReader struct {
+	r fs.File
+	n int64
+}
+
+func (lr *limitedReader) Read(p []byte) (int, error) {
+	if lr.n <= 0 {
+		return 0, errEOF
+	}
+	if int64(len(p)) > lr.n {
+		p = p[:lr.n]
+	}
+	n, err := lr.r.Read(p)
+	lr.n -= int64(n)
+	return n, err
+}
+
+var errEOF = errors.New("EOF")
+
+func (l *loader) load() *KB {
+	kb := &KB{byID: map[string]*Topic{}}
+	var raws []*rawTopic
+	entries, err := fs.ReadDir(l.fsys, TopicsDir)
+	if err != nil {
+		l.fileProblem(TopicsDir, "cannot list topics: %v", err)
+	}
+	for _, e := range entries {
+		p := path.Join(TopicsDir, e.Name())
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if path.Ext(e.Name()) != ".md" {
+			l.problems = append(l.problems, Problem{Path: p, Severity: Warning, Message: "not a topic file (topics end in .md); ignored"})
+			continue
+		}
+		if rt := l.topic(p); rt != nil {
+			raws = append(raws, rt)
+		}
+	}
+	l.crossCheck(raws)
+	for _, rt := range raws {
+		if _, dup := kb.byID[rt.t.ID]; dup || rt.t.ID == "" {
+			continue
+		}
+		kb.Topics = append(kb.Topics, rt.t)
+		kb.byID[rt.t.ID] = rt.t
+	}
+	slices.SortFunc(kb.Topics, func(a, b *Topic) int { return strings.Compare(a.ID, b.ID) })
+	kb.Timeline = l.timeline()
+	kb.Tests = l.tests(kb)
+	return kb
+}
+
+// rawTopic keeps the positions of what cross-topic checks need.
+type rawTopic struct {
+	t        *Topic
+	id       str
+	aliases  []str
+	related  []str
+	start    int // line of the opening ---
+	reviewed str
+}
+
+var topicFields = []string{"id", "title", "category", "aliases", "questions", "keywords", "related", "reviewed", "sources", "figures"}
+
+func (l *loader) topic(p string) *rawTopic {
+	src, ok := l.read(p)
+	if !ok {
+		return nil
+	}
+	front, body, bodyLine, ok := splitFrontMatter(src)
+	if !ok {
+		l.problems = append(l.problems, Problem{Path: p, Line: 1, Col: 1, Severity: Error, Message: "a topic starts with YAML front matter between two --- lines"})
+		return nil
+	}
+	d := l.decoder(p, 1)
+	root, ok := d.parse(front)
+	if !ok {
+		return nil
+	}
+	if root == nil {
+		d.add(Error, 0, 1, "front matter is empty")
+		return nil
+	}
+	vals, _, ok := d.fields(root, "front matter", topicFields...)
+	if !ok {
+		return nil
+	}
+	rt := &rawTopic{t: &Topic{Path: p}, start: 1}
+	t := rt.t
+	required := func(field string) (str, bool) {
+		n, present := vals[field]
+		s, ok := str{}, false
+		if present {
+			s, ok = d.scalar(n, field)
+		}
+		if !ok || s.V == "" {
+			if present {
+				d.errAt(n, "%s is empty", field)
+			} else {
+				d.add(Error, 0, 1, "missing required field %q", field)
+			}
+			return s, false
+		}
+		return s, true
+	}
+	if s, ok := required("id"); ok {
+		rt.id, t.ID = s, s.V
+		want := strings.TrimSuffix(path.Base(p), ".md")
+		if !idPattern.MatchString(s.V) {
+			d.errStr(s, "id %q must be kebab-case (lowercase letters, digits and single hyphens)", s.V)
+		} else if s.V != want {
+			d.errStr(s, "id %q does not match the file name %q", s.V, want+".md")
+		}
+	}
+	if s, ok := required("title"); ok {
+		t.Title = s.V
+	}
+	if s, ok := required("category"); ok {
+		t.Category = Category(s.V)
+		if !t.Category.Valid() {
+			d.errStr(s, "unknown category %q (one of: %s)", s.V, joinCategories())
+		}
+	}
+	rt.aliases = d.strings(vals["aliases"], "aliases")
+	t.Aliases = values(rt.aliases)
+	t.Questions = values(d.strings(vals["questions"], "questions"))
+	if _, present := vals["questions"]; !present {
+		d.add(Error, 0, 1, "missing required field %q (alternate phrasings of the question)", "questions")
+	}
+	t.Keywords = values(d.strings(vals["keywords"], "keywords"))
+	rt.related = d.strings(vals["related"], "related")
+	t.Related = values(rt.related)
+	if s, ok := required("reviewed"); ok {
+		rt.reviewed, t.Reviewed = s, s.V
+		l.checkReviewed(d, s)
+	}
+	if n, present := vals["sources"]; present {
+		t.Sources = l.sources(d, n, "sources")
+		if len(t.Sources) == 0 {
+			d.errAt(n, "a topic needs at least one source")
+		}
+	} else {
+		d.add(Error, 0, 1, "missing required field %q (at least one source per topic)", "sources")
+	}
+	t.Figures = l.figures(d, vals["figures"], t.Sources)
+	l.body(p, t, body, bodyLine)
+	return rt
+}
+
+func values(ss []str) []string {
+	if len(ss) == 0 {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = s.V
+	}
+	return out
+}
+
+func joinCategories() string {
+	names := make([]string, len(Categories))
+	for i, c := range Categories {
+		names[i] = string(c)
+	}
+	return strings.Join(names, ", ")
+}
+
+// splitFrontMatter splits "---\nyaml\n---\nbody". bodyLine is the file line
+// on which the body starts.
+func splitFrontMatter(src []byte) (front, body []byte, bodyLine int, ok bool) {
+	s := string(bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n")))
+	if !strings.HasPrefix(s, "---\n") {
+		return nil, nil, 0, false
+	}
+	rest := s[4:]
+	end := -1
+	if strings.HasPrefix(rest, "---\n") || rest == "---" {
+		end = 0
+	} else if i := strings.Index(rest, "\n---\n"); i >= 0 {
+		end = i + 1
+	} else if strings.HasSuffix(rest, "\n---") {
+		end = len(rest) - 3
+	}
+	if end < 0 {
+		return nil, nil, 0, false
+	}
+	front = []byte(rest[:end])
+	after := rest[min(end+4, len(rest)):]
+	bodyLine = 2 + strings.Count(rest[:end], "\n") + 1
+	return front, []byte(after), bodyLine, true
+}
+
+func (l *loader) checkReviewed(d *decoder, s str) {
+	day, err := time.Parse(time.DateOnly, s.V)
+	if err != nil {
+		d.errStr(s, "reviewed %q must be a date written YYYY-MM-DD", s.V)
+		return
+	}
+	today := dateOf(l.opts.Now)
+	if day.After(today) {
+		d.errStr(s, "reviewed %s is in the future", s.V)
+		return
+	}
+	if today.Sub(day) > StaleAfter {
+		d.add(Warning, s.Line, s.Col, "stale: reviewed %s, over a year ago", s.V)
+	}
+}
+
+func dateOf(t time.Time) time.Time {
+	y, m, dd := t.Date()
+	return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+}
+
+var sourceFields = []string{"title", "publisher", "url", "date"}
+
+func (l *loader) sources(d *decoder, n ast.Node, field string) []Source {
+	var out []Source
+	for i, item := range d.list(n, field) {
+		if s, ok := l.source(d, item, fmt.Sprintf("%s[%d]", field, i)); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (l *loader) source(d *decoder, item ast.Node, what string) (Source, bool) {
+	vals, _, ok := d.fields(item, what, sourceFields...)
+	if !ok {
+		return Source{}, false
+	}
+	var src Source
+	good := true
+	for _, f := range sourceFields {
+		n, present := vals[f]
+		s, ok := str{}, false
+		if present {
+			s, ok = d.scalar(n, what+"."+f)
+		}
+		if !ok || s.V == "" {
+			if present {
+				d.errAt(n, "%s.%s is empty", what, f)
+			} else {
+				d.errAt(item, "%s is missing %q", what, f)
+			}
+			good = false
+			continue
+		}
+		switch f {
+		case "title":
+			src.Title = s.V
+		case "publisher":
+			src.Publisher = s.V
+		case "url":
+			src.URL = s.V
+			if err := checkURL(s.V); err != nil {
+				d.errStr(s, "%s.url %v", what, err)
+				good = false
+			}
+		case "date":
+			src.Date = s.V
+			if !validDate(s.V) {
+				d.errStr(s, "%s.date %q must be YYYY, YYYY-MM or YYYY-MM-DD", what, s.V)
+				good = false
+			}
+		}
+	}
+	return src, good
+}
+
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL", raw)
+	}
+	if u.Scheme != "https" {
+		return fmt.Errorf("%q must use https", raw)
+	}
+	if strings.ContainsAny(raw, " <>\"") {
+		return fmt.Errorf("%q contains characters that are not allowed in a URL", raw)
+	}
+	return nil
+}
+
+func validDate(s string) bool {
+	if !datePattern.MatchString(s) {
+		return false
+	}
+	layout := map[int]string{4: "2006", 7: "2006-01", 10: time.DateOnly}[len(s)]
+	_, err := time.Parse(layout, s)
+	return err == nil
+}
+
+var figureFields = []string{"year", "answer", "sources"}
+
+func (l *loader) figures(d *decoder, n ast.Node, topicSources []Source) []Figure {
+	var out []Figure
+	seen := map[int]bool{}
+	for i, item := range d.list(n, "figures") {
+		what := fmt.Sprintf("figures[%d]", i)
+		vals, _, ok := d.fields(item, what, figureFields...)
+		if !ok {
+			continue
+		}
+		var f Figure
+		if s, ok := d.scalar(vals["year"], what+".year"); ok {
+			if _, err := fmt.Sscanf(s.V, "%d", &f.Year); err != nil || f.Year < 1900 || f.Year > 2100 || fmt.Sprint(f.Year) != s.V {
+				d.errStr(s, "%s.year %q must be a year such as 2024", what, s.V)
+			} else if seen[f.Year] {
+				d.errStr(s, "%s.year %d appears twice", what, f.Year)
+			}
+			seen[f.Year] = true
+		} else {
+			d.errAt(item, "%s is missing \"year\"", what)
+		}
+		if s, ok := d.scalar(vals["answer"], what+".answer"); ok && s.V != "" {
+			f.Answer = s.V
+			if c := utf8.RuneCountInString(s.V); c > MaxAnswer {
+				d.errStr(s, "%s.answer is %d characters; the limit is %d", what, c, MaxAnswer)
+			}
+		} else {
+			d.errAt(item, "%s is missing \"answer\"", what)
+		}
+		for _, s := range d.strings(vals["sources"], what+".sources") {
+			if !slices.ContainsFunc(topicSources, func(src Source) bool { return src.URL == s.V }) {
+				d.errStr(s, "%s.sources: %q is not one of this topic's sources", what, s.V)
+				continue
+			}
+			f.Sources = append(f.Sources, s.V)
+		}
+		if len(f.Sources) == 0 {
+			d.errAt(item, "%s needs at least one source from the topic's sources", what)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// crossCheck validates what spans topics: duplicate ids, related ids and
+// aliases shared between topics.
+func (l *loader) crossCheck(raws []*rawTopic) {
+	ids := map[string]*rawTopic{}
+	for _, rt := range raws {
+		if rt.t.ID == "" {
+			continue
+		}
+		if first, dup := ids[rt.t.ID]; dup {
+			l.problems = append(l.problems, Problem{Path: rt.t.Path, Line: rt.id.Line + 1, Col: rt.id.Col, Severity: Error,
+				Message: fmt.Sprintf("duplicate id %q (also in %s)", rt.t.ID, first.t.Path)})
+			continue
+		}
+		ids[rt.t.ID] = rt
+	}
+	aliases := map[string]*rawTopic{}
+	for _, rt := range raws {
+		for _, r := range rt.related {
+			switch _, ok := ids[r.V]; {
+			case r.V == rt.t.ID:
+				l.problems = append(l.problems, Problem{Path: rt.t.Path, Line: r.Line + 1, Col: r.Col, Severity: Error, Message: "a topic cannot be related to itself"})
+			case !ok:
+				l.problems = append(l.problems, Problem{Path: rt.t.Path, Line: r.Line + 1, Col: r.Col, Severity: Error, Message: fmt.Sprintf("related topic %q does not exist", r.V)})
+			}
+		}
+		own := map[string]bool{}
+		for _, a := range rt.aliases {
+			key := foldKey(a.V)
+			if own[key] {
+				l.problems = append(l.problems, Problem{Path: rt.t.Path, Line: a.Line + 1, Col: a.Col, Severity: Warning, Message: fmt.Sprintf("alias %q is listed twice", a.V)})
+				continue
+			}
+			own[key] = true
+			if other, dup := aliases[key]; dup {
+				l.problems = append(l.problems, Problem{Path: rt.t.Path, Line: a.Line + 1, Col: a.Col, Severity: Error,
+					Message: fmt.Sprintf("alias %q is also an alias of %q (%s)", a.V, other.t.ID, other.t.Path)})
+				continue
+			}
+			aliases[key] = rt
+		}
+	}
+}
+
+var folder = cases.Fold()
+
+// foldKey compares aliases regardless of case, width and spacing.
+func foldKey(s string) string {
+	return strings.Join(strings.Fields(folder.String(norm.NFKC.String(s))), " ")
+}

@@ -1,0 +1,195 @@
+package knowledge
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+)
+
+// A small decoder over goccy/go-yaml's AST. Decoding field by field instead
+// of with yaml.Unmarshal lets validation report every problem at once, each
+// at the line and column of the offending key or value.
+
+// str is a scalar string with the position it came from.
+type str struct {
+	V         string
+	Line, Col int
+}
+
+type decoder struct {
+	path       string
+	lineOffset int // lines before the YAML text in the file (1 for front matter)
+	problems   *Problems
+}
+
+func (d *decoder) add(sev Severity, line, col int, format string, args ...any) {
+	*d.problems = append(*d.problems, Problem{Path: d.path, Line: line + d.lineOffset, Col: col, Severity: sev, Message: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) errAt(n ast.Node, format string, args ...any) {
+	line, col := pos(n)
+	d.add(Error, line, col, format, args...)
+}
+
+func (d *decoder) errStr(s str, format string, args ...any) {
+	d.add(Error, s.Line, s.Col, format, args...)
+}
+
+func pos(n ast.Node) (int, int) {
+	if n == nil {
+		return 1, 1
+	}
+	if tk := n.GetToken(); tk != nil && tk.Position != nil {
+		return tk.Position.Line, tk.Position.Column
+	}
+	return 1, 1
+}
+
+// parse parses YAML text and returns the body of its single document, or
+// nil after reporting a syntax error.
+func (d *decoder) parse(src []byte) (ast.Node, bool) {
+	f, err := parser.ParseBytes(src, 0)
+	if err != nil {
+		var ye interface {
+			GetToken() *token.Token
+			GetMessage() string
+		}
+		if errors.As(err, &ye) && ye.GetToken() != nil && ye.GetToken().Position != nil {
+			p := ye.GetToken().Position
+			d.add(Error, p.Line, p.Column, "YAML syntax error: %s", ye.GetMessage())
+		} else {
+			d.add(Error, 1, 1, "YAML syntax error: %s", strings.TrimSpace(err.Error()))
+		}
+		return nil, false
+	}
+	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
+		return nil, true
+	}
+	if len(f.Docs) > 1 {
+		d.errAt(f.Docs[1], "only one YAML document is allowed here")
+	}
+	return unwrap(f.Docs[0].Body), true
+}
+
+func unwrap(n ast.Node) ast.Node {
+	for {
+		switch t := n.(type) {
+		case *ast.TagNode:
+			n = t.Value
+		case *ast.AnchorNode:
+			n = t.Value
+		default:
+			return n
+		}
+	}
+}
+
+// fields returns a mapping's entries, keyed by name, after checking each key
+// is known. It reports duplicate and unknown keys.
+func (d *decoder) fields(n ast.Node, what string, known ...string) (map[string]ast.Node, map[string]str, bool) {
+	var entries []*ast.MappingValueNode
+	switch m := unwrap(n).(type) {
+	case *ast.MappingNode:
+		entries = m.Values
+	case *ast.MappingValueNode:
+		entries = []*ast.MappingValueNode{m}
+	default:
+		d.errAt(n, "%s must be a mapping of fields", what)
+		return nil, nil, false
+	}
+	vals := make(map[string]ast.Node, len(entries))
+	keys := make(map[string]str, len(entries))
+	for _, e := range entries {
+		line, col := pos(e.Key)
+		name := strings.TrimSpace(e.Key.String())
+		if _, dup := vals[name]; dup {
+			d.add(Error, line, col, "duplicate field %q in %s", name, what)
+			continue
+		}
+		if !contains(known, name) {
+			d.add(Error, line, col, "unknown field %q in %s (known fields: %s)", name, what, strings.Join(known, ", "))
+			continue
+		}
+		vals[name] = unwrap(e.Value)
+		keys[name] = str{V: name, Line: line, Col: col}
+	}
+	return vals, keys, true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// scalar reads a scalar as text. ok is false for null, mappings and sequences.
+func (d *decoder) scalar(n ast.Node, field string) (str, bool) {
+	line, col := pos(n)
+	s := str{Line: line, Col: col}
+	switch v := unwrap(n).(type) {
+	case nil, *ast.NullNode:
+		return s, false
+	case *ast.StringNode:
+		s.V = v.Value
+	case *ast.LiteralNode:
+		s.V = v.Value.Value
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
+		s.V = v.GetToken().Value
+	case *ast.MappingNode, *ast.MappingValueNode, *ast.SequenceNode:
+		d.errAt(n, "%s must be a single value, not a list or mapping", field)
+		return s, false
+	case *ast.AliasNode:
+		d.errAt(n, "%s: YAML aliases are not supported", field)
+		return s, false
+	default:
+		d.errAt(n, "%s has an unsupported value", field)
+		return s, false
+	}
+	s.V = strings.TrimSpace(s.V)
+	return s, true
+}
+
+// list reads a sequence of nodes. A missing or null value is an empty list.
+func (d *decoder) list(n ast.Node, field string) []ast.Node {
+	switch v := unwrap(n).(type) {
+	case nil, *ast.NullNode:
+		return nil
+	case *ast.SequenceNode:
+		out := make([]ast.Node, 0, len(v.Values))
+		for _, x := range v.Values {
+			out = append(out, unwrap(x))
+		}
+		return out
+	default:
+		d.errAt(n, "%s must be a list", field)
+		return nil
+	}
+}
+
+// strings reads a list of scalars, reporting empty entries.
+func (d *decoder) strings(n ast.Node, field string) []str {
+	var out []str
+	for i, x := range d.list(n, field) {
+		s, ok := d.scalar(x, fmt.Sprintf("%s[%d]", field, i))
+		if !ok || s.V == "" {
+			if ok || isNull(x) {
+				d.errAt(x, "%s[%d] is empty", field, i)
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func isNull(n ast.Node) bool {
+	_, ok := unwrap(n).(*ast.NullNode)
+	return n == nil || ok
+}
