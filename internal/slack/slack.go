@@ -1,0 +1,267 @@
+// Package slack connects summitbot to Slack. It translates slash commands,
+// app mentions, direct messages and button clicks into the core's questions
+// and renders answers as Block Kit, over HTTP (signed requests) or Socket
+// Mode. The core never sees a Slack type.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	slackgo "github.com/slack-go/slack"
+
+	"github.com/summitbot/summitbot/bot"
+)
+
+// Core is what the adapter needs from the bot. *bot.Bot satisfies it.
+type Core interface {
+	Ask(ctx context.Context, q bot.Question) bot.Answer
+	TopicAnswer(id string) (bot.Answer, bool)
+	Feedback(ctx context.Context, f bot.Feedback)
+}
+
+var _ Core = (*bot.Bot)(nil)
+
+// GapReporter reports the most frequent questions the bot declined, for
+// the moderators' gaps command.
+type GapReporter interface {
+	TopGaps(ctx context.Context, n int) ([]bot.Gap, error)
+}
+
+// Config configures an Adapter. Zero values are documented defaults.
+type Config struct {
+	// SigningSecret verifies HTTP requests from Slack. Required for the
+	// HTTP handlers; unused in Socket Mode.
+	SigningSecret string
+	// BotToken (xoxb-) authenticates Web API calls. Required.
+	BotToken string
+	// AppToken (xapp-) enables Socket Mode.
+	AppToken string
+	// APIURL is the Web API base URL; default Slack's. GovSlack and tests
+	// point it elsewhere.
+	APIURL string
+	// Command is the slash command that asks a question; default "/ask".
+	Command string
+	// GapsCommand is the moderators' slash command; default "/gaps".
+	GapsCommand string
+	// Moderators are user ids allowed to run GapsCommand.
+	Moderators []string
+	// ModeratorGroups are user-group ids whose members may run GapsCommand
+	// (looked up with usergroups.users.list and cached briefly).
+	ModeratorGroups []string
+	// Gaps produces the gaps report; nil means "not configured".
+	Gaps GapReporter
+	// Logger receives ids, outcomes and latencies, never message text;
+	// default slog.Default().
+	Logger *slog.Logger
+	// HTTPClient makes Web API and response_url calls; default a client
+	// with a 15 s timeout.
+	HTTPClient *http.Client
+	// Now returns the current time; default time.Now. For tests.
+	Now func() time.Time
+}
+
+// Tuning that the contract does not expose.
+const (
+	defaultWorkers  = 16
+	taskTimeout     = 45 * time.Second
+	busyPostTimeout = 2 * time.Second
+	maxQuestionLen  = 1000 // runes sent to the core
+	webAPIRetries   = 3
+	groupCacheTTL   = 2 * time.Minute
+	dedupeTTL       = 30 * time.Minute
+	dedupeMax       = 10000
+)
+
+// Adapter serves Slack for one bot. Create it with New.
+type Adapter struct {
+	core   Core
+	cfg    Config
+	log    *slog.Logger
+	api    *slackgo.Client
+	now    func() time.Time
+	work   *pool
+	seen   *dedupe
+	mods   *moderators
+	socket atomic.Bool // Socket Mode connected
+}
+
+// New returns an Adapter for core. It makes no network calls.
+func New(core Core, cfg Config) (*Adapter, error) {
+	if core == nil {
+		return nil, errors.New("slack: core is nil")
+	}
+	if strings.TrimSpace(cfg.BotToken) == "" {
+		return nil, errors.New("slack: bot token is required")
+	}
+	if cfg.AppToken != "" && !strings.HasPrefix(cfg.AppToken, "xapp-") {
+		return nil, errors.New("slack: app token must be an app-level token (xapp-)")
+	}
+	if cfg.SigningSecret == "" && cfg.AppToken == "" {
+		return nil, errors.New("slack: a signing secret (HTTP) or an app token (Socket Mode) is required")
+	}
+	if cfg.Command == "" {
+		cfg.Command = "/ask"
+	}
+	if cfg.GapsCommand == "" {
+		cfg.GapsCommand = "/gaps"
+	}
+	for _, c := range []string{cfg.Command, cfg.GapsCommand} {
+		if !strings.HasPrefix(c, "/") || len(c) < 2 || strings.ContainsAny(c, " \t\n") {
+			return nil, fmt.Errorf("slack: bad command name %q", c)
+		}
+	}
+	if cfg.Command == cfg.GapsCommand {
+		return nil, fmt.Errorf("slack: command and gaps command are both %q", cfg.Command)
+	}
+	if cfg.APIURL != "" {
+		u, err := url.Parse(cfg.APIURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, fmt.Errorf("slack: bad API URL %q", cfg.APIURL)
+		}
+		// slack-go appends the method name directly.
+		if !strings.HasSuffix(cfg.APIURL, "/") {
+			cfg.APIURL += "/"
+		}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	opts := []slackgo.Option{slackgo.OptionHTTPClient(cfg.HTTPClient)}
+	if cfg.APIURL != "" {
+		opts = append(opts, slackgo.OptionAPIURL(cfg.APIURL))
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slackgo.OptionAppLevelToken(cfg.AppToken))
+	}
+	// OptionRetry wraps the HTTP client, so it must come after
+	// OptionHTTPClient; it honours 429 Retry-After.
+	opts = append(opts, slackgo.OptionRetry(webAPIRetries))
+
+	a := &Adapter{
+		core: core,
+		cfg:  cfg,
+		log:  cfg.Logger.With("adapter", "slack"),
+		api:  slackgo.New(cfg.BotToken, opts...),
+		now:  cfg.Now,
+		work: newPool(defaultWorkers, cfg.Logger.With("adapter", "slack")),
+		seen: newDedupe(dedupeMax, dedupeTTL, cfg.Now),
+	}
+	a.mods = newModerators(cfg.Moderators, cfg.ModeratorGroups, groupCacheTTL, cfg.Now, a.groupMembers)
+	return a, nil
+}
+
+// Connected reports whether the Socket Mode connection is up. It is true
+// when Socket Mode is not used, so it can back a readiness check.
+func (a *Adapter) Connected() bool {
+	if a.cfg.AppToken == "" {
+		return true
+	}
+	return a.socket.Load()
+}
+
+// Shutdown stops taking new work and waits for replies already being
+// prepared. When ctx ends first, the remaining work is cancelled and
+// ctx's error returned.
+func (a *Adapter) Shutdown(ctx context.Context) error {
+	return a.work.shutdown(ctx)
+}
+
+// pool runs background replies with bounded concurrency. When every
+// worker is busy the caller is told so and replies "busy" instead of
+// queueing without limit.
+type pool struct {
+	sem    chan struct{}
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	closed bool
+	base   context.Context
+	cancel context.CancelFunc
+	log    *slog.Logger
+}
+
+func newPool(workers int, log *slog.Logger) *pool {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &pool{sem: make(chan struct{}, workers), base: ctx, cancel: cancel, log: log}
+}
+
+var (
+	errBusy     = errors.New("all workers are busy")
+	errShutdown = errors.New("shutting down")
+)
+
+// try starts fn in the background if a worker is free.
+func (p *pool) try(fn func(ctx context.Context)) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return errShutdown
+	}
+	select {
+	case p.sem <- struct{}{}:
+	default:
+		return errBusy
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		defer func() { <-p.sem }()
+		defer func() {
+			if r := recover(); r != nil {
+				// Log runtime errors, but only the type of other panic
+				// values: they could carry message text.
+				detail := fmt.Sprintf("%T", r)
+				if re, ok := r.(runtime.Error); ok {
+					detail = re.Error()
+				}
+				p.log.Error("background reply panicked", "panic", detail)
+			}
+		}()
+		ctx, cancel := context.WithTimeout(p.base, taskTimeout)
+		defer cancel()
+		fn(ctx)
+	}()
+	return nil
+}
+
+func (p *pool) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
+func (p *pool) shutdown(ctx context.Context) error {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		p.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		p.cancel()
+		return nil
+	case <-ctx.Done():
+		// Cancel what is still running and return without waiting
+		// further: the caller's deadline bounds shutdown.
+		p.cancel()
+		return fmt.Errorf("slack: shutdown: %w", ctx.Err())
+	}
+}
