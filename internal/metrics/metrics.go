@@ -1,0 +1,205 @@
+// Package metrics collects summitbot's Prometheus metrics in a private
+// registry: questions by platform and outcome, answer latency, the knowledge
+// base and its reloads, adapter connections and HTTP requests.
+package metrics
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/summitbot/summitbot/bot"
+)
+
+// Metrics holds every summitbot metric. It is safe for concurrent use.
+type Metrics struct {
+	reg            *prometheus.Registry
+	questions      *prometheus.CounterVec
+	latency        *prometheus.HistogramVec
+	topics         prometheus.Gauge
+	reloads        prometheus.Counter
+	reloadFailures prometheus.Counter
+	lastReload     prometheus.Gauge
+	requests       *prometheus.CounterVec
+	requestLatency *prometheus.HistogramVec
+	dropped        prometheus.Counter
+}
+
+// New returns Metrics registered in a new registry, with the Go runtime and
+// process collectors.
+func New() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "summitbot_questions_total",
+			Help: "Questions asked, by platform and outcome (answered, declined, rate-limited, error).",
+		}, []string{"platform", "outcome"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "summitbot_answer_duration_seconds",
+			Help:    "Time the core took to answer a question, by platform.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
+		}, []string{"platform"}),
+		topics: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "summitbot_topics_loaded",
+			Help: "Topics in the knowledge base being served.",
+		}),
+		reloads: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "summitbot_knowledge_reloads_total",
+			Help: "Successful knowledge base reloads.",
+		}),
+		reloadFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "summitbot_knowledge_reload_failures_total",
+			Help: "Knowledge base reloads that failed validation; the last good version stays in use.",
+		}),
+		lastReload: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "summitbot_knowledge_loaded_timestamp_seconds",
+			Help: "When the knowledge base being served was loaded (Unix time).",
+		}),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "summitbot_http_requests_total",
+			Help: "HTTP requests by route and status code.",
+		}, []string{"route", "code"}),
+		requestLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "summitbot_http_request_duration_seconds",
+			Help:    "HTTP request duration by route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route"}),
+		dropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "summitbot_records_dropped_total",
+			Help: "Question or feedback records dropped because the recording queue was full.",
+		}),
+	}
+	m.reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.questions, m.latency, m.topics, m.reloads, m.reloadFailures, m.lastReload,
+		m.requests, m.requestLatency, m.dropped,
+	)
+	// Show every platform and outcome from the start, so a dashboard's rate()
+	// works before the first question.
+	for _, p := range platforms {
+		for _, o := range outcomes {
+			m.questions.WithLabelValues(p, string(o))
+		}
+		m.latency.WithLabelValues(p)
+	}
+	return m
+}
+
+var (
+	platforms = []string{bot.PlatformDiscord, bot.PlatformSlack, bot.PlatformAPI, bot.PlatformCLI}
+	outcomes  = []bot.Outcome{bot.OutcomeAnswered, bot.OutcomeDeclined, bot.OutcomeRateLimited, bot.OutcomeError}
+)
+
+// label maps a value to itself if it is in the known set, "other" otherwise,
+// so a buggy adapter cannot blow up the label cardinality.
+func label[T ~string](v T, known []T) string {
+	for _, k := range known {
+		if v == k {
+			return string(v)
+		}
+	}
+	return "other"
+}
+
+// ObserveAnswer counts a question and its latency. Its signature matches
+// bot.Options.OnAnswer.
+func (m *Metrics) ObserveAnswer(_ context.Context, q bot.Question, a bot.Answer, took time.Duration) {
+	p := label(q.Platform, platforms)
+	m.questions.WithLabelValues(p, label(a.Outcome, outcomes)).Inc()
+	m.latency.WithLabelValues(p).Observe(took.Seconds())
+}
+
+// Loaded records that a knowledge base with n topics is now being served.
+func (m *Metrics) Loaded(n int, at time.Time) {
+	m.topics.Set(float64(n))
+	m.lastReload.Set(float64(at.UnixNano()) / 1e9)
+}
+
+// Reloaded counts a reload attempt: ok reports whether the new version was
+// valid and swapped in.
+func (m *Metrics) Reloaded(ok bool) {
+	if ok {
+		m.reloads.Inc()
+	} else {
+		m.reloadFailures.Inc()
+	}
+}
+
+// RecordDropped counts a question or feedback record the recorder dropped.
+func (m *Metrics) RecordDropped() { m.dropped.Inc() }
+
+// Adapter registers summitbot_adapter_connected{adapter=name}, read from
+// connected at every scrape. Call it once per adapter.
+func (m *Metrics) Adapter(name string, connected func() bool) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name:        "summitbot_adapter_connected",
+		Help:        "Whether a configured chat adapter is connected (1) or not (0).",
+		ConstLabels: prometheus.Labels{"adapter": name},
+	}, func() float64 {
+		if connected() {
+			return 1
+		}
+		return 0
+	}))
+}
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, MaxRequestsInFlight: 4})
+}
+
+// Registry returns the registry, for tests and extra collectors.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// Instrument wraps an http.ServeMux (or anything that sets
+// Request.Pattern) and counts every request by the pattern that matched,
+// so the route label has one value per registered route and "unmatched"
+// for the rest.
+func (m *Metrics) Instrument(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			route := r.Pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			code := rec.code
+			if code == 0 {
+				code = http.StatusOK
+			}
+			m.requests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+			m.requestLatency.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+// statusRecorder remembers the status code written.
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.code == 0 {
+		s.code = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.code == 0 {
+		s.code = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
