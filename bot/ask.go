@@ -236,7 +236,10 @@ func sourcesText(ss []knowledge.Source) string {
 	var sb strings.Builder
 	sb.WriteString("Sources for my last answer:")
 	for i, s := range ss {
-		fmt.Fprintf(&sb, "\n%d. [%s](%s), %s, %s", i+1, s.Title, s.URL, s.Publisher, s.Date)
+		fmt.Fprintf(&sb, "\n%d. [%s](%s), %s", i+1, s.Title, s.URL, s.Publisher)
+		if s.Date != "" {
+			sb.WriteString(", " + s.Date)
+		}
 	}
 	return sb.String()
 }

@@ -38,12 +38,13 @@ var Categories = []Category{History, Summits, Energy, Trade, Military, Technolog
 // Valid reports whether c is one of Categories.
 func (c Category) Valid() bool { return slices.Contains(Categories, c) }
 
-// Source is where a fact comes from. Date is "YYYY", "YYYY-MM" or "YYYY-MM-DD".
+// Source is where a fact comes from. Date, when known, is "YYYY", "YYYY-MM"
+// or "YYYY-MM-DD"; it is optional because not every source is dated.
 type Source struct {
 	Title     string `json:"title"`
 	Publisher string `json:"publisher"`
 	URL       string `json:"url"`
-	Date      string `json:"date"`
+	Date      string `json:"date,omitempty"`
 }
 
 // Figure is a year-specific answer for a topic whose figures change over
@@ -128,7 +129,7 @@ type MeetingCount struct {
 
 // Timeline is the summit timeline from summits.yaml.
 type Timeline struct {
-	Meetings []Meeting     `json:"meetings"`
+	Meetings []Meeting      `json:"meetings"`
 	Counts   []MeetingCount `json:"counts"`
 }
 

@@ -252,7 +252,7 @@ func (l *loader) topic(p string) *rawTopic {
 	}
 	if n, present := vals["sources"]; present {
 		t.Sources = l.sources(d, n, "sources")
-		if len(t.Sources) == 0 {
+		if len(d.list(n, "sources")) == 0 {
 			d.errAt(n, "a topic needs at least one source")
 		}
 	} else {
@@ -354,6 +354,9 @@ func (l *loader) source(d *decoder, item ast.Node, what string) (Source, bool) {
 			s, ok = d.scalar(n, what+"."+f)
 		}
 		if !ok || s.V == "" {
+			if f == "date" && !present {
+				continue // optional: many facts are sourced without a date
+			}
 			if present {
 				d.errAt(n, "%s.%s is empty", what, f)
 			} else {
@@ -444,7 +447,7 @@ func (l *loader) figures(d *decoder, n ast.Node, topicSources []Source) []Figure
 			}
 			f.Sources = append(f.Sources, s.V)
 		}
-		if len(f.Sources) == 0 {
+		if _, listed := vals["sources"]; !listed {
 			d.errAt(item, "%s needs at least one source from the topic's sources", what)
 		}
 		out = append(out, f)

@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/knowledge"
+)
+
+// maxLine bounds one line of batch input; longer lines are answered as too long.
+const maxLine = 64 << 10
+
+func runAsk(ctx context.Context, env *Env, args []string) int {
+	fs := newFlags(env, "ask", `"question"  (or questions on stdin, one per line)`)
+	asJSON := fs.Bool("json", false, "print one JSON object per answer")
+	kb := kbFlag(fs, env)
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	b, ok := newBot(env, *kb)
+	if !ok {
+		return exitFail
+	}
+	if fs.NArg() > 0 {
+		a := b.Ask(ctx, bot.Question{Text: strings.Join(fs.Args(), " "), Platform: bot.PlatformCLI})
+		if *asJSON {
+			return writeJSON(env, a)
+		}
+		printAnswer(env.Stdout, a)
+		return exitOK
+	}
+	return askBatch(ctx, env, b, *asJSON)
+}
+
+// askBatch answers one question per input line, in order. An empty line
+// yields an unanswered result so output lines match input lines.
+func askBatch(ctx context.Context, env *Env, b *bot.Bot, asJSON bool) int {
+	in := bufio.NewReaderSize(env.Stdin, 64<<10)
+	out := bufio.NewWriter(env.Stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	for {
+		line, err := readLine(in)
+		if line == "" && err != nil {
+			if err != io.EOF {
+				fmt.Fprintf(env.Stderr, "summitbot: reading questions: %v\n", err)
+				return exitFail
+			}
+			return exitOK
+		}
+		if ctx.Err() != nil {
+			return exitFail
+		}
+		a := b.Ask(ctx, bot.Question{Text: strings.TrimRight(line, "\r\n"), Platform: bot.PlatformCLI})
+		if asJSON {
+			if err := enc.Encode(a); err != nil {
+				fmt.Fprintf(env.Stderr, "summitbot: %v\n", err)
+				return exitFail
+			}
+		} else {
+			printAnswer(out, a)
+			fmt.Fprintln(out)
+		}
+		if err == io.EOF {
+			return exitOK
+		}
+	}
+}
+
+// readLine reads one line of any length, keeping at most maxLine+1 bytes of
+// it (enough for the engine to see it is too long).
+func readLine(r *bufio.Reader) (string, error) {
+	var sb strings.Builder
+	for {
+		chunk, isPrefix, err := r.ReadLine()
+		if sb.Len() <= maxLine {
+			sb.Write(chunk[:min(len(chunk), maxLine+1-sb.Len())])
+		}
+		if err != nil {
+			if sb.Len() > 0 {
+				return sb.String(), io.EOF
+			}
+			return "", err
+		}
+		if !isPrefix {
+			if sb.Len() == 0 {
+				return "\n", nil // an empty line is still a line
+			}
+			return sb.String(), nil
+		}
+	}
+}
+
+func writeJSON(env *Env, v any) int {
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintf(env.Stderr, "summitbot: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// printAnswer writes an answer for a terminal: title, answer, numbered
+// sources, related topics.
+func printAnswer(w io.Writer, a bot.Answer) {
+	if !a.Answered {
+		fmt.Fprintln(w, a.Text)
+		if len(a.Suggestions) > 0 {
+			names := make([]string, len(a.Suggestions))
+			for i, s := range a.Suggestions {
+				names[i] = s.Title
+			}
+			fmt.Fprintf(w, "Did you mean: %s?\n", strings.Join(names, "; "))
+		}
+		return
+	}
+	fmt.Fprintf(w, "%s\n\n%s\n", a.Topic.Title, plain(a.Text))
+	if a.Note != "" {
+		fmt.Fprintf(w, "(%s)\n", a.Note)
+	}
+	printSources(w, a)
+	if len(a.Related) > 0 {
+		names := make([]string, len(a.Related))
+		for i, r := range a.Related {
+			names[i] = r.Title
+		}
+		fmt.Fprintf(w, "\nRelated: %s\n", strings.Join(names, "; "))
+	}
+	if a.Reviewed != "" {
+		fmt.Fprintf(w, "Reviewed %s\n", a.Reviewed)
+	}
+}
+
+func printSources(w io.Writer, a bot.Answer) {
+	if len(a.Sources) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nSources:")
+	for i, s := range a.Sources {
+		fmt.Fprintf(w, "  %d. %s — %s\n     %s\n", i+1, s.Title, sourceLine(s), s.URL)
+	}
+}
+
+// sourceLine is "Publisher, date", or just the publisher for an undated source.
+func sourceLine(s knowledge.Source) string {
+	if s.Date == "" {
+		return s.Publisher
+	}
+	return s.Publisher + ", " + s.Date
+}

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/knowledge"
+)
+
+// newFlags returns a flag set that reports errors instead of exiting, with
+// the usage line a command wants.
+func newFlags(env *Env, name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "usage: summitbot %s [flags] %s\n\nflags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses and turns -h into exit 0 and bad flags into exit 2.
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+// kbFlag registers --kb with its environment default.
+func kbFlag(fs *flag.FlagSet, env *Env) *string {
+	return fs.String("kb", env.Getenv("SUMMITBOT_KB"), "load the knowledge base from `DIR` instead of the embedded one (env SUMMITBOT_KB)")
+}
+
+// loadKB loads the embedded knowledge base, or dir when it is set.
+func loadKB(env *Env, dir string) (*knowledge.KB, error) {
+	opts := knowledge.Options{Now: env.Now()}
+	if dir == "" {
+		opts.Prefix = knowledge.EmbeddedPrefix
+		return knowledge.Load(knowledge.Embedded(), opts)
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge folder %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("knowledge folder %s is not a directory", dir)
+	}
+	opts.Prefix = dir
+	return knowledge.Load(os.DirFS(dir), opts)
+}
+
+// reportLoadError prints a load failure with every problem on its own line.
+func reportLoadError(w io.Writer, err error) {
+	var ve *knowledge.ValidationError
+	if errors.As(err, &ve) {
+		for _, p := range ve.Problems {
+			fmt.Fprintln(w, p)
+		}
+		fmt.Fprintf(w, "summitbot: the knowledge base has %d errors; run 'summitbot kb lint' for details\n", ve.Problems.Errors())
+		return
+	}
+	fmt.Fprintf(w, "summitbot: %v\n", err)
+}
+
+// newBot loads the knowledge base and builds a Bot for local commands,
+// which record nothing and are not rate-limited.
+func newBot(env *Env, dir string) (*bot.Bot, bool) {
+	kb, err := loadKB(env, dir)
+	if err != nil {
+		reportLoadError(env.Stderr, err)
+		return nil, false
+	}
+	return bot.New(kb, bot.Options{Now: env.Now}), true
+}
+
+var (
+	mdLink     = regexp.MustCompile(`\[([^\]]*)\]\(([^)\s]*)\)`)
+	mdEmphasis = regexp.MustCompile(`\*\*|__|\*|(?:^|\s)_|_(?:\s|$)`)
+)
+
+// plain renders the knowledge base's Markdown for a terminal: links become
+// "text (url)" and emphasis markers go.
+func plain(md string) string {
+	s := mdLink.ReplaceAllString(md, "$1 ($2)")
+	return mdEmphasis.ReplaceAllStringFunc(s, func(m string) string {
+		return strings.Trim(m, "*_")
+	})
+}
