@@ -208,8 +208,8 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (f *fakeSlack) apiURL() string       { return f.srv.URL + "/api/" }
-func (f *fakeSlack) responseURL() string  { return f.srv.URL + "/hooks/T1/123/abc" }
+func (f *fakeSlack) apiURL() string      { return f.srv.URL + "/api/" }
+func (f *fakeSlack) responseURL() string { return f.srv.URL + "/hooks/T1/123/abc" }
 func (f *fakeSlack) callsTo(path string) []call {
 	f.mu.Lock()
 	defer f.mu.Unlock()
