@@ -34,13 +34,14 @@ func (l *loader) timeline() Timeline {
 		return tl
 	}
 	ids := map[string]bool{}
-	for i, item := range d.list(vals["meetings"], "meetings") {
+	items := d.list(vals["meetings"], "meetings")
+	if len(items) == 0 {
+		d.add(Error, 1, 1, "%s lists no meetings", TimelineFile)
+	}
+	for i, item := range items {
 		if m, ok := l.meeting(d, item, fmt.Sprintf("meetings[%d]", i), ids); ok {
 			tl.Meetings = append(tl.Meetings, m)
 		}
-	}
-	if len(tl.Meetings) == 0 {
-		d.add(Error, 1, 1, "%s lists no meetings", TimelineFile)
 	}
 	for i, item := range d.list(vals["counts"], "counts") {
 		what := fmt.Sprintf("counts[%d]", i)
