@@ -46,13 +46,18 @@ type Config struct {
 
 	Discord Discord
 	Slack   Slack
+
+	shardIDSet bool
 }
 
 // Discord configures the Discord adapter. It is on when Enabled reports true.
 type Discord struct {
-	Token           string
-	AppID           string
-	GuildID         string
+	Token   string
+	AppID   string
+	GuildID string
+	// ShardID and ShardCount select the one gateway shard this process
+	// runs; ShardCount 0 means Discord's recommended count, all shards run
+	// by this process.
 	ShardID         int
 	ShardCount      int
 	PublicKey       ed25519.PublicKey
@@ -79,6 +84,7 @@ type Slack struct {
 	AppToken        string
 	APIURL          string
 	Command         string
+	GapsCommand     string
 	Moderators      []string
 	ModeratorGroups []string
 }
@@ -220,9 +226,12 @@ func Settings() []Setting {
 				c.Discord.Gateway = b
 				return nil
 			}},
-		{Flag: "discord-shard-count", Env: "DISCORD_SHARD_COUNT", Default: "1",
-			Usage: "number of gateway shards",
+		{Flag: "discord-shard-count", Env: "DISCORD_SHARD_COUNT",
+			Usage: "number of gateway shards across all processes; unset: Discord's recommended count, all run by this process",
 			apply: func(c *Config, v string, _ func(string) string) error {
+				if v == "" {
+					return nil
+				}
 				n, err := strconv.Atoi(v)
 				if err != nil || n < 1 {
 					return fmt.Errorf("want a whole number, 1 or more")
@@ -230,11 +239,14 @@ func Settings() []Setting {
 				c.Discord.ShardCount = n
 				return nil
 			}},
-		{Flag: "discord-shard-id", Env: "DISCORD_SHARD_ID", Default: "0",
-			Usage: "this process's gateway shard, 0 to DISCORD_SHARD_COUNT-1; \"ordinal\" takes the trailing -N of HOSTNAME (a StatefulSet pod's ordinal)",
+		{Flag: "discord-shard-id", Env: "DISCORD_SHARD_ID",
+			Usage: "the one gateway shard this process runs, 0 to DISCORD_SHARD_COUNT-1; \"ordinal\" takes the trailing -N of HOSTNAME (a StatefulSet pod's ordinal)",
 			apply: func(c *Config, v string, getenv func(string) string) error {
+				if v == "" {
+					return nil
+				}
 				n, err := ParseShardID(v, getenv("HOSTNAME"))
-				c.Discord.ShardID = n
+				c.Discord.ShardID, c.shardIDSet = n, true
 				return err
 			}},
 		{Flag: "discord-moderator-role", Env: "DISCORD_MODERATOR_ROLE",
@@ -271,14 +283,17 @@ func Settings() []Setting {
 				c.Slack.APIURL = v
 				return nil
 			}},
-		{Flag: "slack-command", Env: "SLACK_COMMAND", Default: "/summit",
-			Usage: "the slash command the Slack app registers",
+		{Flag: "slack-command", Env: "SLACK_COMMAND", Default: "/ask",
+			Usage: "the slash command that asks a question, as registered in the Slack app",
 			apply: func(c *Config, v string, _ func(string) string) error {
-				if !strings.HasPrefix(v, "/") || len(v) < 2 || strings.ContainsAny(v, " \t") {
-					return fmt.Errorf("want a slash command like /summit")
-				}
 				c.Slack.Command = v
-				return nil
+				return slashCommand(v)
+			}},
+		{Flag: "slack-gaps-command", Env: "SLACK_GAPS_COMMAND", Default: "/gaps",
+			Usage: "the moderators' slash command that lists unanswered questions",
+			apply: func(c *Config, v string, _ func(string) string) error {
+				c.Slack.GapsCommand = v
+				return slashCommand(v)
 			}},
 		{Flag: "slack-moderators", Env: "SLACK_MODERATORS",
 			Usage: "comma-separated Slack user ids allowed to use moderator commands",
@@ -385,7 +400,10 @@ func (c *Config) check() []error {
 	if len(d.PublicKey) > 0 && d.AppID == "" {
 		p = append(p, errors.New("DISCORD_PUBLIC_KEY is set but DISCORD_APP_ID is missing"))
 	}
-	if d.ShardID >= d.ShardCount {
+	switch {
+	case c.shardIDSet && d.ShardCount == 0:
+		p = append(p, errors.New("DISCORD_SHARD_ID is set but DISCORD_SHARD_COUNT is missing"))
+	case d.ShardCount > 0 && d.ShardID >= d.ShardCount:
 		p = append(p, fmt.Errorf("DISCORD_SHARD_ID is %d but must be less than DISCORD_SHARD_COUNT (%d)", d.ShardID, d.ShardCount))
 	}
 	if s.BotToken != "" && s.SigningSecret == "" && s.AppToken == "" {
@@ -396,6 +414,9 @@ func (c *Config) check() []error {
 	}
 	if s.AppToken != "" && s.BotToken == "" {
 		p = append(p, errors.New("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is missing"))
+	}
+	if s.Command == s.GapsCommand {
+		p = append(p, fmt.Errorf("SLACK_COMMAND and SLACK_GAPS_COMMAND are both %s", s.Command))
 	}
 	return p
 }
@@ -438,6 +459,13 @@ func ParseShardID(v, hostname string) (int, error) {
 		return 0, fmt.Errorf("want a whole number, 0 or more, or \"ordinal\"")
 	}
 	return n, nil
+}
+
+func slashCommand(v string) error {
+	if !strings.HasPrefix(v, "/") || len(v) < 2 || strings.ContainsAny(v, " \t") {
+		return fmt.Errorf("want a slash command like /ask")
+	}
+	return nil
 }
 
 // snowflake checks that a Discord id, if set, is a number.

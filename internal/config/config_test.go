@@ -22,7 +22,7 @@ func env(kv ...string) func(string) string {
 func TestDefaults(t *testing.T) {
 	c := Default()
 	if c.Addr != ":8080" || c.KBDir != "" || c.LogFormat != "auto" || c.RateLimit != 5 || c.RateWindow != 30*time.Second ||
-		c.RetentionDays != 90 || c.ShutdownTimeout != 10*time.Second || c.Discord.ShardCount != 1 || c.Slack.Command != "/summit" {
+		c.RetentionDays != 90 || c.ShutdownTimeout != 10*time.Second || c.Discord.ShardCount != 0 || c.Slack.Command != "/ask" || c.Slack.GapsCommand != "/gaps" {
 		t.Errorf("defaults = %+v", c)
 	}
 	if c.Discord.Enabled() || c.Slack.Enabled() || c.APIToken != "" {
@@ -93,12 +93,15 @@ func TestInvalid(t *testing.T) {
 			[]string{"DISCORD_PUBLIC_KEY (--discord-public-key)", "64 hex digits"}},
 		{"short public key", nil, env("DISCORD_APP_ID", "1", "DISCORD_PUBLIC_KEY", "abcd"),
 			[]string{"DISCORD_PUBLIC_KEY"}},
-		{"non-numeric shard", nil, env("DISCORD_SHARD_ID", "two"),
+		{"non-numeric shard", nil, env("DISCORD_SHARD_ID", "two", "DISCORD_SHARD_COUNT", "2"),
 			[]string{`DISCORD_SHARD_ID (--discord-shard-id) "two"`}},
 		{"shard >= count", nil, env("DISCORD_SHARD_ID", "2", "DISCORD_SHARD_COUNT", "2"),
 			[]string{"DISCORD_SHARD_ID is 2 but must be less than DISCORD_SHARD_COUNT (2)"}},
-		{"ordinal without hostname", nil, env("DISCORD_SHARD_ID", "ordinal", "HOSTNAME", "summitbot"),
+		{"ordinal without hostname", nil, env("DISCORD_SHARD_ID", "ordinal", "DISCORD_SHARD_COUNT", "2", "HOSTNAME", "summitbot"),
 			[]string{"DISCORD_SHARD_ID", "HOSTNAME"}},
+		{"shard without count", nil, env("DISCORD_SHARD_ID", "1"),
+			[]string{"DISCORD_SHARD_ID is set but DISCORD_SHARD_COUNT is missing"}},
+		{"same commands", nil, env("SLACK_GAPS_COMMAND", "/ask"), []string{"SLACK_COMMAND and SLACK_GAPS_COMMAND"}},
 		{"zero shard count", nil, env("DISCORD_SHARD_COUNT", "0"), []string{"DISCORD_SHARD_COUNT"}},
 		{"app id not a number", nil, env("DISCORD_APP_ID", "my-app"), []string{"DISCORD_APP_ID"}},
 		{"bad addr", []string{"--addr", "8080"}, env(), []string{"SUMMITBOT_ADDR (--addr) \"8080\""}},
