@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/russian"
@@ -31,46 +32,57 @@ func Normalize(s string) string {
 // words is Normalize before joining: the plain words of s, in order.
 func words(s string) []string {
 	s = strings.ToValidUTF8(s, " ")
-	s = slackLabelled.ReplaceAllString(s, " $1 ")
-	s = markup.ReplaceAllString(s, " ")
-	s = folder.String(norm.NFKC.String(s))
-	var out []string
-	var b strings.Builder
-	flush := func() {
-		if b.Len() > 0 {
-			out = append(out, b.String())
-			b.Reset()
-		}
+	if strings.ContainsAny(s, "<@:/.") { // the regexps are costly: skip them when nothing can match
+		s = slackLabelled.ReplaceAllString(s, " $1 ")
+		s = markup.ReplaceAllString(s, " ")
 	}
-	rs := []rune(s)
-	for i, r := range rs {
+	s = folder.String(norm.NFKC.String(s))
+	out := make([]string, 0, 16)
+	start, han := -1, false // start of the current word in s
+	var b []byte            // the word when it differs from s[start:i] (apostrophes dropped)
+	flush := func(end int) {
+		if start >= 0 {
+			if b != nil {
+				out = append(out, string(b))
+			} else {
+				out = append(out, s[start:end])
+			}
+		}
+		start, b = -1, nil
+	}
+	for i, r := range s {
+		size := utf8.RuneLen(r)
+		next, _ := utf8.DecodeRuneInString(s[i+size:])
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			if b.Len() > 0 && isHan(r) != isHanString(b.String()) {
-				flush()
+			if start >= 0 && isHan(r) != han {
+				flush(i)
 			}
-			b.WriteRune(r)
-		case (r == '\'' || r == '’') && b.Len() > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+			if start < 0 {
+				start, han = i, isHan(r)
+			}
+			if b != nil {
+				b = utf8.AppendRune(b, r)
+			}
+		case (r == '\'' || r == '’') && start >= 0 && unicode.IsLetter(next):
 			// what's -> whats, China's -> chinas: drop the apostrophe.
-		case r == '-' && b.Len() > 0 && i+1 < len(rs) && (unicode.IsLetter(rs[i+1]) || unicode.IsDigit(rs[i+1])):
-			// Keep hyphenated words together (s-400, su-35); tokens() splits them.
-			b.WriteRune(r)
+			if b == nil {
+				b = append([]byte(nil), s[start:i]...)
+			}
+		case r == '-' && start >= 0 && (unicode.IsLetter(next) || unicode.IsDigit(next)):
+			// Keep hyphenated words together (s-400, su-35); terms() splits them.
+			if b != nil {
+				b = append(b, '-')
+			}
 		default:
-			flush()
+			flush(i)
 		}
 	}
-	flush()
+	flush(len(s))
 	return out
 }
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
-
-func isHanString(s string) bool {
-	for _, r := range s {
-		return isHan(r)
-	}
-	return false
-}
 
 // script classifies a word for stemming and language detection.
 type script uint8

@@ -17,6 +17,9 @@ const (
 	softWeight = 0.3
 	// candidates is how many topics get the full, phrase-level scoring.
 	candidates = 12
+	// commonPostings is the least postings-list length at which a term is
+	// too common to select candidates by.
+	commonPostings = 256
 )
 
 // qterm is one query term resolved against the index.
@@ -216,8 +219,18 @@ func (idx *index) rank(qs []qterm) []scored {
 		s.cov = make([]float64, len(idx.topics))
 	}
 	s.touched = s.touched[:0]
+	// Words found in a large share of a large knowledge base ("china",
+	// "russia") say little about which topic is meant. Candidates come from
+	// the other words; the common ones are scored for the shortlist only.
+	limit := max(commonPostings, len(idx.topics)/8)
+	rare := false
 	for _, q := range qs {
-		if q.id < 0 {
+		if q.id >= 0 && len(idx.postings[q.id]) <= limit {
+			rare = true
+		}
+	}
+	for _, q := range qs {
+		if q.id < 0 || rare && len(idx.postings[q.id]) > limit {
 			continue
 		}
 		for _, p := range idx.postings[q.id] {
@@ -248,12 +261,33 @@ func (idx *index) rank(qs []qterm) []scored {
 		}
 	}
 	for i := range top {
+		if rare {
+			idx.addCommon(&top[i], qs, limit, total)
+		}
 		idx.phraseSignals(&top[i], qs, norm)
 	}
 	slices.SortFunc(top, func(a, b scored) int {
 		return cmp.Or(cmp.Compare(b.confidence, a.confidence), cmp.Compare(b.raw, a.raw), cmp.Compare(a.topic, b.topic))
 	})
 	return top
+}
+
+// addCommon adds the contribution of the common terms skipped by rank to a
+// shortlisted topic, finding its posting by binary search.
+func (idx *index) addCommon(c *scored, qs []qterm, limit int, total float64) {
+	for _, q := range qs {
+		if q.id < 0 || len(idx.postings[q.id]) <= limit {
+			continue
+		}
+		ps := idx.postings[q.id]
+		i, found := slices.BinarySearchFunc(ps, int32(c.topic), func(p posting, t int32) int { return cmp.Compare(p.topic, t) })
+		if !found {
+			continue
+		}
+		m := q.factor * float64(ps[i].weight)
+		c.raw += q.weight * m
+		c.coverage += q.weight * min(1, m/wKeyword) / total
+	}
 }
 
 // phraseSignals compares the question with each alias, title and question

@@ -1,0 +1,102 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/summitbot/summitbot/knowledge"
+)
+
+var benchQuestions = []string{
+	"What is the Power of Siberia pipeline?",
+	"pwer of sibera",
+	"how much do china and russia trade",
+	"when did xi and putin last meet",
+	"a recipe for russian borscht",
+	"hey so um what's the deal with the no limits partnership",
+	"Сила Сибири",
+	"joint naval exercises in the sea of japan",
+}
+
+func BenchmarkAskEmbedded(b *testing.B) {
+	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchAsk(b, New(kb, Options{}), benchQuestions)
+}
+
+func BenchmarkAsk1000Topics(b *testing.B)  { benchSynthetic(b, 1000) }
+func BenchmarkAsk10000Topics(b *testing.B) { benchSynthetic(b, 10000) }
+
+func benchAsk(b *testing.B, bot *Bot, qs []string) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		bot.Ask(ctx, Question{Text: qs[i%len(qs)], Conversation: "bench"})
+		i++
+	}
+}
+
+// benchSynthetic builds a knowledge base of n generated topics with a
+// realistic spread of words (a few very common, most rare) and asks
+// questions made from their titles, with typos, and off-topic ones.
+func benchSynthetic(b *testing.B, n int) {
+	kb, qs := syntheticKB(b, n)
+	benchAsk(b, New(kb, Options{}), qs)
+}
+
+func syntheticKB(b *testing.B, n int) (*knowledge.KB, []string) {
+	b.Helper()
+	r := rand.New(rand.NewPCG(1, 2))
+	common := strings.Fields("china russia relations trade energy gas oil military summit agreement cooperation beijing moscow president visit")
+	vocab := make([]string, 20000)
+	for i := range vocab {
+		var sb strings.Builder
+		for range 5 + r.IntN(6) {
+			sb.WriteByte(byte('a' + r.IntN(26)))
+		}
+		vocab[i] = sb.String()
+	}
+	word := func() string {
+		if r.IntN(4) == 0 {
+			return common[r.IntN(len(common))]
+		}
+		return vocab[int(r.ExpFloat64()*2000)%len(vocab)]
+	}
+	phrase := func(k int) string {
+		ws := make([]string, k)
+		for i := range ws {
+			ws[i] = word()
+		}
+		return strings.Join(ws, " ")
+	}
+	fsys := fstest.MapFS{
+		"summits.yaml": {Data: []byte("meetings:\n  - {id: m1, date: 2024-05-16, place: Beijing, kind: state-visit, title: Visit, outcomes: [x], sources: [{title: t, publisher: p, url: \"https://example.org/m\"}]}\n")},
+	}
+	var qs []string
+	for i := range n {
+		id := fmt.Sprintf("topic-%05d", i)
+		title := phrase(3)
+		var body strings.Builder
+		fmt.Fprintf(&body, "---\nid: %s\ntitle: %s\ncategory: trade\naliases: [%q]\nquestions: [%q, %q, %q]\nkeywords: [%s]\nreviewed: 2026-01-01\nsources: [{title: s, publisher: p, url: \"https://example.org/%d\"}]\n---\n%s.\n\n%s.\n",
+			id, title, id+" "+phrase(2), "what is "+title, phrase(5), phrase(6), strings.Join(strings.Fields(phrase(4)), ", "), i, phrase(40), phrase(80))
+		fsys["topics/"+id+".md"] = &fstest.MapFile{Data: []byte(body.String())}
+		if i%(n/20) == 0 {
+			typo := []byte(title)
+			typo[1], typo[2] = typo[2], typo[1]
+			qs = append(qs, "what is "+title, string(typo), "tell me about "+phrase(3), "a recipe for russian borscht")
+		}
+	}
+	kb, err := knowledge.Load(fsys, knowledge.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return kb, qs
+}
