@@ -237,7 +237,11 @@ func TestHooks(t *testing.T) {
 	var outcomes []Outcome
 	var feedback []Feedback
 	b := newTestBot(t, Options{
-		OnAnswer:   func(_ context.Context, q Question, a Answer, took time.Duration) { mu.Lock(); outcomes = append(outcomes, a.Outcome); mu.Unlock() },
+		OnAnswer: func(_ context.Context, q Question, a Answer, took time.Duration) {
+			mu.Lock()
+			outcomes = append(outcomes, a.Outcome)
+			mu.Unlock()
+		},
 		OnFeedback: func(_ context.Context, f Feedback) { feedback = append(feedback, f) },
 	})
 	ask(b, "power of siberia")
