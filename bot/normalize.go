@@ -194,6 +194,8 @@ var demonyms = map[string]string{
 	"european": "europe", "japanese": "japan", "indian": "india",
 	"kazakh": "kazakhstan", "uzbek": "uzbekistan", "syrian": "syria",
 	"taiwanese": "taiwan", "arctic": "arctic", "sino": "china",
+	// Words for the relationship itself.
+	"tie": "relat", "ties": "relat", "relationship": "relat", "relationships": "relat",
 }
 
 // enStop are English words that carry no topic: question words, filler and

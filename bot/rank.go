@@ -102,6 +102,12 @@ func (idx *index) fuzzy(t string) (int32, int) {
 	best, bestD, bestDF := int32(-1), maxD+1, 0
 	consider := func(id int32) {
 		term := idx.termOf(id)
+		// Typos rarely change the first letter, and a short word is most
+		// often mistyped by leaving a letter out ("pwer"): other
+		// neighbours of short words are real words ("tall", "tire").
+		if term[0] != t[0] || len(t) < 5 && len(term) != len(t)+1 {
+			return
+		}
 		d := editDistance(t, term, maxD)
 		df := len(idx.postings[id])
 		if d <= maxD && (d < bestD || d == bestD && df > bestDF) {
@@ -319,6 +325,22 @@ func (idx *index) phraseSignals(c *scored, qs []qterm, qnorm float64) {
 		}
 	}
 	c.confidence = clamp01(0.5*c.coverage + 0.3*c.similarity + 0.2*c.contained*c.coverage)
+	// A question made only of words found nearly everywhere ("chinese",
+	// "russia china") does not say what it is about, unless it is exactly
+	// the name of a topic ("putin").
+	if info := informativeness(idx, qs); info < 1 && !(c.contained >= 0.999 && c.coverage >= 0.999) {
+		c.confidence *= 0.5 + 0.5*info
+	}
+}
+
+// informativeness is how much a question says, in [0,1]: the total weight
+// of its terms against half the weight of one rare term.
+func informativeness(idx *index, qs []qterm) float64 {
+	var total float64
+	for _, q := range qs {
+		total += q.weight
+	}
+	return min(1, total/(0.5*idx.maxIDF))
 }
 
 func clamp01(x float64) float64 { return max(0, min(1, x)) }
