@@ -1,0 +1,211 @@
+package server
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/summitbot/summitbot/bot"
+)
+
+// Limits of the /v1/ask API.
+const (
+	// maxAskBody caps the request body of POST /v1/ask.
+	maxAskBody = 16 << 10
+	// maxQuestion is the longest question accepted, in characters.
+	maxQuestion = 2000
+	// maxConversation is the longest conversation key accepted, in bytes.
+	maxConversation = 200
+	// maxWebhookBody caps the platforms' webhook bodies (the adapters cap
+	// them again, lower).
+	maxWebhookBody = 1 << 20
+)
+
+// routes builds the HTTP handler: probes, metrics, the API and the webhooks
+// of the adapters that are on.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /readyz", s.handleReady)
+	mux.Handle("GET /metrics", s.metrics.Handler())
+
+	mux.Handle("POST /v1/ask", s.work(s.authorized(http.HandlerFunc(s.handleAsk))))
+
+	if s.discord != nil && s.cfg.Discord.InteractionsEnabled() {
+		mux.Handle("POST /discord/interactions", s.work(s.discord.InteractionsHandler()))
+	}
+	if s.slack != nil && s.cfg.Slack.HTTPEnabled() {
+		mux.Handle("POST /slack/commands", s.work(s.slack.CommandsHandler()))
+		mux.Handle("POST /slack/events", s.work(s.slack.EventsHandler()))
+		mux.Handle("POST /slack/interactions", s.work(s.slack.InteractionsHandler()))
+	}
+	// Instrument must wrap the mux directly: it reads the matched pattern.
+	return s.recoverPanics(s.metrics.Instrument(mux))
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readiness is the body of GET /readyz.
+type readiness struct {
+	Ready    bool            `json:"ready"`
+	Topics   int             `json:"topics"`
+	Adapters map[string]bool `json:"adapters"`
+}
+
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	ok, links := s.ready()
+	code := http.StatusOK
+	if !ok {
+		code = http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, readiness{Ready: ok, Topics: len(s.bot.KB().Topics), Adapters: links})
+}
+
+// askRequest is the body of POST /v1/ask.
+type askRequest struct {
+	Question string `json:"question"`
+	// Conversation keys follow-up context ("tell me more"); optional.
+	Conversation string `json:"conversation"`
+}
+
+func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxAskBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	var req askRequest
+	if err := dec.Decode(&req); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", maxAskBody))
+			return
+		}
+		writeError(w, http.StatusBadRequest, `want a JSON object {"question": "...", "conversation": "optional key"}: `+jsonProblem(err))
+		return
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		writeError(w, http.StatusBadRequest, "want exactly one JSON object")
+		return
+	}
+	q := strings.TrimSpace(req.Question)
+	switch {
+	case q == "":
+		writeError(w, http.StatusBadRequest, "question is empty")
+		return
+	case !utf8.ValidString(q) || strings.ContainsRune(q, 0):
+		writeError(w, http.StatusBadRequest, "question is not valid text")
+		return
+	case utf8.RuneCountInString(q) > maxQuestion:
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("question is longer than %d characters", maxQuestion))
+		return
+	case len(req.Conversation) > maxConversation:
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("conversation is longer than %d bytes", maxConversation))
+		return
+	}
+	question := bot.Question{Text: q, Platform: bot.PlatformAPI, ChannelKind: bot.ChannelAPI}
+	if req.Conversation != "" {
+		// A namespace of its own, so an API caller cannot step into a chat
+		// user's follow-up context.
+		question.Conversation = "api\x00" + req.Conversation
+	}
+	writeJSON(w, http.StatusOK, s.bot.Ask(r.Context(), question))
+}
+
+// jsonProblem describes a decoding error without echoing the input.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("malformed JSON at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %q must be a %s", typ.Field, typ.Type)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the body is empty or cut short"
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return strings.TrimPrefix(err.Error(), "json: ")
+	}
+	return "malformed JSON"
+}
+
+// authorized lets a request through only with the configured API token as a
+// bearer token, compared in constant time. With no token configured the
+// API is off and every request gets 401.
+func (s *Server) authorized(next http.Handler) http.Handler {
+	want := sha256.Sum256([]byte(s.cfg.APIToken))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.APIToken == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="summitbot"`)
+			writeError(w, http.StatusUnauthorized, "the API is off: set SUMMITBOT_API_TOKEN to enable it")
+			return
+		}
+		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		// Hashing first makes the comparison constant-time in the
+		// token's length too.
+		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="summitbot"`)
+			writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// work bounds concurrent requests on a work route, caps its body, and
+// refuses new work once shutdown has begun.
+func (s *Server) work(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.inflight <- struct{}{}:
+			defer func() { <-s.inflight }()
+		default:
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusServiceUnavailable, "too many requests in flight")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxWebhookBody)
+		start := time.Now()
+		next.ServeHTTP(w, r)
+		s.log.Debug("request", "route", r.Pattern, "took", time.Since(start))
+	})
+}
+
+// recoverPanics turns a handler panic into a 500 and a log line, so one bad
+// request cannot take the connection's other requests down with it.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("handler panic", "route", r.Pattern, "panic", fmt.Sprint(v))
+				writeError(w, http.StatusInternalServerError, "internal error")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		code, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}

@@ -1,0 +1,400 @@
+// Package server runs "summitbot serve": one HTTP server for probes,
+// metrics, the /v1 API and the platforms' webhooks, every chat adapter whose
+// configuration is present, and live reloading of the knowledge folder.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/config"
+	"github.com/summitbot/summitbot/internal/discord"
+	"github.com/summitbot/summitbot/internal/metrics"
+	"github.com/summitbot/summitbot/internal/reload"
+	"github.com/summitbot/summitbot/internal/slack"
+	"github.com/summitbot/summitbot/knowledge"
+)
+
+// Options are what the caller supplies besides the configuration. The zero
+// value is a useful default.
+type Options struct {
+	// Logger receives structured logs; default slog.Default(). Message text
+	// and user names are never logged.
+	Logger *slog.Logger
+	// HTTPClient is used by the adapters for platform API calls; default
+	// each adapter's own. Tests point it at httptest servers.
+	HTTPClient *http.Client
+	// Now is the clock for the knowledge base's staleness checks; default
+	// time.Now.
+	Now func() time.Time
+	// ReloadDebounce is how long the knowledge folder must be quiet before
+	// a change is loaded; default reload.DefaultDebounce.
+	ReloadDebounce time.Duration
+}
+
+// Server is a configured summitbot service. Build it with New, run it with
+// Serve.
+type Server struct {
+	cfg     config.Config
+	opts    Options
+	log     *slog.Logger
+	bot     *bot.Bot
+	metrics *metrics.Metrics
+	handler http.Handler
+
+	discord *discord.Adapter
+	slack   *slack.Adapter
+	// links are the long-lived connections readiness waits for.
+	links []*link
+
+	reloadMu     sync.Mutex
+	shuttingDown atomic.Bool
+	inflight     chan struct{} // semaphore bounding concurrent work requests
+}
+
+// link is a long-lived adapter connection (Discord gateway, Slack Socket
+// Mode) that Serve runs and /readyz checks.
+type link struct {
+	name      string
+	run       func(ctx context.Context) error
+	connected func() bool
+	running   atomic.Bool
+}
+
+func (l *link) up() bool { return l.running.Load() && l.connected() }
+
+// Adapter names, used in logs, /readyz and the summitbot_adapter_connected metric.
+const (
+	AdapterDiscordGateway      = "discord-gateway"
+	AdapterDiscordInteractions = "discord-interactions"
+	AdapterSlackHTTP           = "slack-http"
+	AdapterSlackSocketMode     = "slack-socket-mode"
+)
+
+// maxInFlight bounds concurrent requests on the work routes (the API and
+// the webhooks); more get 503 rather than queueing without limit.
+const maxInFlight = 512
+
+// closeTimeout bounds closing the gateway and Socket Mode connections once
+// the work in flight is done.
+const closeTimeout = 5 * time.Second
+
+// New loads the knowledge base and builds the bot, the metrics and every
+// configured adapter. It connects to nothing; Serve does.
+func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = config.DefaultShutdownTimeout
+	}
+	s := &Server{
+		cfg:      cfg,
+		opts:     opts,
+		log:      opts.Logger,
+		metrics:  metrics.New(),
+		inflight: make(chan struct{}, maxInFlight),
+	}
+	kb, err := s.loadKB()
+	if err != nil {
+		s.logLoadError(err)
+		return nil, err
+	}
+	s.metrics.Loaded(len(kb.Topics), opts.Now())
+	s.log.Info("knowledge base loaded", "source", s.kbSource(), "topics", len(kb.Topics), "warnings", len(kb.Warnings))
+	for _, p := range kb.Warnings {
+		s.log.Debug("knowledge warning", "problem", p.String())
+	}
+
+	s.bot = bot.New(kb, bot.Options{
+		OnAnswer:   s.metrics.ObserveAnswer,
+		RateLimit:  cfg.RateLimit,
+		RateWindow: cfg.RateWindow,
+	})
+	if err := s.buildAdapters(); err != nil {
+		return nil, err
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+func (s *Server) kbSource() string {
+	if s.cfg.KBDir == "" {
+		return "embedded"
+	}
+	return s.cfg.KBDir
+}
+
+// loadKB loads and validates the knowledge folder, or the embedded one.
+func (s *Server) loadKB() (*knowledge.KB, error) {
+	opts := knowledge.Options{Now: s.opts.Now()}
+	if s.cfg.KBDir == "" {
+		opts.Prefix = knowledge.EmbeddedPrefix
+		return knowledge.Load(knowledge.Embedded(), opts)
+	}
+	st, err := os.Stat(s.cfg.KBDir)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge folder %s: %w", s.cfg.KBDir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("knowledge folder %s is not a directory", s.cfg.KBDir)
+	}
+	opts.Prefix = s.cfg.KBDir
+	return knowledge.Load(os.DirFS(s.cfg.KBDir), opts)
+}
+
+// logLoadError logs every validation problem with its file:line:col.
+func (s *Server) logLoadError(err error) {
+	var ve *knowledge.ValidationError
+	if !errors.As(err, &ve) {
+		s.log.Error("cannot load knowledge base", "source", s.kbSource(), "err", err)
+		return
+	}
+	for _, p := range ve.Problems {
+		if p.Severity == knowledge.Error {
+			s.log.Error("invalid knowledge file", "problem", p.String())
+		}
+	}
+	s.log.Error("knowledge base is invalid", "source", s.kbSource(), "errors", ve.Problems.Errors())
+}
+
+// ErrNoFolder is returned by Reload when the embedded knowledge base is in use.
+var ErrNoFolder = errors.New("no knowledge folder to reload: --kb/SUMMITBOT_KB is unset, the built-in knowledge base is in use")
+
+// Reload loads the knowledge folder again. If it is valid, it replaces the
+// knowledge base atomically; if not, the last good version stays in use,
+// every problem is logged, and the failure is counted. Reloads never run
+// concurrently.
+func (s *Server) Reload(ctx context.Context) error {
+	if s.cfg.KBDir == "" {
+		return ErrNoFolder
+	}
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	start := time.Now()
+	kb, err := s.loadKB()
+	if err != nil {
+		s.metrics.Reloaded(false)
+		s.logLoadError(err)
+		s.log.Warn("knowledge reload failed; still serving the last good version", "topics", len(s.bot.KB().Topics))
+		return err
+	}
+	s.bot.Load(kb)
+	s.metrics.Reloaded(true)
+	s.metrics.Loaded(len(kb.Topics), s.opts.Now())
+	s.log.Info("knowledge base reloaded", "topics", len(kb.Topics), "warnings", len(kb.Warnings), "took", time.Since(start))
+	return nil
+}
+
+// buildAdapters creates the configured adapters and logs the ones that are
+// off, and why.
+func (s *Server) buildAdapters() error {
+	d, sl := s.cfg.Discord, s.cfg.Slack
+	if d.Enabled() {
+		cfg := discord.Config{
+			Token:           d.Token,
+			AppID:           d.AppID,
+			GuildID:         d.GuildID,
+			ShardID:         d.ShardID,
+			ShardCount:      d.ShardCount,
+			ModeratorRoleID: d.ModeratorRoleID,
+			Logger:          s.log,
+			HTTPClient:      s.opts.HTTPClient,
+		}
+		if d.InteractionsEnabled() {
+			cfg.PublicKey = d.PublicKey
+		}
+		a, err := discord.New(s.bot, cfg)
+		if err != nil {
+			return fmt.Errorf("discord: %w", err)
+		}
+		s.discord = a
+		if d.GatewayEnabled() {
+			s.links = append(s.links, &link{name: AdapterDiscordGateway, run: a.RunGateway, connected: a.Connected})
+		}
+	}
+	if sl.Enabled() {
+		cfg := slack.Config{
+			BotToken:        sl.BotToken,
+			APIURL:          sl.APIURL,
+			Command:         sl.Command,
+			GapsCommand:     sl.GapsCommand,
+			Moderators:      sl.Moderators,
+			ModeratorGroups: sl.ModeratorGroups,
+			Logger:          s.log,
+			HTTPClient:      s.opts.HTTPClient,
+		}
+		if sl.HTTPEnabled() {
+			cfg.SigningSecret = sl.SigningSecret
+		}
+		if sl.SocketModeEnabled() {
+			cfg.AppToken = sl.AppToken
+		}
+		a, err := slack.New(s.bot, cfg)
+		if err != nil {
+			return fmt.Errorf("slack: %w", err)
+		}
+		s.slack = a
+		if sl.SocketModeEnabled() {
+			s.links = append(s.links, &link{name: AdapterSlackSocketMode, run: a.RunSocketMode, connected: a.Connected})
+		}
+	}
+	for _, l := range s.links {
+		s.metrics.Adapter(l.name, l.up)
+	}
+	always := func() bool { return true }
+	for _, st := range s.cfg.Adapters() {
+		if !st.On {
+			s.log.Info("adapter off", "adapter", st.Name, "reason", st.Why)
+			continue
+		}
+		s.log.Info("adapter on", "adapter", st.Name)
+		if st.Name == AdapterDiscordInteractions || st.Name == AdapterSlackHTTP {
+			s.metrics.Adapter(st.Name, always) // webhooks have no connection to lose
+		}
+	}
+	return nil
+}
+
+// Handler returns the HTTP handler with every route (for tests and
+// benchmarks that serve it themselves).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Metrics returns the server's metrics.
+func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
+
+// Bot returns the bot the server answers with.
+func (s *Server) Bot() *bot.Bot { return s.bot }
+
+// ready reports whether the knowledge base is loaded and every configured
+// connection is up, and the state of each connection.
+func (s *Server) ready() (bool, map[string]bool) {
+	ok := !s.shuttingDown.Load() && s.bot.KB() != nil
+	links := make(map[string]bool, len(s.links))
+	for _, l := range s.links {
+		up := l.up()
+		links[l.name] = up
+		ok = ok && up
+	}
+	return ok, links
+}
+
+// Serve serves HTTP on ln, runs the adapters' connections and the knowledge
+// folder watcher, and blocks until ctx is done or a connection fails for
+// good. Then it stops taking new work, lets work in flight finish (for at
+// most the configured shutdown timeout), closes the connections and
+// returns. It returns nil after a shutdown asked for through ctx.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	// Work started by a request is not cancelled by the shutdown signal:
+	// http.Server.Shutdown lets it finish.
+	var watcher *reload.Watcher
+	if s.cfg.KBDir != "" {
+		w, err := reload.New(s.cfg.KBDir, reload.Options{Debounce: s.opts.ReloadDebounce, Logger: s.log})
+		if err != nil {
+			return err
+		}
+		watcher = w
+	}
+	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRun()
+
+	fatal := make(chan error, len(s.links)+2)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fatal <- fmt.Errorf("http server: %w", err)
+		}
+	})
+	for _, l := range s.links {
+		l.running.Store(true)
+		wg.Go(func() {
+			defer l.running.Store(false)
+			err := l.run(runCtx)
+			if runCtx.Err() != nil {
+				return
+			}
+			if err == nil {
+				err = errors.New("stopped unexpectedly")
+			}
+			fatal <- fmt.Errorf("%s: %w", l.name, err)
+		})
+	}
+	if watcher != nil {
+		wg.Go(func() {
+			err := watcher.Run(runCtx, func(ctx context.Context) { _ = s.Reload(ctx) })
+			if err != nil {
+				// Reloads still work through SIGHUP; keep serving.
+				s.log.Error("cannot watch the knowledge folder; reload with SIGHUP", "dir", s.cfg.KBDir, "err", err)
+			}
+		})
+	}
+	s.log.Info("serving", "addr", ln.Addr().String(), "kb", s.kbSource())
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout)
+	case runErr = <-fatal:
+		s.log.Error("shutting down after a fatal error", "err", runErr)
+	}
+	s.shutdown(hs, stopRun, &wg)
+	return runErr
+}
+
+// shutdown stops taking new work, waits for work in flight for at most
+// ShutdownTimeout, then closes every connection.
+func (s *Server) shutdown(hs *http.Server, stopRun context.CancelFunc, wg *sync.WaitGroup) {
+	s.shuttingDown.Store(true)
+	deadline, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+
+	var parts sync.WaitGroup
+	parts.Go(func() {
+		// Closes the listener at once, then waits for requests in flight.
+		if err := hs.Shutdown(deadline); err != nil {
+			s.log.Warn("requests still in flight at the shutdown deadline; closing them", "err", err)
+			_ = hs.Close()
+		}
+	})
+	if s.slack != nil {
+		parts.Go(func() {
+			// Replies the Slack adapter is still posting in the background.
+			if err := s.slack.Shutdown(deadline); err != nil {
+				s.log.Warn("slack replies still in flight at the shutdown deadline", "err", err)
+			}
+		})
+	}
+	parts.Wait()
+
+	// Now close the gateway and Socket Mode connections and the watcher.
+	stopRun()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(closeTimeout):
+		s.log.Warn("connections did not close in time", "timeout", closeTimeout)
+	}
+	s.log.Info("stopped")
+}
