@@ -99,7 +99,7 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	case q == "":
 		writeError(w, http.StatusBadRequest, "question is empty")
 		return
-	case !utf8.ValidString(q) || strings.ContainsRune(q, 0):
+	case strings.ContainsRune(q, 0): // (invalid UTF-8 was already replaced by the decoder)
 		writeError(w, http.StatusBadRequest, "question is not valid text")
 		return
 	case utf8.RuneCountInString(q) > maxQuestion:

@@ -1,0 +1,310 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/config"
+)
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// newTestServer builds a Server without listening, for handler tests.
+func newTestServer(t *testing.T, cfg config.Config) *Server {
+	t.Helper()
+	s, err := New(context.Background(), cfg, Options{Logger: quietLogger(), Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestAskRequests(t *testing.T) {
+	s := newTestServer(t, testConfig(copyKB(t)))
+	long := strings.Repeat("why ", maxQuestion/4+1)
+	tests := []struct {
+		name   string
+		method string
+		auth   string
+		body   string
+		code   int
+		want   string // substring of the response
+	}{
+		{"answered", "POST", "Bearer " + testToken, `{"question":"what is brics"}`, 200, `"outcome":"answered"`},
+		{"declined is still 200", "POST", "Bearer " + testToken, `{"question":"best borscht recipe"}`, 200, `"answered":false`},
+		{"lower-case scheme", "POST", "bearer " + testToken, `{"question":"what is brics"}`, 200, `"id":"brics"`},
+		{"emoji only", "POST", "Bearer " + testToken, `{"question":"🐻🐼"}`, 200, `"outcome"`},
+		{"no token", "POST", "", `{"question":"what is brics"}`, 401, "bearer token"},
+		{"basic auth", "POST", "Basic " + testToken, `{"question":"what is brics"}`, 401, "bearer token"},
+		{"token prefix", "POST", "Bearer " + testToken[:10], `{"question":"what is brics"}`, 401, "bearer token"},
+		{"empty question", "POST", "Bearer " + testToken, `{"question":"  "}`, 400, "question is empty"},
+		{"missing question", "POST", "Bearer " + testToken, `{}`, 400, "question is empty"},
+		{"empty body", "POST", "Bearer " + testToken, ``, 400, "empty"},
+		{"not JSON", "POST", "Bearer " + testToken, `question=hi`, 400, "malformed JSON"},
+		{"binary", "POST", "Bearer " + testToken, "\x00\x01\x02\xff", 400, "malformed JSON"},
+		{"wrong type", "POST", "Bearer " + testToken, `{"question": 42}`, 400, `field \"question\" must be a string`},
+		{"unknown field", "POST", "Bearer " + testToken, `{"q":"hi"}`, 400, `unknown field \"q\"`},
+		{"two objects", "POST", "Bearer " + testToken, `{"question":"a"}{"question":"b"}`, 400, "exactly one"},
+		{"invalid UTF-8 becomes U+FFFD", "POST", "Bearer " + testToken, "{\"question\":\"\xff\xfe\"}", 200, `"outcome"`},
+		{"NUL", "POST", "Bearer " + testToken, `{"question":"a\u0000b"}`, 400, "not valid text"},
+		{"too long", "POST", "Bearer " + testToken, `{"question":"` + long + `"}`, 400, "longer than"},
+		{"long conversation", "POST", "Bearer " + testToken, `{"question":"hi","conversation":"` + strings.Repeat("c", maxConversation+1) + `"}`, 400, "conversation is longer"},
+		{"huge body", "POST", "Bearer " + testToken, `{"question":"` + strings.Repeat("a", maxAskBody) + `"}`, 413, "larger than"},
+		{"GET", "GET", "Bearer " + testToken, ``, 405, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(tt.method, "/v1/ask", strings.NewReader(tt.body))
+			if tt.auth != "" {
+				r.Header.Set("Authorization", tt.auth)
+			}
+			w := httptest.NewRecorder()
+			s.Handler().ServeHTTP(w, r)
+			if w.Code != tt.code || !strings.Contains(w.Body.String(), tt.want) {
+				t.Errorf("%s %q: %d %s; want %d containing %q", tt.method, tt.body, w.Code, w.Body, tt.code, tt.want)
+			}
+			if w.Code == 401 && w.Header().Get("WWW-Authenticate") == "" {
+				t.Error("401 without WWW-Authenticate")
+			}
+			if strings.Contains(w.Body.String(), testToken) {
+				t.Error("the token is echoed")
+			}
+		})
+	}
+}
+
+func TestAPIOffWithoutToken(t *testing.T) {
+	cfg := testConfig(copyKB(t))
+	cfg.APIToken = ""
+	s := newTestServer(t, cfg)
+	for _, auth := range []string{"", "Bearer ", "Bearer anything"} {
+		r := httptest.NewRequest("POST", "/v1/ask", strings.NewReader(`{"question":"what is brics"}`))
+		r.Header.Set("Authorization", auth)
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, r)
+		if w.Code != 401 || !strings.Contains(w.Body.String(), "SUMMITBOT_API_TOKEN") {
+			t.Errorf("auth %q: %d %s", auth, w.Code, w.Body)
+		}
+	}
+}
+
+func TestConversationsAreNamespaced(t *testing.T) {
+	s := newTestServer(t, testConfig(copyKB(t)))
+	// A chat user's context under the key "k" …
+	s.Bot().Ask(context.Background(), bot.Question{Text: "what is brics", Platform: bot.PlatformSlack, UserID: "U1", Conversation: "k"})
+	// … is not reachable through the API with the same key.
+	r := httptest.NewRequest("POST", "/v1/ask", strings.NewReader(`{"question":"sources?","conversation":"k"}`))
+	r.Header.Set("Authorization", "Bearer "+testToken)
+	w := httptest.NewRecorder()
+	s.Handler().ServeHTTP(w, r)
+	if strings.Contains(w.Body.String(), "imbrics.com") {
+		t.Errorf("the API reached a Slack conversation: %s", w.Body)
+	}
+}
+
+func TestReadiness(t *testing.T) {
+	s := newTestServer(t, testConfig(copyKB(t)))
+	get := func() (int, readiness) {
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/readyz", nil))
+		var r readiness
+		if err := json.Unmarshal(w.Body.Bytes(), &r); err != nil {
+			t.Fatal(err)
+		}
+		return w.Code, r
+	}
+	if code, r := get(); code != 200 || !r.Ready {
+		t.Fatalf("no adapters: %d %+v", code, r)
+	}
+	connected := false
+	l := &link{name: AdapterDiscordGateway, connected: func() bool { return connected }}
+	s.links = append(s.links, l)
+	if code, r := get(); code != 503 || r.Ready || r.Adapters[AdapterDiscordGateway] {
+		t.Errorf("gateway not running: %d %+v", code, r)
+	}
+	l.running.Store(true)
+	if code, _ := get(); code != 503 {
+		t.Errorf("gateway running but not connected: %d", code)
+	}
+	connected = true
+	if code, r := get(); code != 200 || !r.Adapters[AdapterDiscordGateway] {
+		t.Errorf("gateway connected: %d %+v", code, r)
+	}
+	s.shuttingDown.Store(true)
+	if code, _ := get(); code != 503 {
+		t.Errorf("shutting down: %d", code)
+	}
+}
+
+func TestInvalidKnowledgeAtStart(t *testing.T) {
+	kb := copyKB(t)
+	topic := filepath.Join(kb, "topics", "sco.md")
+	b, _ := os.ReadFile(topic)
+	os.WriteFile(topic, []byte(strings.Replace(string(b), "category: global-order", "category: gossip", 1)), 0o644)
+	var logs syncBuffer
+	_, err := New(context.Background(), testConfig(kb), Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Now: testNow})
+	if err == nil {
+		t.Fatal("New accepted an invalid knowledge folder")
+	}
+	if !strings.Contains(logs.String(), "topics/sco.md:") {
+		t.Errorf("the problem is not logged with its file:\n%s", logs.String())
+	}
+
+	if _, err := New(context.Background(), testConfig(filepath.Join(kb, "missing")), Options{Logger: quietLogger()}); err == nil {
+		t.Error("New accepted a missing knowledge folder")
+	}
+}
+
+func TestEmbeddedKnowledge(t *testing.T) {
+	s, err := New(context.Background(), config.Default(), Options{Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.Bot().KB().Topics); n == 0 {
+		t.Error("the embedded knowledge base has no topics")
+	}
+	if err := s.Reload(context.Background()); err != ErrNoFolder {
+		t.Errorf("Reload with no folder = %v", err)
+	}
+}
+
+func TestReloadKeepsLastGoodVersion(t *testing.T) {
+	kb := copyKB(t)
+	s := newTestServer(t, testConfig(kb))
+	before := s.Bot().KB()
+	os.Remove(filepath.Join(kb, "summits.yaml"))
+	os.WriteFile(filepath.Join(kb, "topics", "sco.md"), []byte("no front matter"), 0o644)
+	if err := s.Reload(context.Background()); err == nil {
+		t.Fatal("Reload accepted a broken folder")
+	}
+	if s.Bot().KB() != before {
+		t.Error("a failed reload replaced the knowledge base")
+	}
+}
+
+func TestWebhookRoutes(t *testing.T) {
+	sink := newResponseSink(t, true)
+	dsig := newDiscordSigner(t)
+	cfg := testConfig(copyKB(t))
+	cfg.Discord.AppID = "1"
+	cfg.Discord.PublicKey = dsig.pub
+	cfg.Slack.BotToken = "xoxb-test"
+	cfg.Slack.SigningSecret = slackSecret
+	cfg.Slack.APIURL = sink.srv.URL + "/api/"
+	in := start(t, cfg, Options{})
+
+	do := func(r *http.Request) (int, string) {
+		t.Helper()
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+
+	if code, body := do(dsig.request(in.url, []byte(`{"id":"1","type":1}`))); code != 200 || !strings.Contains(body, `"type":1`) {
+		t.Errorf("discord PING: %d %s", code, body)
+	}
+	code, body := do(dsig.request(in.url, discordAsk("555", "42", "what is power of siberia")))
+	if code != 200 || !strings.Contains(body, "2 December 2019") {
+		t.Errorf("discord /ask: %d %s", code, body)
+	}
+	forged := dsig.request(in.url, discordAsk("556", "42", "what is power of siberia"))
+	forged.Header.Set("X-Signature-Ed25519", strings.Repeat("0", 128))
+	if code, _ := do(forged); code != 401 {
+		t.Errorf("forged discord request: %d", code)
+	}
+
+	if code, _ := do(slackCommand(in.url, "U1", "what is the sco", sink.srv.URL+"/response")); code != 200 {
+		t.Errorf("slack command: %d", code)
+	}
+	eventually(t, "the slack reply", func() bool { return strings.Contains(sink.bodies(), "Shanghai") })
+	bad := slackCommand(in.url, "U1", "what is the sco", sink.srv.URL+"/response")
+	bad.Header.Set("X-Slack-Signature", "v0=00")
+	if code, _ := do(bad); code != 401 {
+		t.Errorf("forged slack request: %d", code)
+	}
+
+	if got := in.metric(t, `summitbot_adapter_connected{adapter="slack-http"}`); got != 1 {
+		t.Errorf("slack-http connected = %v", got)
+	}
+	if got := in.metric(t, `summitbot_questions_total{outcome="answered",platform="discord"}`); got != 1 {
+		t.Errorf("discord answered = %v", got)
+	}
+	for _, want := range []string{`"adapter on","adapter":"discord-interactions"`, `"adapter on","adapter":"slack-http"`, `"DISCORD_TOKEN is not set"`} {
+		if !strings.Contains(in.logs.String(), want) {
+			t.Errorf("logs lack %s", want)
+		}
+	}
+}
+
+func TestWebhooksOffWhenNotConfigured(t *testing.T) {
+	s := newTestServer(t, testConfig(copyKB(t)))
+	for _, path := range []string{"/discord/interactions", "/slack/commands", "/slack/events", "/slack/interactions"} {
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, httptest.NewRequest("POST", path, strings.NewReader("{}")))
+		if w.Code != 404 {
+			t.Errorf("%s: %d, want 404", path, w.Code)
+		}
+	}
+}
+
+func TestInFlightBound(t *testing.T) {
+	s := newTestServer(t, testConfig(copyKB(t)))
+	for range cap(s.inflight) {
+		s.inflight <- struct{}{}
+	}
+	r := httptest.NewRequest("POST", "/v1/ask", strings.NewReader(`{"question":"what is brics"}`))
+	r.Header.Set("Authorization", "Bearer "+testToken)
+	w := httptest.NewRecorder()
+	s.Handler().ServeHTTP(w, r)
+	if w.Code != 503 || w.Header().Get("Retry-After") == "" {
+		t.Errorf("over the bound: %d", w.Code)
+	}
+	// Probes are not work: they still answer.
+	w = httptest.NewRecorder()
+	s.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/healthz", nil))
+	if w.Code != 200 {
+		t.Errorf("/healthz over the bound: %d", w.Code)
+	}
+}
+
+func TestShutdownTimeoutBoundsSlowRequests(t *testing.T) {
+	cfg := testConfig(copyKB(t))
+	cfg.ShutdownTimeout = 300 * time.Millisecond
+	in := start(t, cfg, Options{})
+	// A client that sends headers and then stalls forever.
+	conn, err := (&netDialer{}).dial(in.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "POST /v1/ask HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+	time.Sleep(100 * time.Millisecond)
+	begin := time.Now()
+	in.cancel()
+	select {
+	case err := <-in.done:
+		if err != nil {
+			t.Errorf("Serve = %v", err)
+		}
+		in.done <- err
+	case <-time.After(5 * time.Second):
+		t.Fatal("a stalled request held the shutdown past its timeout")
+	}
+	if took := time.Since(begin); took > 3*time.Second {
+		t.Errorf("shutdown took %v", took)
+	}
+}
