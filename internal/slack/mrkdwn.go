@@ -100,15 +100,20 @@ func (w *mdWriter) block(b *strings.Builder, n ast.Node, indent string) {
 	case *ast.Blockquote:
 		var q strings.Builder
 		w.children(&q, n, "", "\n")
-		lines := strings.Split(q.String(), "\n")
-		for i, l := range lines {
+		if strings.TrimSpace(q.String()) == "" {
+			return
+		}
+		// Slack quotes only at the start of a line, so a quote nested in a
+		// list is written as plain lines.
+		marker := ""
+		if w.mode == modeMrkdwn && indent == "" {
+			marker = "> "
+		}
+		for i, l := range strings.Split(q.String(), "\n") {
 			if i > 0 {
 				b.WriteString("\n" + indent)
 			}
-			if w.mode == modeMrkdwn {
-				b.WriteString("> ")
-			}
-			b.WriteString(l)
+			b.WriteString(marker + l)
 		}
 	case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
 		var code strings.Builder
@@ -273,6 +278,10 @@ func (w *mdWriter) link(b *strings.Builder, rawURL, label string) {
 		}
 		return
 	}
+	if label == rawURL {
+		b.WriteString("<" + u + ">")
+		return
+	}
 	b.WriteString(slackLink(u, label))
 }
 
@@ -321,6 +330,8 @@ func safeURL(raw string) (string, bool) {
 	default:
 		return "", false
 	}
+	// Write the scheme in lower case; Slack only links lower-case schemes.
+	raw = strings.ToLower(u.Scheme) + raw[len(u.Scheme):]
 	var b strings.Builder
 	for _, r := range raw {
 		switch {
