@@ -18,7 +18,7 @@ const (
 	// (coverage, weighted by how rare each word is), how similar the
 	// question is to one of the topic's names or alternate questions, and
 	// whether a whole name appears in it. `summitbot kb eval` measures it.
-	Threshold = 0.5
+	Threshold = 0.45
 	// suggestBelow is the least confidence for a "Did you mean" suggestion.
 	suggestAbove = 0.22
 )
@@ -73,7 +73,7 @@ func (b *Bot) ask(ctx context.Context, idx *index, q Question) Answer {
 	year := yearIn(ws)
 	a, ok := idx.timeline.answer(idx, ws, year, cands)
 	if !ok {
-		if len(cands) == 0 || cands[0].confidence < Threshold {
+		if len(cands) == 0 || cands[0].confidence < b.opts.Threshold {
 			a = declined(q.Text, msgDecline)
 			for _, c := range cands {
 				if len(a.Suggestions) == 3 {

@@ -29,6 +29,9 @@ type Options struct {
 	MaxConversations int
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
+	// Threshold is the confidence below which the bot declines; zero means
+	// the default, bot.Threshold.
+	Threshold float64
 }
 
 // Bot answers questions from a knowledge base. It is safe for concurrent use,
@@ -48,6 +51,9 @@ func New(kb *knowledge.KB, opts Options) *Bot {
 	}
 	if opts.ConversationTTL <= 0 {
 		opts.ConversationTTL = 10 * time.Minute
+	}
+	if opts.Threshold <= 0 {
+		opts.Threshold = Threshold
 	}
 	if opts.MaxConversations <= 0 {
 		opts.MaxConversations = 10000
@@ -120,3 +126,31 @@ func (b *Bot) Suggest(prefix string, n int) []TopicRef {
 
 // About summarises the knowledge base in use.
 func (b *Bot) About() About { return b.idx.Load().about }
+
+// Ranked is a topic with the engine's confidence in it.
+type Ranked struct {
+	TopicRef
+	Confidence float64
+}
+
+// Rank returns up to n topics for a question, best first, before any
+// decision to answer or decline. It is for evaluation and tools; chat
+// adapters use Ask.
+func (b *Bot) Rank(question string, n int) []Ranked {
+	idx := b.idx.Load()
+	ts := terms(words(question), false)
+	if len(ts) == 0 || n <= 0 {
+		return nil
+	}
+	var out []Ranked
+	for _, c := range idx.rank(idx.resolve(ts)) {
+		if len(out) == n {
+			break
+		}
+		out = append(out, Ranked{TopicRef: idx.topics[c.topic].ref, Confidence: round3(c.confidence)})
+	}
+	return out
+}
+
+// Threshold returns the confidence below which this Bot declines.
+func (b *Bot) Threshold() float64 { return b.opts.Threshold }

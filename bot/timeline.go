@@ -83,7 +83,10 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		}
 	}
 	leaders := meetingWord || (putin && xi)
-	clearTopic := len(cands) > 0 && cands[0].confidence >= 0.75 &&
+	// A question that names another topic clearly ("the Iran meeting in
+	// Beijing", "what they signed at the Winter Olympics") is about that
+	// topic, even if it mentions a meeting.
+	clearTopic := len(cands) > 0 && cands[0].confidence >= 0.6 &&
 		idx.topics[cands[0].topic].t.Category != knowledge.Summits
 	switch {
 	case leaders && count && !latest && year == 0:
@@ -94,7 +97,10 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		return Answer{}, false
 	case len(named) > 0:
 		return tl.listAnswer(idx, cands, filterYear(tl.meetings, named, year), "named"), true
-	case (year != 0 || len(placed) > 0) && (leaders || putin || xi):
+	case year != 0 && (leaders || putin || xi), len(placed) > 0 && (putin || xi):
+		// "meetings in 2024", "putin xi 2024", "xi in moscow": a place
+		// alone needs a leader's name ("an Iran meeting in Beijing" is not
+		// an Xi–Putin meeting).
 		ms := placed
 		if len(ms) == 0 {
 			for i := range tl.meetings {

@@ -161,3 +161,14 @@ func (kb *KB) Topic(id string) (*Topic, bool) {
 	t, ok := kb.byID[id]
 	return t, ok
 }
+
+// NewKB builds a KB from parts without validating them, for tools that
+// derive a knowledge base from a loaded one (evaluation folds, benchmarks).
+// Use Load for anything a person wrote.
+func NewKB(topics []*Topic, tl Timeline, tests []TestCase) *KB {
+	kb := &KB{Topics: topics, Timeline: tl, Tests: tests, byID: make(map[string]*Topic, len(topics))}
+	for _, t := range topics {
+		kb.byID[t.ID] = t
+	}
+	return kb
+}

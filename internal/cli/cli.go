@@ -53,6 +53,7 @@ func kbCommands() []command {
 		{"test", "run tests.yaml and print failures and the pass rate", runKBTest},
 		{"list", "list topics by category", runKBList},
 		{"export", "print every topic as one JSON array (--json)", runKBExport},
+		{"eval", "measure ranking and declines against reference rankers (--folds 5 cross-validates)", runKBEval},
 	}
 }
 

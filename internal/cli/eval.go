@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/eval"
+)
+
+func runKBEval(ctx context.Context, env *Env, args []string) int {
+	fs := newFlags(env, "kb eval", "")
+	asJSON := fs.Bool("json", false, "write the report as JSON")
+	folds := fs.Int("folds", 0, "also cross-validate over topics' own questions split into `k` folds (e.g. 5)")
+	threshold := fs.Float64("threshold", bot.Threshold, "the engine's decline `threshold`, to see the trade-off")
+	kbDir := kbFlag(fs, env)
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 || *folds == 1 || *folds < 0 || *folds > 50 {
+		fmt.Fprintln(env.Stderr, "summitbot kb eval: --folds must be 0 (off) or between 2 and 50")
+		return exitUsage
+	}
+	kb, err := loadKB(env, *kbDir)
+	if err != nil {
+		reportLoadError(env.Stderr, err)
+		return exitFail
+	}
+	if len(kb.Tests) == 0 {
+		fmt.Fprintln(env.Stderr, "summitbot kb eval: tests.yaml has no questions")
+		return exitFail
+	}
+	reports := eval.Evaluate(ctx, kb, kb.Tests, eval.Engine{Bot: bot.New(kb, bot.Options{Threshold: *threshold})}, eval.NewFuzzy(kb), eval.NewBM25(kb))
+	var cv []eval.Fold
+	if *folds > 0 {
+		thresholds := map[string]float64{}
+		for _, r := range reports {
+			thresholds[r.Ranker] = r.Threshold
+		}
+		cv = eval.CrossValidate(ctx, kb, *folds, thresholds, *threshold)
+	}
+	if *asJSON {
+		return writeJSON(env, struct {
+			Regression      []eval.Report `json:"regression"`
+			Folds           int           `json:"folds,omitempty"`
+			CrossValidation []eval.Fold   `json:"cross_validation,omitempty"`
+		}{reports, *folds, cv})
+	}
+	printEval(env.Stdout, reports, *folds, cv)
+	return exitOK
+}
+
+func printEval(w io.Writer, reports []eval.Report, folds int, cv []eval.Fold) {
+	eng := reports[0]
+	fmt.Fprintf(w, "Regression set: %d in-scope and %d off-topic questions (knowledge/data/tests.yaml)\n\n", eng.InScope, eng.OffTopic)
+	header := fmt.Sprintf("%-28s", "")
+	for _, r := range reports {
+		header += fmt.Sprintf("%12s", r.Ranker)
+	}
+	fmt.Fprintln(w, header)
+	row := func(name string, f func(eval.Report) string) {
+		line := fmt.Sprintf("%-28s", name)
+		for _, r := range reports {
+			line += fmt.Sprintf("%12s", f(r))
+		}
+		fmt.Fprintln(w, line)
+	}
+	pct := func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
+	row("in-scope top-1 accuracy", func(r eval.Report) string { return pct(r.Top1) })
+	row("mean reciprocal rank", func(r eval.Report) string { return fmt.Sprintf("%.3f", r.MRR) })
+	row("off-topic declined", func(r eval.Report) string { return pct(r.OffDeclined) })
+	row("in-scope wrongly declined", func(r eval.Report) string { return pct(r.WronglyDeclined) })
+	row("decline threshold", func(r eval.Report) string { return fmt.Sprintf("%.3g", r.Threshold) })
+	row("misses", func(r eval.Report) string { return fmt.Sprint(len(r.Misses)) })
+	fmt.Fprintln(w, "\nTop-1 accuracy by category:")
+	for i, c := range eng.Categories {
+		line := fmt.Sprintf("  %-26s", fmt.Sprintf("%s (%d)", c.Category, c.N))
+		for _, r := range reports {
+			line += fmt.Sprintf("%12s", pct(r.Categories[i].Top1))
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintln(w, "\n(The reference rankers decline below a threshold tuned on this same set: their best case.)")
+	if folds > 0 && len(cv) > 0 {
+		fmt.Fprintf(w, "\nCross-validated, %d folds over the topics' own alternate questions (%d questions; each fold asked while only the others are indexed):\n", folds, cv[0].Questions)
+		fmt.Fprintf(w, "%-28s%12s%12s%12s\n", "", "top-1", "MRR", "declined")
+		for _, f := range cv {
+			fmt.Fprintf(w, "%-28s%12s%12s%12s\n", f.Ranker, pct(f.Top1), fmt.Sprintf("%.3f", f.MRR), pct(f.WronglyDeclined))
+		}
+	}
+	fmt.Fprintf(w, "\nsummitbot misses (%d):\n", len(eng.Misses))
+	for _, m := range eng.Misses {
+		fmt.Fprintf(w, "  tests.yaml:%d: %q: expected %s, chose %s (confidence %.2f)\n", m.Line, m.Question, m.Expected, m.Chose, m.Confidence)
+	}
+}
