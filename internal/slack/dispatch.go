@@ -21,8 +21,8 @@ import (
 
 // ack is the immediate answer to a Slack request.
 type ack struct {
-	status  int          // HTTP status; Socket Mode only acks 200s
-	payload *slackgo.Msg // optional reply carried by the ack (slash commands)
+	status  int      // HTTP status; Socket Mode only acks 200s
+	payload *payload // optional reply carried by the ack (slash commands)
 }
 
 var ackOK = ack{status: http.StatusOK}

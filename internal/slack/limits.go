@@ -72,18 +72,26 @@ func truncateMrkdwn(s string, n int) string {
 	if textLen(s) <= n {
 		return s
 	}
-	cut := cutTo(s, n-1)
+	cut := trimPartial(cutTo(s, n-1))
+	if strings.Count(cut, "```")%2 == 1 {
+		// Close the open code block, making room for the fence.
+		cut = trimPartial(cutTo(cut, max(n-1-4, 0)))
+		if strings.Count(cut, "```")%2 == 1 {
+			cut += "\n```"
+		}
+	}
+	return cut + "…"
+}
+
+// trimPartial drops a trailing half link or half entity, and white space.
+func trimPartial(cut string) string {
 	if lt := strings.LastIndexByte(cut, '<'); lt >= 0 && lt > strings.LastIndexByte(cut, '>') {
 		cut = cut[:lt]
 	}
 	if amp := strings.LastIndexByte(cut, '&'); amp >= 0 && amp > strings.LastIndexByte(cut, ';') {
 		cut = cut[:amp]
 	}
-	cut = strings.TrimRightFunc(cut, isSpace)
-	if strings.Count(cut, "```")%2 == 1 && textLen(cut)+4 <= n-1 {
-		cut += "\n```"
-	}
-	return cut + "…"
+	return strings.TrimRightFunc(cut, isSpace)
 }
 
 func isSpace(r rune) bool { return r == ' ' || r == '\n' || r == '\t' }

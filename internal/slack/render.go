@@ -35,7 +35,7 @@ const (
 const (
 	maxRelated     = 3
 	maxSuggestions = 5
-	maxSources     = maxContextElements - 1 // one element is the reviewed date
+	maxSources     = maxContextElements - 1 // elements for sources; one is the reviewed date
 	maxGaps        = 5
 	maxGapExamples = 3
 	maxExampleLen  = 200
@@ -264,18 +264,17 @@ func renderDetails(a bot.Answer, o renderOpts) message {
 }
 
 // sourcesContext lists numbered sources and the reviewed date in one
-// context block (at most ten elements).
+// context block. A context block holds at most ten elements, so beyond
+// nine sources several share an element, one per line.
 func sourcesContext(sources []knowledge.Source, reviewed string) *slackgo.ContextBlock {
 	var els []slackgo.MixedElement
-	shown := sources
-	if len(shown) > maxSources {
-		shown = shown[:maxSources-1]
-	}
-	for i, s := range shown {
-		els = append(els, mrkdwnText(truncateMrkdwn(sourceMrkdwn(i+1, s), maxTextLen)))
-	}
-	if len(shown) < len(sources) {
-		els = append(els, mrkdwnText(fmt.Sprintf("…and %d more sources", len(sources)-len(shown))))
+	per := (len(sources) + maxSources - 1) / maxSources
+	for i := 0; i < len(sources); i += per {
+		var lines []string
+		for j := i; j < min(i+per, len(sources)); j++ {
+			lines = append(lines, sourceMrkdwn(j+1, sources[j]))
+		}
+		els = append(els, mrkdwnText(truncateMrkdwn(strings.Join(lines, "\n"), maxTextLen)))
 	}
 	if r := strings.TrimSpace(reviewed); r != "" {
 		els = append(els, mrkdwnText("Reviewed "+escapeText(truncatePlain(r, 40))))
@@ -338,8 +337,8 @@ func renderNotice(text string) message {
 func renderHelp(command string) message {
 	cmd := escapeText(command)
 	return renderNotice(fmt.Sprintf("Ask me about China–Russia relations and I'll answer from a curated, sourced knowledge base.\n\n"+
-		"• `%s what is power of siberia`\n"+
-		"• `%s when did xi and putin last meet`\n\n"+
+		"- `%s what is power of siberia`\n"+
+		"- `%s when did xi and putin last meet`\n\n"+
 		"Mention me in a channel to get the answer in a thread, or send me a direct message.", cmd, cmd))
 }
 
@@ -390,11 +389,14 @@ func finish(m message) message {
 	return m
 }
 
-// ackPayload is the JSON body of an acknowledgement that carries a reply.
-func (m message) ackPayload(responseType string) *slackgo.Msg {
-	return &slackgo.Msg{
-		ResponseType: responseType,
-		Text:         m.Text,
-		Blocks:       slackgo.Blocks{BlockSet: m.Blocks},
-	}
+// payload is the JSON body of an acknowledgement that carries a reply.
+// slack-go's Msg would also send empty metadata and replace/delete flags.
+type payload struct {
+	ResponseType string         `json:"response_type,omitempty"`
+	Text         string         `json:"text"`
+	Blocks       slackgo.Blocks `json:"blocks"`
+}
+
+func (m message) ackPayload(responseType string) *payload {
+	return &payload{ResponseType: responseType, Text: m.Text, Blocks: slackgo.Blocks{BlockSet: m.Blocks}}
 }

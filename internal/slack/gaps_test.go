@@ -1,0 +1,149 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/summitbot/summitbot/bot"
+)
+
+type fakeGaps struct {
+	gaps []bot.Gap
+	err  error
+	n    int
+}
+
+func (g *fakeGaps) TopGaps(_ context.Context, n int) ([]bot.Gap, error) {
+	g.n = n
+	return g.gaps, g.err
+}
+
+func TestGapsCommand(t *testing.T) {
+	report := &fakeGaps{gaps: []bot.Gap{{Count: 4, Examples: []string{"arctic lng 2"}}}}
+	tests := []struct {
+		name    string
+		user    string
+		gaps    GapReporter
+		groups  map[string][]string
+		want    string
+		wantAsk bool // the reporter was asked for the top five
+	}{
+		{"moderator by id", "UMOD", report, nil, "arctic lng 2", true},
+		{"moderator by group", "UGRP", report, map[string][]string{"S1": {"UX", "UGRP"}}, "arctic lng 2", true},
+		{"not a moderator", "U1", report, map[string][]string{"S1": {"UX"}}, "for moderators", false},
+		{"group lookup fails", "U1", report, nil, "couldn't check your permissions", false},
+		{"not configured", "UMOD", nil, nil, "not configured", false},
+		{"report fails", "UMOD", &fakeGaps{err: errors.New("db down")}, nil, "couldn't build the gaps report", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			report.n = 0
+			e := newTestEnv(t, func(c *Config) {
+				c.Moderators = []string{"UMOD"}
+				c.ModeratorGroups = []string{"S1"}
+				c.Gaps = tt.gaps
+			})
+			for g, m := range tt.groups {
+				e.fake.groups[g] = m
+			}
+			if w := e.commandAs("/gaps", "", "C1", tt.user); w.Code != 200 || w.Body.Len() != 0 {
+				t.Fatalf("ack %d %s", w.Code, w.Body)
+			}
+			e.drain(t)
+			hooks := e.fake.callsTo("/hooks/T1/123/abc")
+			if len(hooks) != 1 {
+				t.Fatalf("calls %+v", e.fake.all())
+			}
+			if hooks[0].JSON["response_type"] != "ephemeral" || !strings.Contains(replyText(hooks[0]), tt.want) {
+				t.Errorf("reply %v %q, want it to contain %q", hooks[0].JSON["response_type"], replyText(hooks[0]), tt.want)
+			}
+			if asked := report.n == maxGaps; asked != tt.wantAsk {
+				t.Errorf("reporter asked for %d gaps", report.n)
+			}
+			if tt.name == "report fails" && !strings.Contains(e.logs.String(), "db down") {
+				t.Errorf("the report error was not logged:\n%s", e.logs)
+			}
+		})
+	}
+}
+
+func TestModeratorGroupCache(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	calls := 0
+	m := newModerators([]string{"UMOD"}, []string{"S1", "S2"}, time.Minute, func() time.Time { return now },
+		func(_ context.Context, g string) ([]string, error) {
+			calls++
+			if g == "S2" {
+				return []string{"U2"}, nil
+			}
+			return []string{"U1"}, nil
+		})
+	ctx := context.Background()
+	for _, tc := range []struct {
+		user      string
+		want      bool
+		wantCalls int
+	}{
+		{"UMOD", true, 0}, // listed users need no lookup
+		{"U1", true, 1},
+		{"U1", true, 1}, // cached
+		{"U2", true, 2},
+		{"U3", false, 2}, // both groups cached
+	} {
+		ok, err := m.allowed(ctx, tc.user)
+		if ok != tc.want || err != nil || calls != tc.wantCalls {
+			t.Errorf("allowed(%s) = %v, %v after %d calls; want %v after %d", tc.user, ok, err, calls, tc.want, tc.wantCalls)
+		}
+	}
+	now = now.Add(2 * time.Minute)
+	if ok, _ := m.allowed(ctx, "U1"); !ok || calls != 3 {
+		t.Errorf("expired cache not refreshed: %d calls", calls)
+	}
+	if ok, _ := m.allowed(ctx, ""); ok {
+		t.Error("empty user allowed")
+	}
+}
+
+func TestDedupe(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	d := newDedupe(3, time.Minute, func() time.Time { return now })
+	if !d.claim("a") || d.claim("a") {
+		t.Fatal("claim a")
+	}
+	if !d.claim("") || !d.claim("") {
+		t.Error("an empty id must never be treated as a duplicate")
+	}
+	d.release("a")
+	if !d.claim("a") {
+		t.Error("released id still claimed")
+	}
+	d.claim("b")
+	d.claim("c")
+	d.claim("d") // evicts a, the oldest
+	if d.len() != 3 {
+		t.Errorf("len %d, want 3", d.len())
+	}
+	if !d.claim("a") {
+		t.Error("evicted id still claimed")
+	}
+	now = now.Add(2 * time.Minute)
+	if !d.claim("c") || d.len() != 1 {
+		t.Errorf("expired ids kept: len %d", d.len())
+	}
+}
+
+func BenchmarkDedupeClaim(b *testing.B) {
+	d := newDedupe(dedupeMax, dedupeTTL, time.Now)
+	ids := make([]string, 20000)
+	for i := range ids {
+		ids[i] = "Ev" + strconv.Itoa(i)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		d.claim(ids[i%len(ids)])
+	}
+}
