@@ -147,6 +147,8 @@ type fakeSlack struct {
 	fail429 map[string]bool
 	// ws, if set, serves the Socket Mode websocket at /ws.
 	ws http.HandlerFunc
+	// openError, if set, is apps.connections.open's error.
+	openError string
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -196,6 +198,10 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		b, _ := json.Marshal(map[string]any{"ok": true, "users": members})
 		_, _ = w.Write(b)
 	case "/api/apps.connections.open":
+		if f.openError != "" {
+			_, _ = io.WriteString(w, `{"ok":false,"error":"`+f.openError+`"}`)
+			return
+		}
 		u := "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/ws"
 		b, _ := json.Marshal(map[string]any{"ok": true, "url": u})
 		_, _ = w.Write(b)
