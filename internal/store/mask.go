@@ -48,11 +48,25 @@ func Mask(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	s = replaceGroup(schemeURLRe, s, func(string) string { return maskURL })
-	s = replaceGroup(emailRe, s, func(string) string { return maskEmail })
-	s = replaceGroup(domainRe, s, maskDomain)
-	s = replaceGroup(digitRunRe, s, maskDigits)
+	// The regexps are the costly part of recording; skip those that
+	// cannot match.
+	if strings.Contains(s, "://") || containsFold(s, "www.") {
+		s = replaceGroup(schemeURLRe, s, func(string) string { return maskURL })
+	}
+	if strings.Contains(s, "@") {
+		s = replaceGroup(emailRe, s, func(string) string { return maskEmail })
+	}
+	if strings.Contains(s, ".") {
+		s = replaceGroup(domainRe, s, maskDomain)
+	}
+	if countDigits(s) >= 7 { // the fewest digits a phone number has
+		s = replaceGroup(digitRunRe, s, maskDigits)
+	}
 	return s
+}
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), sub)
 }
 
 // replaceGroup replaces capture group 2 of every match of re in s with

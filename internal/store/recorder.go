@@ -1,0 +1,449 @@
+package store
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/summitbot/summitbot/bot"
+)
+
+// RecorderOptions configure a Recorder. The zero value is a useful default.
+type RecorderOptions struct {
+	// QueueSize bounds how many records wait to be written; when the queue
+	// is full new records are dropped and counted. Default 4096.
+	QueueSize int
+	// Salt keys the hash of user ids. Nil means a random salt created once
+	// and kept in the database, so hashes are stable across restarts and
+	// replicas.
+	Salt []byte
+	// RetentionDays is how long records are kept; older ones are deleted
+	// daily. Default 90.
+	RetentionDays int
+	// Logger receives write failures and retention runs; never question
+	// text or user ids. Default slog.Default().
+	Logger *slog.Logger
+	// OnDrop, if set, is called with the number of records lost (queue
+	// full, or not written at shutdown). It may run on the answer path, so
+	// it must be quick: count a metric.
+	OnDrop func(n int)
+}
+
+// RecorderStats are the recorder's counters, for /metrics.
+type RecorderStats struct {
+	// Recorded is how many records were written.
+	Recorded uint64
+	// Dropped is how many records were lost.
+	Dropped uint64
+	// FailedWrites is how many batch writes failed (and were retried).
+	FailedWrites uint64
+	// Queued is how many records wait to be written now.
+	Queued int
+}
+
+// Recorder records declined questions and feedback off the answer path: the
+// hooks only enqueue, and Run writes the queue to the Store in batches.
+type Recorder struct {
+	s     *Store
+	opts  RecorderOptions
+	log   *slog.Logger
+	queue chan event
+	now   func() time.Time
+
+	recorded, dropped, failed atomic.Uint64
+	running, closed           atomic.Bool
+
+	// Tuning, shortened by tests.
+	maxBatch        int
+	minBackoff      time.Duration
+	maxBackoff      time.Duration
+	retentionEvery  time.Duration
+	retentionRetry  time.Duration
+	shutdownTimeout time.Duration
+}
+
+// event is a record waiting in the queue. It still holds the raw text and
+// user id: masking, normalising and hashing happen in Run, off the answer
+// path, and the raw values never leave memory.
+type event struct {
+	id         string // set by Run, kept across retries
+	feedback   bool
+	at         time.Time
+	text       string
+	platform   string
+	userID     string
+	channel    string
+	topicID    string
+	topicTitle string
+	confidence float64
+	helpful    bool
+}
+
+// NewRecorder returns a Recorder writing to s. Call Run to start writing.
+func NewRecorder(s *Store, opts RecorderOptions) *Recorder {
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = 4096
+	}
+	if opts.RetentionDays <= 0 {
+		opts.RetentionDays = 90
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Recorder{
+		s:               s,
+		opts:            opts,
+		log:             opts.Logger,
+		queue:           make(chan event, opts.QueueSize),
+		now:             time.Now,
+		maxBatch:        1000,
+		minBackoff:      100 * time.Millisecond,
+		maxBackoff:      30 * time.Second,
+		retentionEvery:  24 * time.Hour,
+		retentionRetry:  time.Hour,
+		shutdownTimeout: 5 * time.Second,
+	}
+}
+
+// OnAnswer records a declined question from any platform but the local
+// command line. It fits bot.Options.OnAnswer and never blocks: when the
+// queue is full the record is dropped and counted.
+func (r *Recorder) OnAnswer(ctx context.Context, q bot.Question, a bot.Answer, took time.Duration) {
+	if a.Outcome != bot.OutcomeDeclined || q.Platform == bot.PlatformCLI {
+		return
+	}
+	ev := event{
+		at:         r.now(),
+		text:       q.Text,
+		platform:   q.Platform,
+		userID:     q.UserID,
+		channel:    q.ChannelKind,
+		confidence: a.Confidence,
+	}
+	if len(a.Suggestions) > 0 {
+		ev.topicID, ev.topicTitle = a.Suggestions[0].ID, a.Suggestions[0].Title
+	}
+	r.enqueue(ev)
+}
+
+// OnFeedback records a 👍 or 👎 from any platform but the local command
+// line. It fits bot.Options.OnFeedback and never blocks.
+func (r *Recorder) OnFeedback(ctx context.Context, f bot.Feedback) {
+	if f.Platform == bot.PlatformCLI || strings.TrimSpace(f.TopicID) == "" {
+		return
+	}
+	r.enqueue(event{
+		feedback: true,
+		at:       r.now(),
+		topicID:  f.TopicID,
+		platform: f.Platform,
+		userID:   f.UserID,
+		helpful:  f.Helpful,
+	})
+}
+
+func (r *Recorder) enqueue(ev event) {
+	if r.closed.Load() {
+		r.drop(1)
+		return
+	}
+	select {
+	case r.queue <- ev:
+	default:
+		r.drop(1)
+	}
+}
+
+func (r *Recorder) drop(n int) {
+	if n <= 0 {
+		return
+	}
+	r.dropped.Add(uint64(n))
+	if r.opts.OnDrop != nil {
+		r.opts.OnDrop(n)
+	}
+}
+
+// Stats returns the recorder's counters.
+func (r *Recorder) Stats() RecorderStats {
+	return RecorderStats{
+		Recorded:     r.recorded.Load(),
+		Dropped:      r.dropped.Load(),
+		FailedWrites: r.failed.Load(),
+		Queued:       len(r.queue),
+	}
+}
+
+// Run writes queued records in batches until ctx is done, then writes what
+// is left (for a few seconds at most) and returns. While the database is
+// unreachable it retries the current batch with exponential backoff; the
+// queue meanwhile fills and further records are dropped and counted. Run
+// also deletes records older than RetentionDays at start and daily. It
+// returns an error only if records were lost at shutdown. Call it once.
+func (r *Recorder) Run(ctx context.Context) error {
+	if !r.running.CompareAndSwap(false, true) {
+		return errors.New("recorder: Run called twice")
+	}
+	retention := time.NewTimer(0)
+	defer retention.Stop()
+	var (
+		batch    []event
+		backoff  = r.minBackoff
+		failures = 0
+	)
+	for {
+		if len(batch) == 0 {
+			select {
+			case <-ctx.Done():
+				return r.shutdown(ctx, nil)
+			case <-retention.C:
+				retention.Reset(r.retain(ctx))
+				continue
+			case ev := <-r.queue:
+				batch = r.fill(append(batch, ev))
+			}
+		}
+		err := r.writeBatch(ctx, batch)
+		if err == nil {
+			if failures > 0 {
+				r.log.Info("recording resumed", "failed_attempts", failures)
+			}
+			batch, backoff, failures = batch[:0], r.minBackoff, 0
+			continue
+		}
+		if ctx.Err() != nil {
+			return r.shutdown(ctx, batch)
+		}
+		failures++
+		r.failed.Add(1)
+		wait := jitter(backoff)
+		r.log.Warn("recording failed; will retry", "err", err, "records", len(batch), "attempt", failures, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return r.shutdown(ctx, batch)
+		case <-time.After(wait):
+		}
+		backoff = min(backoff*2, r.maxBackoff)
+	}
+}
+
+// fill adds what is already queued to batch, up to maxBatch, and gives each
+// record the id it keeps across retries.
+func (r *Recorder) fill(batch []event) []event {
+	for len(batch) < r.maxBatch {
+		select {
+		case ev := <-r.queue:
+			batch = append(batch, ev)
+			continue
+		default:
+		}
+		break
+	}
+	assignIDs(batch)
+	return batch
+}
+
+func assignIDs(batch []event) {
+	for i := range batch {
+		if batch[i].id == "" {
+			batch[i].id = newID()
+		}
+	}
+}
+
+// writeBatch prepares the batch for storage and writes it in one
+// transaction.
+func (r *Recorder) writeBatch(ctx context.Context, batch []event) error {
+	salt := r.opts.Salt
+	if salt == nil {
+		var err error
+		if salt, err = r.s.userSalt(ctx); err != nil {
+			return err
+		}
+	}
+	var declined []declinedRow
+	var feedback []feedbackRow
+	lost := 0
+	for _, ev := range batch {
+		if !prepare(ev, salt, &declined, &feedback) {
+			lost++
+		}
+	}
+	if err := r.s.write(ctx, declined, feedback); err != nil {
+		return err
+	}
+	r.recorded.Add(uint64(len(declined) + len(feedback)))
+	if lost > 0 {
+		r.log.Error("records could not be prepared and were dropped", "records", lost)
+		r.drop(lost)
+	}
+	return nil
+}
+
+// prepare turns an event into a row: masked, normalised text and a salted
+// user hash. It reports false if the event could not be prepared (a panic
+// in normalisation must not take the server down with it).
+func prepare(ev event, salt []byte, declined *[]declinedRow, feedback *[]feedbackRow) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	if ev.feedback {
+		*feedback = append(*feedback, feedbackRow{
+			id:       ev.id,
+			at:       ev.at,
+			topicID:  cleanField(ev.topicID),
+			platform: cleanField(ev.platform),
+			userHash: hashUser(salt, ev.platform, ev.userID),
+			helpful:  ev.helpful,
+		})
+		return true
+	}
+	conf := ev.confidence
+	if conf != conf || conf < 0 { // NaN or negative
+		conf = 0
+	}
+	*declined = append(*declined, declinedRow{
+		id:          ev.id,
+		at:          ev.at,
+		question:    storedQuestion(ev.text),
+		platform:    cleanField(ev.platform),
+		userHash:    hashUser(salt, ev.platform, ev.userID),
+		channelKind: cleanField(ev.channel),
+		topicID:     cleanField(ev.topicID),
+		topicTitle:  cleanField(ev.topicTitle),
+		confidence:  min(conf, 1),
+	})
+	return true
+}
+
+// Limits on what is stored. Questions are cut at a word boundary before
+// masking, so that no email address or URL is cut in half and left
+// unmasked.
+const (
+	maxRawQuestion    = 4096
+	maxStoredQuestion = 500
+	maxField          = 200
+)
+
+// storedQuestion is what is kept of a question: masked, normalised with the
+// engine's own normalisation (so that clustering compares like with like),
+// masked again (normalisation may reveal digits, e.g. fullwidth ones), with
+// control characters removed and a bounded length.
+func storedQuestion(text string) string {
+	text = cutAtSpace(clean(text), maxRawQuestion)
+	text = Mask(bot.Normalize(Mask(text)))
+	return cutAtSpace(clean(text), maxStoredQuestion)
+}
+
+// hashUser is a salted HMAC of platform and user id: stable, so distinct
+// users can be told apart, but not reversible to the id. An empty id gives
+// an empty hash.
+func hashUser(salt []byte, platform, userID string) string {
+	if userID == "" {
+		return ""
+	}
+	m := hmac.New(sha256.New, salt)
+	m.Write([]byte(platform))
+	m.Write([]byte{0})
+	m.Write([]byte(userID))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// clean makes s valid UTF-8 without control characters (PostgreSQL rejects
+// NUL in text), with runs of white space as one space.
+func clean(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r)
+	}), " ")
+}
+
+func cleanField(s string) string { return cutAtSpace(clean(s), maxField) }
+
+// cutAtSpace shortens s to at most n bytes, at the last space before the
+// limit if there is one, and never inside a UTF-8 sequence.
+func cutAtSpace(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := s[:n]
+	if i := strings.LastIndexByte(cut, ' '); i > 0 {
+		return cut[:i]
+	}
+	for len(cut) > 0 && !utf8.ValidString(cut) {
+		cut = cut[:len(cut)-1]
+	}
+	return cut
+}
+
+// retain deletes expired records and says when to run again.
+func (r *Recorder) retain(ctx context.Context) time.Duration {
+	cutoff := r.now().Add(-time.Duration(r.opts.RetentionDays) * 24 * time.Hour)
+	n, err := r.s.deleteBefore(ctx, cutoff)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.log.Warn("retention failed; will retry", "err", err, "retry_in", r.retentionRetry)
+		}
+		return r.retentionRetry
+	}
+	if n > 0 {
+		r.log.Info("retention deleted old records", "records", n, "days", r.opts.RetentionDays)
+	}
+	return r.retentionEvery
+}
+
+// shutdown writes the batch in hand and what is queued, retrying for at most
+// shutdownTimeout, and counts whatever could not be written as dropped.
+func (r *Recorder) shutdown(ctx context.Context, batch []event) error {
+	r.closed.Store(true)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.shutdownTimeout)
+	defer cancel()
+	// Take what is queued now; anything enqueued later is counted as
+	// dropped by enqueue once closed is set.
+	for n := len(r.queue); n > 0; n-- {
+		batch = append(batch, <-r.queue)
+	}
+	backoff := r.minBackoff
+	for len(batch) > 0 {
+		n := min(len(batch), r.maxBatch)
+		chunk := batch[:n]
+		assignIDs(chunk)
+		err := r.writeBatch(ctx, chunk)
+		if err == nil {
+			batch = batch[n:]
+			continue
+		}
+		r.failed.Add(1)
+		select {
+		case <-ctx.Done():
+			r.drop(len(batch))
+			r.log.Error("records lost at shutdown", "err", err, "records", len(batch))
+			return fmt.Errorf("recorder: %d records not written at shutdown: %w", len(batch), err)
+		case <-time.After(jitter(backoff)):
+		}
+		backoff = min(backoff*2, r.maxBackoff)
+	}
+	// Records that raced with closed.Store above.
+	for n := len(r.queue); n > 0; n-- {
+		<-r.queue
+		r.drop(1)
+	}
+	return nil
+}
+
+// jitter spreads retries of several replicas: d ± 20%.
+func jitter(d time.Duration) time.Duration {
+	return d - d/5 + time.Duration(rand.Int64N(int64(d/5)*2+1))
+}
