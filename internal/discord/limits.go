@@ -70,8 +70,9 @@ func fitEmbed(e *discordgo.MessageEmbed) {
 }
 
 // fitMessage makes content and embeds fit Discord's limits, in place, and
-// returns the content. When the embeds together exceed 6000 characters, the
-// last embeds' descriptions are shortened first, then their fields dropped.
+// returns them. When the embeds together exceed 6000 characters, trailing
+// embeds are dropped, then the first one's description is shortened, then its
+// fields, footer and title dropped.
 func fitMessage(content string, embeds []*discordgo.MessageEmbed) (string, []*discordgo.MessageEmbed) {
 	content = clipMarkdown(content, maxContent)
 	if len(embeds) > maxEmbeds {
@@ -82,24 +83,25 @@ func fitMessage(content string, embeds []*discordgo.MessageEmbed) (string, []*di
 		fitEmbed(e)
 		total += embedLen(e)
 	}
-	for i := len(embeds) - 1; i >= 0 && total > maxEmbedTotal; i-- {
-		e := embeds[i]
-		over := total - maxEmbedTotal
-		if d := runes(e.Description); d > 0 {
-			keep := max(d-over, 0)
-			before := embedLen(e)
-			e.Description = clipMarkdown(e.Description, keep)
-			total -= before - embedLen(e)
-		}
-		for total > maxEmbedTotal && len(e.Fields) > 0 {
-			f := e.Fields[len(e.Fields)-1]
-			total -= runes(f.Name) + runes(f.Value)
-			e.Fields = e.Fields[:len(e.Fields)-1]
-		}
-		if total > maxEmbedTotal {
-			total -= runes(e.Title)
-			e.Title = ""
-		}
+	for len(embeds) > 1 && total > maxEmbedTotal {
+		total -= embedLen(embeds[len(embeds)-1])
+		embeds = embeds[:len(embeds)-1]
+	}
+	if total <= maxEmbedTotal {
+		return content, embeds
+	}
+	e := embeds[0]
+	if over := total - maxEmbedTotal; over > 0 {
+		e.Description = clipMarkdown(e.Description, max(runes(e.Description)-over, 0))
+	}
+	for embedLen(e) > maxEmbedTotal && len(e.Fields) > 0 {
+		e.Fields = e.Fields[:len(e.Fields)-1]
+	}
+	if embedLen(e) > maxEmbedTotal {
+		e.Footer = nil
+	}
+	if embedLen(e) > maxEmbedTotal {
+		e.Title = ""
 	}
 	return content, embeds
 }
@@ -126,7 +128,7 @@ func fitComponents(rows []discordgo.MessageComponent) []discordgo.MessageCompone
 			}
 			seen[b.CustomID] = true
 			b.Label = clipPlain(b.Label, maxButtonLabel)
-			if b.Label == "" && b.Emoji == nil {
+			if b.Label == "" {
 				continue
 			}
 			kept = append(kept, b)

@@ -217,11 +217,13 @@ func cutTokens(toks []token, budget int) string {
 		left := budget - used
 		switch {
 		case !t.atom:
-			b.WriteString(string([]rune(t.text)[:left]))
-			cutInPlain = true
+			r := []rune(t.text)
+			b.WriteString(string(r[:left]))
+			// A cut right before a space or punctuation is already at a word boundary.
+			cutInPlain = unicode.IsLetter(r[left]) || unicode.IsDigit(r[left])
 		case t.url != "":
 			// Shorten the link's text if enough of it would remain.
-			room := left - utf8.RuneCountInString(t.url) - len("[…]()")
+			room := left - utf8.RuneCountInString(t.url) - utf8.RuneCountInString("[…]()")
 			if room >= minLinkText {
 				text := strings.TrimRight(clipRunes(t.linkText, room), "\\")
 				text = strings.TrimRightFunc(text, unicode.IsSpace)

@@ -88,8 +88,9 @@ func answerReply(a bot.Answer, private bool) reply {
 			buttons = append(buttons, discordgo.Button{Label: "More detail", Style: discordgo.PrimaryButton, CustomID: moreID(a.Topic.ID)})
 		}
 		buttons = append(buttons,
-			discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: feedbackID(a.Topic.ID, true)},
-			discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: feedbackID(a.Topic.ID, false)},
+			// Labels as well as emoji: Discord rejects an empty label string.
+			discordgo.Button{Label: "Helpful", Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: feedbackID(a.Topic.ID, true)},
+			discordgo.Button{Label: "Not helpful", Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: feedbackID(a.Topic.ID, false)},
 		)
 	}
 	rows := []discordgo.MessageComponent{discordgo.ActionsRow{Components: buttons}}

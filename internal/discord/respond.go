@@ -37,7 +37,9 @@ func (r response) interactionResponse() *discordgo.InteractionResponse {
 		Components:      r.msg.components,
 		AllowedMentions: noMentions(),
 	}
-	if r.msg.ephemeral {
+	// An update keeps the clicked message's visibility; only a new message
+	// may ask to be ephemeral.
+	if r.msg.ephemeral && r.typ == discordgo.InteractionResponseChannelMessageWithSource {
 		d.Flags = discordgo.MessageFlagsEphemeral
 	}
 	return &discordgo.InteractionResponse{Type: r.typ, Data: d}
