@@ -271,3 +271,17 @@ func TestParseAction(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkRenderAnswer(b *testing.B) {
+	a := powerAnswer()
+	for b.Loop() {
+		renderAnswer(a, renderOpts{ephemeral: true})
+	}
+}
+
+func BenchmarkToMrkdwn(b *testing.B) {
+	md := powerAnswer().Text + "\n\n" + powerAnswer().Details
+	for b.Loop() {
+		toMrkdwn(md)
+	}
+}

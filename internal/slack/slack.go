@@ -75,11 +75,13 @@ const (
 	defaultWorkers  = 16
 	taskTimeout     = 45 * time.Second
 	busyPostTimeout = 2 * time.Second
-	maxQuestionLen  = 1000 // runes sent to the core
-	webAPIRetries   = 3
-	groupCacheTTL   = 2 * time.Minute
-	dedupeTTL       = 30 * time.Minute
-	dedupeMax       = 10000
+	// maxQuestionLen bounds the text sent to the core; one past the core's
+	// limit, so an over-long question still gets the core's polite decline.
+	maxQuestionLen = bot.MaxQuestion + 1
+	webAPIRetries  = 3
+	groupCacheTTL  = 2 * time.Minute
+	dedupeTTL      = 30 * time.Minute
+	dedupeMax      = 10000
 )
 
 // Adapter serves Slack for one bot. Create it with New.
@@ -177,7 +179,9 @@ func (a *Adapter) Connected() bool {
 
 // Shutdown stops taking new work and waits for replies already being
 // prepared. When ctx ends first, the remaining work is cancelled and
-// ctx's error returned.
+// ctx's error returned. New requests are then refused (HTTP 503, or left
+// unacked in Socket Mode) so that Slack redelivers them. It does not close
+// the Socket Mode connection: cancel RunSocketMode's context for that.
 func (a *Adapter) Shutdown(ctx context.Context) error {
 	return a.work.shutdown(ctx)
 }
