@@ -65,11 +65,11 @@ func (b *Bot) ask(ctx context.Context, idx *index, q Question) Answer {
 			return a
 		}
 	}
-	ts := terms(ws, false)
-	if len(ts) == 0 {
+	qs := idx.resolve(ws)
+	if len(qs) == 0 {
 		return declined(q.Text, msgEmpty)
 	}
-	cands := idx.rank(idx.resolve(ts))
+	cands := idx.rank(qs)
 	year := yearIn(ws)
 	a, ok := idx.timeline.answer(idx, ws, year, cands)
 	if !ok {

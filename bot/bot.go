@@ -138,12 +138,12 @@ type Ranked struct {
 // adapters use Ask.
 func (b *Bot) Rank(question string, n int) []Ranked {
 	idx := b.idx.Load()
-	ts := terms(words(question), false)
-	if len(ts) == 0 || n <= 0 {
+	qs := idx.resolve(words(question))
+	if len(qs) == 0 || n <= 0 {
 		return nil
 	}
 	var out []Ranked
-	for _, c := range idx.rank(idx.resolve(ts)) {
+	for _, c := range idx.rank(qs) {
 		if len(out) == n {
 			break
 		}

@@ -49,16 +49,20 @@ type index struct {
 	vocab    map[string]int32
 	idf      []float64
 	postings [][]posting
-	deletes  map[string][]int32 // one-deletion variants of terms, for typo lookup
+	// surfaces maps the plain (unstemmed) Latin words of the knowledge base
+	// to their terms: typos are looked up among surface words, because
+	// stemming a misspelt word ("jniping") does not give a misspelt stem.
+	surfaces    map[string]int32
+	surfaceList []string
+	deletes     map[string][]int32 // one-deletion variants of surfaceList entries
 	maxIDF   float64
 	suggest  suggester
 	timeline timelineIndex
 	about    About
-	terms    []string // term text by id
 }
 
 func buildIndex(kb *knowledge.KB) *index {
-	idx := &index{kb: kb, byID: make(map[string]int, len(kb.Topics)), vocab: map[string]int32{}}
+	idx := &index{kb: kb, byID: make(map[string]int, len(kb.Topics)), vocab: map[string]int32{}, surfaces: map[string]int32{}}
 	termID := func(t string) int32 {
 		id, ok := idx.vocab[t]
 		if !ok {
@@ -76,15 +80,22 @@ func buildIndex(kb *knowledge.KB) *index {
 		idx.byID[t.ID] = i
 		m := map[int32]float32{}
 		add := func(text string, w float32, isPhrase, alias bool) {
-			ts := terms(words(text), false)
 			var ids []int32
-			for _, s := range ts {
-				id := termID(s)
-				if m[id] < w {
-					m[id] = w
+			for _, word := range words(text) {
+				ts := wordTerms(word)
+				for _, s := range ts {
+					id := termID(s)
+					if m[id] < w {
+						m[id] = w
+					}
+					if !slices.Contains(ids, id) {
+						ids = append(ids, id)
+					}
 				}
-				if !slices.Contains(ids, id) {
-					ids = append(ids, id)
+				if len(ts) == 1 && isASCIIAlpha(word) {
+					if _, ok := idx.surfaces[word]; !ok {
+						idx.surfaces[word] = idx.vocab[ts[0]]
+					}
 				}
 			}
 			if isPhrase && len(ids) > 0 {
@@ -140,21 +151,12 @@ func buildIndex(kb *knowledge.KB) *index {
 			}
 		}
 	}
-	idx.terms = make([]string, len(idx.postings))
-	for t, id := range idx.vocab {
-		idx.terms[id] = t
+	idx.surfaceList = make([]string, 0, len(idx.surfaces))
+	for w := range idx.surfaces {
+		idx.surfaceList = append(idx.surfaceList, w)
 	}
-	idx.deletes = make(map[string][]int32, len(idx.vocab)*4)
-	for term, id := range idx.vocab {
-		if len(term) < 4 || scriptOf(term) != latin {
-			continue
-		}
-		for _, d := range deletions(term) {
-			if l := idx.deletes[d]; len(l) == 0 || l[len(l)-1] != id {
-				idx.deletes[d] = append(l, id)
-			}
-		}
-	}
+	slices.Sort(idx.surfaceList) // deterministic candidate order
+	idx.deletes = deletionIndex(idx.surfaceList)
 	idx.suggest = newSuggester(idx)
 	idx.timeline = newTimelineIndex(kb)
 	idx.about = about(kb)
@@ -162,6 +164,33 @@ func buildIndex(kb *knowledge.KB) *index {
 }
 
 func refNoCategory(r TopicRef) TopicRef { return TopicRef{ID: r.ID, Title: r.Title} }
+
+// deletionIndex maps each one-byte deletion of each word of four letters or
+// more, and each two-byte deletion of words of six or more, to the words it
+// came from (by index in list). With the same deletions of a query word,
+// every word within the allowed edits shares a key with it.
+func deletionIndex(list []string) map[string][]int32 {
+	m := make(map[string][]int32, len(list)*8)
+	add := func(d string, i int) {
+		if l := m[d]; len(l) == 0 || l[len(l)-1] != int32(i) {
+			m[d] = append(l, int32(i))
+		}
+	}
+	for i, w := range list {
+		if len(w) < 4 {
+			continue
+		}
+		for _, d := range deletions(w) {
+			add(d, i)
+			if len(w) >= 6 {
+				for _, d2 := range deletions(d) {
+					add(d2, i)
+				}
+			}
+		}
+	}
+	return m
+}
 
 // deletions returns every string made by deleting one byte of an ASCII term.
 func deletions(s string) []string {

@@ -114,35 +114,40 @@ func scriptOf(w string) script {
 // terms turns normalised words into index terms: stop words dropped,
 // English and Russian words stemmed, demonyms folded onto their country,
 // hyphenated words kept whole and split, Chinese split into bigrams.
-func terms(ws []string, keepStop bool) []string {
+func terms(ws []string) []string {
 	out := make([]string, 0, len(ws)+4)
 	for _, w := range ws {
-		switch scriptOf(w) {
-		case han:
-			out = appendHan(out, w)
-		case cyrillic:
-			if !keepStop && ruStop[w] {
-				continue
-			}
-			out = append(out, russian.Stem(w, true))
-		default:
-			if strings.Contains(w, "-") {
-				parts := strings.Split(w, "-")
-				out = append(out, stem(strings.Join(parts, "")))
-				for _, p := range parts {
-					if p != "" && (keepStop || !enStop[p]) {
-						out = append(out, stem(p))
-					}
-				}
-				continue
-			}
-			if !keepStop && enStop[w] {
-				continue
-			}
-			out = append(out, stem(w))
-		}
+		out = append(out, wordTerms(w)...)
 	}
 	return out
+}
+
+// wordTerms returns the index terms of one normalised word; none for a
+// stop word.
+func wordTerms(w string) []string {
+	switch scriptOf(w) {
+	case han:
+		return appendHan(nil, w)
+	case cyrillic:
+		if ruStop[w] {
+			return nil
+		}
+		return []string{russian.Stem(w, true)}
+	}
+	if strings.Contains(w, "-") {
+		parts := strings.Split(w, "-")
+		out := []string{stem(strings.Join(parts, ""))}
+		for _, p := range parts {
+			if p != "" && !enStop[p] {
+				out = append(out, stem(p))
+			}
+		}
+		return out
+	}
+	if enStop[w] {
+		return nil
+	}
+	return []string{stem(w)}
 }
 
 // appendHan splits a run of Chinese characters into overlapping bigrams (a
@@ -271,7 +276,7 @@ func Similarity(a, b string) float64 {
 
 func termSet(s string) map[string]bool {
 	m := map[string]bool{}
-	for _, t := range terms(words(s), false) {
+	for _, t := range terms(words(s)) {
 		m[t] = true
 	}
 	return m

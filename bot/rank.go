@@ -29,28 +29,55 @@ type qterm struct {
 	weight float64 // how much the term matters: its idf, or a default if unknown
 }
 
-// resolve maps query terms onto the vocabulary, tolerating typos and
-// missing spaces. Unknown terms keep a weight: they are what makes an
-// off-topic question ("a recipe for Russian borscht") score low.
-func (idx *index) resolve(ts []string) []qterm {
-	out := make([]qterm, 0, len(ts))
-	seen := make(map[int32]bool, len(ts))
+// resolve maps the words of a question onto the vocabulary, tolerating
+// typos and missing spaces. Unknown words keep a weight: they are what
+// makes an off-topic question ("a recipe for Russian borscht") score low.
+func (idx *index) resolve(ws []string) []qterm {
+	out := make([]qterm, 0, len(ws))
+	seen := make(map[int32]bool, len(ws))
 	unknown := map[string]bool{}
 	push := func(q qterm) {
-		if q.id >= 0 {
-			if seen[q.id] {
-				return
-			}
-			seen[q.id] = true
+		if seen[q.id] {
+			return
 		}
+		seen[q.id] = true
 		out = append(out, q)
 	}
-	for _, t := range ts {
-		if id, ok := idx.vocab[t]; ok {
+	addUnknown := func(t string, soft bool) {
+		if unknown[t] {
+			return
+		}
+		unknown[t] = true
+		w := idx.maxIDF
+		if soft || softWords[t] || (scriptOf(t) == han && hanFiller[t]) {
+			w *= softWeight
+		} else if isNumber(t) {
+			w *= 0.5
+		}
+		out = append(out, qterm{id: -1, weight: w})
+	}
+	for _, w := range ws {
+		ts := wordTerms(w)
+		if len(ts) != 1 || !isASCIIAlpha(w) {
+			for _, t := range ts {
+				if id, ok := idx.vocab[t]; ok {
+					push(qterm{id: id, factor: 1, weight: idx.idf[id]})
+				} else {
+					addUnknown(t, false)
+				}
+			}
+			continue
+		}
+		if id, ok := idx.vocab[ts[0]]; ok {
 			push(qterm{id: id, factor: 1, weight: idx.idf[id]})
 			continue
 		}
-		if id, d := idx.fuzzy(t); id >= 0 {
+		if a, b, ok := idx.split(w); ok {
+			push(qterm{id: a, factor: factorCompound, weight: idx.idf[a]})
+			push(qterm{id: b, factor: factorCompound, weight: idx.idf[b]})
+			continue
+		}
+		if id, d := idx.fuzzy(w); id >= 0 {
 			f := factorTypo1
 			if d == 2 {
 				f = factorTypo2
@@ -58,22 +85,8 @@ func (idx *index) resolve(ts []string) []qterm {
 			push(qterm{id: id, factor: f, weight: idx.idf[id]})
 			continue
 		}
-		if a, b, ok := idx.split(t); ok {
-			push(qterm{id: a, factor: factorCompound, weight: idx.idf[a]})
-			push(qterm{id: b, factor: factorCompound, weight: idx.idf[b]})
-			continue
-		}
-		if unknown[t] {
-			continue
-		}
-		unknown[t] = true
-		w := idx.maxIDF
-		if softWords[t] || (scriptOf(t) == han && hanFiller[t]) {
-			w *= softWeight
-		} else if isNumber(t) {
-			w *= 0.5
-		}
-		push(qterm{id: -1, weight: w})
+		// A misspelt filler word ("betwen", "otehr") weighs like filler.
+		addUnknown(ts[0], nearStopWord(w))
 	}
 	return out
 }
@@ -87,71 +100,134 @@ func isNumber(s string) bool {
 	return s != ""
 }
 
-// fuzzy finds the index term closest to t within one edit (short words) or
-// two (words of seven letters or more), using a one-deletion neighbourhood
-// on both sides (the SymSpell idea). Numbers are never fuzzed: 2023 is not
-// a typo of 2024.
-func (idx *index) fuzzy(t string) (int32, int) {
-	if len(t) < 4 || scriptOf(t) != latin || !isASCIIAlpha(t) {
+// maxTypos is how many edits a misspelt word of n letters may have.
+func maxTypos(n int) int {
+	if n >= 7 {
+		return 2
+	}
+	return 1
+}
+
+// fuzzy finds the knowledge base word closest to w (one edit for short
+// words, two for words of seven letters or more) and returns its term. It
+// uses deletion neighbourhoods on both sides (the SymSpell idea), with two
+// deletions from long words. Numbers are never fuzzed: 2023 is not a typo
+// of 2024.
+func (idx *index) fuzzy(w string) (int32, int) {
+	if len(w) < 4 || len(w) > 30 {
 		return -1, 0
 	}
-	maxD := 1
-	if len(t) >= 7 {
-		maxD = 2
-	}
-	best, bestD, bestDF := int32(-1), maxD+1, 0
-	consider := func(id int32) {
-		term := idx.termOf(id)
+	best, bestD, bestDF, bestWord := int32(-1), 3, 0, ""
+	seen := map[int32]bool{}
+	consider := func(i int32) {
+		if seen[i] {
+			return
+		}
+		seen[i] = true
+		cand := idx.surfaceList[i]
 		// Typos rarely change the first letter, and a short word is most
 		// often mistyped by leaving a letter out ("pwer"): other
 		// neighbours of short words are real words ("tall", "tire").
-		if term[0] != t[0] || len(t) < 5 && len(term) != len(t)+1 {
+		if cand[0] != w[0] || len(w) < 5 && len(cand) != len(w)+1 {
 			return
 		}
-		d := editDistance(t, term, maxD)
+		maxD := maxTypos(max(len(w), len(cand)))
+		d := editDistance(w, cand, maxD)
+		id := idx.surfaces[cand]
 		df := len(idx.postings[id])
-		if d <= maxD && (d < bestD || d == bestD && df > bestDF) {
-			best, bestD, bestDF = id, d, df
+		if d <= maxD && (d < bestD || d == bestD && (df > bestDF || df == bestDF && cand < bestWord)) {
+			best, bestD, bestDF, bestWord = id, d, df, cand
 		}
 	}
-	for _, id := range idx.deletes[t] { // t is a term with one letter deleted
-		consider(id)
-	}
-	for _, d := range deletions(t) {
-		if id, ok := idx.vocab[d]; ok { // t has one extra letter
-			consider(id)
+	probe := func(v string) {
+		if i, ok := slices.BinarySearch(idx.surfaceList, v); ok && len(v) >= 4 {
+			consider(int32(i)) // w is a known word with letters added
 		}
-		for _, id := range idx.deletes[d] { // substitutions, transpositions, two edits
-			consider(id)
+		for _, i := range idx.deletes[v] {
+			consider(i)
+		}
+	}
+	probe(w)
+	for _, d := range deletions(w) {
+		probe(d)
+		if len(w) >= 6 {
+			for _, d2 := range deletions(d) {
+				probe(d2)
+			}
 		}
 	}
 	return best, bestD
 }
 
-func (idx *index) termOf(id int32) string { return idx.terms[id] }
-
-// split tries to read t as two known words written without a space.
-func (idx *index) split(t string) (int32, int32, bool) {
-	if len(t) < 7 || !isASCIIAlpha(t) {
+// split tries to read w as two known words written without a space
+// ("chinarussia").
+func (idx *index) split(w string) (int32, int32, bool) {
+	if len(w) < 7 {
 		return 0, 0, false
 	}
 	lookup := func(s string) (int32, bool) {
-		if id, ok := idx.vocab[s]; ok {
+		if enStop[s] {
+			return 0, false
+		}
+		if id, ok := idx.surfaces[s]; ok {
 			return id, true
 		}
 		id, ok := idx.vocab[stem(s)]
 		return id, ok
 	}
-	for i := 3; i <= len(t)-3; i++ {
-		a, okA := lookup(t[:i])
+	for i := 3; i <= len(w)-3; i++ {
+		a, okA := lookup(w[:i])
 		if !okA {
 			continue
 		}
-		if b, okB := lookup(t[i:]); okB {
+		if b, okB := lookup(w[i:]); okB {
 			return a, b, true
 		}
 	}
 	return 0, 0, false
+}
+
+// stopDeletes indexes the stop and filler words for nearStopWord.
+var stopList, stopDeletes = func() ([]string, map[string][]int32) {
+	var list []string
+	for w := range enStop {
+		if len(w) >= 4 {
+			list = append(list, w)
+		}
+	}
+	for w := range softWords {
+		list = append(list, w)
+	}
+	slices.Sort(list)
+	list = slices.Compact(list)
+	return list, deletionIndex(list)
+}()
+
+// nearStopWord reports whether w is one edit from a stop or filler word.
+func nearStopWord(w string) bool {
+	if len(w) < 4 {
+		return false
+	}
+	near := func(i int32) bool {
+		c := stopList[i]
+		return c[0] == w[0] && editDistance(w, c, 1) <= 1
+	}
+	for _, i := range stopDeletes[w] {
+		if near(i) {
+			return true
+		}
+	}
+	for _, d := range deletions(w) {
+		if _, ok := slices.BinarySearch(stopList, d); ok && d[0] == w[0] {
+			return true
+		}
+		for _, i := range stopDeletes[d] {
+			if near(i) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // editDistance is the optimal-string-alignment distance between a and b,

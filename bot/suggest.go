@@ -72,8 +72,8 @@ func (idx *index) suggestTopics(prefix string, n int) []TopicRef {
 		}
 	}
 	// A typo breaks a subsequence match: fall back to the ranker.
-	if ts := terms(words(prefix), false); len(ts) > 0 {
-		for _, c := range idx.rank(idx.resolve(ts)) {
+	if qs := idx.resolve(words(prefix)); len(qs) > 0 {
+		for _, c := range idx.rank(qs) {
 			push(c.topic)
 		}
 	}

@@ -29,13 +29,13 @@ func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 	tl := timelineIndex{meetings: kb.Timeline.Meetings, counts: kb.Timeline.Counts, places: map[string][]int{}}
 	for i, m := range tl.meetings {
 		city, _, _ := strings.Cut(m.Place, ",")
-		for _, t := range terms(words(city), false) {
+		for _, t := range terms(words(city)) {
 			if l := tl.places[t]; len(l) == 0 || l[len(l)-1] != i {
 				tl.places[t] = append(l, i)
 			}
 		}
 		for _, a := range m.Aliases {
-			if ts := terms(words(a), false); len(ts) > 0 {
+			if ts := terms(words(a)); len(ts) > 0 {
 				tl.aliases = append(tl.aliases, timelineAlias{terms: ts, meeting: i})
 			}
 		}
@@ -74,7 +74,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	if !meetingWord && !putin && !xi {
 		return Answer{}, false
 	}
-	qterms := terms(ws, false)
+	qterms := terms(ws)
 	named := tl.named(qterms)
 	var placed []int
 	for _, t := range qterms {
