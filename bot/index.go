@@ -55,10 +55,10 @@ type index struct {
 	surfaces    map[string]int32
 	surfaceList []string
 	deletes     map[string][]int32 // one-deletion variants of surfaceList entries
-	maxIDF   float64
-	suggest  suggester
-	timeline timelineIndex
-	about    About
+	maxIDF      float64
+	suggest     suggester
+	timeline    timelineIndex
+	about       About
 }
 
 func buildIndex(kb *knowledge.KB) *index {
