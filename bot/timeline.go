@@ -97,10 +97,10 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		return Answer{}, false
 	case len(named) > 0:
 		return tl.listAnswer(idx, cands, filterYear(tl.meetings, named, year), "named"), true
-	case year != 0 && (leaders || putin || xi), len(placed) > 0 && (putin || xi):
-		// "meetings in 2024", "putin xi 2024", "xi in moscow": a place
-		// alone needs a leader's name ("an Iran meeting in Beijing" is not
-		// an Xi–Putin meeting).
+	case (year != 0 || len(placed) > 0) && (leaders || putin || xi):
+		// "meetings in 2024", "putin xi 2024", "xi in moscow", "the Kazan
+		// summit". A question clearly about another topic ("the Iran
+		// meeting in Beijing") was left alone above.
 		ms := placed
 		if len(ms) == 0 {
 			for i := range tl.meetings {
@@ -207,11 +207,11 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, kind s
 	}
 	a.Text = text.String()
 	a.Details = strings.TrimSpace(details.String())
+	// Cite the meetings themselves; the topic's own sources are about
+	// something broader.
 	for _, mi := range ms {
 		a.Sources = appendSources(a.Sources, tl.meetings[mi].Sources)
 	}
-	t := tl.topic(idx, cands)
-	a.Sources = appendSources(a.Sources, t.Sources)
 	return a
 }
 
@@ -253,7 +253,9 @@ func (tl *timelineIndex) countAnswer(idx *index, cands []scored) Answer {
 		fmt.Fprintf(&text, "My timeline lists %d sourced meetings from %s to %s; it is not a complete record.", len(tl.meetings), when(tl.meetings[0]), when(tl.meetings[len(tl.meetings)-1]))
 	}
 	a.Text = text.String()
-	a.Sources = appendSources(a.Sources, tl.topic(idx, cands).Sources)
+	if len(a.Sources) == 0 {
+		a.Sources = appendSources(nil, tl.topic(idx, cands).Sources)
+	}
 	return a
 }
 
