@@ -87,6 +87,8 @@ type Adapter struct {
 	shardWait time.Duration
 
 	seen *seenIDs
+	// inflight counts gateway events being answered.
+	inflight atomic.Int64
 
 	mu      sync.Mutex
 	running bool

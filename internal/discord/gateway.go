@@ -82,6 +82,7 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 	}
 	<-ctx.Done()
 	closeAll(opened)
+	a.drain()
 	a.log.Info("discord: gateway closed", "shards", len(opened))
 	return nil
 }
@@ -130,8 +131,27 @@ func (a *Adapter) addHandlers(ctx context.Context, s *discordgo.Session, sh *sha
 	s.AddHandler(func(s *discordgo.Session, rl *discordgo.RateLimit) {
 		a.log.Warn("discord: rate limited", "retry_after", rl.RetryAfter)
 	})
-	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) { a.onInteraction(ctx, s, ic.Interaction) })
-	s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) { a.onMessage(ctx, s, m.Message) })
+	// Replies already under way finish after ctx is done (each is bounded
+	// by handleTimeout); RunGateway waits for them before it returns.
+	hctx := context.WithoutCancel(ctx)
+	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		a.inflight.Add(1)
+		defer a.inflight.Add(-1)
+		a.onInteraction(hctx, s, ic.Interaction)
+	})
+	s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
+		a.inflight.Add(1)
+		defer a.inflight.Add(-1)
+		a.onMessage(hctx, s, m.Message)
+	})
+}
+
+// drain waits for replies under way, at most handleTimeout.
+func (a *Adapter) drain() {
+	deadline := time.Now().Add(handleTimeout)
+	for a.inflight.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func closeAll(sessions []*discordgo.Session) {

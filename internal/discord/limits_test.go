@@ -92,7 +92,7 @@ func FuzzClipMarkdown(f *testing.F) {
 			}
 		}
 		for _, tok := range tokenize(out) {
-			if tok.url != "" && !whole[tok.url] && !strings.Contains(s, tok.url) {
+			if tok.url != "" && !whole[tok.url] {
 				t.Fatalf("clipMarkdown(%q, %d) = %q: URL %q was cut", s, max, out, tok.url)
 			}
 		}
