@@ -465,7 +465,7 @@ func (l *loader) crossCheck(raws []*rawTopic) {
 		}
 		if first, dup := ids[rt.t.ID]; dup {
 			l.problems = append(l.problems, Problem{Path: rt.t.Path, Line: rt.id.Line + 1, Col: rt.id.Col, Severity: Error,
-				Message: fmt.Sprintf("duplicate id %q (also in %s)", rt.t.ID, first.t.Path)})
+				Message: fmt.Sprintf("duplicate id %q (also in %s)", rt.t.ID, path.Join(l.opts.Prefix, first.t.Path))})
 			continue
 		}
 		ids[rt.t.ID] = rt
@@ -490,7 +490,7 @@ func (l *loader) crossCheck(raws []*rawTopic) {
 			own[key] = true
 			if other, dup := aliases[key]; dup {
 				l.problems = append(l.problems, Problem{Path: rt.t.Path, Line: a.Line + 1, Col: a.Col, Severity: Error,
-					Message: fmt.Sprintf("alias %q is also an alias of %q (%s)", a.V, other.t.ID, other.t.Path)})
+					Message: fmt.Sprintf("alias %q is also an alias of %q (%s)", a.V, other.t.ID, path.Join(l.opts.Prefix, other.t.Path))})
 				continue
 			}
 			aliases[key] = rt

@@ -35,9 +35,9 @@ func runKBLint(ctx context.Context, env *Env, args []string) int {
 	errs := problems.Errors()
 	warns := len(problems) - errs
 	if kb != nil {
-		fmt.Fprintf(env.Stdout, "%d topics, %d meetings, %d tests: %d errors, %d warnings\n", len(kb.Topics), len(kb.Timeline.Meetings), len(kb.Tests), errs, warns)
+		fmt.Fprintf(env.Stdout, "%d topics, %d meetings, %d tests: %s, %s\n", len(kb.Topics), len(kb.Timeline.Meetings), len(kb.Tests), plural(errs, "error"), plural(warns, "warning"))
 	} else {
-		fmt.Fprintf(env.Stdout, "%d errors, %d warnings\n", errs, warns)
+		fmt.Fprintf(env.Stdout, "%s, %s\n", plural(errs, "error"), plural(warns, "warning"))
 	}
 	if errs > 0 || (*strict && warns > 0) {
 		return exitFail
@@ -158,4 +158,11 @@ func runKBExport(ctx context.Context, env *Env, args []string) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

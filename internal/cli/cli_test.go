@@ -1,0 +1,250 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/summitbot/summitbot/bot"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const fixtureKB = "../../bot/testdata/kb"
+
+// run runs the command line in memory and returns its exit code and output.
+func run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env := &Env{
+		Stdin:  strings.NewReader(stdin),
+		Stdout: &out,
+		Stderr: &errOut,
+		Getenv: func(string) string { return "" },
+		Now:    func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) },
+	}
+	code := Main(context.Background(), env, args)
+	return code, out.String(), errOut.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
+	}
+}
+
+func TestLintBrokenFolderGolden(t *testing.T) {
+	code, out, _ := run(t, "", "kb", "lint", "--kb", "testdata/broken-kb")
+	if code != exitFail {
+		t.Errorf("exit %d, want %d", code, exitFail)
+	}
+	golden(t, "lint-broken.golden", strings.ReplaceAll(out, "testdata/broken-kb/", "KB/"))
+}
+
+func TestLintStrict(t *testing.T) {
+	if code, out, _ := run(t, "", "kb", "lint", "--kb", fixtureKB); code != exitOK || !strings.Contains(out, "0 errors, 0 warnings") {
+		t.Errorf("clean fixture: exit %d\n%s", code, out)
+	}
+	if code, out, _ := run(t, "", "kb", "lint", "--strict"); code != exitOK {
+		t.Errorf("the embedded knowledge base must lint clean with --strict: exit %d\n%s", code, out)
+	}
+}
+
+func TestAskText(t *testing.T) {
+	code, out, _ := run(t, "", "ask", "--kb", fixtureKB, "What is the Power of Siberia pipeline?")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"Power of Siberia gas pipeline\n", "Power of Siberia is a gas pipeline", "Sources:\n  1. Gas deliveries launched — TASS, 2019-12-02\n     https://example.org/pos-launch", "Related: Power of Siberia 2", "Reviewed 2026-11-20"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "**") {
+		t.Errorf("terminal output keeps Markdown emphasis:\n%s", out)
+	}
+	_, out, _ = run(t, "", "ask", "--kb", fixtureKB, "a recipe for russian borscht")
+	if !strings.Contains(out, "Sorry") {
+		t.Errorf("declined: %s", out)
+	}
+}
+
+func TestAskJSON(t *testing.T) {
+	code, out, _ := run(t, "", "ask", "--json", "--kb", fixtureKB, "pwer of sibera")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	for _, k := range []string{"question", "answered", "topic", "answer", "details", "sources", "related", "suggestions", "confidence", "reviewed"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("JSON lacks %q", k)
+		}
+	}
+	topic, _ := m["topic"].(map[string]any)
+	if m["answered"] != true || topic["id"] != "power-of-siberia" || topic["category"] != "energy" {
+		t.Errorf("answer: %s", out)
+	}
+	src := m["sources"].([]any)[0].(map[string]any)
+	if src["url"] != "https://example.org/pos-launch" || src["publisher"] != "TASS" || src["date"] != "2019-12-02" {
+		t.Errorf("source: %v", src)
+	}
+}
+
+func TestAskBatch(t *testing.T) {
+	var in strings.Builder
+	questions := []string{"power of siberia", "", "a recipe for russian borscht", strings.Repeat("x", 70000), "trade in 2024"}
+	for range 400 {
+		for _, q := range questions {
+			in.WriteString(q + "\n")
+		}
+	}
+	code, out, _ := run(t, in.String(), "ask", "--json", "--kb", fixtureKB)
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 2000 {
+		t.Fatalf("%d output lines for 2000 questions", len(lines))
+	}
+	for i, l := range lines {
+		var a bot.Answer
+		if err := json.Unmarshal([]byte(l), &a); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		want := []bool{true, false, false, false, true}[i%len(questions)]
+		if a.Answered != want {
+			t.Fatalf("line %d (%.40q): answered=%v, want %v", i+1, a.Question, a.Answered, want)
+		}
+		if i%len(questions) == 3 && !strings.Contains(a.Text, "too long") {
+			t.Errorf("line %d: a huge line is declined as too long: %q", i+1, a.Text)
+		}
+	}
+	// A last line without a newline is still answered.
+	_, out, _ = run(t, "power of siberia", "ask", "--json", "--kb", fixtureKB)
+	if strings.Count(out, "\n") != 1 || !strings.Contains(out, `"answered":true`) {
+		t.Errorf("unterminated last line: %q", out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := [][]string{
+		{},
+		{"nonsense"},
+		{"ask", "--nope", "x"},
+		{"kb"},
+		{"kb", "frobnicate"},
+		{"kb", "export"},
+		{"kb", "test", "--threshold", "120"},
+		{"kb", "eval", "--folds", "1"},
+		{"chat", "extra"},
+	}
+	for _, args := range tests {
+		code, _, errOut := run(t, "", args...)
+		if code != exitUsage || !strings.Contains(errOut, "usage") && !strings.Contains(errOut, "must") && !strings.Contains(errOut, "only") {
+			t.Errorf("summitbot %v: exit %d, stderr %q; want exit 2 with a message", args, code, errOut)
+		}
+	}
+	if code, out, _ := run(t, "", "--help"); code != exitOK || !strings.Contains(out, "commands:") {
+		t.Errorf("--help: exit %d %q", code, out)
+	}
+}
+
+func TestKBTestThreshold(t *testing.T) {
+	code, out, _ := run(t, "", "kb", "test", "--kb", fixtureKB)
+	if code != exitOK || !strings.Contains(out, "pass rate: 100.0% (7 of 7)") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	dir := t.TempDir()
+	copyDir(t, fixtureKB, dir)
+	tests := "- question: a recipe for russian borscht\n  expect: power-of-siberia\n- question: power of siberia\n  expect: power-of-siberia\n"
+	if err := os.WriteFile(filepath.Join(dir, "tests.yaml"), []byte(tests), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = run(t, "", "kb", "test", "--kb", dir)
+	if code != exitFail || !strings.Contains(out, `FAIL tests.yaml:1: "a recipe for russian borscht": expected power-of-siberia, got none`) || !strings.Contains(out, "pass rate: 50.0%") {
+		t.Errorf("failing test: exit %d\n%s", code, out)
+	}
+	if code, _, _ = run(t, "", "kb", "test", "--kb", dir, "--threshold", "50"); code != exitOK {
+		t.Errorf("at the threshold: exit %d", code)
+	}
+}
+
+func TestExportAndList(t *testing.T) {
+	code, out, _ := run(t, "", "kb", "export", "--json", "--kb", fixtureKB)
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	var topics []map[string]any
+	if err := json.Unmarshal([]byte(out), &topics); err != nil || len(topics) != 6 {
+		t.Fatalf("export: %v, %d topics", err, len(topics))
+	}
+	for _, k := range []string{"id", "title", "category", "aliases", "questions", "keywords", "related", "reviewed", "sources", "answer", "details"} {
+		if _, ok := topics[0][k]; !ok {
+			t.Errorf("export lacks %q", k)
+		}
+	}
+	_, out, _ = run(t, "", "kb", "list", "--kb", fixtureKB)
+	if !strings.Contains(out, "energy (2)\n") || !strings.Contains(out, "\n  power-of-siberia    Power of Siberia gas pipeline\n") {
+		t.Errorf("list:\n%s", out)
+	}
+}
+
+func TestChat(t *testing.T) {
+	in := "power of siberia\nmore\nsources\ntell me more\nwhat about 2023?\ntopics\nquit\n"
+	code, out, _ := run(t, in, "chat", "--kb", fixtureKB)
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"6 topics", "Power of Siberia is a gas pipeline", "Deliveries reached 38.8 bcm", "https://example.org/pos-launch", "22.7 bcm", "energy (2)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("chat output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestMissingKBFolder(t *testing.T) {
+	code, _, errOut := run(t, "", "ask", "--kb", "/nonexistent/kb", "x")
+	if code != exitFail || !strings.Contains(errOut, "/nonexistent/kb") {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+}
+
+func TestEval(t *testing.T) {
+	code, out, _ := run(t, "", "kb", "eval", "--kb", fixtureKB, "--folds", "3")
+	if code != exitOK || !strings.Contains(out, "in-scope top-1 accuracy") || !strings.Contains(out, "Cross-validated, 3 folds") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "", "kb", "eval", "--kb", fixtureKB, "--json")
+	var v map[string]any
+	if code != exitOK || json.Unmarshal([]byte(out), &v) != nil || v["regression"] == nil {
+		t.Errorf("--json: exit %d\n%s", code, out)
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := os.CopyFS(to, os.DirFS(from))
+	if err != nil {
+		t.Fatal(err)
+	}
+}
