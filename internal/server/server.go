@@ -30,8 +30,9 @@ type Options struct {
 	// Logger receives structured logs; default slog.Default(). Message text
 	// and user names are never logged.
 	Logger *slog.Logger
-	// HTTPClient is used by the adapters for platform API calls; default
-	// each adapter's own. Tests point it at httptest servers.
+	// HTTPClient is used by the adapters for platform API calls; default a
+	// client with a 15 s timeout that keeps connections alive. Tests point
+	// it at httptest servers.
 	HTTPClient *http.Client
 	// Now is the clock for the knowledge base's staleness checks; default
 	// time.Now.
@@ -97,6 +98,9 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = newHTTPClient()
+	}
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = config.DefaultShutdownTimeout
 	}
@@ -128,6 +132,15 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 	}
 	s.handler = s.routes()
 	return s, nil
+}
+
+// newHTTPClient is the adapters' client for platform API calls and Slack
+// response_url posts: bounded by a timeout, and keeping enough idle
+// connections that a burst of replies does not open a connection each.
+func newHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Timeout: 15 * time.Second, Transport: t}
 }
 
 func (s *Server) kbSource() string {
