@@ -8,8 +8,10 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -139,6 +141,7 @@ func (l *loader) load() *KB {
 	if err != nil {
 		l.fileProblem(TopicsDir, "cannot list topics: %v", err)
 	}
+	var paths []string
 	for _, e := range entries {
 		p := path.Join(TopicsDir, e.Name())
 		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
@@ -148,8 +151,32 @@ func (l *loader) load() *KB {
 			l.problems = append(l.problems, Problem{Path: p, Severity: Warning, Message: "not a topic file (topics end in .md); ignored"})
 			continue
 		}
-		if rt := l.topic(p); rt != nil {
-			raws = append(raws, rt)
+		paths = append(paths, p)
+	}
+	// Topic files are independent, and YAML parsing is most of the cost of
+	// loading: parse them in parallel, each with its own problem list.
+	type parsed struct {
+		rt       *rawTopic
+		problems Problems
+	}
+	results := make([]parsed, len(paths))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, p := range paths {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			sub := &loader{fsys: l.fsys, opts: l.opts}
+			results[i] = parsed{sub.topic(p), sub.problems}
+		}()
+	}
+	wg.Wait()
+	for _, r := range results {
+		l.problems = append(l.problems, r.problems...)
+		if r.rt != nil {
+			raws = append(raws, r.rt)
 		}
 	}
 	l.crossCheck(raws)
