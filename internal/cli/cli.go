@@ -43,6 +43,8 @@ func commands() []command {
 		{"ask", "answer one question, or one per line from stdin with --json", runAsk},
 		{"chat", "interactive session with the same engine", runChat},
 		{"kb", "knowledge base tools: lint, test, list, export, eval, gaps, feedback", runKB},
+		{"serve", "run the HTTP server and every configured chat adapter", runServe},
+		{"healthcheck", "probe a running server's /healthz (for container health checks)", runHealthcheck},
 	}
 }
 
