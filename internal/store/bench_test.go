@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -61,6 +63,34 @@ func BenchmarkOnAnswer(b *testing.B) {
 				<-r.queue
 			}
 			b.StartTimer()
+		}
+	}
+}
+
+// BenchmarkGaps measures a gaps report over a full window: the most
+// frequent distinct questions (maxPhrasings of them) clustered.
+func BenchmarkGaps(b *testing.B) {
+	s := openTest(b, "sqlite:"+b.TempDir()+"/bench.db")
+	words := strings.Fields("gas oil price pipeline arctic shipping route trade yuan ruble sanctions summit visit treaty " +
+		"border military exercise navy nuclear grain wheat bank payment bridge railway satellite moon station tariff")
+	rng := rand.New(rand.NewPCG(1, 2))
+	rows := make([]declinedRow, 0, 3*maxPhrasings)
+	for i := range 3 * maxPhrasings {
+		q := make([]string, 3+rng.IntN(5))
+		for j := range q {
+			q[j] = words[rng.IntN(len(words))]
+		}
+		rows = append(rows, declinedRow{id: newID(), at: time.Now(), question: strings.Join(q, " ") + fmt.Sprint(" ", i%(2*maxPhrasings)),
+			topicID: words[i%len(words)], platform: "discord"})
+	}
+	if err := s.write(context.Background(), rows, nil); err != nil {
+		b.Fatal(err)
+	}
+	since := time.Now().Add(-time.Hour)
+	for b.Loop() {
+		gaps, err := s.Gaps(context.Background(), since, 20)
+		if err != nil || len(gaps) == 0 {
+			b.Fatal(gaps, err)
 		}
 	}
 }

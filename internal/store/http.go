@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/summitbot/summitbot/bot"
+)
+
+// GapsResult is the gaps report as served by GET /v1/gaps and printed by
+// summitbot kb gaps --json.
+type GapsResult struct {
+	// Since is the start of the window, Window its length as asked ("30d").
+	Since  time.Time `json:"since"`
+	Window string    `json:"window"`
+	Gaps   []bot.Gap `json:"gaps"`
+}
+
+// FeedbackResult is the feedback report as served by GET /v1/feedback and
+// printed by summitbot kb feedback --json.
+type FeedbackResult struct {
+	Since  time.Time     `json:"since"`
+	Window string        `json:"window"`
+	Topics []FeedbackRow `json:"topics"`
+}
+
+// Limits on ?limit=N.
+const (
+	defaultLimit = 20
+	maxLimit     = 1000
+)
+
+// GapsHandler serves the gaps report as JSON (a GapsResult) for
+// GET ?since=30d&limit=N; since defaults to 30d, limit to 20 (at most 1000).
+// It does no authentication: mount it behind the API's bearer-token check.
+func GapsHandler(s *Store) http.Handler {
+	return reportHandler(s, "gaps", func(ctx context.Context, since time.Time, window string, limit int) (any, error) {
+		gaps, err := s.Gaps(ctx, since, limit)
+		if gaps == nil {
+			gaps = []bot.Gap{}
+		}
+		return GapsResult{Since: since, Window: window, Gaps: gaps}, err
+	})
+}
+
+// FeedbackHandler serves the feedback report as JSON (a FeedbackResult) for
+// GET ?since=30d&limit=N, the most disliked topics first; since defaults to
+// 30d, limit to 20 (at most 1000). It does no authentication: mount it
+// behind the API's bearer-token check.
+func FeedbackHandler(s *Store) http.Handler {
+	return reportHandler(s, "feedback", func(ctx context.Context, since time.Time, window string, limit int) (any, error) {
+		rows, err := s.FeedbackReport(ctx, since)
+		if len(rows) > limit {
+			rows = rows[:limit]
+		}
+		if rows == nil {
+			rows = []FeedbackRow{}
+		}
+		return FeedbackResult{Since: since, Window: window, Topics: rows}, err
+	})
+}
+
+type reportFunc func(ctx context.Context, since time.Time, window string, limit int) (any, error)
+
+func reportHandler(s *Store, name string, report reportFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed: use GET"})
+			return
+		}
+		q := r.URL.Query()
+		window := q.Get("since")
+		if window == "" {
+			window = "30d"
+		}
+		d, err := ParseWindow(window)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "since: " + err.Error()})
+			return
+		}
+		limit := defaultLimit
+		if v := q.Get("limit"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > maxLimit {
+				writeJSON(w, http.StatusBadRequest, map[string]string{"error": "limit must be a whole number from 1 to " + strconv.Itoa(maxLimit)})
+				return
+			}
+			limit = n
+		}
+		since := s.now().Add(-d).UTC().Truncate(time.Second)
+		body, err := report(r.Context(), since, window, limit)
+		if err != nil {
+			slog.Default().ErrorContext(r.Context(), name+" report failed", "err", err)
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "the report is unavailable right now"})
+			return
+		}
+		writeJSON(w, http.StatusOK, body)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
