@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/summitbot/summitbot/internal/store"
 )
 
 // Config is the validated configuration of "summitbot serve". Build it with
@@ -206,22 +208,22 @@ func Settings() []Setting {
 				return nil
 			}},
 		{Flag: "database-url", Env: "SUMMITBOT_DATABASE_URL", Secret: true,
-			Usage: "where to record questions and feedback (postgres://… or sqlite:///path); unset: nothing is recorded",
+			Usage: "record declined questions and feedback for the gaps and feedback reports: postgres://… or sqlite:/path/summitbot.db; unset: nothing is recorded",
 			apply: func(c *Config, v string, _ func(string) string) error {
 				if v != "" {
-					if u, err := url.Parse(v); err != nil || u.Scheme == "" {
-						return fmt.Errorf("want a URL such as postgres://user@host/db or sqlite:///var/lib/summitbot/summitbot.db")
+					if _, err := store.Location(v); err != nil {
+						return fmt.Errorf("want postgres://user@host/db or sqlite:/var/lib/summitbot/summitbot.db")
 					}
 				}
 				c.DatabaseURL = v
 				return nil
 			}},
 		{Flag: "retention-days", Env: "SUMMITBOT_RETENTION_DAYS", Default: "90",
-			Usage: "days recorded questions are kept; 0 keeps them forever",
+			Usage: "days recorded questions and feedback are kept",
 			apply: func(c *Config, v string, _ func(string) string) error {
 				n, err := strconv.Atoi(v)
-				if err != nil || n < 0 {
-					return fmt.Errorf("want a whole number of days, 0 or more")
+				if err != nil || n < 1 {
+					return fmt.Errorf("want a whole number of days, 1 or more")
 				}
 				c.RetentionDays = n
 				return nil

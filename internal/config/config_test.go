@@ -110,8 +110,9 @@ func TestInvalid(t *testing.T) {
 		{"bad level", nil, env("SUMMITBOT_LOG_LEVEL", "loud"), []string{"SUMMITBOT_LOG_LEVEL"}},
 		{"bad format", nil, env("SUMMITBOT_LOG_FORMAT", "xml"), []string{"SUMMITBOT_LOG_FORMAT"}},
 		{"short api token", nil, env("SUMMITBOT_API_TOKEN", "abc"), []string{"SUMMITBOT_API_TOKEN: too short"}},
-		{"bad retention", nil, env("SUMMITBOT_RETENTION_DAYS", "-1"), []string{"SUMMITBOT_RETENTION_DAYS"}},
-		{"bad database url", nil, env("SUMMITBOT_DATABASE_URL", "localhost"), []string{"SUMMITBOT_DATABASE_URL"}},
+		{"bad retention", nil, env("SUMMITBOT_RETENTION_DAYS", "0"), []string{"SUMMITBOT_RETENTION_DAYS"}},
+		{"bad database url", nil, env("SUMMITBOT_DATABASE_URL", "mysql://localhost/db"), []string{"SUMMITBOT_DATABASE_URL"}},
+		{"sqlite without path", nil, env("SUMMITBOT_DATABASE_URL", "sqlite:"), []string{"SUMMITBOT_DATABASE_URL"}},
 		{"bad slack url", nil, env("SLACK_API_URL", "ftp://x"), []string{"SLACK_API_URL"}},
 		{"bad command", nil, env("SLACK_COMMAND", "summit"), []string{"SLACK_COMMAND"}},
 		{"bad gateway flag", nil, env("DISCORD_GATEWAY", "maybe"), []string{"DISCORD_GATEWAY"}},
@@ -236,4 +237,17 @@ func FuzzParse(f *testing.F) {
 		// Must never panic, whatever the environment holds.
 		_, _ = Parse(nil, env("SUMMITBOT_RATE_LIMIT", rate, "DISCORD_SHARD_ID", shard, "HOSTNAME", host, "DISCORD_PUBLIC_KEY", key), io.Discard)
 	})
+}
+
+func TestDatabaseURLs(t *testing.T) {
+	for _, u := range []string{"sqlite:/var/lib/summitbot/summitbot.db", "sqlite:///tmp/x.db", "postgres://bot:pw@db/summitbot", "postgresql://db/summitbot"} {
+		c, err := Parse(nil, env("SUMMITBOT_DATABASE_URL", u), io.Discard)
+		if err != nil || c.DatabaseURL != u {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	_, err := Parse(nil, env("SUMMITBOT_DATABASE_URL", "mysql://bot:hunter2@db/x"), io.Discard)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("err = %v", err)
+	}
 }

@@ -27,7 +27,6 @@ type Metrics struct {
 	lastReload     prometheus.Gauge
 	requests       *prometheus.CounterVec
 	requestLatency *prometheus.HistogramVec
-	dropped        prometheus.Counter
 }
 
 // New returns Metrics registered in a new registry, with the Go runtime and
@@ -69,16 +68,12 @@ func New() *Metrics {
 			Help:    "HTTP request duration by route.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route"}),
-		dropped: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "summitbot_records_dropped_total",
-			Help: "Question or feedback records dropped because the recording queue was full.",
-		}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.questions, m.latency, m.topics, m.reloads, m.reloadFailures, m.lastReload,
-		m.requests, m.requestLatency, m.dropped,
+		m.requests, m.requestLatency,
 	)
 	// Show every platform and outcome from the start, so a dashboard's rate()
 	// works before the first question.
@@ -131,8 +126,35 @@ func (m *Metrics) Reloaded(ok bool) {
 	}
 }
 
-// RecordDropped counts a question or feedback record the recorder dropped.
-func (m *Metrics) RecordDropped() { m.dropped.Inc() }
+// RecorderStats are the counters of the recording queue (declined questions
+// and feedback written to the database).
+type RecorderStats struct {
+	Recorded, Dropped, FailedWrites uint64
+	Queued                          int
+}
+
+// Recorder exports the recording queue's counters, read from stats at every
+// scrape. Call it once, when recording is on.
+func (m *Metrics) Recorder(stats func() RecorderStats) {
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "summitbot_records_written_total",
+			Help: "Declined questions and feedback written to the database.",
+		}, func() float64 { return float64(stats().Recorded) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "summitbot_records_dropped_total",
+			Help: "Records lost because the queue was full or the database unreachable at shutdown.",
+		}, func() float64 { return float64(stats().Dropped) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "summitbot_record_write_failures_total",
+			Help: "Batch writes to the database that failed and were retried.",
+		}, func() float64 { return float64(stats().FailedWrites) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "summitbot_records_queued",
+			Help: "Records waiting to be written.",
+		}, func() float64 { return float64(stats().Queued) }),
+	)
+}
 
 // Adapter registers summitbot_adapter_connected{adapter=name}, read from
 // connected at every scrape. Call it once per adapter.

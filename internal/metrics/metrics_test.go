@@ -95,7 +95,7 @@ func TestReloadsAndAdapters(t *testing.T) {
 	m.Reloaded(true)
 	m.Reloaded(false)
 	m.Reloaded(false)
-	m.RecordDropped()
+	m.Recorder(func() RecorderStats { return RecorderStats{Recorded: 7, Dropped: 1, FailedWrites: 2, Queued: 3} })
 	up := false
 	m.Adapter("discord-gateway", func() bool { return up })
 	m.Adapter("slack-http", func() bool { return true })
@@ -106,6 +106,9 @@ func TestReloadsAndAdapters(t *testing.T) {
 		"summitbot_knowledge_reload_failures_total 2",
 		"summitbot_knowledge_loaded_timestamp_seconds 1.7e+09",
 		"summitbot_records_dropped_total 1",
+		"summitbot_records_written_total 7",
+		"summitbot_record_write_failures_total 2",
+		"summitbot_records_queued 3",
 		`summitbot_adapter_connected{adapter="discord-gateway"} 0`,
 		`summitbot_adapter_connected{adapter="slack-http"} 1`,
 	} {

@@ -368,3 +368,63 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal("Serve did not return")
 	}
 }
+
+// TestRecording runs with a SQLite database: declined questions reach the
+// gaps report behind the API token, and the recorder's counters are exported.
+func TestRecording(t *testing.T) {
+	cfg := testConfig(copyKB(t))
+	cfg.DatabaseURL = "sqlite:" + filepath.Join(t.TempDir(), "summitbot.db")
+	in := start(t, cfg, Options{})
+
+	for range 2 {
+		if a := in.answer(t, "best borscht recipe"); a.Answered {
+			t.Fatalf("borscht was answered: %+v", a)
+		}
+	}
+	in.answer(t, "what is brics") // answered: not recorded
+
+	get := func(path, token string) (int, string) {
+		req, _ := http.NewRequest("GET", in.url+path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	eventually(t, "the declined question to be recorded", func() bool {
+		return in.metric(t, "summitbot_records_written_total") == 2
+	})
+	code, body := get("/v1/gaps", testToken)
+	if code != 200 || !strings.Contains(body, "borscht") || !strings.Contains(body, `"count":2`) {
+		t.Errorf("/v1/gaps: %d %s", code, body)
+	}
+	if code, _ := get("/v1/gaps", ""); code != 401 {
+		t.Errorf("/v1/gaps without a token: %d", code)
+	}
+	if code, body := get("/v1/feedback", testToken); code != 200 || !strings.Contains(body, `"topics"`) {
+		t.Errorf("/v1/feedback: %d %s", code, body)
+	}
+	if got := in.metric(t, "summitbot_records_dropped_total"); got != 0 {
+		t.Errorf("dropped = %v", got)
+	}
+}
+
+func TestReportsOffWithoutDatabase(t *testing.T) {
+	in := start(t, testConfig(copyKB(t)), Options{})
+	req, _ := http.NewRequest("GET", in.url+"/v1/gaps", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 404 || !strings.Contains(string(b), "SUMMITBOT_DATABASE_URL") {
+		t.Errorf("/v1/gaps with recording off: %d %s", resp.StatusCode, b)
+	}
+}

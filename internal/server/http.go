@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/store"
 )
 
 // Limits of the /v1/ask API.
@@ -37,6 +38,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /metrics", s.metrics.Handler())
 
 	mux.Handle("POST /v1/ask", s.work(s.authorized(http.HandlerFunc(s.handleAsk))))
+	var gaps, feedback http.Handler = recordingOff, recordingOff
+	if s.store != nil {
+		gaps, feedback = store.GapsHandler(s.store), store.FeedbackHandler(s.store)
+	}
+	mux.Handle("GET /v1/gaps", s.work(s.authorized(gaps)))
+	mux.Handle("GET /v1/feedback", s.work(s.authorized(feedback)))
 
 	if s.discord != nil && s.cfg.Discord.InteractionsEnabled() {
 		mux.Handle("POST /discord/interactions", s.work(s.discord.InteractionsHandler()))
@@ -49,6 +56,11 @@ func (s *Server) routes() http.Handler {
 	// Instrument must wrap the mux directly: it reads the matched pattern.
 	return s.recoverPanics(s.metrics.Instrument(mux))
 }
+
+// recordingOff answers the report endpoints when no database is configured.
+var recordingOff = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusNotFound, "recording is off: set SUMMITBOT_DATABASE_URL to collect gaps and feedback")
+})
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -21,6 +21,7 @@ import (
 	"github.com/summitbot/summitbot/internal/metrics"
 	"github.com/summitbot/summitbot/internal/reload"
 	"github.com/summitbot/summitbot/internal/slack"
+	"github.com/summitbot/summitbot/internal/store"
 	"github.com/summitbot/summitbot/knowledge"
 )
 
@@ -54,6 +55,9 @@ type Server struct {
 
 	discord *discord.Adapter
 	slack   *slack.Adapter
+	// store and recorder are nil when recording is off.
+	store    *store.Store
+	recorder *store.Recorder
 	// links are the long-lived connections readiness waits for.
 	links []*link
 
@@ -122,12 +126,27 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		s.log.Debug("knowledge warning", "problem", p.String())
 	}
 
-	s.bot = bot.New(kb, bot.Options{
+	botOpts := bot.Options{
 		OnAnswer:   s.metrics.ObserveAnswer,
 		RateLimit:  cfg.RateLimit,
 		RateWindow: cfg.RateWindow,
-	})
+	}
+	if cfg.DatabaseURL != "" {
+		if err := s.openStore(ctx); err != nil {
+			return nil, err
+		}
+		rec := s.recorder
+		botOpts.OnAnswer = func(ctx context.Context, q bot.Question, a bot.Answer, took time.Duration) {
+			s.metrics.ObserveAnswer(ctx, q, a, took)
+			rec.OnAnswer(ctx, q, a, took)
+		}
+		botOpts.OnFeedback = rec.OnFeedback
+	} else {
+		s.log.Info("recording off", "reason", "SUMMITBOT_DATABASE_URL is not set")
+	}
+	s.bot = bot.New(kb, botOpts)
 	if err := s.buildAdapters(); err != nil {
+		s.Close()
 		return nil, err
 	}
 	s.handler = s.routes()
@@ -141,6 +160,32 @@ func newHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 64
 	return &http.Client{Timeout: 15 * time.Second, Transport: t}
+}
+
+// openStore opens the database and the recorder that writes declined
+// questions and feedback to it off the answer path.
+func (s *Server) openStore(ctx context.Context) error {
+	st, err := store.Open(ctx, s.cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("recording: %w", err)
+	}
+	s.store = st
+	s.recorder = store.NewRecorder(st, store.RecorderOptions{RetentionDays: s.cfg.RetentionDays, Logger: s.log})
+	s.metrics.Recorder(func() metrics.RecorderStats {
+		st := s.recorder.Stats()
+		return metrics.RecorderStats{Recorded: st.Recorded, Dropped: st.Dropped, FailedWrites: st.FailedWrites, Queued: st.Queued}
+	})
+	s.log.Info("recording on", "database", st.Where(), "retention_days", s.cfg.RetentionDays)
+	return nil
+}
+
+// Close releases what New opened (the database). Serve calls it when it
+// returns; call it yourself only for a Server that was never served.
+func (s *Server) Close() error {
+	if s.store == nil {
+		return nil
+	}
+	return s.store.Close()
 }
 
 func (s *Server) kbSource() string {
@@ -226,6 +271,9 @@ func (s *Server) buildAdapters() error {
 			Logger:          s.log,
 			HTTPClient:      s.opts.HTTPClient,
 		}
+		if s.store != nil {
+			cfg.Gaps = s.store // a nil *Store would not be a nil interface
+		}
 		if d.InteractionsEnabled() {
 			cfg.PublicKey = d.PublicKey
 		}
@@ -248,6 +296,9 @@ func (s *Server) buildAdapters() error {
 			ModeratorGroups: sl.ModeratorGroups,
 			Logger:          s.log,
 			HTTPClient:      s.opts.HTTPClient,
+		}
+		if s.store != nil {
+			cfg.Gaps = s.store
 		}
 		if sl.HTTPEnabled() {
 			cfg.SigningSecret = sl.SigningSecret
@@ -329,8 +380,22 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		}
 		watcher = w
 	}
+	defer s.Close()
 	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRun()
+	// The recorder stops last, so answers given while draining are recorded.
+	recCtx, stopRecorder := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRecorder()
+	var recDone chan struct{}
+	if s.recorder != nil {
+		recDone = make(chan struct{})
+		go func() {
+			defer close(recDone)
+			if err := s.recorder.Run(recCtx); err != nil {
+				s.log.Error("recorder stopped", "err", err)
+			}
+		}()
+	}
 
 	fatal := make(chan error, len(s.links)+2)
 	var wg sync.WaitGroup
@@ -372,6 +437,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		s.log.Error("shutting down after a fatal error", "err", runErr)
 	}
 	s.shutdown(hs, stopRun, &wg)
+	if recDone != nil {
+		stopRecorder()
+		<-recDone // Run bounds its own final flush
+	}
+	s.log.Info("stopped")
 	return runErr
 }
 
@@ -409,5 +479,4 @@ func (s *Server) shutdown(hs *http.Server, stopRun context.CancelFunc, wg *sync.
 	case <-time.After(closeTimeout):
 		s.log.Warn("connections did not close in time", "timeout", closeTimeout)
 	}
-	s.log.Info("stopped")
 }
