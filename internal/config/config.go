@@ -529,3 +529,27 @@ func splitList(v string) []string {
 	}
 	return out
 }
+
+// WriteTable writes the settings as the Markdown table in README.md: flag,
+// environment variable, default and meaning.
+func WriteTable(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("| Flag | Environment variable | Default | Meaning |\n|---|---|---|---|\n")
+	for _, s := range Settings() {
+		flag := "—"
+		if s.Flag != "" {
+			flag = "`--" + s.Flag + "`"
+		}
+		def := "—"
+		if s.Default != "" {
+			def = "`" + s.Default + "`"
+		}
+		usage := strings.ReplaceAll(s.Usage, "|", `\|`)
+		if s.Secret {
+			usage += " (secret)"
+		}
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", flag, s.Env, def, usage)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

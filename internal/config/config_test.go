@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -249,5 +250,37 @@ func TestDatabaseURLs(t *testing.T) {
 	_, err := Parse(nil, env("SUMMITBOT_DATABASE_URL", "mysql://bot:hunter2@db/x"), io.Discard)
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/settings.md")
+
+// TestTable keeps the README's configuration table (a copy of
+// testdata/settings.md) in step with Settings.
+func TestTable(t *testing.T) {
+	var b strings.Builder
+	if err := WriteTable(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden := "testdata/settings.md"
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if b.String() != string(want) {
+		t.Errorf("the settings table changed; run go test ./internal/config -update and copy %s into README.md", golden)
+	}
+	for _, s := range Settings() {
+		if !strings.Contains(b.String(), "`"+s.Env+"`") {
+			t.Errorf("table lacks %s", s.Env)
+		}
 	}
 }
