@@ -432,7 +432,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	var runErr error
 	select {
 	case <-ctx.Done():
-		s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout)
+		s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
 	case runErr = <-fatal:
 		s.log.Error("shutting down after a fatal error", "err", runErr)
 	}
@@ -477,6 +477,6 @@ func (s *Server) shutdown(hs *http.Server, stopRun context.CancelFunc, wg *sync.
 	select {
 	case <-done:
 	case <-time.After(closeTimeout):
-		s.log.Warn("connections did not close in time", "timeout", closeTimeout)
+		s.log.Warn("connections did not close in time", "timeout", closeTimeout.String())
 	}
 }
