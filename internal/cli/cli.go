@@ -56,6 +56,8 @@ func kbCommands() []command {
 		{"list", "list topics by category", runKBList},
 		{"export", "print every topic as one JSON array (--json)", runKBExport},
 		{"eval", "measure ranking and declines against reference rankers (--folds 5 cross-validates)", runKBEval},
+		{"gaps", "cluster recorded declined questions, largest first", runKBGaps},
+		{"feedback", "topics ranked by share of 👎", runKBFeedback},
 	}
 }
 
