@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -306,5 +308,58 @@ func TestShutdownTimeoutBoundsSlowRequests(t *testing.T) {
 	}
 	if took := time.Since(begin); took > 3*time.Second {
 		t.Errorf("shutdown took %v", took)
+	}
+}
+
+// serveWithLink runs a server with one fake long-lived connection.
+func serveWithLink(t *testing.T, run func(ctx context.Context) error) (*instance, *link) {
+	t.Helper()
+	s := newTestServer(t, testConfig(copyKB(t)))
+	l := &link{name: "fake", run: run, connected: func() bool { return true }}
+	s.links = append(s.links, l)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	in := &instance{srv: s, addr: ln.Addr().String(), url: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan error, 1)}
+	go func() { in.done <- s.Serve(ctx, ln) }()
+	t.Cleanup(cancel)
+	return in, l
+}
+
+func TestConnectionLifecycle(t *testing.T) {
+	started, stopped := make(chan struct{}), make(chan struct{})
+	in, _ := serveWithLink(t, func(ctx context.Context) error {
+		close(started)
+		<-ctx.Done()
+		close(stopped)
+		return nil
+	})
+	<-started
+	eventually(t, "ready", func() bool {
+		code, body := in.get(t, "/readyz")
+		return code == 200 && strings.Contains(body, `"fake":true`)
+	})
+	in.cancel()
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the connection was not closed at shutdown")
+	}
+	if err := <-in.done; err != nil {
+		t.Errorf("Serve = %v", err)
+	}
+}
+
+func TestConnectionFailureStopsServer(t *testing.T) {
+	in, _ := serveWithLink(t, func(ctx context.Context) error { return errors.New("token revoked") })
+	select {
+	case err := <-in.done:
+		if err == nil || !strings.Contains(err.Error(), "fake: token revoked") {
+			t.Errorf("Serve = %v, want the connection's error", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve kept running after its connection failed for good")
 	}
 }

@@ -445,12 +445,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return runErr
 }
 
-// shutdown stops taking new work, waits for work in flight for at most
-// ShutdownTimeout, then closes every connection.
+// shutdown stops taking new work everywhere at once: the listener closes,
+// and the gateway and Socket Mode connections stop receiving (the adapters
+// finish the events already under way before their Run returns). Work in
+// flight gets ShutdownTimeout; closing the connections gets closeTimeout
+// more.
 func (s *Server) shutdown(hs *http.Server, stopRun context.CancelFunc, wg *sync.WaitGroup) {
 	s.shuttingDown.Store(true)
 	deadline, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
+	stopRun() // connections and the watcher
 
 	var parts sync.WaitGroup
 	parts.Go(func() {
@@ -470,13 +474,16 @@ func (s *Server) shutdown(hs *http.Server, stopRun context.CancelFunc, wg *sync.
 	}
 	parts.Wait()
 
-	// Now close the gateway and Socket Mode connections and the watcher.
-	stopRun()
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(closeTimeout):
-		s.log.Warn("connections did not close in time", "timeout", closeTimeout.String())
+	case <-time.After(time.Until(deadlineOf(deadline)) + closeTimeout):
+		s.log.Warn("connections did not close in time", "timeout", (s.cfg.ShutdownTimeout + closeTimeout).String())
 	}
+}
+
+func deadlineOf(ctx context.Context) time.Time {
+	d, _ := ctx.Deadline()
+	return d
 }
