@@ -35,9 +35,7 @@ func init() {
 	}
 }
 
-// signedRequest is a request body with its signature headers, prepared
-// before the measured run so that the load generator, which shares the two
-// cores with the server, spends its time sending rather than signing.
+// signedRequest is a request body with its signature headers.
 type signedRequest struct {
 	path    string
 	body    []byte
@@ -85,10 +83,6 @@ func BenchmarkWebhooks(b *testing.B) {
 	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	in := start(b, cfg, Options{Logger: logger, Now: time.Now})
 
-	// 20,000 distinct Discord interaction ids per cycle: twice the adapter's
-	// replay window, so a reused id is never mistaken for a replay.
-	pool := prepare(dsig, 40000, sinkURL+"/response")
-
 	clients := benchClients
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
 	var next, failures atomic.Int64
@@ -98,9 +92,9 @@ func BenchmarkWebhooks(b *testing.B) {
 		firstErr.CompareAndSwap(nil, msg)
 	}
 	one := func(n int64) {
-		p := pool[n%int64(len(pool))]
+		p := signRequest(dsig, n, sinkURL+"/response")
 		req, _ := http.NewRequest(http.MethodPost, in.url+p.path, bytes.NewReader(p.body))
-		req.Header = p.header.Clone()
+		req.Header = p.header
 		resp, err := client.Do(req)
 		if err != nil {
 			fail(err.Error())
@@ -125,45 +119,64 @@ func BenchmarkWebhooks(b *testing.B) {
 		return replies.Load() >= want
 	}
 
-	// Warm up connections and caches with requests the run does not reuse.
-	warm := prepare(dsig, 4*clients, sinkURL+"/response")
-	pool = append(pool, warm...)
-	for i := range warm {
-		one(int64(len(pool) - len(warm) + i))
+	// Warm up connections and caches with ids the run does not use.
+	const warmBase = 1 << 40
+	for i := range int64(4 * clients) {
+		one(warmBase + i)
 	}
-	pool = pool[:len(pool)-len(warm)]
-	waitReplies(int64(len(warm) / 2))
+	waitReplies(int64(2 * clients))
 
 	latencies := make([]time.Duration, b.N)
 	replies.Store(0)
-	heapBefore, goroutinesBefore := liveHeap(), runtime.NumGoroutine()
+	idle := func() int {
+		// Idle keep-alive connections hold goroutines; they are not leaks.
+		client.CloseIdleConnections()
+		in.srv.opts.HTTPClient.CloseIdleConnections()
+		time.Sleep(100 * time.Millisecond)
+		return runtime.NumGoroutine()
+	}
+	goroutinesBefore := idle()
+	heapBefore := liveHeap()
+	var heapMid uint64
 
 	b.ResetTimer()
 	begin := time.Now()
-	var wg sync.WaitGroup
-	for range clients {
-		wg.Go(func() {
-			for {
-				n := next.Add(1) - 1
-				if n >= int64(b.N) {
-					return
+	var paused time.Duration
+	run := func(until int64) {
+		var wg sync.WaitGroup
+		for range clients {
+			wg.Go(func() {
+				for {
+					n := next.Add(1) - 1
+					if n >= until {
+						next.Add(-1) // leave n for the next half
+						return
+					}
+					t0 := time.Now()
+					one(n)
+					latencies[n] = time.Since(t0)
 				}
-				t0 := time.Now()
-				one(n)
-				latencies[n] = time.Since(t0)
-			}
-		})
+			})
+		}
+		wg.Wait()
 	}
-	wg.Wait()
-	elapsed := time.Since(begin)
+	// Two halves, with the live heap measured in between: flat memory means
+	// the second half adds nothing.
+	run(int64(b.N / 2))
+	b.StopTimer()
+	pause := time.Now()
+	heapMid = liveHeap()
+	paused = time.Since(pause)
+	b.StartTimer()
+	run(int64(b.N))
+	elapsed := time.Since(begin) - paused
 	b.StopTimer()
 
 	if slackRequests := int64(b.N / 2); !waitReplies(slackRequests) {
 		fail(fmt.Sprintf("%d slack replies missing", slackRequests-replies.Load()))
 	}
-	client.CloseIdleConnections()
+	goroutinesAfter := idle()
 	heapAfter := liveHeap()
-	runtime.KeepAlive(pool)
 
 	slices.Sort(latencies)
 	pct := func(p float64) float64 {
@@ -175,55 +188,55 @@ func BenchmarkWebhooks(b *testing.B) {
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(float64(failures.Load()), "errors")
 	b.ReportMetric(float64(heapBefore)/(1<<20), "heap-before-MB")
+	b.ReportMetric(float64(heapMid)/(1<<20), "heap-mid-MB")
 	b.ReportMetric(float64(heapAfter)/(1<<20), "heap-after-MB")
 	b.ReportMetric(0, "ns/op") // time per op means little for a concurrent load
-	b.Logf("%d requests from %d clients: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors, live heap %.1f → %.1f MB",
-		b.N, clients, rate, pct(0.5), pct(0.99), failures.Load(), float64(heapBefore)/(1<<20), float64(heapAfter)/(1<<20))
+	b.Logf("%d requests from %d clients: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors, live heap %.1f → %.1f (half-way) → %.1f MB, goroutines %d → %d",
+		b.N, clients, rate, pct(0.5), pct(0.99), failures.Load(),
+		float64(heapBefore)/(1<<20), float64(heapMid)/(1<<20), float64(heapAfter)/(1<<20), goroutinesBefore, goroutinesAfter)
 	if n := failures.Load(); n > 0 {
 		b.Errorf("%d of %d requests failed; first: %v", n, b.N, firstErr.Load())
 	}
-	if g := runtime.NumGoroutine(); g > goroutinesBefore+2*clients {
-		b.Errorf("goroutines grew from %d to %d", goroutinesBefore, g)
+	if goroutinesAfter > goroutinesBefore+clients {
+		b.Errorf("goroutines grew from %d to %d", goroutinesBefore, goroutinesAfter)
 	}
 }
 
-// prepare signs n requests, alternating Discord and Slack, from 500
-// simulated users, with fresh timestamps.
-func prepare(dsig discordSigner, n int, responseURL string) []signedRequest {
-	questions := []string{
-		"what is power of siberia", "what is brics", "who are the members of the sco",
-		"how much did china russia trade reach in 2024", "best borscht recipe", "tell me about the 1969 border conflict",
-	}
+// benchQuestions are asked in turn: four answered, one declined, one on a
+// timeline topic.
+var benchQuestions = []string{
+	"what is power of siberia", "what is brics", "who are the members of the sco",
+	"how much did china russia trade reach in 2024", "best borscht recipe", "tell me about the 1969 border conflict",
+}
+
+// signRequest builds request n, signed as Discord or Slack sign them with a
+// fresh timestamp: even n are Discord /ask interactions (interaction id n),
+// odd n Slack slash commands, from 500 simulated users.
+func signRequest(dsig discordSigner, n int64, responseURL string) signedRequest {
+	q := benchQuestions[n%int64(len(benchQuestions))]
+	user := strconv.FormatInt(n%500, 10)
 	stamp := strconv.FormatInt(time.Now().Unix(), 10)
-	base := time.Now().UnixNano() // ids unique across calls
-	out := make([]signedRequest, n)
-	for i := range out {
-		q := questions[i%len(questions)]
-		user := strconv.Itoa(i % 500)
-		if i%2 == 0 {
-			body := discordAsk(strconv.FormatInt(base+int64(i), 10), "u"+user, q)
-			sig := ed25519.Sign(dsig.priv, append([]byte(stamp), body...))
-			out[i] = signedRequest{path: "/discord/interactions", body: body, discord: true, header: http.Header{
-				"Content-Type":          {"application/json"},
-				"X-Signature-Ed25519":   {hex.EncodeToString(sig)},
-				"X-Signature-Timestamp": {stamp},
-			}}
-			continue
-		}
-		form := url.Values{
-			"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U" + user}, "command": {"/ask"},
-			"text": {q}, "response_url": {responseURL}, "trigger_id": {strconv.Itoa(i)},
-		}
-		body := []byte(form.Encode())
-		mac := hmac.New(sha256.New, []byte(slackSecret))
-		fmt.Fprintf(mac, "v0:%s:%s", stamp, body)
-		out[i] = signedRequest{path: "/slack/commands", body: body, header: http.Header{
-			"Content-Type":              {"application/x-www-form-urlencoded"},
-			"X-Slack-Request-Timestamp": {stamp},
-			"X-Slack-Signature":         {"v0=" + hex.EncodeToString(mac.Sum(nil))},
+	if n%2 == 0 {
+		body := discordAsk(strconv.FormatInt(n, 10), "u"+user, q)
+		sig := ed25519.Sign(dsig.priv, append([]byte(stamp), body...))
+		return signedRequest{path: "/discord/interactions", body: body, discord: true, header: http.Header{
+			"Content-Type":          {"application/json"},
+			"X-Signature-Ed25519":   {hex.EncodeToString(sig)},
+			"X-Signature-Timestamp": {stamp},
 		}}
 	}
-	return out
+	form := url.Values{
+		"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U" + user}, "command": {"/ask"},
+		"text": {q}, "response_url": {responseURL}, "trigger_id": {strconv.FormatInt(n, 10)},
+	}
+	body := []byte(form.Encode())
+	mac := hmac.New(sha256.New, []byte(slackSecret))
+	fmt.Fprintf(mac, "v0:%s:%s", stamp, body)
+	return signedRequest{path: "/slack/commands", body: body, header: http.Header{
+		"Content-Type":              {"application/x-www-form-urlencoded"},
+		"X-Slack-Request-Timestamp": {stamp},
+		"X-Slack-Signature":         {"v0=" + hex.EncodeToString(mac.Sum(nil))},
+	}}
 }
 
 // liveHeap returns the heap in use after a full collection.
