@@ -363,3 +363,35 @@ func TestConnectionFailureStopsServer(t *testing.T) {
 		t.Fatal("Serve kept running after its connection failed for good")
 	}
 }
+
+// FuzzAsk sends arbitrary bodies to POST /v1/ask: never a panic, always a
+// JSON answer or a JSON error with a 2xx or 4xx status.
+func FuzzAsk(f *testing.F) {
+	f.Add(`{"question":"what is brics"}`)
+	f.Add(`{"question":"sources?","conversation":"x"}`)
+	f.Add(`{"question":"🐻","conversation":""}`)
+	f.Add(`[1,2,3]`)
+	f.Add("\x00\xff")
+	kb, err := os.MkdirTemp("", "fuzzkb")
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer os.RemoveAll(kb)
+	kb = filepath.Join(kb, "kb")
+	if err := os.CopyFS(kb, os.DirFS("testdata/kb")); err != nil {
+		f.Fatal(err)
+	}
+	s, err := New(context.Background(), testConfig(kb), Options{Logger: quietLogger(), Now: testNow})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		r := httptest.NewRequest("POST", "/v1/ask", strings.NewReader(body))
+		r.Header.Set("Authorization", "Bearer "+testToken)
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, r)
+		if w.Code >= 500 || !json.Valid(w.Body.Bytes()) {
+			t.Errorf("%q: %d %s", body, w.Code, w.Body)
+		}
+	})
+}

@@ -336,9 +336,6 @@ func (s *Server) buildAdapters() error {
 // benchmarks that serve it themselves).
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Metrics returns the server's metrics.
-func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
-
 // Bot returns the bot the server answers with.
 func (s *Server) Bot() *bot.Bot { return s.bot }
 
