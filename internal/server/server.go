@@ -367,8 +367,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-	// Work started by a request is not cancelled by the shutdown signal:
-	// http.Server.Shutdown lets it finish.
+	defer s.Close()
 	var watcher *reload.Watcher
 	if s.cfg.KBDir != "" {
 		w, err := reload.New(s.cfg.KBDir, reload.Options{Debounce: s.opts.ReloadDebounce, Logger: s.log})
@@ -377,7 +376,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		}
 		watcher = w
 	}
-	defer s.Close()
+	// Connections and the recorder get contexts of their own, so that
+	// shutdown can stop them in order; requests in flight are never
+	// cancelled by the signal (http.Server.Shutdown lets them finish).
 	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRun()
 	// The recorder stops last, so answers given while draining are recorded.
