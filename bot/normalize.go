@@ -2,6 +2,7 @@ package bot
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -260,24 +261,33 @@ func languageOf(ws []string) string {
 // Similarity compares two questions in [0,1]: the Dice coefficient of their
 // stemmed, stop-word-free terms. It needs no knowledge base, so reports can
 // cluster stored questions with the engine's own normalisation.
-func Similarity(a, b string) float64 {
-	ta, tb := termSet(a), termSet(b)
-	if len(ta) == 0 || len(tb) == 0 {
+func Similarity(a, b string) float64 { return Dice(Terms(a), Terms(b)) }
+
+// Terms returns the distinct index terms of a text, sorted: what Similarity
+// compares. Callers comparing many texts compute them once.
+func Terms(s string) []string {
+	ts := terms(words(s))
+	slices.Sort(ts)
+	return slices.Compact(ts)
+}
+
+// Dice is the Dice coefficient of two sorted, distinct term lists.
+func Dice(a, b []string) float64 {
+	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
 	common := 0
-	for t := range ta {
-		if tb[t] {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch c := strings.Compare(a[i], b[j]); {
+		case c == 0:
 			common++
+			i++
+			j++
+		case c < 0:
+			i++
+		default:
+			j++
 		}
 	}
-	return 2 * float64(common) / float64(len(ta)+len(tb))
-}
-
-func termSet(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, t := range terms(words(s)) {
-		m[t] = true
-	}
-	return m
+	return 2 * float64(common) / float64(len(a)+len(b))
 }

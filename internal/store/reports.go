@@ -23,12 +23,11 @@ const DefaultWindow = 30 * 24 * time.Hour
 const clusterThreshold = 0.5
 
 // maxPhrasings bounds how many distinct declined questions (the most
-// frequent ones) a gaps report clusters. bot.Similarity tokenises and stems
-// both questions on every call, and clustering compares each phrasing with
-// every cluster so far, so the cost grows with the square of this number:
-// 500 keeps the worst case (every question unlike the others) near a
-// second, enough for a slash command.
-const maxPhrasings = 500
+// frequent ones) a gaps report clusters. Clustering compares each phrasing
+// with every cluster so far, so the worst case (every question unlike the
+// others) grows with the square of this number; each question is stemmed
+// once, so a comparison is a merge of two short sorted lists.
+const maxPhrasings = 3000
 
 // examplesPerGap is how many phrasings a gap shows.
 const examplesPerGap = 3
@@ -113,6 +112,7 @@ func cluster(phrasings []*phrasing) []bot.Gap {
 	})
 	type group struct {
 		leader  string
+		terms   []string
 		members []*phrasing
 		count   int
 	}
@@ -120,13 +120,14 @@ func cluster(phrasings []*phrasing) []bot.Gap {
 	for _, p := range phrasings {
 		var best *group
 		bestSim := 0.0
+		terms := bot.Terms(p.text) // stem each question once, not per comparison
 		for _, g := range groups {
-			if sim := bot.Similarity(p.text, g.leader); sim >= clusterThreshold && sim > bestSim {
+			if sim := bot.Dice(terms, g.terms); sim >= clusterThreshold && sim > bestSim {
 				best, bestSim = g, sim
 			}
 		}
 		if best == nil {
-			best = &group{leader: p.text}
+			best = &group{leader: p.text, terms: terms}
 			groups = append(groups, best)
 		}
 		best.members = append(best.members, p)
