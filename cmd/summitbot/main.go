@@ -15,6 +15,12 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first signal starts a graceful shutdown, restore the
+		// default handling so a second Ctrl-C ends the process at once.
+		<-ctx.Done()
+		stop()
+	}()
 	env := &cli.Env{
 		Stdin:      os.Stdin,
 		Stdout:     os.Stdout,

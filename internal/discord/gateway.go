@@ -18,6 +18,23 @@ import (
 // bot and DMs carry their content without it.
 const intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
+// RegisterCommands registers the slash commands with one bulk overwrite
+// (guild commands when GuildID is set, global ones otherwise), never one
+// create per boot. RunGateway calls it; a deployment that only serves the
+// HTTP interactions endpoint calls it once at start. It needs Token and
+// AppID.
+func (a *Adapter) RegisterCommands(ctx context.Context) error {
+	if a.cfg.Token == "" || a.cfg.AppID == "" {
+		return errors.New("discord: registering commands needs a token and an application id")
+	}
+	cmds := a.commands()
+	if _, err := a.newSession(0, 1).ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, cmds, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("discord: register commands: %w", err)
+	}
+	a.log.Info("discord: commands registered", "count", len(cmds), "guild", a.cfg.GuildID != "")
+	return nil
+}
+
 // RunGateway registers the slash commands with one bulk overwrite, opens the
 // shard session(s), and blocks until ctx is done; then it closes the
 // sessions and returns nil. It needs Token and AppID.
@@ -38,13 +55,10 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 		a.mu.Unlock()
 	}()
 
-	rest := a.newSession(0, 1)
-	cmds := a.commands()
-	if _, err := rest.ApplicationCommandBulkOverwrite(a.cfg.AppID, a.cfg.GuildID, cmds, discordgo.WithContext(ctx)); err != nil {
-		return fmt.Errorf("discord: register commands: %w", err)
+	if err := a.RegisterCommands(ctx); err != nil {
+		return err
 	}
-	a.log.Info("discord: commands registered", "count", len(cmds), "guild", a.cfg.GuildID != "")
-
+	rest := a.newSession(0, 1)
 	ids, count, concurrency, err := a.shardPlan(ctx, rest)
 	if err != nil {
 		return err

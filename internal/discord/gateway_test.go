@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -466,3 +467,28 @@ func TestRunGatewayErrors(t *testing.T) {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// TestRegisterCommandsAlone: an HTTP-only deployment registers the slash
+// commands with one global bulk overwrite and opens no gateway.
+func TestRegisterCommandsAlone(t *testing.T) {
+	fd := newFakeDiscord(t)
+	fd.respond = func(w http.ResponseWriter, r *http.Request, _ int) bool {
+		_, _ = io.WriteString(w, "[]")
+		return true
+	}
+	a, _ := newTestAdapter(t, newFakeCore(), Config{Token: "secret", AppID: "app1", HTTPClient: fd.client()})
+	if err := a.RegisterCommands(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	calls := fd.recorded()
+	if len(calls) != 1 || calls[0].Method != http.MethodPut || calls[0].Path != "/api/v9/applications/app1/commands" {
+		t.Fatalf("calls = %+v, want one PUT of the global commands", calls)
+	}
+	if strings.Contains(string(calls[0].Body), `"gaps"`) {
+		t.Error("/gaps is registered without a gaps reporter")
+	}
+	b, _ := newTestAdapter(t, newFakeCore(), Config{PublicKey: make([]byte, 32)})
+	if err := b.RegisterCommands(context.Background()); err == nil {
+		t.Error("RegisterCommands without a token succeeded")
+	}
+}

@@ -80,6 +80,7 @@ func (l *link) up() bool { return l.running.Load() && l.connected() }
 // Adapter names, used in logs, /readyz and the summitbot_adapter_connected metric.
 const (
 	AdapterDiscordGateway      = "discord-gateway"
+	AdapterDiscordCommands     = "discord-commands"
 	AdapterDiscordInteractions = "discord-interactions"
 	AdapterSlackHTTP           = "slack-http"
 	AdapterSlackSocketMode     = "slack-socket-mode"
@@ -282,8 +283,20 @@ func (s *Server) buildAdapters() error {
 			return fmt.Errorf("discord: %w", err)
 		}
 		s.discord = a
-		if d.GatewayEnabled() {
+		switch {
+		case d.GatewayEnabled():
 			s.links = append(s.links, &link{name: AdapterDiscordGateway, run: a.RunGateway, connected: a.Connected})
+		case d.Token != "" && d.AppID != "":
+			// HTTP-only replicas still register the slash commands once.
+			var registered atomic.Bool
+			s.links = append(s.links, &link{name: AdapterDiscordCommands, connected: registered.Load, run: func(ctx context.Context) error {
+				if err := a.RegisterCommands(ctx); err != nil {
+					return err
+				}
+				registered.Store(true)
+				<-ctx.Done()
+				return nil
+			}})
 		}
 	}
 	if sl.Enabled() {

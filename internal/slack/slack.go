@@ -5,6 +5,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -68,11 +69,15 @@ type Config struct {
 	HTTPClient *http.Client
 	// Now returns the current time; default time.Now. For tests.
 	Now func() time.Time
+	// Workers bounds the replies worked on at once after an ack (each
+	// mostly waits on Slack's API); default 128. When all are busy the user
+	// is asked to try again.
+	Workers int
 }
 
 // Tuning that the contract does not expose.
 const (
-	defaultWorkers  = 16
+	defaultWorkers  = 128
 	taskTimeout     = 45 * time.Second
 	busyPostTimeout = 2 * time.Second
 	// maxQuestionLen bounds the text sent to the core; one past the core's
@@ -161,7 +166,7 @@ func New(core Core, cfg Config) (*Adapter, error) {
 		log:  cfg.Logger.With("adapter", "slack"),
 		api:  slackgo.New(cfg.BotToken, opts...),
 		now:  cfg.Now,
-		work: newPool(defaultWorkers, cfg.Logger.With("adapter", "slack")),
+		work: newPool(cmp.Or(cfg.Workers, defaultWorkers), cfg.Logger.With("adapter", "slack")),
 		seen: newDedupe(dedupeMax, dedupeTTL, cfg.Now),
 	}
 	a.mods = newModerators(cfg.Moderators, cfg.ModeratorGroups, groupCacheTTL, cfg.Now, a.groupMembers)
