@@ -15,10 +15,17 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags="-s -w" -o /out/summitbot ./cmd/summitbot
+RUN CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags="-s -w" -o /out/summitbot ./cmd/summitbot \
+ && mkdir -p /out/data
 
 FROM gcr.io/distroless/static:nonroot
 COPY --from=build /out/summitbot /summitbot
+# Recorded questions and feedback go to /data/summitbot.db by default
+# (SUMMITBOT_DATABASE_URL unset); mount a volume there to keep them, or set
+# SUMMITBOT_DATABASE_URL to postgres://... or off.
+COPY --from=build --chown=nonroot:nonroot /out/data /data
+WORKDIR /data
+VOLUME /data
 ENV SUMMITBOT_ADDR=:8080
 EXPOSE 8080
 USER nonroot:nonroot

@@ -489,6 +489,7 @@ type compose struct {
 		SecurityOpt     []string `json:"security_opt"`
 		StopGracePeriod string   `json:"stop_grace_period"`
 	} `json:"services"`
+	Volumes map[string]struct{} `json:"volumes"`
 }
 
 func TestCompose(t *testing.T) {
@@ -524,6 +525,18 @@ func TestCompose(t *testing.T) {
 	}
 	if kb == "" || !mounted {
 		t.Errorf("SUMMITBOT_KB=%q is not a read-only mounted folder", kb)
+	}
+	// The root filesystem is read-only: the default SQLite database in the
+	// image's working folder (/data) needs a writable named volume there.
+	data := false
+	for _, v := range s.Volumes {
+		if v.Target == "/data" && !v.ReadOnly && v.Type == "volume" {
+			_, declared := c.Volumes[v.Source]
+			data = declared
+		}
+	}
+	if s.ReadOnly && !data {
+		t.Error("read_only is set but no declared, writable volume is mounted at /data for the recorded questions")
 	}
 	// The example env file names only variables summitbot reads.
 	known := knownEnv()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -36,6 +37,13 @@ func (l *lockedBuffer) String() string {
 
 func serveEnv(vars map[string]string) (*Env, *lockedBuffer, *lockedBuffer) {
 	out, errs := &lockedBuffer{}, &lockedBuffer{}
+	if _, ok := vars["SUMMITBOT_DATABASE_URL"]; !ok {
+		vars = maps.Clone(vars)
+		if vars == nil {
+			vars = map[string]string{}
+		}
+		vars["SUMMITBOT_DATABASE_URL"] = "off" // no summitbot.db in the package folder
+	}
 	return &Env{
 		Stdin:  strings.NewReader(""),
 		Stdout: out,

@@ -39,7 +39,9 @@ type Config struct {
 	// APIToken enables the /v1 API for callers that present it as a bearer
 	// token. Empty means the API answers 401 to everyone.
 	APIToken string
-	// DatabaseURL enables recording of questions and feedback; empty means off.
+	// DatabaseURL is where questions and feedback are recorded; empty means
+	// recording is off (the setting's "off"). Unset, the setting defaults to
+	// DefaultDatabaseURL.
 	DatabaseURL string
 	// RetentionDays is how long recorded questions are kept.
 	RetentionDays int
@@ -207,13 +209,15 @@ func Settings() []Setting {
 				c.APIToken = v
 				return nil
 			}},
-		{Flag: "database-url", Env: "SUMMITBOT_DATABASE_URL", Secret: true,
-			Usage: "record declined questions and feedback for the gaps and feedback reports: postgres://… or sqlite:/path/summitbot.db; unset: nothing is recorded",
+		{Flag: "database-url", Env: "SUMMITBOT_DATABASE_URL", Secret: true, Default: DefaultDatabaseURL,
+			Usage: "where declined questions and feedback are recorded for the gaps and feedback reports: sqlite:PATH (created on first start), postgres://… (several replicas), or off",
 			apply: func(c *Config, v string, _ func(string) string) error {
-				if v != "" {
-					if _, err := store.Location(v); err != nil {
-						return fmt.Errorf("want postgres://user@host/db or sqlite:/var/lib/summitbot/summitbot.db")
-					}
+				if v == "off" {
+					c.DatabaseURL = ""
+					return nil
+				}
+				if _, err := store.Location(v); err != nil {
+					return fmt.Errorf("want sqlite:/var/lib/summitbot/summitbot.db, postgres://user@host/db or off")
 				}
 				c.DatabaseURL = v
 				return nil
@@ -359,6 +363,10 @@ func Default() Config {
 	}
 	return c
 }
+
+// DefaultDatabaseURL is a SQLite file in the working folder, the same
+// default the kb gaps and kb feedback reports read.
+const DefaultDatabaseURL = "sqlite:summitbot.db"
 
 // Parse builds the configuration from command-line flags (args, without the
 // command name) and the environment (getenv). Flags win over the

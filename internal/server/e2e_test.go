@@ -189,6 +189,7 @@ func replace(t testing.TB, path, content string) {
 
 func testConfig(kb string) config.Config {
 	cfg := config.Default()
+	cfg.DatabaseURL = "" // recording off unless a test turns it on
 	cfg.KBDir = kb
 	cfg.APIToken = testToken
 	return cfg

@@ -168,7 +168,9 @@ func TestInvalidKnowledgeAtStart(t *testing.T) {
 }
 
 func TestEmbeddedKnowledge(t *testing.T) {
-	s, err := New(context.Background(), config.Default(), Options{Logger: quietLogger()})
+	cfg := config.Default()
+	cfg.DatabaseURL = ""
+	s, err := New(context.Background(), cfg, Options{Logger: quietLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
