@@ -100,3 +100,16 @@ func syntheticKB(b *testing.B, n int) (*knowledge.KB, []string) {
 	}
 	return kb, qs
 }
+
+// BenchmarkLoadAndIndexEmbedded is the time from nothing to ready: loading and
+// validating the embedded knowledge base, then building the index.
+func BenchmarkLoadAndIndexEmbedded(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		New(kb, Options{})
+	}
+}

@@ -54,7 +54,8 @@ type index struct {
 	// stemming a misspelt word ("jniping") does not give a misspelt stem.
 	surfaces    map[string]int32
 	surfaceList []string
-	deletes     map[string][]int32 // one-deletion variants of surfaceList entries
+	deletes     map[uint64][]int32 // hashed deletion variants of surfaceList entries
+	surfaceHash map[uint64]int32   // hash of each surfaceList entry
 	maxIDF      float64
 	suggest     suggester
 	timeline    timelineIndex
@@ -72,6 +73,8 @@ func buildIndex(kb *knowledge.KB) *index {
 		}
 		return id
 	}
+	// Stemming is most of the cost of indexing, and words repeat.
+	stems := map[string][]string{}
 	// Per topic, the best field weight of each term.
 	best := make([]map[int32]float32, len(kb.Topics))
 	phraseTerms := make([][][]int32, len(kb.Topics))
@@ -82,7 +85,11 @@ func buildIndex(kb *knowledge.KB) *index {
 		add := func(text string, w float32, isPhrase, alias bool) {
 			var ids []int32
 			for _, word := range words(text) {
-				ts := wordTerms(word)
+				ts, ok := stems[word]
+				if !ok {
+					ts = wordTerms(word)
+					stems[word] = ts
+				}
 				for _, s := range ts {
 					id := termID(s)
 					if m[id] < w {
@@ -157,6 +164,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	}
 	slices.Sort(idx.surfaceList) // deterministic candidate order
 	idx.deletes = deletionIndex(idx.surfaceList)
+	idx.surfaceHash = hashIndex(idx.surfaceList)
 	idx.suggest = newSuggester(idx)
 	idx.timeline = newTimelineIndex(kb)
 	idx.about = about(kb)
@@ -168,42 +176,69 @@ func refNoCategory(r TopicRef) TopicRef { return TopicRef{ID: r.ID, Title: r.Tit
 // deletionIndex maps each one-byte deletion of each word of four letters or
 // more, and each two-byte deletion of words of six or more, to the words it
 // came from (by index in list). With the same deletions of a query word,
-// every word within the allowed edits shares a key with it.
-func deletionIndex(list []string) map[string][]int32 {
-	m := make(map[string][]int32, len(list)*8)
-	add := func(d string, i int) {
-		if l := m[d]; len(l) == 0 || l[len(l)-1] != int32(i) {
-			m[d] = append(l, int32(i))
+// every word within the allowed edits shares a key with it. Keys are hashes
+// of the deleted strings, built without allocating; a collision only adds a
+// candidate, and every candidate is checked by edit distance.
+func deletionIndex(list []string) map[uint64][]int32 {
+	m := make(map[uint64][]int32, len(list)*8)
+	add := func(h uint64, i int) {
+		if l := m[h]; len(l) == 0 || l[len(l)-1] != int32(i) {
+			m[h] = append(l, int32(i))
 		}
 	}
 	for i, w := range list {
 		if len(w) < 4 {
 			continue
 		}
-		for _, d := range deletions(w) {
-			add(d, i)
-			if len(w) >= 6 {
-				for _, d2 := range deletions(d) {
-					add(d2, i)
-				}
-			}
-		}
+		eachDeletion(w, len(w) >= 6, func(h uint64) { add(h, i) })
 	}
 	return m
 }
 
-// deletions returns every string made by deleting one byte of an ASCII term.
-func deletions(s string) []string {
-	out := make([]string, 0, len(s))
-	for i := range len(s) {
-		d := s[:i] + s[i+1:]
-		if i > 0 && s[i] == s[i-1] {
+// eachDeletion calls fn with the hash of every string made by deleting one
+// byte of w and, if two is set, two bytes.
+func eachDeletion(w string, two bool, fn func(uint64)) {
+	for i := range len(w) {
+		if i > 0 && w[i] == w[i-1] {
 			continue // same result as deleting the previous byte
 		}
-		out = append(out, d)
+		fn(hashSkip(w, i, -1))
+		if !two {
+			continue
+		}
+		for j := i + 1; j < len(w); j++ {
+			if j > i+1 && w[j] == w[j-1] {
+				continue
+			}
+			fn(hashSkip(w, i, j))
+		}
 	}
-	return out
 }
+
+// hashSkip is the FNV-1a hash of w without the bytes at i and j (j < 0: only i).
+func hashSkip(w string, i, j int) uint64 {
+	h := uint64(14695981039346656037)
+	for k := 0; k < len(w); k++ {
+		if k == i || k == j {
+			continue
+		}
+		h ^= uint64(w[k])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// hashIndex maps the hash of each word to its index in list.
+func hashIndex(list []string) map[uint64]int32 {
+	m := make(map[uint64]int32, len(list))
+	for i, w := range list {
+		m[hashWord(w)] = int32(i)
+	}
+	return m
+}
+
+// hashWord is the FNV-1a hash of w, the key of a word with nothing deleted.
+func hashWord(w string) uint64 { return hashSkip(w, -1, -1) }
 
 // plainText strips Markdown link targets and emphasis so URLs and syntax
 // do not become terms.

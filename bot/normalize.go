@@ -23,6 +23,12 @@ var (
 
 var folder = cases.Fold()
 
+// mayHaveMarkup reports whether s could hold a mention, channel link or URL.
+func mayHaveMarkup(s string) bool {
+	return strings.ContainsAny(s, "<@") || strings.Contains(s, "http") || strings.Contains(s, "HTTP") ||
+		strings.Contains(s, "www.") || strings.Contains(s, "WWW.")
+}
+
 // Normalize returns the canonical form of a question used for matching,
 // clustering and storage: chat markup and URLs removed, Unicode NFKC,
 // case-folded, punctuation turned into spaces, whitespace collapsed.
@@ -33,7 +39,7 @@ func Normalize(s string) string {
 // words is Normalize before joining: the plain words of s, in order.
 func words(s string) []string {
 	s = strings.ToValidUTF8(s, " ")
-	if strings.ContainsAny(s, "<@:/.") { // the regexps are costly: skip them when nothing can match
+	if mayHaveMarkup(s) { // the regexps are costly: skip them when nothing can match
 		s = slackLabelled.ReplaceAllString(s, " $1 ")
 		s = markup.ReplaceAllString(s, " ")
 	}

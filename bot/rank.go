@@ -139,23 +139,21 @@ func (idx *index) fuzzy(w string) (int32, int) {
 			best, bestD, bestDF, bestWord = id, d, df, cand
 		}
 	}
-	probe := func(v string) {
-		if i, ok := slices.BinarySearch(idx.surfaceList, v); ok && len(v) >= 4 {
-			consider(int32(i)) // w is a known word with letters added
-		}
-		for _, i := range idx.deletes[v] {
+	probe := func(h uint64) {
+		for _, i := range idx.deletes[h] {
 			consider(i)
 		}
 	}
-	probe(w)
-	for _, d := range deletions(w) {
-		probe(d)
-		if len(w) >= 6 {
-			for _, d2 := range deletions(d) {
-				probe(d2)
-			}
+	// w is a known word with one or two letters missing, or w with letters
+	// deleted is such a word, or both have lost letters (substitutions and
+	// transpositions).
+	probe(hashWord(w))
+	eachDeletion(w, len(w) >= 6, func(h uint64) {
+		probe(h)
+		if i, ok := idx.surfaceHash[h]; ok {
+			consider(i) // w has one or two extra letters
 		}
-	}
+	})
 	return best, bestD
 }
 
@@ -187,8 +185,9 @@ func (idx *index) split(w string) (int32, int32, bool) {
 	return 0, 0, false
 }
 
-// stopDeletes indexes the stop and filler words for nearStopWord.
-var stopList, stopDeletes = func() ([]string, map[string][]int32) {
+// stopList, stopDeletes and stopHashes index the stop and filler words for
+// nearStopWord.
+var stopList, stopDeletes, stopHashes = func() ([]string, map[uint64][]int32, map[uint64]int32) {
 	var list []string
 	for w := range enStop {
 		if len(w) >= 4 {
@@ -200,7 +199,7 @@ var stopList, stopDeletes = func() ([]string, map[string][]int32) {
 	}
 	slices.Sort(list)
 	list = slices.Compact(list)
-	return list, deletionIndex(list)
+	return list, deletionIndex(list), hashIndex(list)
 }()
 
 // nearStopWord reports whether w is one edit from a stop or filler word.
@@ -212,22 +211,21 @@ func nearStopWord(w string) bool {
 		c := stopList[i]
 		return c[0] == w[0] && editDistance(w, c, 1) <= 1
 	}
-	for _, i := range stopDeletes[w] {
+	for _, i := range stopDeletes[hashWord(w)] {
 		if near(i) {
 			return true
 		}
 	}
-	for _, d := range deletions(w) {
-		if _, ok := slices.BinarySearch(stopList, d); ok && d[0] == w[0] {
-			return true
+	found := false
+	eachDeletion(w, false, func(h uint64) {
+		for _, i := range stopDeletes[h] {
+			found = found || near(i)
 		}
-		for _, i := range stopDeletes[d] {
-			if near(i) {
-				return true
-			}
+		if i, ok := stopHashes[h]; ok {
+			found = found || near(i)
 		}
-	}
-	return false
+	})
+	return found
 }
 
 // editDistance is the optimal-string-alignment distance between a and b,

@@ -161,6 +161,18 @@ func (l *loader) load() *KB {
 	}
 	results := make([]parsed, len(paths))
 	var wg sync.WaitGroup
+	// The timeline and the regression set do not depend on the topics:
+	// parse them alongside.
+	var tl Timeline
+	var tests []rawTest
+	var side loader
+	side.fsys, side.opts = l.fsys, l.opts
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tl = side.timeline()
+		tests = side.parseTests()
+	}()
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, p := range paths {
 		wg.Add(1)
@@ -173,6 +185,7 @@ func (l *loader) load() *KB {
 		}()
 	}
 	wg.Wait()
+	l.problems = append(l.problems, side.problems...)
 	for _, r := range results {
 		l.problems = append(l.problems, r.problems...)
 		if r.rt != nil {
@@ -188,8 +201,8 @@ func (l *loader) load() *KB {
 		kb.byID[rt.t.ID] = rt.t
 	}
 	slices.SortFunc(kb.Topics, func(a, b *Topic) int { return strings.Compare(a.ID, b.ID) })
-	kb.Timeline = l.timeline()
-	kb.Tests = l.tests(kb)
+	kb.Timeline = tl
+	kb.Tests = l.checkTests(kb, tests)
 	return kb
 }
 

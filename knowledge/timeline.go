@@ -171,9 +171,17 @@ func (l *loader) meeting(d *decoder, item ast.Node, what string, ids map[string]
 
 var testFields = []string{"question", "expect"}
 
-// tests reads tests.yaml. A missing file is allowed (a knowledge folder
-// under construction); kb test then has nothing to run.
-func (l *loader) tests(kb *KB) []TestCase {
+// rawTest is a test case with the position of its expected topic, kept
+// until the topics are known.
+type rawTest struct {
+	tc     TestCase
+	expect str
+}
+
+// parseTests reads tests.yaml. A missing file is allowed (a knowledge folder
+// under construction); kb test then has nothing to run. Expected topics are
+// checked by checkTests once the topics are loaded.
+func (l *loader) parseTests() []rawTest {
 	if _, err := fs.Stat(l.fsys, TestsFile); err != nil {
 		return nil
 	}
@@ -186,7 +194,7 @@ func (l *loader) tests(kb *KB) []TestCase {
 	if !ok || root == nil {
 		return nil
 	}
-	var out []TestCase
+	var out []rawTest
 	seen := map[string]int{}
 	for i, item := range d.list(root, "tests") {
 		what := fmt.Sprintf("test %d", i+1)
@@ -204,17 +212,27 @@ func (l *loader) tests(kb *KB) []TestCase {
 			d.errAt(item, "%s has no expect (a topic id, or %q)", what, None)
 			continue
 		}
-		if _, ok := kb.Topic(e.V); !ok && e.V != None {
-			d.errStr(e, "%s expects topic %q, which does not exist", what, e.V)
-			continue
-		}
 		key := foldKey(q.V)
 		if prev, dup := seen[key]; dup {
 			d.add(Warning, q.Line, q.Col, "question already tested on line %d", prev)
 			continue
 		}
 		seen[key] = q.Line
-		out = append(out, TestCase{Question: q.V, Expect: e.V, Line: q.Line})
+		out = append(out, rawTest{tc: TestCase{Question: q.V, Expect: e.V, Line: q.Line}, expect: e})
+	}
+	return out
+}
+
+// checkTests keeps the test cases whose expected topic exists.
+func (l *loader) checkTests(kb *KB, raws []rawTest) []TestCase {
+	d := l.decoder(TestsFile, 0)
+	out := make([]TestCase, 0, len(raws))
+	for i, r := range raws {
+		if _, ok := kb.Topic(r.tc.Expect); !ok && r.tc.Expect != None {
+			d.errStr(r.expect, "test %d expects topic %q, which does not exist", i+1, r.tc.Expect)
+			continue
+		}
+		out = append(out, r.tc)
 	}
 	return out
 }
