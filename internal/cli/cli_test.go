@@ -171,7 +171,7 @@ func TestUsageErrors(t *testing.T) {
 
 func TestKBTestThreshold(t *testing.T) {
 	code, out, _ := run(t, "", "kb", "test", "--kb", fixtureKB)
-	if code != exitOK || !strings.Contains(out, "pass rate: 100.0% (7 of 7)") {
+	if code != exitOK || !strings.Contains(out, "pass rate: 100.0% (7 of 7 questions") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 	dir := t.TempDir()
