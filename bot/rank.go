@@ -340,11 +340,12 @@ func (idx *index) rank(qs []qterm) []scored {
 			top[worst] = c
 		}
 	}
+	info := informativeness(idx, total)
 	for i := range top {
 		if rare {
 			idx.addCommon(&top[i], qs, limit, total)
 		}
-		idx.phraseSignals(&top[i], qs, norm)
+		idx.phraseSignals(&top[i], qs, norm, info)
 	}
 	slices.SortFunc(top, func(a, b scored) int {
 		return cmp.Or(cmp.Compare(b.confidence, a.confidence), cmp.Compare(b.raw, a.raw), cmp.Compare(a.topic, b.topic))
@@ -372,7 +373,7 @@ func (idx *index) addCommon(c *scored, qs []qterm, limit int, total float64) {
 
 // phraseSignals compares the question with each alias, title and question
 // of a topic, and combines the signals into a confidence in [0,1].
-func (idx *index) phraseSignals(c *scored, qs []qterm, qnorm float64) {
+func (idx *index) phraseSignals(c *scored, qs []qterm, qnorm, info float64) {
 	e := &idx.topics[c.topic]
 	for _, p := range e.phrases {
 		var dot, found, all float64
@@ -402,18 +403,14 @@ func (idx *index) phraseSignals(c *scored, qs []qterm, qnorm float64) {
 	// A question made only of words found nearly everywhere ("chinese",
 	// "russia china") does not say what it is about, unless it is exactly
 	// the name of a topic ("putin").
-	if info := informativeness(idx, qs); info < 1 && !(c.contained >= 0.999 && c.coverage >= 0.999) {
+	if info < 1 && !(c.contained >= 0.999 && c.coverage >= 0.999) {
 		c.confidence *= 0.5 + 0.5*info
 	}
 }
 
 // informativeness is how much a question says, in [0,1]: the total weight
 // of its terms against half the weight of one rare term.
-func informativeness(idx *index, qs []qterm) float64 {
-	var total float64
-	for _, q := range qs {
-		total += q.weight
-	}
+func informativeness(idx *index, total float64) float64 {
 	return min(1, total/(0.5*idx.maxIDF))
 }
 
