@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -133,7 +134,7 @@ func withFigure(idx *index, a Answer, year int) Answer {
 		a.Text = f.Answer
 		var first, rest []knowledge.Source
 		for _, s := range t.Sources {
-			if containsString(f.Sources, s.URL) {
+			if slices.Contains(f.Sources, s.URL) {
 				first = append(first, s)
 			} else {
 				rest = append(rest, s)
@@ -143,15 +144,6 @@ func withFigure(idx *index, a Answer, year int) Answer {
 		return a
 	}
 	return a
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // yearIn returns the first plausible year (1900–2099) named in the words.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"path"
@@ -97,42 +98,21 @@ func (l *loader) read(p string) ([]byte, bool) {
 		return nil, false
 	}
 	defer f.Close()
-	var buf bytes.Buffer
-	n, err := buf.ReadFrom(&limitedReader{f, maxFileSize + 1})
+	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
 		l.fileProblem(p, "cannot read: %v", err)
 		return nil, false
 	}
-	if n > maxFileSize {
+	if len(b) > maxFileSize {
 		l.fileProblem(p, "file is larger than %d bytes", maxFileSize)
 		return nil, false
 	}
-	b := buf.Bytes()
 	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
 		l.fileProblem(p, "file is not UTF-8 text")
 		return nil, false
 	}
 	return bytes.TrimPrefix(b, []byte("\ufeff")), true
 }
-
-type limitedReader struct {
-	r fs.File
-	n int64
-}
-
-func (lr *limitedReader) Read(p []byte) (int, error) {
-	if lr.n <= 0 {
-		return 0, errEOF
-	}
-	if int64(len(p)) > lr.n {
-		p = p[:lr.n]
-	}
-	n, err := lr.r.Read(p)
-	lr.n -= int64(n)
-	return n, err
-}
-
-var errEOF = errors.New("EOF")
 
 func (l *loader) load() *KB {
 	kb := &KB{byID: map[string]*Topic{}}

@@ -170,6 +170,8 @@ func TestLoadProblems(t *testing.T) {
 			[]string{`tests.yaml:2:11: test 1 expects topic "nope", which does not exist`}},
 		{"binary file", map[string]string{"topics/trade-volume.md": "---\x00\xff\xfe"},
 			[]string{"topics/trade-volume.md: file is not UTF-8 text"}},
+		{"huge file", map[string]string{"topics/trade-volume.md": strings.Repeat("x", maxFileSize+10)},
+			[]string{"topics/trade-volume.md: file is larger than 1048576 bytes"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

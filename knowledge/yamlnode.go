@@ -3,6 +3,7 @@ package knowledge
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -110,7 +111,7 @@ func (d *decoder) fields(n ast.Node, what string, known ...string) (map[string]a
 			d.add(Error, line, col, "duplicate field %q in %s", name, what)
 			continue
 		}
-		if !contains(known, name) {
+		if !slices.Contains(known, name) {
 			d.add(Error, line, col, "unknown field %q in %s (known fields: %s)", name, what, strings.Join(known, ", "))
 			continue
 		}
@@ -118,15 +119,6 @@ func (d *decoder) fields(n ast.Node, what string, known ...string) (map[string]a
 		keys[name] = str{V: name, Line: line, Col: col}
 	}
 	return vals, keys, true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // scalar reads a scalar as text. ok is false for null, mappings and sequences.
