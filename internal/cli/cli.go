@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 )
 
@@ -103,13 +102,12 @@ func dispatch(ctx context.Context, env *Env, prog string, cmds []command, args [
 
 func usage(w io.Writer, prog string, cmds []command) {
 	fmt.Fprintf(w, "usage: %s <command> [flags] [args]\n\ncommands:\n", prog)
-	sorted := cmds
 	width := 0
-	for _, c := range sorted {
+	for _, c := range cmds {
 		width = max(width, len(c.name))
 	}
-	for _, c := range sorted {
+	for _, c := range cmds {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\nRun '%s <command> -h' for a command's flags.\n", strings.TrimSpace(prog))
+	fmt.Fprintf(w, "\nRun '%s <command> -h' for a command's flags.\n", prog)
 }
