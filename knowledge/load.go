@@ -53,6 +53,10 @@ var (
 	datePattern = regexp.MustCompile(`^\d{4}(?:-\d{2}(?:-\d{2})?)?$`)
 )
 
+// ValidID reports whether id is a well-formed topic id: kebab-case, lower
+// case letters and digits separated by single hyphens.
+func ValidID(id string) bool { return idPattern.MatchString(id) }
+
 // Load reads and validates a knowledge folder. On any error-severity problem
 // it returns a *ValidationError listing every problem found; otherwise the
 // KB, with warnings in KB.Warnings.
@@ -242,7 +246,7 @@ func (l *loader) topic(p string) *rawTopic {
 	if s, ok := required("id"); ok {
 		rt.id, t.ID = s, s.V
 		want := strings.TrimSuffix(path.Base(p), ".md")
-		if !idPattern.MatchString(s.V) {
+		if !ValidID(s.V) {
 			d.errStr(s, "id %q must be kebab-case (lowercase letters, digits and single hyphens)", s.V)
 		} else if s.V != want {
 			d.errStr(s, "id %q does not match the file name %q", s.V, want+".md")

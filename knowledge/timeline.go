@@ -110,7 +110,7 @@ func (l *loader) meeting(d *decoder, item ast.Node, what string, ids map[string]
 	}
 	if s, ok := get("id", true); ok {
 		m.ID = s.V
-		if !idPattern.MatchString(s.V) {
+		if !ValidID(s.V) {
 			d.errStr(s, "%s.id %q must be kebab-case", what, s.V)
 			good = false
 		} else if ids[s.V] {
