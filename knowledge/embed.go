@@ -2,7 +2,10 @@ package knowledge
 
 import (
 	"embed"
+	"fmt"
 	"io/fs"
+	"os"
+	"time"
 )
 
 //go:embed data
@@ -21,3 +24,23 @@ func Embedded() fs.FS {
 // EmbeddedPrefix is where the embedded files live in the source tree, for
 // problem messages that point moderators at the file to edit.
 const EmbeddedPrefix = "knowledge/data"
+
+// LoadDir loads the knowledge folder dir, or the embedded knowledge base
+// when dir is empty, with problem paths pointing at the files a moderator
+// edits. now is the time for review-date checks; zero means time.Now.
+func LoadDir(dir string, now time.Time) (*KB, error) {
+	opts := Options{Now: now}
+	if dir == "" {
+		opts.Prefix = EmbeddedPrefix
+		return Load(Embedded(), opts)
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge folder %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("knowledge folder %s is not a directory", dir)
+	}
+	opts.Prefix = dir
+	return Load(os.DirFS(dir), opts)
+}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strings"
 
@@ -43,20 +42,7 @@ func kbFlag(fs *flag.FlagSet, env *Env) *string {
 
 // loadKB loads the embedded knowledge base, or dir when it is set.
 func loadKB(env *Env, dir string) (*knowledge.KB, error) {
-	opts := knowledge.Options{Now: env.Now()}
-	if dir == "" {
-		opts.Prefix = knowledge.EmbeddedPrefix
-		return knowledge.Load(knowledge.Embedded(), opts)
-	}
-	st, err := os.Stat(dir)
-	if err != nil {
-		return nil, fmt.Errorf("knowledge folder %s: %w", dir, err)
-	}
-	if !st.IsDir() {
-		return nil, fmt.Errorf("knowledge folder %s is not a directory", dir)
-	}
-	opts.Prefix = dir
-	return knowledge.Load(os.DirFS(dir), opts)
+	return knowledge.LoadDir(dir, env.Now())
 }
 
 // reportLoadError prints a load failure with every problem on its own line.
