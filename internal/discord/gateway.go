@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -242,8 +243,25 @@ func (a *Adapter) onInteraction(ctx context.Context, s *discordgo.Session, i *di
 
 func (a *Adapter) logReplyErr(interactionID string, err error) {
 	if err != nil {
-		a.log.Error("discord: reply failed", "interaction_id", interactionID, "err", err)
+		a.log.Error("discord: reply failed", "interaction_id", interactionID, "err", withoutURL(err))
 	}
+}
+
+// withoutURL strips the request URL from a REST error before it is logged:
+// an interaction's callback and webhook URLs carry its token, a credential
+// for 15 minutes. discordgo puts the URL in transport errors (*url.Error)
+// and in rate-limit errors; a *RESTError's text is only status and body.
+func withoutURL(err error) error {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	if rl, ok := errors.AsType[*discordgo.RateLimitError](err); ok {
+		if rl.RateLimit != nil && rl.TooManyRequests != nil {
+			return fmt.Errorf("rate limited, retry after %s", rl.RetryAfter)
+		}
+		return errors.New("rate limited")
+	}
+	return err
 }
 
 func (a *Adapter) recoverLog(key, id string) {
@@ -313,6 +331,6 @@ func (a *Adapter) onMessage(ctx context.Context, s *discordgo.Session, m *discor
 		Reference:       m.SoftReference(),
 	}, discordgo.WithContext(ctx))
 	if err != nil {
-		a.log.Error("discord: reply failed", "message_id", m.ID, "err", err)
+		a.log.Error("discord: reply failed", "message_id", m.ID, "err", withoutURL(err))
 	}
 }

@@ -159,6 +159,69 @@ func TestGatewayReplyFailureLogged(t *testing.T) {
 	}
 }
 
+// failingTransport fails every request whose path contains fail, the way
+// a dropped connection does; others go to next.
+type failingTransport struct {
+	fail string
+	next http.RoundTripper
+}
+
+func (f failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.Contains(r.URL.Path, f.fail) {
+		return nil, errors.New("connection reset by peer")
+	}
+	return f.next.RoundTrip(r)
+}
+
+// TestReplyFailureLogsNoToken: the callback and webhook URLs carry the
+// interaction token, a credential; a failed reply must not log them.
+func TestReplyFailureLogsNoToken(t *testing.T) {
+	tests := []struct {
+		name     string
+		fail     string // path part that fails
+		deferred bool
+		limit    bool // answer 429 without retrying instead of failing the transport
+	}{
+		{name: "callback", fail: "/callback"},
+		{name: "deferred edit", fail: "/webhooks/", deferred: true},
+		{name: "rate limited", limit: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fd := newFakeDiscord(t)
+			if tt.limit {
+				fd.respond = func(w http.ResponseWriter, r *http.Request, n int) bool {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusTooManyRequests)
+					fmt.Fprint(w, `{"message":"You are being rate limited.","retry_after":0.01,"global":false}`)
+					return true
+				}
+			}
+			core := newFakeCore()
+			a, logs := newTestAdapter(t, core, Config{})
+			s := fd.session(t)
+			s.ShouldRetryOnRateLimit = !tt.limit
+			if tt.fail != "" {
+				c := fd.client()
+				c.Transport = failingTransport{fail: tt.fail, next: c.Transport}
+				s.Client = c
+			}
+			if tt.deferred {
+				core.delay = 50 * time.Millisecond
+				a.deferAfter = time.Millisecond
+			}
+			a.onInteraction(context.Background(), s, commandInteraction("801", cmdAsk, true, strOpt(optQuestion, "what is power of siberia")))
+			out := logs.String()
+			if !strings.Contains(out, "reply failed") {
+				t.Fatalf("no failure logged:\n%s", out)
+			}
+			if strings.Contains(out, "tok-801") {
+				t.Errorf("log contains the interaction token:\n%s", out)
+			}
+		})
+	}
+}
+
 func TestGatewayAutocomplete(t *testing.T) {
 	fd := newFakeDiscord(t)
 	a, _ := newTestAdapter(t, newFakeCore(), Config{})
