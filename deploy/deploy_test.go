@@ -26,6 +26,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/summitbot/summitbot/internal/config"
+	"github.com/summitbot/summitbot/internal/store"
 )
 
 // kinds maps each kind the manifests may use to its apiVersion and a
@@ -57,15 +58,16 @@ type workload struct {
 	kind, name string
 	selector   *metav1.LabelSelector
 	template   corev1.PodTemplateSpec
+	claims     []corev1.PersistentVolumeClaim // a StatefulSet's volumeClaimTemplates
 }
 
 func (m *manifests) workloads() []workload {
 	var ws []workload
 	for _, d := range m.deployments {
-		ws = append(ws, workload{"Deployment", d.Name, d.Spec.Selector, d.Spec.Template})
+		ws = append(ws, workload{"Deployment", d.Name, d.Spec.Selector, d.Spec.Template, nil})
 	}
 	for _, s := range m.statefulSets {
-		ws = append(ws, workload{"StatefulSet", s.Name, s.Spec.Selector, s.Spec.Template})
+		ws = append(ws, workload{"StatefulSet", s.Name, s.Spec.Selector, s.Spec.Template, s.Spec.VolumeClaimTemplates})
 	}
 	return ws
 }
@@ -396,6 +398,9 @@ func TestSummitbotConfigIsValid(t *testing.T) {
 			t.Errorf("%s/%s: listens on %s but exposes %d", w.kind, w.name, cfg.Addr, c.Ports[0].ContainerPort)
 		}
 		checkKBSync(t, m, w, c, cfg.KBDir)
+		if problem := sqliteProblem(w, c, cfg.DatabaseURL, imageWorkdir(t)); problem != "" {
+			t.Errorf("%s/%s: %s", w.kind, w.name, problem)
+		}
 
 		switch w.kind {
 		case "Deployment":
@@ -416,6 +421,104 @@ func TestSummitbotConfigIsValid(t *testing.T) {
 			if !cfg.Discord.GatewayEnabled() || cfg.Discord.ShardID != 1 {
 				t.Errorf("StatefulSet/%s: pod -1 would not run gateway shard 1: %+v", w.name, cfg.Discord)
 			}
+		}
+	}
+}
+
+// sqliteProblem reports why a container that records to a SQLite file
+// could not open it: with a read-only root filesystem the file's folder must
+// be a writable volume mount, or store.Open fails and the pod crash-loops.
+// workdir resolves a relative path (the image's WORKDIR unless the container
+// sets workingDir). It returns "" when there is no problem.
+func sqliteProblem(w workload, c corev1.Container, databaseURL, workdir string) string {
+	if !strings.HasPrefix(databaseURL, "sqlite:") {
+		return ""
+	}
+	sc := c.SecurityContext
+	if sc == nil || sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem {
+		return ""
+	}
+	file, err := store.Location(databaseURL)
+	if err != nil {
+		return fmt.Sprintf("database URL: %v", err)
+	}
+	if c.WorkingDir != "" {
+		workdir = c.WorkingDir
+	}
+	if !path.IsAbs(file) {
+		file = path.Join(workdir, file)
+	}
+	dir := path.Dir(file)
+	for _, vm := range c.VolumeMounts {
+		if (dir == vm.MountPath || strings.HasPrefix(dir, strings.TrimSuffix(vm.MountPath, "/")+"/")) && !vm.ReadOnly && podVolume(w, vm.Name) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("container %s records to %s on a read-only root filesystem with no writable volume mounted at %s: "+
+		"store.Open would fail and the pod crash-loop (set SUMMITBOT_DATABASE_URL to postgres://… or off, or mount a volume)", c.Name, file, dir)
+}
+
+// podVolume reports whether the pod declares the volume name (or, in a
+// StatefulSet, claims it).
+func podVolume(w workload, name string) bool {
+	for _, v := range w.template.Spec.Volumes {
+		if v.Name == name {
+			return true
+		}
+	}
+	for _, pvc := range w.claims {
+		if pvc.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// imageWorkdir is the runtime stage's WORKDIR in the Dockerfile, where a
+// relative SQLite path such as the default sqlite:summitbot.db lands.
+func imageWorkdir(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile("../Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := "/"
+	for line := range strings.SplitSeq(string(src), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "FROM "):
+			dir = "/"
+		case strings.HasPrefix(line, "WORKDIR "):
+			dir = path.Join(dir, strings.TrimSpace(strings.TrimPrefix(line, "WORKDIR ")))
+		}
+	}
+	return dir
+}
+
+func TestSQLiteNeedsWritableVolume(t *testing.T) {
+	readOnly := &corev1.SecurityContext{ReadOnlyRootFilesystem: new(true)}
+	data := corev1.VolumeMount{Name: "data", MountPath: "/data"}
+	withVolume := workload{kind: "Deployment", name: "x"}
+	withVolume.template.Spec.Volumes = []corev1.Volume{{Name: "data"}}
+	tests := []struct {
+		name    string
+		w       workload
+		c       corev1.Container
+		url     string
+		problem bool
+	}{
+		{"default on a read-only root", workload{}, corev1.Container{SecurityContext: readOnly}, config.DefaultDatabaseURL, true},
+		{"default with a volume at the workdir", withVolume, corev1.Container{SecurityContext: readOnly, VolumeMounts: []corev1.VolumeMount{data}}, config.DefaultDatabaseURL, false},
+		{"volume mounted read-only", withVolume, corev1.Container{SecurityContext: readOnly, VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: "/data", ReadOnly: true}}}, config.DefaultDatabaseURL, true},
+		{"volume elsewhere", withVolume, corev1.Container{SecurityContext: readOnly, VolumeMounts: []corev1.VolumeMount{data}}, "sqlite:/var/lib/summitbot/x.db", true},
+		{"mount without a pod volume", workload{}, corev1.Container{SecurityContext: readOnly, VolumeMounts: []corev1.VolumeMount{data}}, config.DefaultDatabaseURL, true},
+		{"writable root", workload{}, corev1.Container{}, config.DefaultDatabaseURL, false},
+		{"postgres", workload{}, corev1.Container{SecurityContext: readOnly}, "postgres://db/summitbot", false},
+		{"off", workload{}, corev1.Container{SecurityContext: readOnly}, "", false},
+	}
+	for _, tt := range tests {
+		if got := sqliteProblem(tt.w, tt.c, tt.url, "/data"); (got != "") != tt.problem {
+			t.Errorf("%s: problem %q, want one: %v", tt.name, got, tt.problem)
 		}
 	}
 }
