@@ -87,8 +87,15 @@ type Adapter struct {
 	shardWait time.Duration
 
 	seen *seenIDs
-	// inflight counts gateway events being answered.
-	inflight atomic.Int64
+
+	// Gateway replies run in goroutines the adapter starts itself: at most
+	// cap(work) replies and cap(notices) "busy" notices at once, each
+	// counted in replies before it starts so that drain can wait for them.
+	work     chan struct{}
+	notices  chan struct{}
+	replies  sync.WaitGroup
+	workMu   sync.Mutex
+	draining bool // set by drain: events still arriving are dropped
 
 	mu      sync.Mutex
 	running bool
@@ -128,6 +135,8 @@ func New(core Core, cfg Config) (*Adapter, error) {
 		deferAfter: 1500 * time.Millisecond,
 		shardWait:  5 * time.Second,
 		seen:       newSeenIDs(10000, 2*maxSkew),
+		work:       make(chan struct{}, gatewayWorkers),
+		notices:    make(chan struct{}, busyNotices),
 	}, nil
 }
 

@@ -50,6 +50,9 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 	}
 	a.running, a.shards = true, nil
 	a.mu.Unlock()
+	a.workMu.Lock()
+	a.draining = false
+	a.workMu.Unlock()
 	defer func() {
 		a.mu.Lock()
 		a.running, a.shards = false, nil
@@ -129,6 +132,9 @@ func (a *Adapter) newSession(shardID, shardCount int) *discordgo.Session {
 	s.ShardID, s.ShardCount = shardID, shardCount
 	s.Identify.Intents = intents
 	s.StateEnabled = true
+	// Handlers run on the session's event goroutine, so the adapter, not
+	// discordgo, starts (and bounds, and waits for) the goroutines that reply.
+	s.SyncEvents = true
 	if a.cfg.HTTPClient != nil {
 		s.Client = a.cfg.HTTPClient
 	}
@@ -150,22 +156,105 @@ func (a *Adapter) addHandlers(ctx context.Context, s *discordgo.Session, sh *sha
 	// by handleTimeout); RunGateway waits for them before it returns.
 	hctx := context.WithoutCancel(ctx)
 	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-		a.inflight.Add(1)
-		defer a.inflight.Add(-1)
-		a.onInteraction(hctx, s, ic.Interaction)
+		a.interactionCreate(hctx, s, ic.Interaction)
 	})
-	s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
-		a.inflight.Add(1)
-		defer a.inflight.Add(-1)
-		a.onMessage(hctx, s, m.Message)
-	})
+	s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) { a.messageCreate(hctx, s, m.Message) })
 }
 
-// drain waits for replies under way, at most handleTimeout.
+// Bounds on the gateway's concurrent work. A reply mostly waits on the core
+// and Discord's API; past these bounds, people are asked to try again.
+const (
+	gatewayWorkers = 128
+	busyNotices    = 16
+)
+
+// interactionCreate answers a gateway interaction in a new goroutine, or
+// says the bot is busy when gatewayWorkers replies are already under way.
+func (a *Adapter) interactionCreate(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) {
+	if i == nil || i.Type == discordgo.InteractionPing {
+		return
+	}
+	a.spawn(slog.String("interaction_id", i.ID),
+		func() { a.onInteraction(ctx, s, i) },
+		func() {
+			defer a.recoverLog("interaction_id", i.ID)
+			a.logReplyErr(i.ID, s.InteractionRespond(i, busyResponse(i).interactionResponse(), discordgo.WithContext(ctx)))
+		})
+}
+
+// messageCreate answers a message addressed to the bot in a new goroutine,
+// or says the bot is busy when gatewayWorkers replies are already under way.
+func (a *Adapter) messageCreate(ctx context.Context, s *discordgo.Session, m *discordgo.Message) {
+	if !addressed(m, selfID(s)) {
+		return
+	}
+	a.spawn(slog.String("message_id", m.ID),
+		func() { a.onMessage(ctx, s, m) },
+		func() {
+			defer a.recoverLog("message_id", m.ID)
+			a.sendMessageReply(ctx, s, m, textReply(msgBusy, false).finish())
+		})
+}
+
+// busyResponse is the reply to an interaction when no worker is free:
+// an ephemeral notice, or no choices for autocomplete.
+func busyResponse(i *discordgo.Interaction) response {
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		return response{typ: discordgo.InteractionApplicationCommandAutocompleteResult}
+	}
+	return message(textReply(msgBusy, true))
+}
+
+// spawn runs reply in a new goroutine if a worker is free, else busy if a
+// notice slot is free, else nothing. Each goroutine is counted in
+// a.replies before it starts, and none starts once drain has begun.
+func (a *Adapter) spawn(ref slog.Attr, reply, busy func()) {
+	a.workMu.Lock()
+	defer a.workMu.Unlock()
+	if a.draining {
+		a.log.Warn("discord: event dropped at shutdown", ref)
+		return
+	}
+	run := func(slots chan struct{}, fn func()) {
+		a.replies.Add(1)
+		go func() {
+			defer a.replies.Done()
+			defer func() { <-slots }()
+			fn()
+		}()
+	}
+	select {
+	case a.work <- struct{}{}:
+		run(a.work, reply)
+		return
+	default:
+	}
+	select {
+	case a.notices <- struct{}{}:
+		a.log.Warn("discord: busy", ref)
+		run(a.notices, busy)
+	default:
+		a.log.Warn("discord: busy; notice dropped", ref)
+	}
+}
+
+// drain stops new gateway work and waits for replies under way, at most
+// handleTimeout.
 func (a *Adapter) drain() {
-	deadline := time.Now().Add(handleTimeout)
-	for a.inflight.Load() > 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	a.workMu.Lock()
+	a.draining = true
+	a.workMu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		a.replies.Wait()
+		close(done)
+	}()
+	timer := time.NewTimer(handleTimeout)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		a.log.Warn("discord: replies still under way at shutdown")
 	}
 }
 
@@ -293,27 +382,31 @@ func stripSelfMention(text, id string) string {
 	return strings.TrimSpace(text)
 }
 
+// addressed reports whether m is for the bot: a DM or a channel message
+// that mentions it, from a person (not a bot, not itself).
+func addressed(m *discordgo.Message, self string) bool {
+	if m == nil || m.Author == nil || self == "" || m.Author.Bot || m.Author.ID == self {
+		return false
+	}
+	if m.GuildID == "" {
+		return true
+	}
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == self {
+			return true
+		}
+	}
+	return false
+}
+
 // onMessage answers a DM, or a channel message that mentions the bot, with
 // a reply. It ignores bots (itself included) and everything else.
 func (a *Adapter) onMessage(ctx context.Context, s *discordgo.Session, m *discordgo.Message) {
-	if m == nil || m.Author == nil {
+	self := selfID(s)
+	if !addressed(m, self) {
 		return
 	}
 	defer a.recoverLog("message_id", m.ID)
-	self := selfID(s)
-	if self == "" || m.Author.Bot || m.Author.ID == self {
-		return
-	}
-	dm := m.GuildID == ""
-	mentioned := false
-	for _, u := range m.Mentions {
-		if u != nil && u.ID == self {
-			mentioned = true
-		}
-	}
-	if !dm && !mentioned {
-		return
-	}
 	var r reply
 	if text := stripSelfMention(m.Content, self); text == "" {
 		r = textReply(msgEmptyAsk, false)
@@ -322,7 +415,11 @@ func (a *Adapter) onMessage(ctx context.Context, s *discordgo.Session, m *discor
 		defer cancel()
 		r = answerReply(a.ask(ctx, slog.String("message_id", m.ID), text, m.Author.ID, m.ChannelID, m.GuildID), false)
 	}
-	r = r.finish()
+	a.sendMessageReply(ctx, s, m, r.finish())
+}
+
+// sendMessageReply posts r as a reply to m.
+func (a *Adapter) sendMessageReply(ctx context.Context, s *discordgo.Session, m *discordgo.Message, r reply) {
 	_, err := s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
 		Content:         r.content,
 		Embeds:          r.embeds,

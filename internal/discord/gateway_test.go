@@ -222,6 +222,99 @@ func TestReplyFailureLogsNoToken(t *testing.T) {
 	}
 }
 
+// callsFor returns the calls to an interaction's callback.
+func callsFor(fd *fakeDiscord, interactionID string) []recorded {
+	var out []recorded
+	for _, c := range fd.recorded() {
+		if strings.HasPrefix(c.Path, "/api/v9/interactions/"+interactionID+"/") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// TestGatewayWorkBounded: past the worker bound an interaction gets an
+// ephemeral "busy" notice (autocomplete: no choices), a message addressed
+// to the bot a "busy" reply, and nothing at all once the notice slots are
+// full too; drain waits for the replies under way.
+func TestGatewayWorkBounded(t *testing.T) {
+	fd := newFakeDiscord(t)
+	core := newFakeCore()
+	core.block = make(chan struct{})
+	core.started = make(chan struct{}, 1)
+	a, logs := newTestAdapter(t, core, Config{})
+	a.work = make(chan struct{}, 1)
+	a.deferAfter = time.Hour
+	s := fd.session(t)
+	ctx := context.Background()
+
+	a.interactionCreate(ctx, s, commandInteraction("901", cmdAsk, true, strOpt(optQuestion, "what is power of siberia")))
+	<-core.started // the only worker is now busy
+
+	a.interactionCreate(ctx, s, commandInteraction("902", cmdAsk, true, strOpt(optQuestion, "what is power of siberia")))
+	waitFor(t, "busy notice", func() bool { return len(callsFor(fd, "902")) == 1 })
+	var busy discordgo.InteractionResponse
+	if err := json.Unmarshal(callsFor(fd, "902")[0].Body, &busy); err != nil {
+		t.Fatal(err)
+	}
+	if busy.Type != discordgo.InteractionResponseChannelMessageWithSource || busy.Data.Content != msgBusy || busy.Data.Flags != discordgo.MessageFlagsEphemeral {
+		t.Errorf("busy notice = %+v", busy.Data)
+	}
+
+	a.interactionCreate(ctx, s, autocompleteInteraction("903", cmdTopic, optName, "siberia"))
+	waitFor(t, "busy autocomplete", func() bool { return len(callsFor(fd, "903")) == 1 })
+	if got := string(callsFor(fd, "903")[0].Body); !strings.HasPrefix(got, `{"type":8,`) || strings.Contains(got, `"value"`) {
+		t.Errorf("busy autocomplete = %s", got)
+	}
+
+	human := &discordgo.User{ID: "u1"}
+	a.messageCreate(ctx, s, &discordgo.Message{ID: "m1", ChannelID: "c1", GuildID: "g1", Author: human, Content: "not for the bot"})
+	a.messageCreate(ctx, s, &discordgo.Message{ID: "m2", ChannelID: "d1", Author: human, Content: "what is power of siberia"})
+	waitFor(t, "busy message reply", func() bool { return len(fd.recorded()) == 3 })
+	if c := fd.recorded()[2]; c.Path != "/api/v9/channels/d1/messages" || !strings.Contains(string(c.Body), msgBusy) {
+		t.Errorf("busy message reply = %s %s", c.Path, c.Body)
+	}
+
+	a.notices = make(chan struct{}) // no notice slot either
+	a.interactionCreate(ctx, s, commandInteraction("904", cmdAsk, true, strOpt(optQuestion, "what is power of siberia")))
+	if !strings.Contains(logs.String(), "notice dropped") {
+		t.Errorf("dropped notice not logged:\n%s", logs)
+	}
+
+	close(core.block)
+	a.drain()
+	// drain returned, so the first reply has been sent.
+	if n := len(callsFor(fd, "901")); n != 1 {
+		t.Errorf("first interaction: %d calls after drain, want 1", n)
+	}
+	if n := len(callsFor(fd, "904")); n != 0 {
+		t.Errorf("interaction with no slot at all: %d calls", n)
+	}
+	if n := len(core.questions()); n != 1 {
+		t.Errorf("core asked %d times, want 1", n)
+	}
+}
+
+// TestDrainWaitsForJustStarted: a reply counts as under way from the moment
+// it is accepted, not from when its goroutine first runs.
+func TestDrainWaitsForJustStarted(t *testing.T) {
+	fd := newFakeDiscord(t)
+	a, _ := newTestAdapter(t, newFakeCore(), Config{})
+	s := fd.session(t)
+	for n := range 20 {
+		a.interactionCreate(context.Background(), s, buttonInteraction(fmt.Sprint(1000+n), "sb:fb:+:power-of-siberia"))
+	}
+	a.drain()
+	if n := len(fd.recorded()); n != 20 {
+		t.Errorf("%d replies sent before drain returned, want 20", n)
+	}
+	a.interactionCreate(context.Background(), s, buttonInteraction("2000", "sb:fb:+:power-of-siberia"))
+	a.drain()
+	if n := len(fd.recorded()); n != 20 {
+		t.Errorf("an interaction after drain began was answered")
+	}
+}
+
 func TestGatewayAutocomplete(t *testing.T) {
 	fd := newFakeDiscord(t)
 	a, _ := newTestAdapter(t, newFakeCore(), Config{})

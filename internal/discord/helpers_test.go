@@ -32,6 +32,8 @@ type fakeCore struct {
 	refs     []bot.TopicRef
 	about    bot.About
 	delay    time.Duration
+	block    chan struct{} // if set, Ask waits for it to close
+	started  chan struct{} // if set, Ask signals it has started
 	panics   bool
 	asked    []bot.Question
 	feedback []bot.Feedback
@@ -44,6 +46,12 @@ func (f *fakeCore) Ask(ctx context.Context, q bot.Question) bot.Answer {
 	f.mu.Unlock()
 	if f.panics {
 		panic("boom")
+	}
+	if f.started != nil {
+		f.started <- struct{}{}
+	}
+	if f.block != nil {
+		<-f.block
 	}
 	if f.delay > 0 {
 		time.Sleep(f.delay)

@@ -56,6 +56,7 @@ func update(r reply) response {
 // Replies the adapter writes itself.
 const (
 	msgFailed      = "Sorry, something went wrong on my side. Please try again in a moment."
+	msgBusy        = "I'm answering a lot of questions right now. Please try again in a moment."
 	msgUnsupported = "Sorry, I don't know that command or button. It may be from an older version of me."
 	msgGoneTopic   = "That topic is no longer in my knowledge base. Try `/topics` to see what I know."
 	msgNoTopic     = "I have no topic by that name. Start typing and pick one from the list, or try `/topics`."
