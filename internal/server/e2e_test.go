@@ -150,6 +150,12 @@ func (in *instance) answer(t testing.TB, question string) bot.Answer {
 func (in *instance) metric(t testing.TB, sample string) float64 {
 	t.Helper()
 	_, out := in.get(t, "/metrics")
+	return sampleValue(t, out, sample)
+}
+
+// sampleValue finds one sample in a scrape; -1 if absent.
+func sampleValue(t testing.TB, out, sample string) float64 {
+	t.Helper()
 	re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(sample) + ` (\S+)$`)
 	m := re.FindStringSubmatch(out)
 	if m == nil {

@@ -53,8 +53,14 @@ func (s *Server) routes() http.Handler {
 		mux.Handle("POST /slack/events", s.work(s.slack.EventsHandler()))
 		mux.Handle("POST /slack/interactions", s.work(s.slack.InteractionsHandler()))
 	}
-	// Instrument must wrap the mux directly: it reads the matched pattern.
-	return s.recoverPanics(s.metrics.Instrument(mux))
+	return s.outer(mux)
+}
+
+// outer wraps the mux in what every request goes through. Instrument is
+// outermost so that it counts the 500 recoverPanics writes; it reads the
+// pattern the mux sets on the same *Request.
+func (s *Server) outer(mux *http.ServeMux) http.Handler {
+	return s.metrics.Instrument(s.recoverPanics(mux))
 }
 
 // recordingOff answers the report endpoints when no database is configured.

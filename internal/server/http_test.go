@@ -366,6 +366,29 @@ func TestConnectionFailureStopsServer(t *testing.T) {
 	}
 }
 
+// TestPanicIsCountedAs500 serves a panicking route through the same
+// wrappers as the real routes: the client gets a 500, and so does the metric.
+func TestPanicIsCountedAs500(t *testing.T) {
+	s := newTestServer(t, testConfig(copyKB(t)))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("boom") })
+	mux.Handle("GET /metrics", s.metrics.Handler())
+	h := s.outer(mux)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/boom", nil))
+	if w.Code != 500 || !strings.Contains(w.Body.String(), "internal error") {
+		t.Fatalf("panicking route: %d %s", w.Code, w.Body)
+	}
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	if got := sampleValue(t, w.Body.String(), `summitbot_http_requests_total{code="500",route="GET /boom"}`); got != 1 {
+		t.Errorf("requests{GET /boom, 500} = %v, want 1", got)
+	}
+	if got := sampleValue(t, w.Body.String(), `summitbot_http_requests_total{code="200",route="GET /boom"}`); got != -1 {
+		t.Errorf("requests{GET /boom, 200} = %v, want no such series", got)
+	}
+}
+
 // FuzzAsk sends arbitrary bodies to POST /v1/ask: never a panic, always a
 // JSON answer or a JSON error with a 2xx or 4xx status.
 func FuzzAsk(f *testing.F) {
