@@ -291,13 +291,21 @@ func (a *Adapter) reply(ctx context.Context, kind string, t target, m message) {
 	a.log.Info("replied", "kind", kind)
 }
 
-// busy tells the user, right away and briefly, that no worker is free.
+// busy tells the user, briefly, that no worker is free. The notice is
+// posted in the background so that the ack is not held up by a Web API
+// call (Socket Mode acks one request at a time); when the notice workers
+// are busy too, it is dropped.
 func (a *Adapter) busy(t target) {
-	ctx, cancel := context.WithTimeout(context.Background(), busyPostTimeout)
-	defer cancel()
 	t.ephemeral = true
-	if err := a.send(ctx, t, renderNotice(busyText)); err != nil {
-		a.log.Error("busy notice failed", "err", err)
+	err := a.notices.try(func(ctx context.Context) {
+		ctx, cancel := context.WithTimeout(ctx, busyPostTimeout)
+		defer cancel()
+		if err := a.send(ctx, t, renderNotice(busyText)); err != nil {
+			a.log.Error("busy notice failed", "err", err)
+		}
+	})
+	if err != nil {
+		a.log.Warn("busy notice dropped", "err", err)
 	}
 }
 

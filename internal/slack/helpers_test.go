@@ -145,6 +145,8 @@ type fakeSlack struct {
 	groups map[string][]string
 	// fail429 makes the first request to these paths fail with 429.
 	fail429 map[string]bool
+	// hold makes requests to these paths wait until the channel is closed.
+	hold map[string]chan struct{}
 	// ws, if set, serves the Socket Mode websocket at /ws.
 	ws http.HandlerFunc
 	// openError, if set, is apps.connections.open's error.
@@ -153,7 +155,7 @@ type fakeSlack struct {
 
 func newFakeSlack(t *testing.T) *fakeSlack {
 	t.Helper()
-	f := &fakeSlack{groups: map[string][]string{}, fail429: map[string]bool{}}
+	f := &fakeSlack{groups: map[string][]string{}, fail429: map[string]bool{}, hold: map[string]chan struct{}{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -173,6 +175,11 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.calls = append(f.calls, c)
+	if hold := f.hold[r.URL.Path]; hold != nil {
+		f.mu.Unlock()
+		<-hold
+		f.mu.Lock()
+	}
 	if f.fail429[r.URL.Path] {
 		delete(f.fail429, r.URL.Path)
 		f.mu.Unlock()

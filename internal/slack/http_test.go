@@ -424,6 +424,48 @@ func TestBusy(t *testing.T) {
 	}
 }
 
+// TestBusyNoticeAfterAck: the busy notice is posted after the ack, not
+// before it, and dropped when the notice workers are busy too.
+func TestBusyNoticeAfterAck(t *testing.T) {
+	e := newTestEnv(t)
+	e.a.work = newPool(1, e.a.log)
+	e.core.block = make(chan struct{})
+	e.core.started = make(chan struct{}, 4)
+	e.command("what is power of siberia", "C1")
+	<-e.core.started // the only worker is now busy
+
+	// Slack holds the notice until the event has been acked.
+	release := make(chan struct{})
+	e.fake.mu.Lock()
+	e.fake.hold["/api/chat.postEphemeral"] = release
+	e.fake.mu.Unlock()
+	if w := e.event(mentionEvent("Ev1", "<@UBOT> what is power of siberia", ""), 0); w.Code != 200 {
+		t.Errorf("busy event ack %d", w.Code)
+	}
+	close(release)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.a.notices.shutdown(ctx); err != nil { // the notice has been posted
+		t.Fatal(err)
+	}
+
+	e.a.notices = newPool(0, e.a.log) // no notice worker free
+	e.event(mentionEvent("Ev2", "<@UBOT> what is power of siberia", ""), 0)
+
+	close(e.core.block)
+	e.drain(t)
+	if n := len(e.fake.callsTo("/api/chat.postEphemeral")); n != 1 {
+		t.Errorf("%d busy notices, want 1 (the second dropped)", n)
+	}
+	out := e.logs.String()
+	if strings.Contains(out, "busy notice failed") {
+		t.Errorf("the busy notice waited for the ack and failed:\n%s", out)
+	}
+	if !strings.Contains(out, "busy notice dropped") {
+		t.Errorf("dropped notice not logged:\n%s", out)
+	}
+}
+
 func TestShutdown(t *testing.T) {
 	e := newTestEnv(t)
 	e.core.block = make(chan struct{})

@@ -79,6 +79,7 @@ type Config struct {
 const (
 	defaultWorkers  = 128
 	taskTimeout     = 45 * time.Second
+	busyNotices     = 16 // "busy" notices posted at once; past that they are dropped
 	busyPostTimeout = 2 * time.Second
 	// maxQuestionLen bounds the text sent to the core; one past the core's
 	// limit, so an over-long question still gets the core's polite decline.
@@ -91,15 +92,17 @@ const (
 
 // Adapter serves Slack for one bot. Create it with New.
 type Adapter struct {
-	core   Core
-	cfg    Config
-	log    *slog.Logger
-	api    *slackgo.Client
-	now    func() time.Time
-	work   *pool
-	seen   *dedupe
-	mods   *moderators
-	socket atomic.Bool // Socket Mode connected
+	core Core
+	cfg  Config
+	log  *slog.Logger
+	api  *slackgo.Client
+	now  func() time.Time
+	work *pool
+	// notices posts "busy" notices after the ack, when work is full.
+	notices *pool
+	seen    *dedupe
+	mods    *moderators
+	socket  atomic.Bool // Socket Mode connected
 }
 
 // New returns an Adapter for core. It makes no network calls.
@@ -161,13 +164,14 @@ func New(core Core, cfg Config) (*Adapter, error) {
 	opts = append(opts, slackgo.OptionRetry(webAPIRetries))
 
 	a := &Adapter{
-		core: core,
-		cfg:  cfg,
-		log:  cfg.Logger.With("adapter", "slack"),
-		api:  slackgo.New(cfg.BotToken, opts...),
-		now:  cfg.Now,
-		work: newPool(cmp.Or(cfg.Workers, defaultWorkers), cfg.Logger.With("adapter", "slack")),
-		seen: newDedupe(dedupeMax, dedupeTTL, cfg.Now),
+		core:    core,
+		cfg:     cfg,
+		log:     cfg.Logger.With("adapter", "slack"),
+		api:     slackgo.New(cfg.BotToken, opts...),
+		now:     cfg.Now,
+		work:    newPool(cmp.Or(cfg.Workers, defaultWorkers), cfg.Logger.With("adapter", "slack")),
+		notices: newPool(busyNotices, cfg.Logger.With("adapter", "slack")),
+		seen:    newDedupe(dedupeMax, dedupeTTL, cfg.Now),
 	}
 	a.mods = newModerators(cfg.Moderators, cfg.ModeratorGroups, groupCacheTTL, cfg.Now, a.groupMembers)
 	return a, nil
@@ -188,7 +192,11 @@ func (a *Adapter) Connected() bool {
 // unacked in Socket Mode) so that Slack redelivers them. It does not close
 // the Socket Mode connection: cancel RunSocketMode's context for that.
 func (a *Adapter) Shutdown(ctx context.Context) error {
-	return a.work.shutdown(ctx)
+	err := a.work.shutdown(ctx)
+	if nerr := a.notices.shutdown(ctx); err == nil {
+		err = nerr
+	}
+	return err
 }
 
 // pool runs background replies with bounded concurrency. When every
