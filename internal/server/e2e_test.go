@@ -376,6 +376,64 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 }
 
+// TestGracefulShutdownSlack is TestGracefulShutdown for a Slack slash
+// command: half sent when shutdown begins, it still gets its ack, not a 503,
+// and its reply is posted.
+func TestGracefulShutdownSlack(t *testing.T) {
+	sink := newResponseSink(t, true)
+	cfg := testConfig(copyKB(t))
+	cfg.Slack.BotToken = "xoxb-test"
+	cfg.Slack.SigningSecret = slackSecret
+	cfg.Slack.APIURL = sink.srv.URL + "/api/"
+	in := start(t, cfg, Options{})
+
+	var wire bytes.Buffer
+	if err := slackCommand(in.url, "U1", "what is the sco", sink.srv.URL+"/response").Write(&wire); err != nil {
+		t.Fatal(err)
+	}
+	raw := wire.Bytes()
+	conn, err := net.Dial("tcp", in.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write(raw[:len(raw)-10]); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // let the server start reading it
+
+	in.cancel()
+	eventually(t, "the listener to close", func() bool {
+		c, err := net.DialTimeout("tcp", in.addr, time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
+	if _, err := conn.Write(raw[len(raw)-10:]); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the command in flight got no response: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(body) != 0 {
+		t.Errorf("the command in flight got %d %q, want a plain ack", resp.StatusCode, body)
+	}
+	eventually(t, "the reply", func() bool { return strings.Contains(sink.bodies(), "Shanghai") })
+	select {
+	case err := <-in.done:
+		if err != nil {
+			t.Errorf("Serve = %v, want nil", err)
+		}
+		in.done <- err // for the cleanup
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return")
+	}
+}
+
 // TestRecording runs with a SQLite database: declined questions reach the
 // gaps report behind the API token, and the recorder's counters are exported.
 func TestRecording(t *testing.T) {

@@ -467,23 +467,19 @@ func (s *Server) shutdown(hs *http.Server, stopRun context.CancelFunc, wg *sync.
 	defer cancel()
 	stopRun() // connections and the watcher
 
-	var parts sync.WaitGroup
-	parts.Go(func() {
-		// Closes the listener at once, then waits for requests in flight.
-		if err := hs.Shutdown(deadline); err != nil {
-			s.log.Warn("requests still in flight at the shutdown deadline; closing them", "err", err)
-			_ = hs.Close()
-		}
-	})
-	if s.slack != nil {
-		parts.Go(func() {
-			// Replies the Slack adapter is still posting in the background.
-			if err := s.slack.Shutdown(deadline); err != nil {
-				s.log.Warn("slack replies still in flight at the shutdown deadline", "err", err)
-			}
-		})
+	// Closes the listener at once, then waits for requests in flight.
+	if err := hs.Shutdown(deadline); err != nil {
+		s.log.Warn("requests still in flight at the shutdown deadline; closing them", "err", err)
+		_ = hs.Close()
 	}
-	parts.Wait()
+	if s.slack != nil {
+		// Only now: the Slack adapter refuses new work once shut down, and a
+		// slash command still being read above must get its ack. Then wait
+		// for the replies it is posting in the background.
+		if err := s.slack.Shutdown(deadline); err != nil {
+			s.log.Warn("slack replies still in flight at the shutdown deadline", "err", err)
+		}
+	}
 
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
