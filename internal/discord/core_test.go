@@ -157,3 +157,26 @@ func TestRealCoreFollowUpIsPerChannel(t *testing.T) {
 		t.Errorf("follow-up context leaked into another channel: %+v", r.Data.Embeds[0])
 	}
 }
+
+// TestRealCoreTooLong: a question over the core's limit reaches the core
+// long enough for its "too long" decline, from a mention and from /ask.
+func TestRealCoreTooLong(t *testing.T) {
+	long := strings.Repeat("what is power of siberia ", 60)[:1500]
+	fd := newFakeDiscord(t)
+	a, _ := newTestAdapter(t, realCore(t, bot.Options{}), Config{})
+	ctx := context.Background()
+
+	a.onMessage(ctx, fd.session(t), &discordgo.Message{ID: "m1", ChannelID: "d1", Author: &discordgo.User{ID: "u1"}, Content: long})
+	calls := fd.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("calls = %+v", calls)
+	}
+	if body := string(calls[0].Body); !strings.Contains(body, "too long") {
+		t.Errorf("mention reply = %s", body)
+	}
+
+	r := a.handle(ctx, commandInteraction("1", cmdAsk, true, strOpt(optQuestion, long))).interactionResponse()
+	if !strings.Contains(r.Data.Content, "too long") || r.Data.Flags != discordgo.MessageFlagsEphemeral {
+		t.Errorf("/ask reply = %+v", r.Data)
+	}
+}

@@ -68,8 +68,10 @@ const (
 	msgEmptyAsk    = "Ask me anything about China–Russia relations, e.g. `@summitbot what is Power of Siberia?`, or use `/ask`."
 )
 
-// maxAskRunes bounds the text passed to the core from any path.
-const maxAskRunes = 1000
+// maxAskRunes bounds the text passed to the core from any path: one past
+// the core's own limit, so that an over-long question still gets the core's
+// "too long" decline rather than being answered from its first part.
+const maxAskRunes = bot.MaxQuestion + 1
 
 // handleTimeout bounds the work for one interaction.
 const handleTimeout = 10 * time.Second
