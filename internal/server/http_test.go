@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -386,6 +387,76 @@ func TestPanicIsCountedAs500(t *testing.T) {
 	}
 	if got := sampleValue(t, w.Body.String(), `summitbot_http_requests_total{code="200",route="GET /boom"}`); got != -1 {
 		t.Errorf("requests{GET /boom, 200} = %v, want no such series", got)
+	}
+}
+
+func TestRetry(t *testing.T) {
+	t.Run("fails then succeeds", func(t *testing.T) {
+		calls := 0
+		var waits []time.Duration
+		err := retry(context.Background(), time.Millisecond, 3*time.Millisecond, func(context.Context) error {
+			calls++
+			if calls <= 4 {
+				return errors.New("discord is down")
+			}
+			return nil
+		}, func(err error, wait time.Duration) { waits = append(waits, wait) })
+		if err != nil || calls != 5 {
+			t.Errorf("retry = %v after %d calls, want nil after 5", err, calls)
+		}
+		want := []time.Duration{time.Millisecond, 2 * time.Millisecond, 3 * time.Millisecond, 3 * time.Millisecond}
+		if !slices.Equal(waits, want) {
+			t.Errorf("waits = %v, want %v (doubling, capped)", waits, want)
+		}
+	})
+	t.Run("stops when ctx ends", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		calls := 0
+		err := retry(ctx, time.Hour, time.Hour, func(context.Context) error {
+			calls++
+			return errors.New("discord is down")
+		}, func(error, time.Duration) { cancel() })
+		if !errors.Is(err, context.Canceled) || calls != 1 {
+			t.Errorf("retry = %v after %d calls, want context.Canceled after 1", err, calls)
+		}
+	})
+}
+
+// TestChoresAreNotFatal runs a server with a background chore that never
+// succeeds: the server stays ready and keeps serving.
+func TestChoresAreNotFatal(t *testing.T) {
+	s := newTestServer(t, testConfig(copyKB(t)))
+	ran := make(chan struct{})
+	s.chores = append(s.chores, func(ctx context.Context) {
+		_ = retry(ctx, time.Millisecond, time.Millisecond, func(context.Context) error { return errors.New("token revoked") }, func(error, time.Duration) {
+			select {
+			case <-ran:
+			default:
+				close(ran)
+			}
+		})
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	in := &instance{srv: s, addr: ln.Addr().String(), url: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan error, 1)}
+	go func() { in.done <- s.Serve(ctx, ln) }()
+	<-ran
+	time.Sleep(50 * time.Millisecond) // a few more failures
+	if code, body := in.get(t, "/readyz"); code != 200 {
+		t.Errorf("/readyz = %d %s with a failing chore", code, body)
+	}
+	select {
+	case err := <-in.done:
+		t.Fatalf("Serve returned %v because a chore failed", err)
+	default:
+	}
+	cancel()
+	if err := <-in.done; err != nil {
+		t.Errorf("Serve = %v", err)
 	}
 }
 

@@ -60,6 +60,9 @@ type Server struct {
 	recorder *store.Recorder
 	// links are the long-lived connections readiness waits for.
 	links []*link
+	// chores run in the background while serving; they are neither fatal
+	// nor waited for by readiness.
+	chores []func(ctx context.Context)
 
 	reloadMu     sync.Mutex
 	shuttingDown atomic.Bool
@@ -287,16 +290,19 @@ func (s *Server) buildAdapters() error {
 		case d.GatewayEnabled():
 			s.links = append(s.links, &link{name: AdapterDiscordGateway, run: a.RunGateway, connected: a.Connected})
 		case d.Token != "" && d.AppID != "":
-			// HTTP-only replicas still register the slash commands once.
+			// HTTP-only replicas still register the slash commands, best
+			// effort: a failure must not take Slack and the webhooks down
+			// with it, nor keep the replica unready.
 			var registered atomic.Bool
-			s.links = append(s.links, &link{name: AdapterDiscordCommands, connected: registered.Load, run: func(ctx context.Context) error {
-				if err := a.RegisterCommands(ctx); err != nil {
-					return err
+			s.metrics.Adapter(AdapterDiscordCommands, registered.Load)
+			s.chores = append(s.chores, func(ctx context.Context) {
+				err := retry(ctx, registerFirstWait, registerMaxWait, a.RegisterCommands, func(err error, wait time.Duration) {
+					s.log.Warn("cannot register the Discord commands; retrying", "adapter", AdapterDiscordCommands, "err", err, "retry_in", wait.String())
+				})
+				if err == nil {
+					registered.Store(true)
 				}
-				registered.Store(true)
-				<-ctx.Done()
-				return nil
-			}})
+			})
 		}
 	}
 	if sl.Enabled() {
@@ -365,8 +371,9 @@ func (s *Server) ready() (bool, map[string]bool) {
 	return ok, links
 }
 
-// Serve serves HTTP on ln, runs the adapters' connections and the knowledge
-// folder watcher, and blocks until ctx is done or a connection fails for
+// Serve serves HTTP on ln, runs the adapters' connections, the background
+// chores (an HTTP-only replica's Discord command registration) and the
+// knowledge folder watcher, and blocks until ctx is done or a connection fails for
 // good. Then it stops taking new work, lets work in flight finish (for at
 // most the configured shutdown timeout), closes the connections and
 // returns. It returns nil after a shutdown asked for through ctx.
@@ -429,6 +436,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			fatal <- fmt.Errorf("%s: %w", l.name, err)
 		})
 	}
+	for _, chore := range s.chores {
+		wg.Go(func() { chore(runCtx) })
+	}
 	if watcher != nil {
 		wg.Go(func() {
 			err := watcher.Run(runCtx, func(ctx context.Context) { _ = s.Reload(ctx) })
@@ -487,6 +497,39 @@ func (s *Server) shutdown(hs *http.Server, stopRun context.CancelFunc, wg *sync.
 	case <-done:
 	case <-time.After(time.Until(deadlineOf(deadline)) + closeTimeout):
 		s.log.Warn("connections did not close in time", "timeout", (s.cfg.ShutdownTimeout + closeTimeout).String())
+	}
+}
+
+// Waits between attempts to register the Discord commands: doubling from
+// the first to the most.
+const (
+	registerFirstWait = time.Second
+	registerMaxWait   = 5 * time.Minute
+)
+
+// retry calls fn until it succeeds or ctx ends, waiting first after the
+// first failure and twice as long after each next one, up to most. It
+// reports each failure and the wait that follows to failed. It returns nil
+// once fn has succeeded, or ctx's error.
+func retry(ctx context.Context, first, most time.Duration, fn func(context.Context) error, failed func(err error, wait time.Duration)) error {
+	wait := first
+	for {
+		err := fn(ctx)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		failed(err, wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		wait = min(2*wait, most)
 	}
 }
 
