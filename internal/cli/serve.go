@@ -51,6 +51,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		log.Error("cannot listen", "addr", cfg.Addr, "err", err)
+		srv.Close() // Serve would have; it never ran
 		return exitFail
 	}
 

@@ -101,6 +101,31 @@ func TestServeBadKnowledgeFolder(t *testing.T) {
 	}
 }
 
+// TestServePortTaken: when the address is taken, serve exits 1 and closes
+// the database it opened (SQLite removes the WAL file when the last
+// connection closes).
+func TestServePortTaken(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	db := filepath.Join(t.TempDir(), "summitbot.db")
+	env, _, errs := serveEnv(map[string]string{"SUMMITBOT_DATABASE_URL": "sqlite:" + db, "SUMMITBOT_ADDR": taken.Addr().String()})
+	if code := runServe(context.Background(), env, nil); code != exitFail {
+		t.Errorf("exit %d, want %d", code, exitFail)
+	}
+	if !strings.Contains(errs.String(), "cannot listen") {
+		t.Errorf("stderr:\n%s", errs)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Fatalf("the database was never opened: %v", err)
+	}
+	if _, err := os.Stat(db + "-wal"); !os.IsNotExist(err) {
+		t.Errorf("the database was left open (%s-wal remains: %v)", filepath.Base(db), err)
+	}
+}
+
 func freeAddr(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
