@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -157,4 +159,27 @@ func (a *Adapter) Connected() bool {
 		}
 	}
 	return true
+}
+
+// recoverLog, deferred, recovers a panic and logs it with key=id.
+func (a *Adapter) recoverLog(key, id string) {
+	if p := recover(); p != nil {
+		a.logPanic(slog.String(key, id), p)
+	}
+}
+
+// logPanic logs a recovered panic p with ref (an interaction or message id)
+// and the stack, which holds no message text.
+func (a *Adapter) logPanic(ref slog.Attr, p any) {
+	a.log.Error("discord: handler panic", ref, "panic", panicDetail(p), "stack", string(debug.Stack()))
+}
+
+// panicDetail describes a panic value for the log: a runtime error's message,
+// else only the value's type, since a value passed to panic could carry
+// what someone wrote.
+func panicDetail(p any) string {
+	if re, ok := p.(runtime.Error); ok {
+		return re.Error()
+	}
+	return fmt.Sprintf("%T", p)
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -351,12 +350,6 @@ func withoutURL(err error) error {
 		return errors.New("rate limited")
 	}
 	return err
-}
-
-func (a *Adapter) recoverLog(key, id string) {
-	if p := recover(); p != nil {
-		a.log.Error("discord: handler panic", key, id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-	}
 }
 
 // selfID is the bot's own user id, known once the session is ready.

@@ -45,7 +45,7 @@ func (f *fakeCore) Ask(ctx context.Context, q bot.Question) bot.Answer {
 	a, ok := f.answers[q.Text]
 	f.mu.Unlock()
 	if f.panics {
-		panic("boom")
+		panic("boom: " + q.Text) // a panic value may carry the question
 	}
 	if f.started != nil {
 		f.started <- struct{}{}

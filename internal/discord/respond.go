@@ -2,9 +2,7 @@ package discord
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -82,7 +80,7 @@ func (a *Adapter) handle(ctx context.Context, i *discordgo.Interaction) (resp re
 	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
-			a.log.Error("discord: handler panic", "interaction_id", i.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			a.logPanic(slog.String("interaction_id", i.ID), p)
 			resp = message(textReply(msgFailed, true))
 		}
 		a.log.Debug("discord: interaction", "interaction_id", i.ID, "type", i.Type.String(), "took", time.Since(start))

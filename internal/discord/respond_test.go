@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -236,8 +237,41 @@ func TestHandleNeverPanics(t *testing.T) {
 		t.Errorf("after panic: %+v", r.msg)
 	}
 	out := logs.String()
-	if !strings.Contains(out, "panicky-1") || strings.Contains(out, "secret question text") {
-		t.Errorf("panic log must name the interaction and not the question:\n%s", out)
+	if !strings.Contains(out, "panicky-1") || !strings.Contains(out, "panic=string") || strings.Contains(out, "secret question text") {
+		t.Errorf("panic log must name the interaction and the panic's type, not the question:\n%s", out)
+	}
+}
+
+func TestPanicDetail(t *testing.T) {
+	var m map[string]int
+	runtimeErr := func() (p any) {
+		defer func() { p = recover() }()
+		m["x"] = 1 // assignment to a nil map
+		return nil
+	}()
+	tests := []struct {
+		p    any
+		want string
+	}{
+		{"question: what is power of siberia", "string"},
+		{fmt.Errorf("ask %q: %w", "what is power of siberia", context.Canceled), "*fmt.wrapError"},
+		{errors.New("what is power of siberia"), "*errors.errorString"},
+		{runtimeErr, "assignment to entry in nil map"},
+	}
+	for _, tt := range tests {
+		if got := panicDetail(tt.p); got != tt.want {
+			t.Errorf("panicDetail(%#v) = %q, want %q", tt.p, got, tt.want)
+		}
+	}
+}
+
+// TestGatewayPanicLogged: a panic outside handle (here a nil session) is
+// recovered and logged as a runtime error.
+func TestGatewayPanicLogged(t *testing.T) {
+	a, logs := newTestAdapter(t, newFakeCore(), Config{})
+	a.onInteraction(context.Background(), nil, autocompleteInteraction("p1", cmdAsk, optQuestion, "power"))
+	if out := logs.String(); !strings.Contains(out, "handler panic") || !strings.Contains(out, "interaction_id=p1") || !strings.Contains(out, "nil pointer") {
+		t.Errorf("panic not logged with its id and runtime error:\n%s", out)
 	}
 }
 
