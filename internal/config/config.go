@@ -210,7 +210,7 @@ func Settings() []Setting {
 				return nil
 			}},
 		{Flag: "database-url", Env: "SUMMITBOT_DATABASE_URL", Secret: true, Default: DefaultDatabaseURL,
-			Usage: "where declined questions and feedback are recorded for the gaps and feedback reports: sqlite:PATH (created on first start), postgres://… (several replicas), or off",
+			Usage: "where declined questions and feedback are recorded for the gaps and feedback reports: sqlite:PATH (created on first start), postgres://… (several replicas), or off; a URL with a password belongs in the environment, not the flag, which shows in a process listing",
 			apply: func(c *Config, v string, _ func(string) string) error {
 				if v == "off" {
 					c.DatabaseURL = ""
