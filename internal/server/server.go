@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -119,7 +118,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		metrics:  metrics.New(),
 		inflight: make(chan struct{}, maxInFlight),
 	}
-	kb, err := s.loadKB()
+	kb, err := knowledge.LoadDir(s.cfg.KBDir, s.opts.Now())
 	if err != nil {
 		s.logLoadError(err)
 		return nil, err
@@ -199,24 +198,6 @@ func (s *Server) kbSource() string {
 	return s.cfg.KBDir
 }
 
-// loadKB loads and validates the knowledge folder, or the embedded one.
-func (s *Server) loadKB() (*knowledge.KB, error) {
-	opts := knowledge.Options{Now: s.opts.Now()}
-	if s.cfg.KBDir == "" {
-		opts.Prefix = knowledge.EmbeddedPrefix
-		return knowledge.Load(knowledge.Embedded(), opts)
-	}
-	st, err := os.Stat(s.cfg.KBDir)
-	if err != nil {
-		return nil, fmt.Errorf("knowledge folder %s: %w", s.cfg.KBDir, err)
-	}
-	if !st.IsDir() {
-		return nil, fmt.Errorf("knowledge folder %s is not a directory", s.cfg.KBDir)
-	}
-	opts.Prefix = s.cfg.KBDir
-	return knowledge.Load(os.DirFS(s.cfg.KBDir), opts)
-}
-
 // logLoadError logs every validation problem with its file:line:col.
 func (s *Server) logLoadError(err error) {
 	var ve *knowledge.ValidationError
@@ -246,7 +227,7 @@ func (s *Server) Reload(ctx context.Context) error {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
 	start := time.Now()
-	kb, err := s.loadKB()
+	kb, err := knowledge.LoadDir(s.cfg.KBDir, s.opts.Now())
 	if err != nil {
 		s.metrics.Reloaded(false)
 		s.logLoadError(err)
