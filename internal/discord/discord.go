@@ -87,6 +87,8 @@ type Adapter struct {
 	deferAfter time.Duration
 	// shardWait is the pause between identifying shard groups.
 	shardWait time.Duration
+	// httpBudget bounds the handling of one HTTP interaction.
+	httpBudget time.Duration
 
 	seen *seenIDs
 
@@ -136,6 +138,7 @@ func New(core Core, cfg Config) (*Adapter, error) {
 		now:        time.Now,
 		deferAfter: 1500 * time.Millisecond,
 		shardWait:  5 * time.Second,
+		httpBudget: httpBudget,
 		seen:       newSeenIDs(10000, 2*maxSkew),
 		work:       make(chan struct{}, gatewayWorkers),
 		notices:    make(chan struct{}, busyNotices),

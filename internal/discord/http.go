@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
@@ -19,6 +20,10 @@ const (
 	maxBody = 64 << 10
 	// maxSkew is how far a request's timestamp may be from now.
 	maxSkew = 5 * time.Minute
+	// httpBudget bounds the work for one HTTP interaction: Discord drops a
+	// response that comes after 3 s, so a slow answer must give way to the
+	// adapter's apology in time for it to arrive.
+	httpBudget = 2500 * time.Millisecond
 )
 
 // InteractionsHandler serves Discord's HTTP interactions endpoint
@@ -77,7 +82,9 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
-	resp := a.handle(r.Context(), &i)
+	ctx, cancel := context.WithTimeout(r.Context(), a.httpBudget)
+	defer cancel()
+	resp := a.handle(ctx, &i)
 	writeJSON(w, resp.interactionResponse())
 }
 

@@ -2,10 +2,12 @@ package discord
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -218,6 +220,51 @@ func TestInteractionsHandlerReplay(t *testing.T) {
 	}
 	if n := len(core.feedbacks()); n != 1 {
 		t.Errorf("feedback recorded %d times, want 1", n)
+	}
+}
+
+// TestInteractionsHandlerSlowGaps: Discord drops an HTTP reply after 3 s, so
+// the work for one is bounded below that, and a gaps report still running
+// then gives way to the apology.
+func TestInteractionsHandlerSlowGaps(t *testing.T) {
+	sg := newSigner(t)
+	var left time.Duration
+	block := false
+	slow := gapsFunc(func(ctx context.Context, n int) ([]bot.Gap, error) {
+		dl, ok := ctx.Deadline()
+		if !ok {
+			return nil, errors.New("no deadline")
+		}
+		left = time.Until(dl)
+		if block {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+		return []bot.Gap{{Count: 1, Examples: []string{"x"}}}, nil
+	})
+	a, _ := newTestAdapter(t, newFakeCore(), Config{PublicKey: sg.pub, ModeratorRoleID: "mods", Gaps: slow})
+	post := func(id string) wireResponse {
+		t.Helper()
+		w := httptest.NewRecorder()
+		a.InteractionsHandler().ServeHTTP(w, sg.request(interactionJSON(t, withRoles(commandInteraction(id, cmdGaps, true), "mods")), time.Now()))
+		var r wireResponse
+		if err := json.Unmarshal(w.Body.Bytes(), &r); w.Code != 200 || err != nil {
+			t.Fatalf("status %d, %v: %s", w.Code, err, w.Body)
+		}
+		return r
+	}
+
+	if r := post("1"); len(r.Data.Embeds) != 1 {
+		t.Errorf("gaps report = %+v", r.Data)
+	}
+	if left <= 0 || left > 2500*time.Millisecond {
+		t.Errorf("the reporter had %v left, want at most 2.5s (Discord waits 3s)", left)
+	}
+
+	a.httpBudget = 20 * time.Millisecond
+	block = true
+	if r := post("2"); r.Data.Content != msgGapsFailed || r.Data.Flags != discordgo.MessageFlagsEphemeral {
+		t.Errorf("slow gaps report = %+v, want the apology", r.Data)
 	}
 }
 
