@@ -102,6 +102,15 @@ func (s Slack) SocketModeEnabled() bool { return s.BotToken != "" && s.AppToken 
 // Enabled reports whether the Slack adapter runs in any mode.
 func (s Slack) Enabled() bool { return s.HTTPEnabled() || s.SocketModeEnabled() }
 
+// Adapter mode names, used in logs, /readyz and the
+// summitbot_adapter_connected metric.
+const (
+	AdapterDiscordGateway      = "discord-gateway"
+	AdapterDiscordInteractions = "discord-interactions"
+	AdapterSlackHTTP           = "slack-http"
+	AdapterSlackSocketMode     = "slack-socket-mode"
+)
+
 // AdapterState says whether one adapter mode is on, and if not, why.
 type AdapterState struct {
 	Name string
@@ -113,25 +122,25 @@ type AdapterState struct {
 // Adapters lists the four adapter modes in a fixed order with their state.
 func (c Config) Adapters() []AdapterState {
 	d, s := c.Discord, c.Slack
-	gw := AdapterState{Name: "discord-gateway", On: d.GatewayEnabled()}
+	gw := AdapterState{Name: AdapterDiscordGateway, On: d.GatewayEnabled()}
 	switch {
 	case d.Token == "":
 		gw.Why = "DISCORD_TOKEN is not set"
 	case !d.Gateway:
 		gw.Why = "DISCORD_GATEWAY is false"
 	}
-	in := AdapterState{Name: "discord-interactions", On: d.InteractionsEnabled()}
+	in := AdapterState{Name: AdapterDiscordInteractions, On: d.InteractionsEnabled()}
 	if !in.On {
 		in.Why = "DISCORD_PUBLIC_KEY is not set"
 	}
-	sh := AdapterState{Name: "slack-http", On: s.HTTPEnabled()}
+	sh := AdapterState{Name: AdapterSlackHTTP, On: s.HTTPEnabled()}
 	switch {
 	case s.SigningSecret == "":
 		sh.Why = "SLACK_SIGNING_SECRET is not set"
 	case s.BotToken == "":
 		sh.Why = "SLACK_BOT_TOKEN is not set"
 	}
-	sm := AdapterState{Name: "slack-socket-mode", On: s.SocketModeEnabled()}
+	sm := AdapterState{Name: AdapterSlackSocketMode, On: s.SocketModeEnabled()}
 	switch {
 	case s.AppToken == "":
 		sm.Why = "SLACK_APP_TOKEN is not set"

@@ -130,9 +130,9 @@ func TestReadiness(t *testing.T) {
 		t.Fatalf("no adapters: %d %+v", code, r)
 	}
 	connected := false
-	l := &link{name: AdapterDiscordGateway, connected: func() bool { return connected }}
+	l := &link{name: config.AdapterDiscordGateway, connected: func() bool { return connected }}
 	s.links = append(s.links, l)
-	if code, r := get(); code != 503 || r.Ready || r.Adapters[AdapterDiscordGateway] {
+	if code, r := get(); code != 503 || r.Ready || r.Adapters[config.AdapterDiscordGateway] {
 		t.Errorf("gateway not running: %d %+v", code, r)
 	}
 	l.running.Store(true)
@@ -140,7 +140,7 @@ func TestReadiness(t *testing.T) {
 		t.Errorf("gateway running but not connected: %d", code)
 	}
 	connected = true
-	if code, r := get(); code != 200 || !r.Adapters[AdapterDiscordGateway] {
+	if code, r := get(); code != 200 || !r.Adapters[config.AdapterDiscordGateway] {
 		t.Errorf("gateway connected: %d %+v", code, r)
 	}
 	s.shuttingDown.Store(true)
@@ -242,8 +242,10 @@ func TestWebhookRoutes(t *testing.T) {
 		t.Errorf("forged slack request: %d", code)
 	}
 
-	if got := in.metric(t, `summitbot_adapter_connected{adapter="slack-http"}`); got != 1 {
-		t.Errorf("slack-http connected = %v", got)
+	for _, name := range []string{"slack-http", "discord-interactions"} {
+		if got := in.metric(t, `summitbot_adapter_connected{adapter="`+name+`"}`); got != 1 {
+			t.Errorf("%s connected = %v", name, got)
+		}
 	}
 	if got := in.metric(t, `summitbot_questions_total{outcome="answered",platform="discord"}`); got != 1 {
 		t.Errorf("discord answered = %v", got)

@@ -79,14 +79,10 @@ type link struct {
 
 func (l *link) up() bool { return l.running.Load() && l.connected() }
 
-// Adapter names, used in logs, /readyz and the summitbot_adapter_connected metric.
-const (
-	AdapterDiscordGateway      = "discord-gateway"
-	AdapterDiscordCommands     = "discord-commands"
-	AdapterDiscordInteractions = "discord-interactions"
-	AdapterSlackHTTP           = "slack-http"
-	AdapterSlackSocketMode     = "slack-socket-mode"
-)
+// AdapterDiscordCommands names the Discord command registration of a replica
+// without the gateway in logs and the summitbot_adapter_connected metric,
+// beside the adapter modes named in config.
+const AdapterDiscordCommands = "discord-commands"
 
 // maxInFlight bounds concurrent requests on the work routes (the API and
 // the webhooks); more get 503 rather than queueing without limit.
@@ -267,9 +263,12 @@ func (s *Server) buildAdapters() error {
 			return fmt.Errorf("discord: %w", err)
 		}
 		s.discord = a
+		if d.InteractionsEnabled() {
+			s.metrics.Adapter(config.AdapterDiscordInteractions, always)
+		}
 		switch {
 		case d.GatewayEnabled():
-			s.links = append(s.links, &link{name: AdapterDiscordGateway, run: a.RunGateway, connected: a.Connected})
+			s.links = append(s.links, &link{name: config.AdapterDiscordGateway, run: a.RunGateway, connected: a.Connected})
 		case d.Token != "" && d.AppID != "":
 			// HTTP-only replicas still register the slash commands, best
 			// effort: a failure must not take Slack and the webhooks down
@@ -311,26 +310,29 @@ func (s *Server) buildAdapters() error {
 			return fmt.Errorf("slack: %w", err)
 		}
 		s.slack = a
+		if sl.HTTPEnabled() {
+			s.metrics.Adapter(config.AdapterSlackHTTP, always)
+		}
 		if sl.SocketModeEnabled() {
-			s.links = append(s.links, &link{name: AdapterSlackSocketMode, run: a.RunSocketMode, connected: a.Connected})
+			s.links = append(s.links, &link{name: config.AdapterSlackSocketMode, run: a.RunSocketMode, connected: a.Connected})
 		}
 	}
 	for _, l := range s.links {
 		s.metrics.Adapter(l.name, l.up)
 	}
-	always := func() bool { return true }
 	for _, st := range s.cfg.Adapters() {
 		if !st.On {
 			s.log.Info("adapter off", "adapter", st.Name, "reason", st.Why)
 			continue
 		}
 		s.log.Info("adapter on", "adapter", st.Name)
-		if st.Name == AdapterDiscordInteractions || st.Name == AdapterSlackHTTP {
-			s.metrics.Adapter(st.Name, always) // webhooks have no connection to lose
-		}
 	}
 	return nil
 }
+
+// always is the connection state of a webhook adapter: it has no connection
+// to lose.
+func always() bool { return true }
 
 // Handler returns the HTTP handler with every route (for tests and
 // benchmarks that serve it themselves).
