@@ -44,22 +44,10 @@ type action struct {
 
 var errCustomID = errors.New("unknown or malformed custom id")
 
-// validTopicID reports whether id is a kebab-case topic id short enough for
-// every custom id scheme.
+// validTopicID reports whether id is a topic id (knowledge.ValidID) short
+// enough for every custom id scheme.
 func validTopicID(id string) bool {
-	if id == "" || len(id) > maxTopicID {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case c == '-' && i > 0 && i < len(id)-1 && id[i-1] != '-':
-		default:
-			return false
-		}
-	}
-	return true
+	return len(id) <= maxTopicID && knowledge.ValidID(id)
 }
 
 func validCategory(c string) bool {

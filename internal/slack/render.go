@@ -2,7 +2,6 @@ package slack
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -41,11 +40,10 @@ const (
 	maxExampleLen  = 200
 )
 
-var topicIDPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
-
-// validTopicID reports whether s looks like a knowledge-base topic id.
+// validTopicID reports whether s is a knowledge-base topic id short enough
+// to be worth a button.
 func validTopicID(s string) bool {
-	return len(s) <= 100 && topicIDPattern.MatchString(s)
+	return len(s) <= 100 && knowledge.ValidID(s)
 }
 
 func actionID(kind string, n int) string {
