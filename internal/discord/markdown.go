@@ -10,6 +10,13 @@ import (
 
 const ellipsis = "…"
 
+// mentionBreaker puts a zero-width space after the @ of every mention.
+var mentionBreaker = strings.NewReplacer(
+	"@everyone", "@\u200beveryone",
+	"@here", "@\u200bhere",
+	"<@", "<@\u200b",
+)
+
 // neutralizeMentions stops text from pinging anyone even if allowed
 // mentions were ignored: a zero-width space after the @ keeps the text
 // readable but breaks @everyone, @here, <@id>, <@!id> and <@&id>.
@@ -17,12 +24,7 @@ func neutralizeMentions(s string) string {
 	if !strings.Contains(s, "@") {
 		return s
 	}
-	r := strings.NewReplacer(
-		"@everyone", "@\u200beveryone",
-		"@here", "@\u200bhere",
-		"<@", "<@\u200b",
-	)
-	return r.Replace(s)
+	return mentionBreaker.Replace(s)
 }
 
 // escapeMarkdown escapes the characters Discord treats as formatting, for
@@ -272,13 +274,16 @@ func closeMarkdown(s string) string {
 	return s
 }
 
+// urlEscaper percent-encodes what would end or break a Markdown link's (…).
+var urlEscaper = strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
+
 // safeURL makes an http(s) URL safe inside (…) of a Markdown link, or
 // returns "" if it is not an http(s) URL.
 func safeURL(u string) string {
 	if !isURL(u) {
 		return ""
 	}
-	return strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(u)
+	return urlEscaper.Replace(u)
 }
 
 // mdLink formats a link with escaped text, or just the text if url is unusable.

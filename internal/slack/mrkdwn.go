@@ -399,6 +399,9 @@ func splitSpace(s string) (lead, core, trail string) {
 // <@U123>, <#C123|general>, <!here>, <https://x|label>.
 var slackToken = regexp.MustCompile(`<([^<>]*)>`)
 
+// slackUnescaper undoes the three entity escapes Slack applies to text.
+var slackUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+
 // fromSlack turns the text of a Slack message or slash command into the
 // plain question the core expects: mentions and special commands are
 // removed, channel references become "#name", links become their label,
@@ -421,7 +424,7 @@ func fromSlack(s string) string {
 			return target
 		}
 	})
-	s = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+	s = slackUnescaper.Replace(s)
 	s = strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' || r == '\r' {
 			return ' '
