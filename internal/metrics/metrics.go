@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/store"
 )
 
 // Metrics holds every summitbot metric. It is safe for concurrent use.
@@ -126,34 +127,43 @@ func (m *Metrics) Reloaded(ok bool) {
 	}
 }
 
-// RecorderStats are the counters of the recording queue (declined questions
-// and feedback written to the database).
-type RecorderStats struct {
-	Recorded, Dropped, FailedWrites uint64
-	Queued                          int
+// Recorder exports the recording queue's counters (declined questions and
+// feedback written to the database), read from stats once per scrape. Call
+// it once, when recording is on.
+func (m *Metrics) Recorder(stats func() store.RecorderStats) {
+	m.reg.MustRegister(&recorderCollector{
+		stats: stats,
+		written: prometheus.NewDesc("summitbot_records_written_total",
+			"Declined questions and feedback written to the database.", nil, nil),
+		dropped: prometheus.NewDesc("summitbot_records_dropped_total",
+			"Records lost because the queue was full or the database unreachable at shutdown.", nil, nil),
+		failures: prometheus.NewDesc("summitbot_record_write_failures_total",
+			"Batch writes to the database that failed and were retried.", nil, nil),
+		queued: prometheus.NewDesc("summitbot_records_queued",
+			"Records waiting to be written.", nil, nil),
+	})
 }
 
-// Recorder exports the recording queue's counters, read from stats at every
-// scrape. Call it once, when recording is on.
-func (m *Metrics) Recorder(stats func() RecorderStats) {
-	m.reg.MustRegister(
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "summitbot_records_written_total",
-			Help: "Declined questions and feedback written to the database.",
-		}, func() float64 { return float64(stats().Recorded) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "summitbot_records_dropped_total",
-			Help: "Records lost because the queue was full or the database unreachable at shutdown.",
-		}, func() float64 { return float64(stats().Dropped) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "summitbot_record_write_failures_total",
-			Help: "Batch writes to the database that failed and were retried.",
-		}, func() float64 { return float64(stats().FailedWrites) }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "summitbot_records_queued",
-			Help: "Records waiting to be written.",
-		}, func() float64 { return float64(stats().Queued) }),
-	)
+// recorderCollector turns one snapshot of the recorder's counters into the
+// four recording metrics.
+type recorderCollector struct {
+	stats                              func() store.RecorderStats
+	written, dropped, failures, queued *prometheus.Desc
+}
+
+func (c *recorderCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.written
+	ch <- c.dropped
+	ch <- c.failures
+	ch <- c.queued
+}
+
+func (c *recorderCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.stats()
+	ch <- prometheus.MustNewConstMetric(c.written, prometheus.CounterValue, float64(st.Recorded))
+	ch <- prometheus.MustNewConstMetric(c.dropped, prometheus.CounterValue, float64(st.Dropped))
+	ch <- prometheus.MustNewConstMetric(c.failures, prometheus.CounterValue, float64(st.FailedWrites))
+	ch <- prometheus.MustNewConstMetric(c.queued, prometheus.GaugeValue, float64(st.Queued))
 }
 
 // Adapter registers summitbot_adapter_connected{adapter=name}, read from

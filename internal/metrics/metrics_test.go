@@ -12,6 +12,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/store"
 )
 
 func scrape(t *testing.T, m *Metrics) string {
@@ -95,11 +96,18 @@ func TestReloadsAndAdapters(t *testing.T) {
 	m.Reloaded(true)
 	m.Reloaded(false)
 	m.Reloaded(false)
-	m.Recorder(func() RecorderStats { return RecorderStats{Recorded: 7, Dropped: 1, FailedWrites: 2, Queued: 3} })
+	calls := 0
+	m.Recorder(func() store.RecorderStats {
+		calls++
+		return store.RecorderStats{Recorded: 7, Dropped: 1, FailedWrites: 2, Queued: 3}
+	})
 	up := false
 	m.Adapter("discord-gateway", func() bool { return up })
 	m.Adapter("slack-http", func() bool { return true })
 	out := scrape(t, m)
+	if calls != 1 {
+		t.Errorf("one scrape read the recorder's stats %d times, want once", calls)
+	}
 	for _, want := range []string{
 		"summitbot_topics_loaded 42",
 		"summitbot_knowledge_reloads_total 1",

@@ -170,10 +170,7 @@ func (s *Server) openStore(ctx context.Context) error {
 	}
 	s.store = st
 	s.recorder = store.NewRecorder(st, store.RecorderOptions{RetentionDays: s.cfg.RetentionDays, Logger: s.log})
-	s.metrics.Recorder(func() metrics.RecorderStats {
-		st := s.recorder.Stats()
-		return metrics.RecorderStats{Recorded: st.Recorded, Dropped: st.Dropped, FailedWrites: st.FailedWrites, Queued: st.Queued}
-	})
+	s.metrics.Recorder(s.recorder.Stats)
 	s.log.Info("recording on", "database", st.Where(), "retention_days", s.cfg.RetentionDays)
 	return nil
 }
