@@ -202,7 +202,7 @@ func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback) ack {
 	switch kind {
 	case actMore, actTopic:
 		task = func(ctx context.Context) {
-			ans, ok := a.topicAnswer(topicID)
+			ans, ok := a.core.TopicAnswer(topicID)
 			if !ok {
 				a.reply(ctx, "click", t, renderNotice(goneTopicText))
 				return
@@ -224,7 +224,7 @@ func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback) ack {
 		task = func(ctx context.Context) {
 			// Re-rendered from the topic id: nothing the client sent back
 			// is posted.
-			ans, ok := a.topicAnswer(topicID)
+			ans, ok := a.core.TopicAnswer(topicID)
 			st := t
 			st.ephemeral = false
 			if !ok {
@@ -245,18 +245,6 @@ func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback) ack {
 		return ack{status: http.StatusServiceUnavailable}
 	}
 	return ackOK
-}
-
-func (a *Adapter) topicAnswer(id string) (bot.Answer, bool) {
-	ans, ok := a.core.TopicAnswer(id)
-	if !ok {
-		return bot.Answer{}, false
-	}
-	if ans.Outcome == "" {
-		ans.Outcome = bot.OutcomeAnswered
-		ans.Answered = true
-	}
-	return ans, true
 }
 
 // answer asks the core and posts the reply.
