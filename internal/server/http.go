@@ -213,13 +213,16 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
+// writeJSON writes v with the same headers as the report endpoints
+// (internal/store's writeJSON).
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		code, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(code)
 	_, _ = w.Write(append(b, '\n'))
 }

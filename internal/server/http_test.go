@@ -76,6 +76,12 @@ func TestAskRequests(t *testing.T) {
 			if w.Code != tt.code || !strings.Contains(w.Body.String(), tt.want) {
 				t.Errorf("%s %q: %d %s; want %d containing %q", tt.method, tt.body, w.Code, w.Body, tt.code, tt.want)
 			}
+			if w.Code != 405 {
+				h := w.Header()
+				if h.Get("Content-Type") != "application/json; charset=utf-8" || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Cache-Control") != "no-store" {
+					t.Errorf("headers %v, want those of the report endpoints", h)
+				}
+			}
 			if w.Code == 401 && w.Header().Get("WWW-Authenticate") == "" {
 				t.Error("401 without WWW-Authenticate")
 			}
