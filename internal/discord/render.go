@@ -67,10 +67,12 @@ func textReply(text string, ephemeral bool) reply {
 // errors become short ephemeral text; answers become an embed with buttons.
 // private makes an answer ephemeral too.
 func answerReply(a bot.Answer, private bool) reply {
-	if a.Outcome == bot.OutcomeRateLimited {
+	switch a.Outcome {
+	case bot.OutcomeAnswered:
+		return answeredReply(a, private)
+	case bot.OutcomeRateLimited:
 		return textReply(a.Text, true)
-	}
-	if !a.Answered || a.Outcome == bot.OutcomeDeclined || a.Outcome == bot.OutcomeError {
+	default: // declined, error, or anything new: the core's message
 		r := textReply(a.Text, true)
 		if len(a.Suggestions) > 0 {
 			r.content += "\n**Did you mean:**"
@@ -78,6 +80,10 @@ func answerReply(a bot.Answer, private bool) reply {
 		}
 		return r
 	}
+}
+
+// answeredReply renders an answer as an embed with buttons.
+func answeredReply(a bot.Answer, private bool) reply {
 	e := answerEmbed(a, a.Text)
 	if a.Note != "" {
 		e.Description = "_" + strings.TrimSpace(a.Note) + "_\n\n" + e.Description

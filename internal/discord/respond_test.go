@@ -304,3 +304,38 @@ func TestMentionsNeutralised(t *testing.T) {
 		t.Errorf("allowed mentions = %+v, want parse: []", r.Data.AllowedMentions)
 	}
 }
+
+// TestAnswerReplyByOutcome: only an answered outcome becomes an embed;
+// everything else is the core's text, for the asker only.
+func TestAnswerReplyByOutcome(t *testing.T) {
+	sugg := []bot.TopicRef{{ID: "trade-volume", Title: "Bilateral trade volume"}}
+	tests := []struct {
+		outcome   bot.Outcome
+		wantEmbed bool
+		wantSugg  bool
+	}{
+		{bot.OutcomeAnswered, true, false},
+		{bot.OutcomeRateLimited, false, false},
+		{bot.OutcomeDeclined, false, true},
+		{bot.OutcomeError, false, true},
+		{"something-new", false, true},
+	}
+	for _, tt := range tests {
+		a := posAnswer
+		a.Outcome, a.Suggestions = tt.outcome, sugg
+		r := answerReply(a, false)
+		if got := len(r.embeds) == 1; got != tt.wantEmbed {
+			t.Errorf("%s: embed %v, want %v", tt.outcome, got, tt.wantEmbed)
+		}
+		if tt.wantEmbed {
+			continue
+		}
+		want := a.Text
+		if tt.wantSugg {
+			want += "\n**Did you mean:**"
+		}
+		if !r.ephemeral || r.content != want {
+			t.Errorf("%s: reply %+v, want ephemeral %q", tt.outcome, r, want)
+		}
+	}
+}
