@@ -28,6 +28,15 @@ type Metrics struct {
 	lastReload     prometheus.Gauge
 	requests       *prometheus.CounterVec
 	requestLatency *prometheus.HistogramVec
+	// answers holds the children of questions and latency for each known
+	// platform, made in New, so that an answer costs no label lookup.
+	answers map[string]platformAnswers
+}
+
+// platformAnswers are one platform's answer metrics.
+type platformAnswers struct {
+	latency  prometheus.Observer
+	outcomes map[bot.Outcome]prometheus.Counter
 }
 
 // New returns Metrics registered in a new registry, with the Go runtime and
@@ -78,11 +87,13 @@ func New() *Metrics {
 	)
 	// Show every platform and outcome from the start, so a dashboard's rate()
 	// works before the first question.
+	m.answers = make(map[string]platformAnswers, len(platforms))
 	for _, p := range platforms {
+		pa := platformAnswers{latency: m.latency.WithLabelValues(p), outcomes: make(map[bot.Outcome]prometheus.Counter, len(outcomes))}
 		for _, o := range outcomes {
-			m.questions.WithLabelValues(p, string(o))
+			pa.outcomes[o] = m.questions.WithLabelValues(p, string(o))
 		}
-		m.latency.WithLabelValues(p)
+		m.answers[p] = pa
 	}
 	return m
 }
@@ -92,23 +103,36 @@ var (
 	outcomes  = []bot.Outcome{bot.OutcomeAnswered, bot.OutcomeDeclined, bot.OutcomeRateLimited, bot.OutcomeError}
 )
 
-// label maps a value to itself if it is in the known set, "other" otherwise,
-// so a buggy adapter cannot blow up the label cardinality.
+// other stands for every unknown platform or outcome, so a buggy adapter
+// cannot blow up the label cardinality.
+const other = "other"
+
+// label maps a value to itself if it is in the known set, other otherwise.
 func label[T ~string](v T, known []T) string {
 	for _, k := range known {
 		if v == k {
 			return string(v)
 		}
 	}
-	return "other"
+	return other
 }
 
 // ObserveAnswer counts a question and its latency. Its signature matches
 // bot.Options.OnAnswer.
 func (m *Metrics) ObserveAnswer(_ context.Context, q bot.Question, a bot.Answer, took time.Duration) {
-	p := label(q.Platform, platforms)
-	m.questions.WithLabelValues(p, label(a.Outcome, outcomes)).Inc()
-	m.latency.WithLabelValues(p).Observe(took.Seconds())
+	pa, ok := m.answers[q.Platform]
+	if !ok {
+		// A buggy adapter: the slow path, with bounded labels.
+		m.questions.WithLabelValues(other, label(a.Outcome, outcomes)).Inc()
+		m.latency.WithLabelValues(other).Observe(took.Seconds())
+		return
+	}
+	if c, ok := pa.outcomes[a.Outcome]; ok {
+		c.Inc()
+	} else {
+		m.questions.WithLabelValues(q.Platform, other).Inc()
+	}
+	pa.latency.Observe(took.Seconds())
 }
 
 // Loaded records that a knowledge base with n topics is now being served.

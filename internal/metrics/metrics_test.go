@@ -63,6 +63,8 @@ func TestObserveAnswer(t *testing.T) {
 	m.ObserveAnswer(ctx, bot.Question{Platform: bot.PlatformSlack}, bot.Answer{Outcome: bot.OutcomeAnswered}, time.Millisecond)
 	m.ObserveAnswer(ctx, bot.Question{Platform: bot.PlatformDiscord}, bot.Answer{Outcome: bot.OutcomeRateLimited}, 0)
 	m.ObserveAnswer(ctx, bot.Question{Platform: "irc"}, bot.Answer{Outcome: "weird"}, 0)
+	m.ObserveAnswer(ctx, bot.Question{Platform: "irc"}, bot.Answer{Outcome: bot.OutcomeDeclined}, 0)
+	m.ObserveAnswer(ctx, bot.Question{Platform: bot.PlatformAPI}, bot.Answer{Outcome: "weird"}, 0)
 
 	tests := []struct {
 		platform, outcome string
@@ -72,6 +74,9 @@ func TestObserveAnswer(t *testing.T) {
 		{"discord", "rate-limited", 1},
 		{"discord", "answered", 0},
 		{"other", "other", 1},
+		{"other", "declined", 1},
+		{"api", "other", 1},
+		{"api", "answered", 0},
 	}
 	for _, tt := range tests {
 		if got := value(t, m, "summitbot_questions_total", map[string]string{"platform": tt.platform, "outcome": tt.outcome}); got != tt.want {
@@ -82,6 +87,8 @@ func TestObserveAnswer(t *testing.T) {
 	for _, want := range []string{
 		`summitbot_questions_total{outcome="error",platform="api"} 0`,
 		`summitbot_answer_duration_seconds_count{platform="slack"} 2`,
+		`summitbot_answer_duration_seconds_count{platform="api"} 1`,
+		`summitbot_answer_duration_seconds_count{platform="other"} 2`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(out, want) {
@@ -162,5 +169,17 @@ func TestInstrument(t *testing.T) {
 	}
 	if strings.Contains(scrape(t, m), "secret-looking-path") {
 		t.Error("an unmatched path became a label value")
+	}
+}
+
+// BenchmarkObserveAnswer is the metrics' cost on every answer.
+func BenchmarkObserveAnswer(b *testing.B) {
+	m := New()
+	ctx := context.Background()
+	q := bot.Question{Platform: bot.PlatformSlack}
+	a := bot.Answer{Outcome: bot.OutcomeDeclined}
+	b.ReportAllocs()
+	for b.Loop() {
+		m.ObserveAnswer(ctx, q, a, time.Millisecond)
 	}
 }
