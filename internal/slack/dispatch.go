@@ -49,7 +49,7 @@ type target struct {
 }
 
 func conversationKey(channel, user string) string {
-	return "slack:" + channel + ":" + user
+	return bot.PlatformSlack + ":" + channel + ":" + user
 }
 
 func isDMChannel(channel string) bool { return strings.HasPrefix(channel, "D") }
@@ -249,7 +249,7 @@ func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback) ack {
 
 // answer asks the core and posts the reply.
 func (a *Adapter) answer(ctx context.Context, kind string, q bot.Question, t target) {
-	start := a.now()
+	start := time.Now()
 	ans := a.core.Ask(ctx, q)
 	if ans.Outcome == bot.OutcomeRateLimited {
 		// The core's friendly note is for the asker only.

@@ -79,7 +79,7 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind stri
 		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return nil, false
 	}
-	if err := verify(a.cfg.SigningSecret, r.Header, body, a.now()); err != nil {
+	if err := verify(a.cfg.SigningSecret, r.Header, body, a.cfg.Now()); err != nil {
 		a.log.Warn("rejected request", "kind", kind, "reason", err.Error())
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return nil, false

@@ -96,7 +96,6 @@ type Adapter struct {
 	cfg  Config
 	log  *slog.Logger
 	api  *slackgo.Client
-	now  func() time.Time
 	work *pool
 	// notices posts "busy" notices after the ack, when work is full.
 	notices *pool
@@ -163,14 +162,14 @@ func New(core Core, cfg Config) (*Adapter, error) {
 	// OptionHTTPClient; it honours 429 Retry-After.
 	opts = append(opts, slackgo.OptionRetry(webAPIRetries))
 
+	log := cfg.Logger.With("platform", bot.PlatformSlack)
 	a := &Adapter{
 		core:    core,
 		cfg:     cfg,
-		log:     cfg.Logger.With("adapter", "slack"),
+		log:     log,
 		api:     slackgo.New(cfg.BotToken, opts...),
-		now:     cfg.Now,
-		work:    newPool(cmp.Or(cfg.Workers, defaultWorkers), cfg.Logger.With("adapter", "slack")),
-		notices: newPool(busyNotices, cfg.Logger.With("adapter", "slack")),
+		work:    newPool(cmp.Or(cfg.Workers, defaultWorkers), log),
+		notices: newPool(busyNotices, log),
 		seen:    newDedupe(dedupeMax, dedupeTTL, cfg.Now),
 	}
 	a.mods = newModerators(cfg.Moderators, cfg.ModeratorGroups, groupCacheTTL, cfg.Now, a.groupMembers)
@@ -254,12 +253,6 @@ func (p *pool) try(fn func(ctx context.Context)) error {
 		fn(ctx)
 	}()
 	return nil
-}
-
-func (p *pool) isClosed() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.closed
 }
 
 func (p *pool) shutdown(ctx context.Context) error {
