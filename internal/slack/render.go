@@ -16,6 +16,9 @@ import (
 type message struct {
 	Text   string
 	Blocks []slackgo.Block
+	// fellBack is set by finish when the blocks broke a Block Kit limit
+	// and were replaced by the plain text; renderers should never cause it.
+	fellBack bool
 }
 
 // Action ids. A button's action_id is one of these, with ":<n>" appended
@@ -383,6 +386,7 @@ func finish(m message) message {
 	}
 	if checkLimits(m.Blocks) != nil {
 		m.Blocks = []slackgo.Block{section(m.Text)}
+		m.fellBack = true
 	}
 	return m
 }

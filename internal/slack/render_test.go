@@ -53,6 +53,9 @@ func TestGoldenPayloads(t *testing.T) {
 			if err := checkLimits(tt.m.Blocks); err != nil {
 				t.Fatalf("limits: %v", err)
 			}
+			if tt.m.fellBack {
+				t.Fatal("blocks broke a limit and were replaced by the plain text")
+			}
 			got := goldenJSON(t, tt.m.ackPayload(slackgo.ResponseTypeEphemeral))
 			path := filepath.Join("testdata", tt.name+".json")
 			if *update {
@@ -132,6 +135,12 @@ func TestRenderWithinLimits(t *testing.T) {
 	for name, m := range cases {
 		if err := checkLimits(m.Blocks); err != nil {
 			t.Errorf("%s: %v", name, err)
+		}
+		// finish swaps rule-breaking blocks for the plain text, which
+		// always passes checkLimits: an oversized answer must be cut to
+		// fit instead.
+		if m.fellBack {
+			t.Errorf("%s: blocks broke a limit and were replaced by the plain text", name)
 		}
 		if textLen(m.Text) > maxFallbackLen {
 			t.Errorf("%s: fallback text of %d characters", name, textLen(m.Text))
@@ -213,6 +222,17 @@ func TestCheckLimitsCatchesViolations(t *testing.T) {
 		if err := checkLimits(tt.blocks); (err == nil) != tt.ok {
 			t.Errorf("%s: checkLimits = %v", tt.name, err)
 		}
+	}
+}
+
+func TestFinishFallsBack(t *testing.T) {
+	ok := finish(message{Text: "hello", Blocks: []slackgo.Block{section("hello")}})
+	if ok.fellBack || len(ok.Blocks) != 1 {
+		t.Errorf("a valid message fell back: %+v", ok)
+	}
+	bad := finish(message{Text: "hello", Blocks: []slackgo.Block{slackgo.NewSectionBlock(mrkdwnText(strings.Repeat("a", maxTextLen+1)), nil, nil)}})
+	if !bad.fellBack || checkLimits(bad.Blocks) != nil {
+		t.Errorf("an over-long section did not fall back to valid text: %+v", bad)
 	}
 }
 
