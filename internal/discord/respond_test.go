@@ -83,37 +83,45 @@ func TestRateLimitedIsEphemeralText(t *testing.T) {
 	}
 }
 
+// countingGaps is a GapReporter that counts its calls.
+type countingGaps struct {
+	calls, n int
+	err      error
+}
+
+func (g *countingGaps) TopGaps(_ context.Context, n int) ([]bot.Gap, error) {
+	g.calls++
+	g.n = n
+	if g.err != nil {
+		return nil, g.err
+	}
+	return []bot.Gap{{Count: 3, Examples: []string{"x"}}}, nil
+}
+
 func TestGapsPermissions(t *testing.T) {
-	calls := 0
-	rep := gapsFunc(func(ctx context.Context, n int) ([]bot.Gap, error) {
-		calls++
-		if n != 5 {
-			t.Errorf("TopGaps n = %d, want 5", n)
-		}
-		return []bot.Gap{{Count: 3, Examples: []string{"x"}}}, nil
-	})
-	failing := gapsFunc(func(ctx context.Context, n int) ([]bot.Gap, error) {
-		return nil, fmt.Errorf("db: connection refused to 10.0.0.1")
-	})
 	dm := commandInteraction("1", cmdGaps, false)
 	tests := []struct {
 		name      string
-		cfg       Config
+		modRole   string
+		gaps      *countingGaps // nil: no reporter configured
 		i         *discordgo.Interaction
 		want      string
-		wantCalls int
+		wantCalls int // calls to this row's reporter
 	}{
-		{"not configured", Config{ModeratorRoleID: "mods"}, withRoles(commandInteraction("1", cmdGaps, true), "mods"), msgGapsOff, 0},
-		{"dm", Config{ModeratorRoleID: "mods", Gaps: rep}, dm, msgGapsDM, 0},
-		{"no role", Config{ModeratorRoleID: "mods", Gaps: rep}, withRoles(commandInteraction("1", cmdGaps, true), "other"), msgGapsDenied, 0},
-		{"no role configured", Config{Gaps: rep}, withRoles(commandInteraction("1", cmdGaps, true), ""), msgGapsDenied, 0},
-		{"moderator", Config{ModeratorRoleID: "mods", Gaps: rep}, withRoles(commandInteraction("1", cmdGaps, true), "x", "mods"), "", 1},
-		{"reporter fails", Config{ModeratorRoleID: "mods", Gaps: failing}, withRoles(commandInteraction("1", cmdGaps, true), "mods"), msgGapsFailed, 0},
+		{"not configured", "mods", nil, withRoles(commandInteraction("1", cmdGaps, true), "mods"), msgGapsOff, 0},
+		{"dm", "mods", &countingGaps{}, dm, msgGapsDM, 0},
+		{"no role", "mods", &countingGaps{}, withRoles(commandInteraction("1", cmdGaps, true), "other"), msgGapsDenied, 0},
+		{"no role configured", "", &countingGaps{}, withRoles(commandInteraction("1", cmdGaps, true), ""), msgGapsDenied, 0},
+		{"moderator", "mods", &countingGaps{}, withRoles(commandInteraction("1", cmdGaps, true), "x", "mods"), "", 1},
+		{"reporter fails", "mods", &countingGaps{err: fmt.Errorf("db: connection refused to 10.0.0.1")}, withRoles(commandInteraction("1", cmdGaps, true), "mods"), msgGapsFailed, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			calls = 0
-			a, _ := newTestAdapter(t, newFakeCore(), tt.cfg)
+			cfg := Config{ModeratorRoleID: tt.modRole}
+			if tt.gaps != nil { // a nil *countingGaps would be a non-nil GapReporter
+				cfg.Gaps = tt.gaps
+			}
+			a, _ := newTestAdapter(t, newFakeCore(), cfg)
 			r := a.handle(context.Background(), tt.i).interactionResponse()
 			if r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
 				t.Error("gaps reply is not ephemeral")
@@ -121,8 +129,13 @@ func TestGapsPermissions(t *testing.T) {
 			if r.Data.Content != tt.want {
 				t.Errorf("content = %q, want %q", r.Data.Content, tt.want)
 			}
-			if calls != tt.wantCalls {
-				t.Errorf("TopGaps calls = %d, want %d", calls, tt.wantCalls)
+			if tt.gaps != nil {
+				if tt.gaps.calls != tt.wantCalls {
+					t.Errorf("TopGaps calls = %d, want %d", tt.gaps.calls, tt.wantCalls)
+				}
+				if tt.gaps.calls > 0 && tt.gaps.n != 5 {
+					t.Errorf("TopGaps n = %d, want 5", tt.gaps.n)
+				}
 			}
 			if tt.want == "" && (len(r.Data.Embeds) != 1 || len(r.Data.Embeds[0].Fields) != 1) {
 				t.Errorf("moderator got %+v", r.Data)
