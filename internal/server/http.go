@@ -33,34 +33,40 @@ const (
 // of the adapters that are on.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.handleHealth)
-	mux.HandleFunc("GET /readyz", s.handleReady)
-	mux.Handle("GET /metrics", s.metrics.Handler())
+	var patterns []string
+	handle := func(pattern string, h http.Handler) {
+		mux.Handle(pattern, h)
+		patterns = append(patterns, pattern)
+	}
+	handle("GET /healthz", http.HandlerFunc(s.handleHealth))
+	handle("GET /readyz", http.HandlerFunc(s.handleReady))
+	handle("GET /metrics", s.metrics.Handler())
 
-	mux.Handle("POST /v1/ask", s.work(s.authorized(http.HandlerFunc(s.handleAsk))))
+	handle("POST /v1/ask", s.work(s.authorized(http.HandlerFunc(s.handleAsk))))
 	var gaps, feedback http.Handler = recordingOff, recordingOff
 	if s.store != nil {
 		gaps, feedback = store.GapsHandler(s.store), store.FeedbackHandler(s.store)
 	}
-	mux.Handle("GET /v1/gaps", s.work(s.authorized(gaps)))
-	mux.Handle("GET /v1/feedback", s.work(s.authorized(feedback)))
+	handle("GET /v1/gaps", s.work(s.authorized(gaps)))
+	handle("GET /v1/feedback", s.work(s.authorized(feedback)))
 
 	if s.discord != nil && s.cfg.Discord.InteractionsEnabled() {
-		mux.Handle("POST /discord/interactions", s.work(s.discord.InteractionsHandler()))
+		handle("POST /discord/interactions", s.work(s.discord.InteractionsHandler()))
 	}
 	if s.slack != nil && s.cfg.Slack.HTTPEnabled() {
-		mux.Handle("POST /slack/commands", s.work(s.slack.CommandsHandler()))
-		mux.Handle("POST /slack/events", s.work(s.slack.EventsHandler()))
-		mux.Handle("POST /slack/interactions", s.work(s.slack.InteractionsHandler()))
+		handle("POST /slack/commands", s.work(s.slack.CommandsHandler()))
+		handle("POST /slack/events", s.work(s.slack.EventsHandler()))
+		handle("POST /slack/interactions", s.work(s.slack.InteractionsHandler()))
 	}
-	return s.outer(mux)
+	return s.outer(mux, patterns)
 }
 
-// outer wraps the mux in what every request goes through. Instrument is
-// outermost so that it counts the 500 recoverPanics writes; it reads the
-// pattern the mux sets on the same *Request.
-func (s *Server) outer(mux *http.ServeMux) http.Handler {
-	return s.metrics.Instrument(s.recoverPanics(mux))
+// outer wraps the mux, whose patterns are listed, in what every request
+// goes through. Instrument is outermost so that it counts the 500
+// recoverPanics writes; it reads the pattern the mux sets on the same
+// *Request.
+func (s *Server) outer(mux *http.ServeMux, patterns []string) http.Handler {
+	return s.metrics.Instrument(s.recoverPanics(mux), patterns...)
 }
 
 // recordingOff answers the report endpoints when no database is configured.

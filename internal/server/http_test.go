@@ -382,7 +382,7 @@ func TestPanicIsCountedAs500(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("boom") })
 	mux.Handle("GET /metrics", s.metrics.Handler())
-	h := s.outer(mux)
+	h := s.outer(mux, []string{"GET /boom", "GET /metrics"})
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest("GET", "/boom", nil))
 	if w.Code != 500 || !strings.Contains(w.Body.String(), "internal error") {
