@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/summitbot/summitbot/bot"
@@ -196,9 +195,7 @@ func (s *Server) work(next http.Handler) http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxWebhookBody)
-		start := time.Now()
 		next.ServeHTTP(w, r)
-		s.log.Debug("request", "route", r.Pattern, "took", time.Since(start))
 	})
 }
 
