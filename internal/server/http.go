@@ -23,9 +23,6 @@ const (
 	maxQuestion = 2000
 	// maxConversation is the longest conversation key accepted, in bytes.
 	maxConversation = 200
-	// maxWebhookBody caps the platforms' webhook bodies (the adapters cap
-	// them again, lower).
-	maxWebhookBody = 1 << 20
 )
 
 // routes builds the HTTP handler: probes, metrics, the API and the webhooks
@@ -182,8 +179,9 @@ func (s *Server) authorized(next http.Handler) http.Handler {
 	})
 }
 
-// work bounds concurrent requests on a work route, caps its body, and
-// refuses new work once shutdown has begun.
+// work bounds concurrent requests on a work route: over maxInFlight they get
+// 503 with Retry-After. (Bodies are capped by each handler: /v1/ask at
+// maxAskBody, the adapters' webhooks at their own limits.)
 func (s *Server) work(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -194,7 +192,6 @@ func (s *Server) work(next http.Handler) http.Handler {
 			writeError(w, http.StatusServiceUnavailable, "too many requests in flight")
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxWebhookBody)
 		next.ServeHTTP(w, r)
 	})
 }
