@@ -65,7 +65,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 				return
 			case <-hup:
 				log.Info("SIGHUP: reloading the knowledge base")
-				if err := srv.Reload(ctx); errors.Is(err, server.ErrNoFolder) {
+				if err := srv.Reload(); errors.Is(err, server.ErrNoFolder) {
 					log.Info("nothing to reload", "reason", err)
 				}
 			}

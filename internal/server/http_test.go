@@ -184,7 +184,7 @@ func TestEmbeddedKnowledge(t *testing.T) {
 	if n := len(s.Bot().KB().Topics); n == 0 {
 		t.Error("the embedded knowledge base has no topics")
 	}
-	if err := s.Reload(context.Background()); err != ErrNoFolder {
+	if err := s.Reload(); err != ErrNoFolder {
 		t.Errorf("Reload with no folder = %v", err)
 	}
 }
@@ -195,7 +195,7 @@ func TestReloadKeepsLastGoodVersion(t *testing.T) {
 	before := s.Bot().KB()
 	os.Remove(filepath.Join(kb, "summits.yaml"))
 	os.WriteFile(filepath.Join(kb, "topics", "sco.md"), []byte("no front matter"), 0o644)
-	if err := s.Reload(context.Background()); err == nil {
+	if err := s.Reload(); err == nil {
 		t.Fatal("Reload accepted a broken folder")
 	}
 	if s.Bot().KB() != before {

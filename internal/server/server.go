@@ -213,7 +213,7 @@ var ErrNoFolder = errors.New("no knowledge folder to reload: --kb/SUMMITBOT_KB i
 // knowledge base atomically; if not, the last good version stays in use,
 // every problem is logged, and the failure is counted. Reloads never run
 // concurrently.
-func (s *Server) Reload(ctx context.Context) error {
+func (s *Server) Reload() error {
 	if s.cfg.KBDir == "" {
 		return ErrNoFolder
 	}
@@ -421,7 +421,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	if watcher != nil {
 		wg.Go(func() {
-			err := watcher.Run(runCtx, func(ctx context.Context) { _ = s.Reload(ctx) })
+			err := watcher.Run(runCtx, func(context.Context) { _ = s.Reload() })
 			if err != nil {
 				// Reloads still work through SIGHUP; keep serving.
 				s.log.Error("cannot watch the knowledge folder; reload with SIGHUP", "dir", s.cfg.KBDir, "err", err)
