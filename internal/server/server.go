@@ -338,10 +338,11 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Bot returns the bot the server answers with.
 func (s *Server) Bot() *bot.Bot { return s.bot }
 
-// ready reports whether the knowledge base is loaded and every configured
-// connection is up, and the state of each connection.
+// ready reports whether the server is not shutting down and every
+// configured connection is up, and the state of each connection. (The
+// knowledge base is always loaded: New fails without one.)
 func (s *Server) ready() (bool, map[string]bool) {
-	ok := !s.shuttingDown.Load() && s.bot.KB() != nil
+	ok := !s.shuttingDown.Load()
 	links := make(map[string]bool, len(s.links))
 	for _, l := range s.links {
 		up := l.up()
