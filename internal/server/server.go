@@ -454,6 +454,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // more.
 func (s *Server) shutdown(hs *http.Server, stopRun context.CancelFunc, wg *sync.WaitGroup) {
 	s.shuttingDown.Store(true)
+	closeBy := time.Now().Add(s.cfg.ShutdownTimeout + closeTimeout)
 	deadline, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	stopRun() // connections and the watcher
@@ -476,7 +477,7 @@ func (s *Server) shutdown(hs *http.Server, stopRun context.CancelFunc, wg *sync.
 	go func() { wg.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(time.Until(deadlineOf(deadline)) + closeTimeout):
+	case <-time.After(time.Until(closeBy)):
 		s.log.Warn("connections did not close in time", "timeout", (s.cfg.ShutdownTimeout + closeTimeout).String())
 	}
 }
@@ -512,9 +513,4 @@ func retry(ctx context.Context, first, most time.Duration, fn func(context.Conte
 		}
 		wait = min(2*wait, most)
 	}
-}
-
-func deadlineOf(ctx context.Context) time.Time {
-	d, _ := ctx.Deadline()
-	return d
 }
