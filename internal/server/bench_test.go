@@ -132,7 +132,7 @@ func BenchmarkWebhooks(b *testing.B) {
 	idle := func() int {
 		// Idle keep-alive connections hold goroutines; they are not leaks.
 		client.CloseIdleConnections()
-		in.srv.opts.HTTPClient.CloseIdleConnections()
+		in.srv.client.CloseIdleConnections()
 		time.Sleep(100 * time.Millisecond)
 		return runtime.NumGoroutine()
 	}

@@ -30,10 +30,6 @@ type Options struct {
 	// Logger receives structured logs; default slog.Default(). Message text
 	// and user names are never logged.
 	Logger *slog.Logger
-	// HTTPClient is used by the adapters for platform API calls; default a
-	// client with a 15 s timeout that keeps connections alive. Tests point
-	// it at httptest servers.
-	HTTPClient *http.Client
 	// Now is the clock for the knowledge base's staleness checks; default
 	// time.Now.
 	Now func() time.Time
@@ -51,6 +47,8 @@ type Server struct {
 	bot     *bot.Bot
 	metrics *metrics.Metrics
 	handler http.Handler
+	// client makes the adapters' platform API calls.
+	client *http.Client
 
 	discord *discord.Adapter
 	slack   *slack.Adapter
@@ -101,9 +99,6 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = newHTTPClient()
-	}
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = config.DefaultShutdownTimeout
 	}
@@ -112,6 +107,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		opts:     opts,
 		log:      opts.Logger,
 		metrics:  metrics.New(),
+		client:   newHTTPClient(),
 		inflight: make(chan struct{}, maxInFlight),
 	}
 	kb, err := knowledge.LoadDir(s.cfg.KBDir, s.opts.Now())
@@ -247,7 +243,7 @@ func (s *Server) buildAdapters() error {
 			ShardCount:      d.ShardCount,
 			ModeratorRoleID: d.ModeratorRoleID,
 			Logger:          s.log,
-			HTTPClient:      s.opts.HTTPClient,
+			HTTPClient:      s.client,
 		}
 		if s.store != nil {
 			cfg.Gaps = s.store // a nil *Store would not be a nil interface
@@ -291,7 +287,7 @@ func (s *Server) buildAdapters() error {
 			Moderators:      sl.Moderators,
 			ModeratorGroups: sl.ModeratorGroups,
 			Logger:          s.log,
-			HTTPClient:      s.opts.HTTPClient,
+			HTTPClient:      s.client,
 		}
 		if s.store != nil {
 			cfg.Gaps = s.store
