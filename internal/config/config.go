@@ -46,6 +46,7 @@ type Config struct {
 	// RetentionDays is how long recorded questions are kept.
 	RetentionDays int
 	// ShutdownTimeout bounds how long in-flight work may take after SIGTERM.
+	// It has no setting: Parse sets DefaultShutdownTimeout, tests shorten it.
 	ShutdownTimeout time.Duration
 
 	Discord Discord

@@ -99,9 +99,6 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if cfg.ShutdownTimeout <= 0 {
-		cfg.ShutdownTimeout = config.DefaultShutdownTimeout
-	}
 	s := &Server{
 		cfg:      cfg,
 		opts:     opts,
