@@ -206,7 +206,7 @@ func Settings() []Setting {
 		{Flag: "rate-limit", Env: "SUMMITBOT_RATE_LIMIT", Default: "5/30s",
 			Usage: "questions per user per platform per window, as N/duration; 0 turns the limit off",
 			apply: func(c *Config, v string, _ func(string) string) error {
-				n, w, err := ParseRate(v)
+				n, w, err := parseRate(v)
 				c.RateLimit, c.RateWindow = n, w
 				return err
 			}},
@@ -300,7 +300,7 @@ func Settings() []Setting {
 				if v == "" {
 					return nil
 				}
-				n, err := ParseShardID(v, getenv("HOSTNAME"))
+				n, err := parseShardID(v, getenv("HOSTNAME"))
 				c.Discord.ShardID, c.shardIDSet = n, true
 				return err
 			}},
@@ -480,9 +480,9 @@ func (c *Config) check() []error {
 	return p
 }
 
-// ParseRate parses a rate limit such as "5/30s" into a count and window.
+// parseRate parses a rate limit such as "5/30s" into a count and window.
 // "0" and "off" mean no limit.
-func ParseRate(v string) (int, time.Duration, error) {
+func parseRate(v string) (int, time.Duration, error) {
 	if v == "0" || v == "off" {
 		return 0, 0, nil
 	}
@@ -501,10 +501,10 @@ func ParseRate(v string) (int, time.Duration, error) {
 	return n, w, nil
 }
 
-// ParseShardID parses DISCORD_SHARD_ID. The value "ordinal" takes the
+// parseShardID parses DISCORD_SHARD_ID. The value "ordinal" takes the
 // number after the last "-" of hostname, which in a StatefulSet is the pod's
 // ordinal (summitbot-gateway-2 → 2).
-func ParseShardID(v, hostname string) (int, error) {
+func parseShardID(v, hostname string) (int, error) {
 	if v == "ordinal" {
 		i := strings.LastIndexByte(hostname, '-')
 		n, err := strconv.Atoi(hostname[i+1:])

@@ -190,9 +190,9 @@ func TestShardOrdinal(t *testing.T) {
 		{"-1", "", 0, false},
 	}
 	for _, tt := range tests {
-		got, err := ParseShardID(tt.v, tt.host)
+		got, err := parseShardID(tt.v, tt.host)
 		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("ParseShardID(%q, %q) = %d, %v; want %d, ok=%v", tt.v, tt.host, got, err, tt.want, tt.ok)
+			t.Errorf("parseShardID(%q, %q) = %d, %v; want %d, ok=%v", tt.v, tt.host, got, err, tt.want, tt.ok)
 		}
 	}
 	c, err := Parse(nil, env("DISCORD_SHARD_ID", "ordinal", "DISCORD_SHARD_COUNT", "3", "HOSTNAME", "summitbot-gateway-2"), io.Discard)
@@ -219,9 +219,9 @@ func TestParseRate(t *testing.T) {
 		{"", 0, 0, true},
 	}
 	for _, tt := range tests {
-		n, w, err := ParseRate(tt.in)
+		n, w, err := parseRate(tt.in)
 		if (err != nil) != tt.fail || n != tt.n || w != tt.w {
-			t.Errorf("ParseRate(%q) = %d, %v, %v", tt.in, n, w, err)
+			t.Errorf("parseRate(%q) = %d, %v, %v", tt.in, n, w, err)
 		}
 	}
 }
