@@ -95,7 +95,7 @@ func runHealthcheck(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "healthcheck", "")
 	def := env.Getenv("SUMMITBOT_ADDR")
 	if def == "" {
-		def = ":8080"
+		def = config.DefaultAddr
 	}
 	addr := fs.String("addr", def, "the server's listen `address` (env SUMMITBOT_ADDR)")
 	timeout := fs.Duration("timeout", 3*time.Second, "give up after this long")

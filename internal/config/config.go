@@ -176,7 +176,7 @@ type Setting struct {
 // Settings lists every setting "summitbot serve" reads, in documentation order.
 func Settings() []Setting {
 	return []Setting{
-		{Flag: "addr", Env: "SUMMITBOT_ADDR", Default: ":8080",
+		{Flag: "addr", Env: "SUMMITBOT_ADDR", Default: DefaultAddr,
 			Usage: "HTTP listen address for /healthz, /readyz, /metrics, /v1 and the webhook endpoints",
 			apply: func(c *Config, v string, _ func(string) string) error {
 				if _, _, err := net.SplitHostPort(v); err != nil {
@@ -373,6 +373,9 @@ func Default() Config {
 	}
 	return c
 }
+
+// DefaultAddr is the HTTP listen address when SUMMITBOT_ADDR is unset.
+const DefaultAddr = ":8080"
 
 // DefaultDatabaseURL is a SQLite file in the working folder, the same
 // default the kb gaps and kb feedback reports read.
