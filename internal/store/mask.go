@@ -28,9 +28,9 @@ var (
 	// A bare domain (example.com, kremlin.ru/path). Whether it is one is
 	// decided by domainLike.
 	domainRe = regexp.MustCompile(`(^|[^\p{L}\p{N}_@.\-])((?:[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?\.)+\p{L}{2,}(?:[/?#][^\s<>"]*)?)`)
-	// A run of digits with the separators phone numbers use. Whether it is
-	// a phone number is decided by phoneLike.
-	digitRunRe = regexp.MustCompile(`(^|[^\p{L}\p{N}_])([+\x{FF0B}]?\(?\p{Nd}[\p{Nd}\s\x{00A0}().\-]*\p{Nd}\)?)`)
+	// A run of digits with the separators phone numbers use (030/1234567
+	// too). Whether it is a phone number is decided by phoneLike.
+	digitRunRe = regexp.MustCompile(`(^|[^\p{L}\p{N}_])([+\x{FF0B}]?\(?\p{Nd}[\p{Nd}\s\x{00A0}()./\-]*\p{Nd}\)?)`)
 	// Shapes of digit runs that are not phone numbers.
 	dateRe      = regexp.MustCompile(`^(?:\p{Nd}{4}[-./]\p{Nd}{1,2}[-./]\p{Nd}{1,2}|\p{Nd}{1,2}[-./]\p{Nd}{1,2}[-./]\p{Nd}{2,4})$`)
 	thousandsRe = regexp.MustCompile(`^\p{Nd}{1,3}(?:(?:[ .\x{00A0}])\p{Nd}{3})+$`)

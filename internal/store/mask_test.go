@@ -68,6 +68,7 @@ func TestMask(t *testing.T) {
 		{"us dots", "555.123.4567", "[phone]"},
 		{"cn local", "010-12345678", "[phone]"},
 		{"spaces", "call 555 123 4567 now", "call [phone] now"},
+		{"slashes", "call 030/1234567", "call [phone]"},
 		{"unbroken national", "89161234567", "[phone]"},
 		{"fullwidth", "＋７ ４９５ １２３ ４５ ６７", "[phone]"},
 

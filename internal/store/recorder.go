@@ -15,6 +15,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/summitbot/summitbot/bot"
 )
 
@@ -337,13 +339,17 @@ const (
 	maxField          = 200
 )
 
-// storedQuestion is what is kept of a question: masked, normalised with the
-// engine's own normalisation (so that clustering compares like with like),
-// masked again (normalisation may reveal digits, e.g. fullwidth ones), with
-// control characters removed and a bounded length.
+// storedQuestion is what is kept of a question: masked, then normalised with
+// the engine's own normalisation (so that clustering compares like with
+// like), with control characters removed and a bounded length. Masking comes
+// first and only once: Normalize turns the dots and slashes that tell a date
+// (16.05.2024) from a phone number into spaces. NFKC before masking turns
+// fullwidth digits and signs into the ASCII ones Mask knows. The
+// placeholders come out of Normalize as plain words: email, url, phone,
+// number.
 func storedQuestion(text string) string {
 	text = cutAtSpace(clean(text), maxRawQuestion)
-	text = Mask(bot.Normalize(Mask(text)))
+	text = bot.Normalize(Mask(norm.NFKC.String(text)))
 	return cutAtSpace(clean(text), maxStoredQuestion)
 }
 

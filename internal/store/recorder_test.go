@@ -424,18 +424,50 @@ func TestRecorderRetention(t *testing.T) {
 	})
 }
 
+// TestStoredQuestion checks the stored form: masked once, before
+// normalising, so that dates stay dates and every placeholder comes out as
+// the same plain word.
 func TestStoredQuestion(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"What is Power of Siberia 2?", "what is power of siberia 2"},
-		{"mail me: ivan@example.com", "mail me email"},
-		{"call +7 (495) 123-45-67 or see https://example.com/x", "call phone or see url"},
-		{"nul\x00byte and \xff invalid", "nul byte and invalid"},
-		{strings.Repeat("word ", 2000), strings.TrimSpace(strings.Repeat("word ", 100))},
-		{"", ""},
+	tests := []struct{ name, in, want string }{
+		{"plain", "What is Power of Siberia 2?", "what is power of siberia 2"},
+
+		// Dates and figures are kept (normalised), not taken for phones.
+		{"dotted date", "summit on 16.05.2024", "summit on 16 05 2024"},
+		{"slashed date", "summit on 05/16/2024", "summit on 05 16 2024"},
+		{"iso date", "summit on 2024-05-16", "summit on 2024-05-16"},
+		{"year range", "trade 2019-2024", "trade 2019-2024"},
+		{"thousands", "1.000.000 tonnes in 2024", "1 000 000 tonnes in 2024"},
+
+		// Phone numbers.
+		{"intl phone", "call +7 (495) 123-45-67 now", "call phone now"},
+		{"local phone", "tel 123-45-67", "tel phone"},
+		{"dotted phone", "555.123.4567", "phone"},
+		{"slashed phone", "call 030/1234567", "call phone"},
+		{"fullwidth phone", "＋７ ４９５ １２３ ４５ ６７", "phone"},
+		{"card", "card 4111 1111 1111 1111", "card number"},
+
+		// Emails.
+		{"email", "mail me: ivan@example.com", "mail me email"},
+		{"fullwidth email", "ＩＶＡＮ＠ＥＸＡＭＰＬＥ．ＣＯＭ", "email"},
+		{"slack mailto", "<mailto:ivan@example.com|ivan@example.com>", "email"},
+
+		// URLs.
+		{"url", "see https://example.com/x?a=1", "see url"},
+		{"www", "www.kremlin.ru/events", "url"},
+		{"bare domain", "is tass.com right", "is url right"},
+		{"slack link", "see <https://example.com/x|the site>", "see url site"},
+
+		{"all at once", "mail a@b.io, call +7 495 123 45 67 or see x.com on 16.05.2024",
+			"mail email call phone or see url on 16 05 2024"},
+		{"control and invalid", "nul\x00byte and \xff invalid", "nul byte and invalid"},
+		{"long", strings.Repeat("word ", 2000), strings.TrimSpace(strings.Repeat("word ", 100))},
+		{"empty", "", ""},
 	}
 	for _, tt := range tests {
-		if got := storedQuestion(tt.in); got != tt.want {
-			t.Errorf("storedQuestion(%.40q) = %.80q, want %.80q", tt.in, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got := storedQuestion(tt.in); got != tt.want {
+				t.Errorf("storedQuestion(%.40q) = %.80q, want %.80q", tt.in, got, tt.want)
+			}
+		})
 	}
 }
