@@ -380,7 +380,7 @@ func TestGracefulShutdown(t *testing.T) {
 // command: half sent when shutdown begins, it still gets its ack, not a 503,
 // and its reply is posted.
 func TestGracefulShutdownSlack(t *testing.T) {
-	sink := newResponseSink(t, true)
+	sink := newResponseSink(t)
 	cfg := testConfig(copyKB(t))
 	cfg.Slack.BotToken = "xoxb-test"
 	cfg.Slack.SigningSecret = slackSecret

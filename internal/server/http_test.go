@@ -204,7 +204,7 @@ func TestReloadKeepsLastGoodVersion(t *testing.T) {
 }
 
 func TestWebhookRoutes(t *testing.T) {
-	sink := newResponseSink(t, true)
+	sink := newResponseSink(t)
 	dsig := newDiscordSigner(t)
 	cfg := testConfig(copyKB(t))
 	cfg.Discord.AppID = "1"
@@ -299,7 +299,7 @@ func TestShutdownTimeoutBoundsSlowRequests(t *testing.T) {
 	cfg.ShutdownTimeout = 300 * time.Millisecond
 	in := start(t, cfg, Options{})
 	// A client that sends headers and then stalls forever.
-	conn, err := (&netDialer{}).dial(in.addr)
+	conn, err := net.DialTimeout("tcp", in.addr, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

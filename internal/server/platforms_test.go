@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -79,27 +78,21 @@ func slackCommand(base, user, text, responseURL string) *http.Request {
 	return r
 }
 
-// responseSink stands in for Slack's response_url endpoint.
+// responseSink stands in for Slack's response_url endpoint and Web API,
+// keeping every body it receives.
 type responseSink struct {
-	srv  *httptest.Server
-	mu   sync.Mutex
-	got  []string
-	seen chan struct{}
+	srv *httptest.Server
+	mu  sync.Mutex
+	got []string
 }
 
-func newResponseSink(t testing.TB, keep bool) *responseSink {
-	s := &responseSink{seen: make(chan struct{}, 1)}
+func newResponseSink(t testing.TB) *responseSink {
+	s := &responseSink{}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
-		if keep {
-			s.mu.Lock()
-			s.got = append(s.got, string(b))
-			s.mu.Unlock()
-		}
-		select {
-		case s.seen <- struct{}{}:
-		default:
-		}
+		s.mu.Lock()
+		s.got = append(s.got, string(b))
+		s.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"ok":true}`)
 	}))
@@ -111,10 +104,4 @@ func (s *responseSink) bodies() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return strings.Join(s.got, "\n")
-}
-
-type netDialer struct{}
-
-func (netDialer) dial(addr string) (net.Conn, error) {
-	return net.DialTimeout("tcp", addr, time.Second)
 }
