@@ -48,7 +48,8 @@ type signedRequest struct {
 // reports throughput, client-side latency percentiles (request to response;
 // for Slack that is the 3-second ack, and every asynchronous reply must also
 // reach the response_url stand-in), errors, and the live heap after a full
-// GC before and after the run. As the issue asks:
+// GC before the run, half-way and after it. Requests are signed before the
+// timed window (each half's just before it). As the issue asks:
 //
 //	go test -run '^$' -bench BenchmarkWebhooks -benchtime 100000x ./internal/server
 //
@@ -92,8 +93,7 @@ func BenchmarkWebhooks(b *testing.B) {
 		failures.Add(1)
 		firstErr.CompareAndSwap(nil, msg)
 	}
-	one := func(n int64) {
-		p := signRequest(dsig, n, sinkURL+"/response")
+	send := func(p signedRequest) {
 		req, _ := http.NewRequest(http.MethodPost, in.url+p.path, bytes.NewReader(p.body))
 		req.Header = p.header
 		resp, err := client.Do(req)
@@ -123,7 +123,7 @@ func BenchmarkWebhooks(b *testing.B) {
 	// Warm up connections and caches with ids the run does not use.
 	const warmBase = 1 << 40
 	for i := range int64(4 * clients) {
-		one(warmBase + i)
+		send(signRequest(dsig, warmBase+i, sinkURL+"/response"))
 	}
 	waitReplies(int64(2 * clients))
 
@@ -140,10 +140,20 @@ func BenchmarkWebhooks(b *testing.B) {
 	heapBefore := liveHeap()
 	var heapMid uint64
 
-	b.ResetTimer()
-	begin := time.Now()
-	var paused time.Duration
-	run := func(until int64) {
+	// Each half's requests are signed before the timer runs, and each is
+	// dropped once sent, so the live heap measured before, half-way and
+	// after holds the server's memory, not the requests waiting to go. A
+	// half takes well under the 5 minutes a signature's timestamp stays
+	// valid.
+	var elapsed time.Duration
+	run := func(from, until int64) {
+		b.StopTimer()
+		batch := make([]signedRequest, until-from)
+		for i := range batch {
+			batch[i] = signRequest(dsig, from+int64(i), sinkURL+"/response")
+		}
+		b.StartTimer()
+		begin := time.Now()
 		var wg sync.WaitGroup
 		for range clients {
 			wg.Go(func() {
@@ -153,25 +163,24 @@ func BenchmarkWebhooks(b *testing.B) {
 						next.Add(-1) // leave n for the next half
 						return
 					}
+					p := batch[n-from]
+					batch[n-from] = signedRequest{}
 					t0 := time.Now()
-					one(n)
+					send(p)
 					latencies[n] = time.Since(t0)
 				}
 			})
 		}
 		wg.Wait()
+		elapsed += time.Since(begin)
+		b.StopTimer()
 	}
+	b.ResetTimer()
 	// Two halves, with the live heap measured in between: flat memory means
 	// the second half adds nothing.
-	run(int64(b.N / 2))
-	b.StopTimer()
-	pause := time.Now()
+	run(0, int64(b.N/2))
 	heapMid = liveHeap()
-	paused = time.Since(pause)
-	b.StartTimer()
-	run(int64(b.N))
-	elapsed := time.Since(begin) - paused
-	b.StopTimer()
+	run(int64(b.N/2), int64(b.N))
 
 	if slackRequests := int64(b.N / 2); !waitReplies(slackRequests) {
 		fail(fmt.Sprintf("%d slack replies missing", slackRequests-replies.Load()))
@@ -210,8 +219,8 @@ var benchQuestions = []string{
 	"how much did china russia trade reach in 2024", "best borscht recipe", "tell me about the 1969 border conflict",
 }
 
-// signRequest builds request n, signed as Discord or Slack sign them with a
-// fresh timestamp: even n are Discord /ask interactions (interaction id n),
+// signRequest builds request n, signed as Discord or Slack sign them with
+// the current time as timestamp: even n are Discord /ask interactions (interaction id n),
 // odd n Slack slash commands, from 500 simulated users.
 func signRequest(dsig discordSigner, n int64, responseURL string) signedRequest {
 	q := benchQuestions[n%int64(len(benchQuestions))]
