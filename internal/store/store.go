@@ -49,6 +49,9 @@ var (
 	// ErrSchemaTooNew means a newer summitbot has migrated the database past
 	// what this binary knows.
 	ErrSchemaTooNew = errors.New("database schema is newer than this summitbot")
+	// ErrSchemaTooOld means OpenExisting found a database that this binary
+	// would migrate; only Open migrates.
+	ErrSchemaTooOld = errors.New("database schema is older than this summitbot")
 	// ErrBadURL means the database URL is neither sqlite:PATH nor
 	// postgres://...
 	ErrBadURL = errors.New("unsupported database URL")
@@ -97,9 +100,11 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	return open(ctx, databaseURL, true)
 }
 
-// OpenExisting is Open for readers such as the reports: where there is no
-// summitbot database yet it returns an error wrapping ErrNoDatabase instead
-// of creating one.
+// OpenExisting is Open for readers such as the reports, which must not
+// change a database that running servers use: where there is no summitbot
+// database yet it returns an error wrapping ErrNoDatabase instead of
+// creating one, and it never migrates: a schema older or newer than this
+// binary's is an error wrapping ErrSchemaTooOld or ErrSchemaTooNew.
 func OpenExisting(ctx context.Context, databaseURL string) (*Store, error) {
 	return open(ctx, databaseURL, false)
 }
@@ -171,7 +176,7 @@ func open(ctx context.Context, databaseURL string, create bool) (*Store, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, db, loc); err != nil {
+	if err := migrate(ctx, db, loc, create); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -345,38 +350,53 @@ func openPostgres(ctx context.Context, loc location, create bool) (*sql.DB, erro
 	return db, nil
 }
 
-// migrate applies pending migrations. On PostgreSQL an advisory lock keeps
-// replicas that start together from migrating at the same time.
-func migrate(ctx context.Context, db *sql.DB, loc location) error {
+// migrate applies pending migrations if apply is set, and then checks that
+// the database is at the schema version this binary knows. Without apply
+// (OpenExisting) it only checks: a report run from a newer binary must not
+// upgrade the schema under running servers.
+func migrate(ctx context.Context, db *sql.DB, loc location, apply bool) error {
+	p, err := newMigrator(db, loc.dialect, apply)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", loc.where, err)
+	}
+	if apply {
+		if _, err := p.Up(ctx); err != nil {
+			return fmt.Errorf("migrate %s: %w", loc.where, err)
+		}
+	}
+	have, want, err := p.GetVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("schema version of %s: %w", loc.where, err)
+	}
+	switch {
+	case have > want:
+		return fmt.Errorf("%s is at schema version %d, this summitbot knows up to %d; upgrade summitbot: %w", loc.where, have, want, ErrSchemaTooNew)
+	case have < want:
+		return fmt.Errorf("%s is at schema version %d, this summitbot needs %d; upgrade the servers (serve migrates it) or use the summitbot they run: %w", loc.where, have, want, ErrSchemaTooOld)
+	}
+	return nil
+}
+
+// newMigrator returns the goose provider for the store's migrations. With
+// locked set, on PostgreSQL an advisory lock keeps replicas that start
+// together from migrating at the same time.
+func newMigrator(db *sql.DB, d dialect, locked bool) (*goose.Provider, error) {
 	opts := []goose.ProviderOption{
 		goose.WithTableName(schemaTable),
 		goose.WithDisableGlobalRegistry(true),
 	}
-	d := goose.DialectSQLite3
-	if loc.dialect == dialectPostgres {
-		d = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
-		if err != nil {
-			return fmt.Errorf("migrate %s: %w", loc.where, err)
+	gd := goose.DialectSQLite3
+	if d == dialectPostgres {
+		gd = goose.DialectPostgres
+		if locked {
+			locker, err := lock.NewPostgresSessionLocker()
+			if err != nil {
+				return nil, err
+			}
+			opts = append(opts, goose.WithSessionLocker(locker))
 		}
-		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(d, db, migrations.FS, opts...)
-	if err != nil {
-		return fmt.Errorf("migrate %s: %w", loc.where, err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate %s: %w", loc.where, err)
-	}
-	have, err := p.GetDBVersion(ctx)
-	if err != nil {
-		return fmt.Errorf("migrate %s: %w", loc.where, err)
-	}
-	sources := p.ListSources()
-	if know := sources[len(sources)-1].Version; have > know {
-		return fmt.Errorf("%s is at schema version %d, this summitbot knows up to %d; upgrade summitbot: %w", loc.where, have, know, ErrSchemaTooNew)
-	}
-	return nil
+	return goose.NewProvider(gd, db, migrations.FS, opts...)
 }
 
 func firstLine(s string) string {

@@ -181,6 +181,54 @@ func TestOpenRejectsWhatIsNotASummitbotDatabase(t *testing.T) {
 	}
 }
 
+// TestOpenExistingNeverMigrates: a report run from a newer summitbot than
+// the servers' must leave their database as it is.
+func TestOpenExistingNeverMigrates(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := openTest(t, url)
+		version := func() int64 {
+			t.Helper()
+			var v int64
+			if err := s.db.QueryRow(`SELECT MAX(version_id) FROM ` + schemaTable).Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		// An older schema: the one before the latest migration.
+		p, err := newMigrator(s.db, s.dialect, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Down(ctx); err != nil {
+			t.Fatal(err)
+		}
+		older := version()
+
+		_, err = OpenExisting(ctx, url)
+		if !errors.Is(err, ErrSchemaTooOld) || !strings.Contains(err.Error(), "upgrade the servers") {
+			t.Fatalf("OpenExisting on an older schema: err = %v, want ErrSchemaTooOld", err)
+		}
+		if v := version(); v != older {
+			t.Errorf("OpenExisting moved the schema from version %d to %d", older, v)
+		}
+		if _, err := s.db.Exec(`SELECT COUNT(*) FROM declined`); err == nil {
+			t.Errorf("OpenExisting created the tables of the newer schema")
+		}
+
+		// A newer schema is refused too.
+		if _, err := p.Up(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.db.Exec(`INSERT INTO ` + schemaTable + ` (version_id, is_applied) VALUES (999, true)`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := OpenExisting(ctx, url); !errors.Is(err, ErrSchemaTooNew) {
+			t.Fatalf("OpenExisting on a newer schema: err = %v, want ErrSchemaTooNew", err)
+		}
+	})
+}
+
 func TestOpenInitialisesAnEmptySQLiteFile(t *testing.T) {
 	// A valid SQLite file without tables is what a first start cut short
 	// leaves behind; it holds nothing, so serve initialises it, but a
