@@ -314,6 +314,14 @@ func childProcess(url string) error {
 		})
 	}
 	wg.Wait()
+	// As in TestRecorderConcurrentWrites: the property is that nothing is
+	// lost, so wait for the writer instead of leaving the rest to the
+	// few seconds shutdown allows (three processes under -race on a busy
+	// machine can take longer than that to take turns at the write lock).
+	deadline := time.Now().Add(2 * time.Minute)
+	for r.Stats().Recorded < uint64(goroutines*each) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		return err
