@@ -38,13 +38,29 @@ const examplesPerGap = 3
 // first) and the nearest existing topic: the best candidate topic most often
 // recorded for the cluster's questions, with its highest confidence.
 func (s *Store) Gaps(ctx context.Context, since time.Time, limit int) ([]bot.Gap, error) {
+	return s.gaps(ctx, since, limit, maxPhrasings)
+}
+
+// gaps is Gaps clustering at most maxQuestions distinct questions: the most
+// frequent ones, with all their candidate topics, so that a question's count
+// is complete. Ties are broken by byte order, which SQLite, PostgreSQL
+// (COLLATE "C", whatever the database's collation) and Go agree on.
+func (s *Store) gaps(ctx context.Context, since time.Time, limit, maxQuestions int) ([]bot.Gap, error) {
+	bytewise := s.bytewise()
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT question, topic_id, MAX(topic_title), COUNT(*), MAX(confidence)
-		FROM declined
-		WHERE created_at >= $1 AND question <> ''
-		GROUP BY question, topic_id
-		ORDER BY COUNT(*) DESC, question, topic_id
-		LIMIT $2`, since.UnixMilli(), maxPhrasings*4)
+		WITH top AS (
+			SELECT question
+			FROM declined
+			WHERE created_at >= $1 AND question <> ''
+			GROUP BY question
+			ORDER BY COUNT(*) DESC, question `+bytewise+`
+			LIMIT $2)
+		SELECT d.question, d.topic_id, MAX(d.topic_title), COUNT(*), MAX(d.confidence)
+		FROM declined d JOIN top ON top.question = d.question
+		WHERE d.created_at >= $1
+		GROUP BY d.question, d.topic_id
+		ORDER BY d.question `+bytewise+`, d.topic_id `+bytewise,
+		since.UnixMilli(), maxQuestions)
 	if err != nil {
 		return nil, fmt.Errorf("gaps: %w", err)
 	}
@@ -60,9 +76,6 @@ func (s *Store) Gaps(ctx context.Context, since time.Time, limit int) ([]bot.Gap
 		}
 		p := byText[text]
 		if p == nil {
-			if len(phrasings) == maxPhrasings {
-				continue
-			}
 			p = &phrasing{text: text}
 			byText[text] = p
 			phrasings = append(phrasings, p)
@@ -80,6 +93,15 @@ func (s *Store) Gaps(ctx context.Context, since time.Time, limit int) ([]bot.Gap
 		gaps = gaps[:limit]
 	}
 	return gaps, nil
+}
+
+// bytewise is the collation that orders text by bytes (as Go's
+// strings.Compare does) on the store's database.
+func (s *Store) bytewise() string {
+	if s.dialect == dialectPostgres {
+		return `COLLATE "C"`
+	}
+	return "COLLATE BINARY"
 }
 
 // TopGaps returns the n largest gaps of the last 30 days; it serves the

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -94,6 +95,55 @@ func TestGaps(t *testing.T) {
 		none, err := s.Gaps(ctx, reportNow.Add(time.Hour), 10)
 		if err != nil || len(none) != 0 {
 			t.Errorf("Gaps in the future = %v, %v", none, err)
+		}
+	})
+}
+
+// TestGapsKeepsWholeQuestions: the cap on distinct questions keeps the most
+// frequent questions with all their rows, and breaks ties the same way on
+// every database.
+func TestGapsKeepsWholeQuestions(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, url string) {
+		s := openTest(t, url)
+		ctx := context.Background()
+		if s.dialect == dialectPostgres {
+			// Order text the way a database created with a language's
+			// collation does, where é sorts before f.
+			if _, err := s.db.Exec(`ALTER TABLE declined ALTER COLUMN question TYPE TEXT COLLATE "und-x-icu"`); err != nil {
+				t.Logf("no ICU collation, testing the database's own: %v", err)
+			}
+		}
+		at := reportNow.Add(-time.Hour)
+		var rows []declinedRow
+		add := func(q, topic string) {
+			rows = append(rows, declinedRow{id: newID(), at: at, question: q, platform: "discord", topicID: topic})
+		}
+		// The most frequent question, asked 12 times with 12 different
+		// candidate topics: 12 (question, topic) groups of 1.
+		for i := range 12 {
+			add("arctic shipping", fmt.Sprintf("topic-%02d", i))
+		}
+		for range 5 {
+			add("gas price", "gas")
+		}
+		// A tie for the last place: byte order keeps "football", which a
+		// language's collation puts after "élection".
+		add("football", "")
+		add("élection", "")
+		if err := s.write(ctx, rows, nil); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.gaps(ctx, at.Add(-time.Minute), 0, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var summary []string
+		for _, g := range got {
+			summary = append(summary, fmt.Sprintf("%d %s", g.Count, strings.Join(g.Examples, ",")))
+		}
+		want := []string{"12 arctic shipping", "5 gas price", "1 football"}
+		if !reflect.DeepEqual(summary, want) {
+			t.Errorf("gaps capped at 3 questions = %q, want %q", summary, want)
 		}
 	})
 }
