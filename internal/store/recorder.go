@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -63,7 +64,17 @@ type Recorder struct {
 	now   func() time.Time
 
 	recorded, dropped, failed atomic.Uint64
-	running, closed           atomic.Bool
+	running                   atomic.Bool
+
+	// mu makes enqueue's check of closed and its send one step as far as
+	// shutdown is concerned: enqueue holds it shared, shutdown takes it to
+	// set closed. After that nothing enters the queue, so shutdown's drain
+	// sees every record, and each one is either written or counted dropped.
+	mu     sync.RWMutex
+	closed bool
+	// testHookBeforeSend, set only by tests, runs between enqueue's check
+	// of closed and its send.
+	testHookBeforeSend func()
 
 	// Tuning, shortened by tests.
 	maxBatch        int
@@ -155,9 +166,14 @@ func (r *Recorder) OnFeedback(ctx context.Context, f bot.Feedback) {
 }
 
 func (r *Recorder) enqueue(ev event) {
-	if r.closed.Load() {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.closed {
 		r.drop(1)
 		return
+	}
+	if r.testHookBeforeSend != nil {
+		r.testHookBeforeSend()
 	}
 	select {
 	case r.queue <- ev:
@@ -413,11 +429,13 @@ func (r *Recorder) retain(ctx context.Context) time.Duration {
 // shutdown writes the batch in hand and what is queued, retrying for at most
 // shutdownTimeout, and counts whatever could not be written as dropped.
 func (r *Recorder) shutdown(ctx context.Context, batch []event) error {
-	r.closed.Store(true)
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.shutdownTimeout)
 	defer cancel()
-	// Take what is queued now; anything enqueued later is counted as
-	// dropped by enqueue once closed is set.
+	// Take everything queued: from now on enqueue counts new records as
+	// dropped instead of queueing them.
 	for n := len(r.queue); n > 0; n-- {
 		batch = append(batch, <-r.queue)
 	}
@@ -440,11 +458,6 @@ func (r *Recorder) shutdown(ctx context.Context, batch []event) error {
 		case <-time.After(jitter(backoff)):
 		}
 		backoff = min(backoff*2, r.maxBackoff)
-	}
-	// Records that raced with closed.Store above.
-	for n := len(r.queue); n > 0; n-- {
-		<-r.queue
-		r.drop(1)
 	}
 	return nil
 }

@@ -405,6 +405,66 @@ func TestRecorderCountsWhatIsLostAtShutdown(t *testing.T) {
 	})
 }
 
+// TestRecorderShutdownCountsEveryRecord: records sent while Run shuts down
+// are each either written or counted dropped; none is left in the queue.
+func TestRecorderShutdownCountsEveryRecord(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, url string) {
+		s := openTest(t, url)
+		r := NewRecorder(s, RecorderOptions{QueueSize: 64, Logger: slog.New(slog.DiscardHandler)})
+		ctx, cancel := context.WithCancel(context.Background())
+		done, returned := make(chan error, 1), make(chan struct{})
+		go func() {
+			done <- r.Run(ctx)
+			close(returned)
+		}()
+		// Hold the first record between enqueue's check of closed and its
+		// send until Run has returned: the worst interleaving. (Where
+		// enqueue holds the lock shutdown needs, Run cannot return, and the
+		// record goes on after a moment.)
+		var held atomic.Bool
+		r.testHookBeforeSend = func() {
+			if held.CompareAndSwap(false, true) {
+				select {
+				case <-returned:
+				case <-time.After(time.Second):
+				}
+			}
+		}
+		var sent atomic.Uint64
+		stopSending := make(chan struct{})
+		var wg sync.WaitGroup
+		q, a := declined("what about the arctic")
+		for range 4 {
+			wg.Go(func() {
+				for {
+					select {
+					case <-stopSending:
+						return
+					case <-time.After(50 * time.Microsecond):
+					}
+					r.OnAnswer(context.Background(), q, a, 0)
+					sent.Add(1)
+				}
+			})
+		}
+		time.Sleep(20 * time.Millisecond)
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond) // keep sending after Run returned
+		close(stopSending)
+		wg.Wait()
+		st := r.Stats()
+		if st.Recorded+st.Dropped != sent.Load() || st.Queued != 0 {
+			t.Errorf("sent %d, Stats = %+v: want every record written or dropped, none queued", sent.Load(), st)
+		}
+		if n := count(t, s, "declined"); uint64(n) != st.Recorded {
+			t.Errorf("declined rows = %d, Recorded = %d", n, st.Recorded)
+		}
+	})
+}
+
 func TestRecorderRetention(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, url string) {
 		s := openTest(t, url)
