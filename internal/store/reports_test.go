@@ -148,11 +148,6 @@ func TestGapsKeepsWholeQuestions(t *testing.T) {
 	})
 }
 
-// TopGaps is what the chat adapters' /gaps command needs.
-var _ interface {
-	TopGaps(ctx context.Context, n int) ([]bot.Gap, error)
-} = (*Store)(nil)
-
 func TestFeedbackReport(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, url string) {
 		s := openTest(t, url)
