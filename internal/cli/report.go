@@ -79,12 +79,12 @@ func reportSetup(ctx context.Context, env *Env, name string, args []string, limi
 	if url == "" && env.Getenv != nil {
 		url = env.Getenv("SUMMITBOT_DATABASE_URL")
 	}
-	if _, err := store.Location(url); err != nil {
-		return usageErr("--database-url: %v", err)
-	}
 	// A report never creates a database: where serve has recorded nothing
 	// yet, it says so.
 	run.store, err = store.OpenExisting(ctx, url)
+	if errors.Is(err, store.ErrBadURL) {
+		return usageErr("--database-url: %v", err)
+	}
 	if errors.Is(err, store.ErrNoDatabase) {
 		fmt.Fprintf(env.Stderr, "summitbot %s: %v\n(serve creates it on its first start; point --database-url or SUMMITBOT_DATABASE_URL at the database serve uses)\n", name, err)
 		return nil, exitFail
