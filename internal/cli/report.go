@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/summitbot/summitbot/bot"
 	"github.com/summitbot/summitbot/internal/store"
 	"github.com/summitbot/summitbot/internal/store/report"
 )
@@ -114,9 +113,6 @@ func runKBGaps(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "summitbot %s: %v\n", name, err)
 		return exitFail
 	}
-	if gaps == nil {
-		gaps = []bot.Gap{}
-	}
 	if err := report.WriteGaps(env.Stdout, run.format, store.GapsResult{Since: run.since, Window: run.window, Gaps: gaps}); err != nil {
 		fmt.Fprintf(env.Stderr, "summitbot %s: %v\n", name, err)
 		return exitFail
@@ -132,16 +128,10 @@ func runKBFeedback(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	defer run.store.Close()
-	rows, err := run.store.FeedbackReport(ctx, run.since)
+	rows, err := run.store.FeedbackReport(ctx, run.since, run.limit)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "summitbot %s: %v\n", name, err)
 		return exitFail
-	}
-	if run.limit > 0 && len(rows) > run.limit {
-		rows = rows[:run.limit]
-	}
-	if rows == nil {
-		rows = []store.FeedbackRow{}
 	}
 	if err := report.WriteFeedback(env.Stdout, run.format, store.FeedbackResult{Since: run.since, Window: run.window, Topics: rows}); err != nil {
 		fmt.Fprintf(env.Stderr, "summitbot %s: %v\n", name, err)

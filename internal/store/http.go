@@ -40,9 +40,6 @@ const (
 func GapsHandler(s *Store) http.Handler {
 	return reportHandler(s, "gaps", func(ctx context.Context, since time.Time, window string, limit int) (any, error) {
 		gaps, err := s.Gaps(ctx, since, limit)
-		if gaps == nil {
-			gaps = []bot.Gap{}
-		}
 		return GapsResult{Since: since, Window: window, Gaps: gaps}, err
 	})
 }
@@ -53,13 +50,7 @@ func GapsHandler(s *Store) http.Handler {
 // behind the API's bearer-token check.
 func FeedbackHandler(s *Store) http.Handler {
 	return reportHandler(s, "feedback", func(ctx context.Context, since time.Time, window string, limit int) (any, error) {
-		rows, err := s.FeedbackReport(ctx, since)
-		if len(rows) > limit {
-			rows = rows[:limit]
-		}
-		if rows == nil {
-			rows = []FeedbackRow{}
-		}
+		rows, err := s.FeedbackReport(ctx, since, limit)
 		return FeedbackResult{Since: since, Window: window, Topics: rows}, err
 	})
 }

@@ -33,7 +33,8 @@ const maxPhrasings = 3000
 const examplesPerGap = 3
 
 // Gaps clusters the questions declined since the given time into groups of
-// similar questions, largest first, at most limit of them (all if limit <= 0).
+// similar questions, largest first, at most limit of them (all if limit <= 0);
+// an empty report is an empty slice, not nil.
 // Each gap has its count, up to three example phrasings (the most frequent
 // first) and the nearest existing topic: the best candidate topic most often
 // recorded for the cluster's questions, with its highest confidence.
@@ -218,10 +219,11 @@ type FeedbackRow struct {
 }
 
 // FeedbackReport returns the topics that got 👍 or 👎 since the given time,
-// the most disliked first: by share of 👎, then by number of 👎. Each user
-// counts once per topic, with their latest click, so repeated clicks do not
-// skew the report; clicks without a user id count each.
-func (s *Store) FeedbackReport(ctx context.Context, since time.Time) ([]FeedbackRow, error) {
+// the most disliked first: by share of 👎, then by number of 👎; at most
+// limit of them (all if limit <= 0), and an empty slice, not nil, if none.
+// Each user counts once per topic, with their latest click, so repeated
+// clicks do not skew the report; clicks without a user id count each.
+func (s *Store) FeedbackReport(ctx context.Context, since time.Time, limit int) ([]FeedbackRow, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT topic_id,
 		       SUM(CASE WHEN helpful = 1 THEN 1 ELSE 0 END),
@@ -240,7 +242,7 @@ func (s *Store) FeedbackReport(ctx context.Context, since time.Time) ([]Feedback
 		return nil, fmt.Errorf("feedback report: %w", err)
 	}
 	defer rows.Close()
-	var out []FeedbackRow
+	out := []FeedbackRow{}
 	for rows.Next() {
 		var r FeedbackRow
 		if err := rows.Scan(&r.TopicID, &r.Up, &r.Down); err != nil {
@@ -258,6 +260,9 @@ func (s *Store) FeedbackReport(ctx context.Context, since time.Time) ([]Feedback
 		return cmp.Or(cmp.Compare(b.DownShare, a.DownShare), cmp.Compare(b.Down, a.Down),
 			cmp.Compare(a.Up, b.Up), strings.Compare(a.TopicID, b.TopicID))
 	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
 	return out, nil
 }
 

@@ -91,9 +91,10 @@ func TestGaps(t *testing.T) {
 		if len(wide) != 1 || wide[0].Count != 16 || wide[0].Nearest.ID != "arctic" || wide[0].Confidence != 0.9 {
 			t.Errorf("Gaps over 60 days: %s", js(wide))
 		}
-		// An empty window is an empty report, not an error.
+		// An empty window is an empty report, not an error, and not nil
+		// (the API writes it as []).
 		none, err := s.Gaps(ctx, reportNow.Add(time.Hour), 10)
-		if err != nil || len(none) != 0 {
+		if err != nil || none == nil || len(none) != 0 {
 			t.Errorf("Gaps in the future = %v, %v", none, err)
 		}
 	})
@@ -152,7 +153,9 @@ func TestFeedbackReport(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, url string) {
 		s := openTest(t, url)
 		seedReports(t, s)
-		got, err := s.FeedbackReport(context.Background(), reportNow.Add(-30*24*time.Hour))
+		ctx := context.Background()
+		month := reportNow.Add(-30 * 24 * time.Hour)
+		got, err := s.FeedbackReport(ctx, month, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,6 +167,17 @@ func TestFeedbackReport(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("FeedbackReport:\n%s\nwant:\n%s", js(got), js(want))
+		}
+		for _, limit := range []int{1, 3, 4, 10} {
+			got, err := s.FeedbackReport(ctx, month, limit)
+			if n := min(limit, len(want)); err != nil || !reflect.DeepEqual(got, want[:n]) {
+				t.Errorf("FeedbackReport(limit %d) = %s, %v; want the first %d", limit, js(got), err, n)
+			}
+		}
+		// An empty window is an empty report, not nil (the API writes []).
+		none, err := s.FeedbackReport(ctx, reportNow.Add(time.Hour), 0)
+		if err != nil || none == nil || len(none) != 0 {
+			t.Errorf("FeedbackReport in the future = %#v, %v", none, err)
 		}
 	})
 }
@@ -199,6 +213,11 @@ func TestReportHandlers(t *testing.T) {
 			}
 		}},
 		{"gaps head", "HEAD", "/v1/gaps", GapsHandler(s), 200, nil},
+		{"feedback empty is a list", "GET", "/v1/feedback?since=1h", FeedbackHandler(s), 200, func(t *testing.T, body []byte) {
+			if !strings.Contains(string(body), `"topics":[]`) {
+				t.Errorf("body: %s", body)
+			}
+		}},
 		{"feedback", "GET", "/v1/feedback?since=2w&limit=1", FeedbackHandler(s), 200, func(t *testing.T, body []byte) {
 			var r FeedbackResult
 			if err := json.Unmarshal(body, &r); err != nil {
