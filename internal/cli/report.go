@@ -25,7 +25,7 @@ func addReportFlags(fs *flag.FlagSet, limit int, limitUsage string) reportOption
 		// No default from the environment here: -h would print it, and a
 		// PostgreSQL URL may hold a password.
 		databaseURL: fs.String("database-url", "", "read what serve recorded from `URL`: sqlite:PATH or postgres://... (env SUMMITBOT_DATABASE_URL; default sqlite:summitbot.db)"),
-		since:       fs.String("since", "30d", "report the last `WINDOW`: a number and m, h, d or w, as in 12h, 30d, 2w"),
+		since:       fs.String("since", store.DefaultWindow, "report the last `WINDOW`: a number and m, h, d or w, as in 12h, 30d, 2w"),
 		limit:       fs.Int("limit", limit, limitUsage),
 		json:        fs.Bool("json", false, "write JSON, the same as the HTTP API"),
 		markdown:    fs.Bool("markdown", false, "write Markdown, for pasting into an issue"),
@@ -63,11 +63,15 @@ func reportSetup(ctx context.Context, env *Env, name string, args []string, limi
 	if *o.limit < 0 {
 		return usageErr("--limit must be 0 (all) or more")
 	}
-	d, err := store.ParseWindow(*o.since)
+	now := time.Now
+	if env.Now != nil {
+		now = env.Now
+	}
+	since, err := store.WindowStart(*o.since, now())
 	if err != nil {
 		return usageErr("--since: %v", err)
 	}
-	run := &reportRun{window: *o.since, limit: *o.limit, format: report.Text}
+	run := &reportRun{since: since, window: *o.since, limit: *o.limit, format: report.Text}
 	switch {
 	case *o.json:
 		run.format = report.JSON
@@ -92,11 +96,6 @@ func reportSetup(ctx context.Context, env *Env, name string, args []string, limi
 		fmt.Fprintf(env.Stderr, "summitbot %s: %v\n", name, err)
 		return nil, exitFail
 	}
-	now := time.Now
-	if env.Now != nil {
-		now = env.Now
-	}
-	run.since = now().Add(-d).UTC().Truncate(time.Second)
 	return run, exitOK
 }
 

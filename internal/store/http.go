@@ -35,7 +35,8 @@ const (
 )
 
 // GapsHandler serves the gaps report as JSON (a GapsResult) for
-// GET ?since=30d&limit=N; since defaults to 30d, limit to 20 (at most 1000).
+// GET ?since=30d&limit=N; since defaults to DefaultWindow, limit to 20 (at
+// most 1000).
 // It does no authentication: mount it behind the API's bearer-token check.
 func GapsHandler(s *Store) http.Handler {
 	return reportHandler(s, "gaps", func(ctx context.Context, since time.Time, window string, limit int) (any, error) {
@@ -46,8 +47,8 @@ func GapsHandler(s *Store) http.Handler {
 
 // FeedbackHandler serves the feedback report as JSON (a FeedbackResult) for
 // GET ?since=30d&limit=N, the most disliked topics first; since defaults to
-// 30d, limit to 20 (at most 1000). It does no authentication: mount it
-// behind the API's bearer-token check.
+// DefaultWindow, limit to 20 (at most 1000). It does no authentication:
+// mount it behind the API's bearer-token check.
 func FeedbackHandler(s *Store) http.Handler {
 	return reportHandler(s, "feedback", func(ctx context.Context, since time.Time, window string, limit int) (any, error) {
 		rows, err := s.FeedbackReport(ctx, since, limit)
@@ -67,9 +68,9 @@ func reportHandler(s *Store, name string, report reportFunc) http.Handler {
 		q := r.URL.Query()
 		window := q.Get("since")
 		if window == "" {
-			window = "30d"
+			window = DefaultWindow
 		}
-		d, err := ParseWindow(window)
+		since, err := WindowStart(window, s.now())
 		if err != nil {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "since: " + err.Error()})
 			return
@@ -83,7 +84,6 @@ func reportHandler(s *Store, name string, report reportFunc) http.Handler {
 			}
 			limit = n
 		}
-		since := s.now().Add(-d).UTC().Truncate(time.Second)
 		body, err := report(r.Context(), since, window, limit)
 		if err != nil {
 			slog.Default().ErrorContext(r.Context(), name+" report failed", "err", err)

@@ -13,8 +13,9 @@ import (
 	"github.com/summitbot/summitbot/bot"
 )
 
-// DefaultWindow is how far back reports look unless told otherwise.
-const DefaultWindow = 30 * 24 * time.Hour
+// DefaultWindow is how far back reports look unless told otherwise, as
+// WindowStart reads it.
+const DefaultWindow = "30d"
 
 // clusterThreshold is the bot.Similarity (Dice coefficient of stemmed
 // terms) at or above which a declined question joins a cluster: at 0.5,
@@ -105,10 +106,14 @@ func (s *Store) bytewise() string {
 	return "COLLATE BINARY"
 }
 
-// TopGaps returns the n largest gaps of the last 30 days; it serves the
+// TopGaps returns the n largest gaps of the DefaultWindow; it serves the
 // chat adapters' /gaps command.
 func (s *Store) TopGaps(ctx context.Context, n int) ([]bot.Gap, error) {
-	return s.Gaps(ctx, s.now().Add(-DefaultWindow), n)
+	since, err := WindowStart(DefaultWindow, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return s.Gaps(ctx, since, n)
 }
 
 // phrasing is one distinct stored question with how often it was declined
@@ -269,9 +274,20 @@ func (s *Store) FeedbackReport(ctx context.Context, since time.Time, limit int) 
 // maxWindow bounds report windows: ten years is longer than any retention.
 const maxWindow = 3650 * 24 * time.Hour
 
-// ParseWindow parses a report window such as 30d, 12h or 2w (also m for
-// minutes): a positive whole number and a unit, at most ten years.
-func ParseWindow(s string) (time.Duration, error) {
+// WindowStart returns the start of the report window that ends at now: the
+// window is written as 30d, 12h or 2w (also m for minutes), a positive whole
+// number and a unit, at most ten years. The start is in UTC, to the second,
+// so that a report says where it starts the same way everywhere.
+func WindowStart(window string, now time.Time) (time.Time, error) {
+	d, err := parseWindow(window)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return now.Add(-d).UTC().Truncate(time.Second), nil
+}
+
+// parseWindow parses the window of WindowStart.
+func parseWindow(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if len(s) < 2 {
 		return 0, errors.New("window must be a number and a unit, as in 30d, 12h or 2w")

@@ -270,6 +270,20 @@ func errorSays(s string) func(t *testing.T, body []byte) {
 	}
 }
 
+func TestWindowStart(t *testing.T) {
+	now := time.Date(2026, 11, 20, 15, 4, 5, 999, time.FixedZone("MSK", 3*3600))
+	got, err := WindowStart("2d", now)
+	if want := time.Date(2026, 11, 18, 12, 4, 5, 0, time.UTC); err != nil || !got.Equal(want) || got.Location() != time.UTC {
+		t.Errorf("WindowStart(2d) = %v, %v; want %v", got, err, want)
+	}
+	if got, err := WindowStart(DefaultWindow, now); err != nil || !got.Equal(now.Add(-30*24*time.Hour).Truncate(time.Second)) {
+		t.Errorf("WindowStart(DefaultWindow) = %v, %v; want 30 days before", got, err)
+	}
+	if _, err := WindowStart("30x", now); err == nil {
+		t.Errorf("WindowStart(30x): no error")
+	}
+}
+
 func TestParseWindow(t *testing.T) {
 	tests := []struct {
 		in   string
@@ -295,9 +309,9 @@ func TestParseWindow(t *testing.T) {
 		{"99999999999999999999h", 0, false},
 	}
 	for _, tt := range tests {
-		got, err := ParseWindow(tt.in)
+		got, err := parseWindow(tt.in)
 		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("ParseWindow(%q) = %v, %v; want %v ok=%v", tt.in, got, err, tt.want, tt.ok)
+			t.Errorf("parseWindow(%q) = %v, %v; want %v ok=%v", tt.in, got, err, tt.want, tt.ok)
 		}
 	}
 }
@@ -307,12 +321,12 @@ func FuzzParseWindow(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseWindow(s)
+		d, err := parseWindow(s)
 		if err == nil && (d <= 0 || d > maxWindow) {
-			t.Fatalf("ParseWindow(%q) = %v: out of range", s, d)
+			t.Fatalf("parseWindow(%q) = %v: out of range", s, d)
 		}
 		if err != nil && d != 0 {
-			t.Fatalf("ParseWindow(%q) returned %v with error %v", s, d, err)
+			t.Fatalf("parseWindow(%q) returned %v with error %v", s, d, err)
 		}
 	})
 }
