@@ -16,7 +16,7 @@ const (
 	maskNumber = "[number]"
 )
 
-// Patterns for Mask. RE2 runs in linear time, so hostile input cannot make
+// Patterns for mask. RE2 runs in linear time, so hostile input cannot make
 // masking slow. Each pattern that needs a left boundary captures the
 // character before the match in group 1 (RE2 has no look-behind) and the part
 // to mask in group 2.
@@ -38,13 +38,13 @@ var (
 	groupSepRe  = regexp.MustCompile(`[^\p{Nd}]+`)
 )
 
-// Mask replaces what looks like an email address, a URL (with a scheme, www.,
+// mask replaces what looks like an email address, a URL (with a scheme, www.,
 // or a bare domain such as example.com/path) or a phone number (international
 // or local format) with a placeholder, so that a stored question holds no
 // contact details. Years (2024), figures (38 bcm, 1 000 000, 240.1) and dates
 // are left alone. Runs of 16 or more digits (card or account numbers) are
 // masked too.
-func Mask(s string) string {
+func mask(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}

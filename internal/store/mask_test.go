@@ -81,8 +81,8 @@ func TestMask(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Mask(tt.in); got != tt.want {
-				t.Errorf("Mask(%q) = %q, want %q", tt.in, got, tt.want)
+			if got := mask(tt.in); got != tt.want {
+				t.Errorf("mask(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -99,12 +99,12 @@ func FuzzMask(f *testing.F) {
 		f.Add(s, "https://t.me/secret")
 	}
 	f.Fuzz(func(t *testing.T, text, secret string) {
-		got := Mask(text)
+		got := mask(text)
 		if !utf8.ValidString(got) {
-			t.Fatalf("Mask(%q) = %q: not valid UTF-8", text, got)
+			t.Fatalf("mask(%q) = %q: not valid UTF-8", text, got)
 		}
-		if again := Mask(got); again != got {
-			t.Fatalf("Mask not stable: Mask(%q) = %q, Mask of that = %q", text, got, again)
+		if again := mask(got); again != got {
+			t.Fatalf("mask not stable: mask(%q) = %q, mask of that = %q", text, got, again)
 		}
 		// A known secret planted between spaces never survives, whatever
 		// surrounds it.
@@ -112,7 +112,7 @@ func FuzzMask(f *testing.F) {
 			if secret != s {
 				continue
 			}
-			planted := Mask(text + " " + s + " " + text)
+			planted := mask(text + " " + s + " " + text)
 			if strings.Contains(planted, s) {
 				t.Fatalf("secret %q survived in %q", s, planted)
 			}

@@ -26,20 +26,12 @@ type RecorderOptions struct {
 	// QueueSize bounds how many records wait to be written; when the queue
 	// is full new records are dropped and counted. Default 4096.
 	QueueSize int
-	// Salt keys the hash of user ids. Nil means a random salt created once
-	// and kept in the database, so hashes are stable across restarts and
-	// replicas.
-	Salt []byte
 	// RetentionDays is how long records are kept; older ones are deleted
 	// daily. Default 90.
 	RetentionDays int
 	// Logger receives write failures and retention runs; never question
 	// text or user ids. Default slog.Default().
 	Logger *slog.Logger
-	// OnDrop, if set, is called with the number of records lost (queue
-	// full, or not written at shutdown). It may run on the answer path, so
-	// it must be quick: count a metric.
-	OnDrop func(n int)
 }
 
 // RecorderStats are the recorder's counters, for /metrics.
@@ -55,13 +47,15 @@ type RecorderStats struct {
 }
 
 // Recorder records declined questions and feedback off the answer path: the
-// hooks only enqueue, and Run writes the queue to the Store in batches.
+// hooks only enqueue, and Run writes the queue to the Store in batches. User
+// ids are hashed with a random salt created once and kept in the database,
+// so hashes are stable across restarts and replicas.
 type Recorder struct {
-	s     *Store
-	opts  RecorderOptions
-	log   *slog.Logger
-	queue chan event
-	now   func() time.Time
+	s             *Store
+	log           *slog.Logger
+	retentionDays int
+	queue         chan event
+	now           func() time.Time
 
 	recorded, dropped, failed atomic.Uint64
 	running                   atomic.Bool
@@ -115,8 +109,8 @@ func NewRecorder(s *Store, opts RecorderOptions) *Recorder {
 	}
 	return &Recorder{
 		s:               s,
-		opts:            opts,
 		log:             opts.Logger,
+		retentionDays:   opts.RetentionDays,
 		queue:           make(chan event, opts.QueueSize),
 		now:             time.Now,
 		maxBatch:        1000,
@@ -169,7 +163,7 @@ func (r *Recorder) enqueue(ev event) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if r.closed {
-		r.drop(1)
+		r.dropped.Add(1)
 		return
 	}
 	if r.testHookBeforeSend != nil {
@@ -178,17 +172,7 @@ func (r *Recorder) enqueue(ev event) {
 	select {
 	case r.queue <- ev:
 	default:
-		r.drop(1)
-	}
-}
-
-func (r *Recorder) drop(n int) {
-	if n <= 0 {
-		return
-	}
-	r.dropped.Add(uint64(n))
-	if r.opts.OnDrop != nil {
-		r.opts.OnDrop(n)
+		r.dropped.Add(1)
 	}
 }
 
@@ -282,12 +266,9 @@ func assignIDs(batch []event) {
 // writeBatch prepares the batch for storage and writes it in one
 // transaction.
 func (r *Recorder) writeBatch(ctx context.Context, batch []event) error {
-	salt := r.opts.Salt
-	if salt == nil {
-		var err error
-		if salt, err = r.s.userSalt(ctx); err != nil {
-			return err
-		}
+	salt, err := r.s.userSalt(ctx)
+	if err != nil {
+		return err
 	}
 	var declined []declinedRow
 	var feedback []feedbackRow
@@ -303,7 +284,7 @@ func (r *Recorder) writeBatch(ctx context.Context, batch []event) error {
 	r.recorded.Add(uint64(len(declined) + len(feedback)))
 	if lost > 0 {
 		r.log.Error("records could not be prepared and were dropped", "records", lost)
-		r.drop(lost)
+		r.dropped.Add(uint64(lost))
 	}
 	return nil
 }
@@ -360,12 +341,12 @@ const (
 // like), with control characters removed and a bounded length. Masking comes
 // first and only once: Normalize turns the dots and slashes that tell a date
 // (16.05.2024) from a phone number into spaces. NFKC before masking turns
-// fullwidth digits and signs into the ASCII ones Mask knows. The
+// fullwidth digits and signs into the ASCII ones mask knows. The
 // placeholders come out of Normalize as plain words: email, url, phone,
 // number.
 func storedQuestion(text string) string {
 	text = cutAtSpace(clean(text), maxRawQuestion)
-	text = bot.Normalize(Mask(norm.NFKC.String(text)))
+	text = bot.Normalize(mask(norm.NFKC.String(text)))
 	return cutAtSpace(clean(text), maxStoredQuestion)
 }
 
@@ -412,7 +393,7 @@ func cutAtSpace(s string, n int) string {
 
 // retain deletes expired records and says when to run again.
 func (r *Recorder) retain(ctx context.Context) time.Duration {
-	cutoff := r.now().Add(-time.Duration(r.opts.RetentionDays) * 24 * time.Hour)
+	cutoff := r.now().Add(-time.Duration(r.retentionDays) * 24 * time.Hour)
 	n, err := r.s.deleteBefore(ctx, cutoff)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -421,7 +402,7 @@ func (r *Recorder) retain(ctx context.Context) time.Duration {
 		return r.retentionRetry
 	}
 	if n > 0 {
-		r.log.Info("retention deleted old records", "records", n, "days", r.opts.RetentionDays)
+		r.log.Info("retention deleted old records", "records", n, "days", r.retentionDays)
 	}
 	return r.retentionEvery
 }
@@ -452,7 +433,7 @@ func (r *Recorder) shutdown(ctx context.Context, batch []event) error {
 		r.failed.Add(1)
 		select {
 		case <-ctx.Done():
-			r.drop(len(batch))
+			r.dropped.Add(uint64(len(batch)))
 			r.log.Error("records lost at shutdown", "err", err, "records", len(batch))
 			return fmt.Errorf("recorder: %d records not written at shutdown: %w", len(batch), err)
 		case <-time.After(jitter(backoff)):
