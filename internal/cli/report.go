@@ -27,7 +27,7 @@ func addReportFlags(fs *flag.FlagSet, limit int, limitUsage string) reportOption
 		databaseURL: fs.String("database-url", "", "read what serve recorded from `URL`: sqlite:PATH or postgres://... (env SUMMITBOT_DATABASE_URL; default sqlite:summitbot.db)"),
 		since:       fs.String("since", store.DefaultWindow, "report the last `WINDOW`: a number and m, h, d or w, as in 12h, 30d, 2w"),
 		limit:       fs.Int("limit", limit, limitUsage),
-		json:        fs.Bool("json", false, "write JSON, the same as the HTTP API"),
+		json:        fs.Bool("json", false, "write JSON with the fields of the HTTP API's response (indented)"),
 		markdown:    fs.Bool("markdown", false, "write Markdown, for pasting into an issue"),
 	}
 }

@@ -345,9 +345,9 @@ const (
 // placeholders come out of Normalize as plain words: email, url, phone,
 // number.
 func storedQuestion(text string) string {
-	text = cutAtSpace(clean(text), maxRawQuestion)
+	text = cutAtSpace(Clean(text), maxRawQuestion)
 	text = bot.Normalize(mask(norm.NFKC.String(text)))
-	return cutAtSpace(clean(text), maxStoredQuestion)
+	return cutAtSpace(Clean(text), maxStoredQuestion)
 }
 
 // hashUser is a salted HMAC of platform and user id: stable, so distinct
@@ -364,16 +364,18 @@ func hashUser(salt []byte, platform, userID string) string {
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
-// clean makes s valid UTF-8 without control characters (PostgreSQL rejects
-// NUL in text), with runs of white space as one space.
-func clean(s string) string {
+// Clean is text as the store keeps it: valid UTF-8 on one line, without
+// control characters (PostgreSQL rejects NUL in text; a terminal would obey
+// escape sequences), with runs of white space as one space. The reports
+// print what they show through it too.
+func Clean(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r)
 	}), " ")
 }
 
-func cleanField(s string) string { return cutAtSpace(clean(s), maxField) }
+func cleanField(s string) string { return cutAtSpace(Clean(s), maxField) }
 
 // cutAtSpace shortens s to at most n bytes, at the last space before the
 // limit if there is one, and never inside a UTF-8 sequence.
