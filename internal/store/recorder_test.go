@@ -161,7 +161,7 @@ func TestRecorderUserHashIsStableAcrossRestartsAndSecret(t *testing.T) {
 		first := hashOf("42")
 		firstSalt := salt
 		// The hash is keyed with the salt kept in the database...
-		if want := hashUser(firstSalt, bot.PlatformDiscord, "42"); first != want {
+		if want := newUserHasher(firstSalt).hash(bot.PlatformDiscord, "42"); first != want {
 			t.Errorf("hash %s is not keyed with the stored salt (want %s)", first, want)
 		}
 		// ...which a restart (new Store, new Recorder) reuses.
@@ -171,11 +171,22 @@ func TestRecorderUserHashIsStableAcrossRestartsAndSecret(t *testing.T) {
 		if other := hashOf("43"); other == first {
 			t.Errorf("two users share hash %s", first)
 		}
-		if hashUser([]byte("a"), "discord", "42") == hashUser([]byte("b"), "discord", "42") {
+		h := newUserHasher([]byte("a"))
+		if h.hash("discord", "42") == newUserHasher([]byte("b")).hash("discord", "42") {
 			t.Errorf("hash does not depend on the salt")
 		}
-		if hashUser([]byte("a"), "discord", "42") == hashUser([]byte("a"), "slack", "42") {
+		if h.hash("discord", "42") == h.hash("slack", "42") {
 			t.Errorf("hash does not depend on the platform")
+		}
+		// Hashes already stored must keep matching: HMAC-SHA256 keyed with
+		// the salt over platform NUL id, first 16 bytes in hex.
+		if got := newUserHasher([]byte("salt")).hash("discord", "42"); got != "9ec6509446e2a5023f870c069fcd50bf" {
+			t.Errorf("hash of a known id changed: %s", got)
+		}
+		// One hasher serves a whole batch: each hash is as if computed alone.
+		if a, b := h.hash("discord", "4"), h.hash("discord", "2"); a != newUserHasher([]byte("a")).hash("discord", "4") || b == a ||
+			b != newUserHasher([]byte("a")).hash("discord", "2") || h.hash("discord", "") != "" {
+			t.Errorf("a reused hasher differs from a new one")
 		}
 	})
 }

@@ -80,6 +80,8 @@ type Store struct {
 	where string
 	// now is the clock for report windows; time.Now outside tests.
 	now func() time.Time
+	// fullInsert holds each table's INSERT of insertChunk rows, built once.
+	fullInsert map[table]string
 
 	saltMu sync.Mutex
 	salt   []byte
@@ -180,7 +182,9 @@ func open(ctx context.Context, databaseURL string, create bool) (*Store, error) 
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db, dialect: loc.dialect, where: loc.where, now: time.Now}, nil
+	s := &Store{db: db, dialect: loc.dialect, where: loc.where, now: time.Now}
+	s.fullInsert = s.fullInserts()
+	return s, nil
 }
 
 // sqliteMagic starts every SQLite database file.

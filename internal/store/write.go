@@ -39,6 +39,17 @@ type feedbackRow struct {
 // (32,766) and PostgreSQL (65,535) for the widest table.
 const insertChunk = 500
 
+// table is a table the recorder inserts into.
+type table struct {
+	name, columns string
+	width         int // number of columns
+}
+
+var (
+	declinedTable = table{"declined", "id, created_at, question, platform, user_hash, channel_kind, topic_id, topic_title, confidence", 9}
+	feedbackTable = table{"feedback", "id, created_at, topic_id, platform, user_hash, helpful", 6}
+)
+
 // write inserts the rows in one transaction. Ids are chosen by the writer,
 // so retrying a batch whose commit succeeded without the writer hearing of
 // it does not record anything twice.
@@ -54,20 +65,19 @@ func (s *Store) write(ctx context.Context, declined []declinedRow, feedback []fe
 	}()
 	for len(declined) > 0 {
 		n := min(len(declined), insertChunk)
-		args := make([]any, 0, n*9)
+		args := make([]any, 0, n*declinedTable.width)
 		for _, r := range declined[:n] {
 			args = append(args, r.id, r.at.UnixMilli(), r.question, r.platform, r.userHash,
 				r.channelKind, r.topicID, r.topicTitle, r.confidence)
 		}
-		q := s.insertSQL("declined", "id, created_at, question, platform, user_hash, channel_kind, topic_id, topic_title, confidence", 9, n)
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, s.insertStatement(declinedTable, n), args...); err != nil {
 			return fmt.Errorf("insert declined: %w", err)
 		}
 		declined = declined[n:]
 	}
 	for len(feedback) > 0 {
 		n := min(len(feedback), insertChunk)
-		args := make([]any, 0, n*6)
+		args := make([]any, 0, n*feedbackTable.width)
 		for _, r := range feedback[:n] {
 			helpful := 0
 			if r.helpful {
@@ -75,8 +85,7 @@ func (s *Store) write(ctx context.Context, declined []declinedRow, feedback []fe
 			}
 			args = append(args, r.id, r.at.UnixMilli(), r.topicID, r.platform, r.userHash, helpful)
 		}
-		q := s.insertSQL("feedback", "id, created_at, topic_id, platform, user_hash, helpful", 6, n)
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, s.insertStatement(feedbackTable, n), args...); err != nil {
 			return fmt.Errorf("insert feedback: %w", err)
 		}
 		feedback = feedback[n:]
@@ -87,17 +96,37 @@ func (s *Store) write(ctx context.Context, declined []declinedRow, feedback []fe
 	return nil
 }
 
+// insertStatement is the INSERT of rows rows into t: the one built at open
+// for a full chunk, which busy batches use for every chunk but the last,
+// or a new one.
+func (s *Store) insertStatement(t table, rows int) string {
+	if q, ok := s.fullInsert[t]; ok && rows == insertChunk {
+		return q
+	}
+	return s.insertSQL(t, rows)
+}
+
+// fullInserts builds the full-chunk INSERT of each table, for Store.fullInsert.
+func (s *Store) fullInserts() map[table]string {
+	m := map[table]string{}
+	for _, t := range []table{declinedTable, feedbackTable} {
+		m[t] = s.insertSQL(t, insertChunk)
+	}
+	return m
+}
+
 // insertSQL builds a multi-row INSERT. It is the same statement on both
 // databases but for the placeholders: PostgreSQL needs $n, and SQLite
 // parses thousands of $n in quadratic time (it looks each name up in a
 // list), so it gets plain ? instead.
-func (s *Store) insertSQL(table, columns string, cols, rows int) string {
+func (s *Store) insertSQL(t table, rows int) string {
+	cols := t.width
 	var b strings.Builder
-	b.Grow(len(table) + len(columns) + rows*cols*6 + 64)
+	b.Grow(len(t.name) + len(t.columns) + rows*cols*6 + 64)
 	b.WriteString("INSERT INTO ")
-	b.WriteString(table)
+	b.WriteString(t.name)
 	b.WriteString(" (")
-	b.WriteString(columns)
+	b.WriteString(t.columns)
 	b.WriteString(") VALUES ")
 	p := 1
 	for r := range rows {
