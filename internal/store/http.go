@@ -36,8 +36,9 @@ const (
 
 // GapsHandler serves the gaps report as JSON (a GapsResult) for
 // GET ?since=30d&limit=N; since defaults to DefaultWindow, limit to 20 (at
-// most 1000).
-// It does no authentication: mount it behind the API's bearer-token check.
+// most 1000). It checks neither the method nor authentication: mount it on
+// a "GET /..." pattern, whose mux answers other methods with 405, behind
+// the API's bearer-token check.
 func GapsHandler(s *Store) http.Handler {
 	return reportHandler(s, "gaps", func(ctx context.Context, since time.Time, window string, limit int) (any, error) {
 		gaps, err := s.Gaps(ctx, since, limit)
@@ -47,8 +48,7 @@ func GapsHandler(s *Store) http.Handler {
 
 // FeedbackHandler serves the feedback report as JSON (a FeedbackResult) for
 // GET ?since=30d&limit=N, the most disliked topics first; since defaults to
-// DefaultWindow, limit to 20 (at most 1000). It does no authentication:
-// mount it behind the API's bearer-token check.
+// DefaultWindow, limit to 20 (at most 1000). Mount it as GapsHandler.
 func FeedbackHandler(s *Store) http.Handler {
 	return reportHandler(s, "feedback", func(ctx context.Context, since time.Time, window string, limit int) (any, error) {
 		rows, err := s.FeedbackReport(ctx, since, limit)
@@ -60,11 +60,6 @@ type reportFunc func(ctx context.Context, since time.Time, window string, limit 
 
 func reportHandler(s *Store, name string, report reportFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed: use GET"})
-			return
-		}
 		q := r.URL.Query()
 		window := q.Get("since")
 		if window == "" {
