@@ -41,7 +41,7 @@ func (s *Server) routes() http.Handler {
 	handle("POST /v1/ask", s.work(s.authorized(http.HandlerFunc(s.handleAsk))))
 	var gaps, feedback http.Handler = recordingOff, recordingOff
 	if s.store != nil {
-		gaps, feedback = store.GapsHandler(s.store), store.FeedbackHandler(s.store)
+		gaps, feedback = store.GapsHandler(s.store, s.log), store.FeedbackHandler(s.store, s.log)
 	}
 	handle("GET /v1/gaps", s.work(s.authorized(gaps)))
 	handle("GET /v1/feedback", s.work(s.authorized(feedback)))

@@ -38,9 +38,10 @@ const (
 // GET ?since=30d&limit=N; since defaults to DefaultWindow, limit to 20 (at
 // most 1000). It checks neither the method nor authentication: mount it on
 // a "GET /..." pattern, whose mux answers other methods with 405, behind
-// the API's bearer-token check.
-func GapsHandler(s *Store) http.Handler {
-	return reportHandler(s, "gaps", func(ctx context.Context, since time.Time, window string, limit int) (any, error) {
+// the API's bearer-token check. Failures are logged to log (nil: slog's
+// default logger), without the request.
+func GapsHandler(s *Store, log *slog.Logger) http.Handler {
+	return reportHandler(s, log, "gaps", func(ctx context.Context, since time.Time, window string, limit int) (any, error) {
 		gaps, err := s.Gaps(ctx, since, limit)
 		return GapsResult{Since: since, Window: window, Gaps: gaps}, err
 	})
@@ -49,8 +50,8 @@ func GapsHandler(s *Store) http.Handler {
 // FeedbackHandler serves the feedback report as JSON (a FeedbackResult) for
 // GET ?since=30d&limit=N, the most disliked topics first; since defaults to
 // DefaultWindow, limit to 20 (at most 1000). Mount it as GapsHandler.
-func FeedbackHandler(s *Store) http.Handler {
-	return reportHandler(s, "feedback", func(ctx context.Context, since time.Time, window string, limit int) (any, error) {
+func FeedbackHandler(s *Store, log *slog.Logger) http.Handler {
+	return reportHandler(s, log, "feedback", func(ctx context.Context, since time.Time, window string, limit int) (any, error) {
 		rows, err := s.FeedbackReport(ctx, since, limit)
 		return FeedbackResult{Since: since, Window: window, Topics: rows}, err
 	})
@@ -58,7 +59,10 @@ func FeedbackHandler(s *Store) http.Handler {
 
 type reportFunc func(ctx context.Context, since time.Time, window string, limit int) (any, error)
 
-func reportHandler(s *Store, name string, report reportFunc) http.Handler {
+func reportHandler(s *Store, log *slog.Logger, name string, report reportFunc) http.Handler {
+	if log == nil {
+		log = slog.Default()
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		window := q.Get("since")
@@ -81,7 +85,7 @@ func reportHandler(s *Store, name string, report reportFunc) http.Handler {
 		}
 		body, err := report(r.Context(), since, window, limit)
 		if err != nil {
-			slog.Default().ErrorContext(r.Context(), name+" report failed", "err", err)
+			log.ErrorContext(r.Context(), name+" report failed", "err", err)
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "the report is unavailable right now"})
 			return
 		}

@@ -191,7 +191,7 @@ func TestReportHandlers(t *testing.T) {
 		status               int
 		check                func(t *testing.T, body []byte)
 	}{
-		{"gaps", "GET", "/v1/gaps?since=30d&limit=2", GapsHandler(s), 200, func(t *testing.T, body []byte) {
+		{"gaps", "GET", "/v1/gaps?since=30d&limit=2", GapsHandler(s, nil), 200, func(t *testing.T, body []byte) {
 			var r GapsResult
 			if err := json.Unmarshal(body, &r); err != nil {
 				t.Fatal(err)
@@ -200,25 +200,25 @@ func TestReportHandlers(t *testing.T) {
 				t.Errorf("body: %s", body)
 			}
 		}},
-		{"gaps defaults", "GET", "/v1/gaps", GapsHandler(s), 200, func(t *testing.T, body []byte) {
+		{"gaps defaults", "GET", "/v1/gaps", GapsHandler(s, nil), 200, func(t *testing.T, body []byte) {
 			var r GapsResult
 			json.Unmarshal(body, &r)
 			if len(r.Gaps) != 3 || r.Window != "30d" {
 				t.Errorf("body: %s", body)
 			}
 		}},
-		{"gaps empty is a list", "GET", "/v1/gaps?since=1h", GapsHandler(s), 200, func(t *testing.T, body []byte) {
+		{"gaps empty is a list", "GET", "/v1/gaps?since=1h", GapsHandler(s, nil), 200, func(t *testing.T, body []byte) {
 			if !strings.Contains(string(body), `"gaps":[]`) {
 				t.Errorf("body: %s", body)
 			}
 		}},
-		{"gaps head", "HEAD", "/v1/gaps", GapsHandler(s), 200, nil},
-		{"feedback empty is a list", "GET", "/v1/feedback?since=1h", FeedbackHandler(s), 200, func(t *testing.T, body []byte) {
+		{"gaps head", "HEAD", "/v1/gaps", GapsHandler(s, nil), 200, nil},
+		{"feedback empty is a list", "GET", "/v1/feedback?since=1h", FeedbackHandler(s, nil), 200, func(t *testing.T, body []byte) {
 			if !strings.Contains(string(body), `"topics":[]`) {
 				t.Errorf("body: %s", body)
 			}
 		}},
-		{"feedback", "GET", "/v1/feedback?since=2w&limit=1", FeedbackHandler(s), 200, func(t *testing.T, body []byte) {
+		{"feedback", "GET", "/v1/feedback?since=2w&limit=1", FeedbackHandler(s, nil), 200, func(t *testing.T, body []byte) {
 			var r FeedbackResult
 			if err := json.Unmarshal(body, &r); err != nil {
 				t.Fatal(err)
@@ -227,10 +227,10 @@ func TestReportHandlers(t *testing.T) {
 				t.Errorf("body: %s", body)
 			}
 		}},
-		{"bad since", "GET", "/v1/gaps?since=30x", GapsHandler(s), 400, errorSays("unit")},
-		{"negative since", "GET", "/v1/feedback?since=-3d", FeedbackHandler(s), 400, errorSays("positive")},
-		{"bad limit", "GET", "/v1/gaps?limit=0", GapsHandler(s), 400, errorSays("limit")},
-		{"huge limit", "GET", "/v1/feedback?limit=99999999999999999999", FeedbackHandler(s), 400, errorSays("limit")},
+		{"bad since", "GET", "/v1/gaps?since=30x", GapsHandler(s, nil), 400, errorSays("unit")},
+		{"negative since", "GET", "/v1/feedback?since=-3d", FeedbackHandler(s, nil), 400, errorSays("positive")},
+		{"bad limit", "GET", "/v1/gaps?limit=0", GapsHandler(s, nil), 400, errorSays("limit")},
+		{"huge limit", "GET", "/v1/feedback?limit=99999999999999999999", FeedbackHandler(s, nil), 400, errorSays("limit")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -250,7 +250,7 @@ func TestReportHandlers(t *testing.T) {
 
 	t.Run("database gone", func(t *testing.T) {
 		s.Close()
-		for _, h := range []http.Handler{GapsHandler(s), FeedbackHandler(s)} {
+		for _, h := range []http.Handler{GapsHandler(s, nil), FeedbackHandler(s, nil)} {
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 			if rec.Code != 500 || strings.Contains(rec.Body.String(), "sql") {
