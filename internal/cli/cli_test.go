@@ -7,11 +7,14 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/knowledge"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -21,16 +24,37 @@ const fixtureKB = "../../bot/testdata/kb"
 // run runs the command line in memory and returns its exit code and output.
 func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	return runAt(t, clockFor(args), stdin, args...)
+}
+
+// runAt is run with an explicit clock.
+func runAt(t *testing.T, now func() time.Time, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	env := &Env{
 		Stdin:  strings.NewReader(stdin),
 		Stdout: &out,
 		Stderr: &errOut,
 		Getenv: func(string) string { return "" },
-		Now:    func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) },
+		Now:    now,
 	}
 	code := Main(context.Background(), env, args)
 	return code, out.String(), errOut.String()
+}
+
+// fixtureDay is the clock for commands run against a fixture folder (--kb
+// DIR): fixtures are fixed files whose review dates were written for it.
+var fixtureDay = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+// clockFor returns the clock a command run with args sees: the fixed
+// fixtureDay against a fixture folder, and the real clock against the
+// shipped, embedded knowledge base, as a moderator's `kb lint` sees it, so a
+// topic reviewed today never fails the tests.
+func clockFor(args []string) func() time.Time {
+	if slices.Contains(args, "--kb") {
+		return func() time.Time { return fixtureDay }
+	}
+	return time.Now
 }
 
 func golden(t *testing.T, name, got string) {
@@ -246,5 +270,30 @@ func copyDir(t *testing.T, from, to string) {
 	err := os.CopyFS(to, os.DirFS(from))
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A moderator who checks a topic today and sets its reviewed date to today's
+// date must pass `kb lint --strict`, whatever day the tests run on.
+func TestShippedKBReviewedToday(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, knowledge.Embedded()); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "topics", "trade-volume.md")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().Format(time.DateOnly)
+	edited := regexp.MustCompile(`(?m)^reviewed: .*$`).ReplaceAll(b, []byte("reviewed: "+today))
+	if bytes.Equal(edited, b) && !bytes.Contains(b, []byte("reviewed: "+today)) {
+		t.Fatal("trade-volume.md has no reviewed line to edit")
+	}
+	if err := os.WriteFile(path, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runAt(t, time.Now, "", "kb", "lint", "--strict", "--kb", dir); code != exitOK {
+		t.Errorf("a topic reviewed today (%s) fails kb lint --strict: exit %d\n%s", today, code, out)
 	}
 }
