@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -295,5 +297,78 @@ func TestShippedKBReviewedToday(t *testing.T) {
 	}
 	if code, out, _ := runAt(t, time.Now, "", "kb", "lint", "--strict", "--kb", dir); code != exitOK {
 		t.Errorf("a topic reviewed today (%s) fails kb lint --strict: exit %d\n%s", today, code, out)
+	}
+}
+
+func TestChatSourcesOnce(t *testing.T) {
+	in := "power of siberia\nsources?\ntell me more\nwhat are your sources\nquit\n"
+	code, out, _ := run(t, in, "chat", "--kb", fixtureKB)
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	// The first answer lists its sources; "sources?" is the command and lists
+	// them again, once; "tell me more" and "what are your sources" do not
+	// repeat a list that is already on the screen.
+	if n := strings.Count(out, "https://example.org/pos-launch"); n != 2 {
+		t.Errorf("the source URL is printed %d times, want 2 (answer, then 'sources?'):\n%s", n, out)
+	}
+	if !strings.Contains(out, "Sources as above") {
+		t.Errorf("a follow-up does not say where its sources are:\n%s", out)
+	}
+}
+
+// notifyWriter signals once the session has printed its first prompt.
+type notifyWriter struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	prompt chan struct{}
+	once   sync.Once
+}
+
+func (w *notifyWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(p)
+	if bytes.Contains(p, []byte("> ")) {
+		w.once.Do(func() { close(w.prompt) })
+	}
+	return n, err
+}
+
+// Ctrl-C cancels the context while the session waits for a line that never
+// comes: chat must end then, not at the next line.
+func TestChatEndsOnInterrupt(t *testing.T) {
+	stdin, typing := io.Pipe() // a terminal nobody types into
+	defer typing.Close()
+	out := &notifyWriter{prompt: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env := &Env{Stdin: stdin, Stdout: out, Stderr: io.Discard, Getenv: func(string) string { return "" }, Now: func() time.Time { return fixtureDay }}
+	done := make(chan int, 1)
+	go func() { done <- Main(ctx, env, []string{"chat", "--kb", fixtureKB}) }()
+	<-out.prompt
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("exit %d after Ctrl-C, want 0", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("chat still waits for a line 30 s after Ctrl-C")
+	}
+}
+
+// `ask` with no question waits for questions on stdin; on a terminal it must
+// say so instead of waiting silently, and a pipe gets no such chatter.
+func TestAskSaysWhatItWaitsFor(t *testing.T) {
+	for _, terminal := range []bool{true, false} {
+		var out, errOut bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }, Now: func() time.Time { return fixtureDay }, StdinIsTerminal: terminal}
+		if code := Main(context.Background(), env, []string{"ask", "--kb", fixtureKB}); code != exitOK {
+			t.Errorf("terminal=%v: exit %d", terminal, code)
+		}
+		if said := strings.Contains(errOut.String(), "reading questions from standard input"); said != terminal {
+			t.Errorf("terminal=%v: stderr %q", terminal, errOut.String())
+		}
 	}
 }
