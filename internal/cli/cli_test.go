@@ -372,3 +372,14 @@ func TestAskSaysWhatItWaitsFor(t *testing.T) {
 		}
 	}
 }
+
+// healthcheck, kb gaps and kb feedback do not read the knowledge base; given
+// --kb, as every other command takes, they say why it does not apply.
+func TestKBFlagOnCommandsWithoutKB(t *testing.T) {
+	for _, args := range [][]string{{"healthcheck"}, {"kb", "gaps"}, {"kb", "feedback"}} {
+		code, _, errOut := run(t, "", append(args, "--kb", fixtureKB)...)
+		if code != exitUsage || !strings.Contains(errOut, "does not read the knowledge base") || strings.Contains(errOut, "not defined") {
+			t.Errorf("%v --kb: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+}
