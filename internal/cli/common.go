@@ -62,7 +62,7 @@ func reportLoadError(w io.Writer, err error) {
 		for _, p := range ve.Problems {
 			fmt.Fprintln(w, p)
 		}
-		fmt.Fprintf(w, "summitbot: the knowledge base has %d errors; run 'summitbot kb lint' for details\n", ve.Problems.Errors())
+		fmt.Fprintf(w, "summitbot: the knowledge base has %s; run 'summitbot kb lint' for details\n", plural(ve.Problems.Errors(), "error"))
 		return
 	}
 	fmt.Fprintf(w, "summitbot: %v\n", err)
