@@ -18,7 +18,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"sync"
 
@@ -220,11 +219,15 @@ func decode(gz []byte) (*table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lexicon: %w", err)
 	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
+	// gzip's trailer holds the uncompressed size: read it in one piece.
+	var buf bytes.Buffer
+	if n := len(gz); n >= 4 {
+		buf.Grow(int(min(binary.LittleEndian.Uint32(gz[n-4:]), 64<<20)) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(zr); err != nil {
 		return nil, fmt.Errorf("lexicon: %w", err)
 	}
-	return decodeRaw(raw)
+	return decodeRaw(buf.Bytes())
 }
 
 func decodeRaw(raw []byte) (*table, error) {
@@ -233,8 +236,10 @@ func decodeRaw(raw []byte) (*table, error) {
 	}
 	r := &reader{b: raw[len(wngen.Magic):]}
 	t := &table{}
+	t.ptrs = make([]ptr, 0, r.count(4))
+	t.senses = make([]senseRef, 0, r.count(3))
 	nw := r.count(2)
-	var words []byte
+	words := make([]byte, 0, len(r.b)) // an upper bound: the words are a part of it
 	t.wordOff = make([]uint32, 0, nw+1)
 	prev := 0
 	for range nw {

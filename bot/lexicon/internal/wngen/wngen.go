@@ -21,8 +21,8 @@ import (
 	"strings"
 )
 
-// Magic starts the table; Version is bumped whenever the layout changes.
-const Magic = "summitbot-wordnet-3.0/v1\n"
+// Magic starts the table; its version is bumped whenever the layout changes.
+const Magic = "summitbot-wordnet-3.0/v2\n"
 
 // Parts of speech, in table order.
 const (
@@ -47,9 +47,15 @@ const (
 // less and are dropped. Verb hierarchies are shallow: a verb root (move,
 // change, make, get) is dropped when it has more than maxVerbRootHyponyms
 // hyponyms.
+//
+// A synset with more than maxHyponyms hyponyms (change, move, act,
+// person, country) keeps its hypernym links but loses its hyponym links:
+// expanding "change" to two hundred kinds of change says nothing, and it
+// is what made Expand slow on everyday verbs.
 const (
 	minNounDepth        = 4
 	maxVerbRootHyponyms = 20
+	maxHyponyms         = 40
 )
 
 // droppedNounFiles are lexicographer files of nouns no question about
@@ -156,7 +162,7 @@ func Build(dir string) ([]byte, error) {
 				}
 				p.rel = RelHypernym
 			case "~":
-				if general(i) {
+				if general(i) || s.nHypo > maxHyponyms {
 					continue
 				}
 				p.rel = RelHyponym
@@ -262,8 +268,18 @@ func Build(dir string) ([]byte, error) {
 	for i, w := range list {
 		id[w] = i
 	}
+	// Totals first, so the reader allocates once.
+	nPtrs, nSenses := 0, 0
+	for _, s := range syns {
+		nPtrs += len(s.ptrs)
+	}
+	for _, w := range list {
+		nSenses += len(senses[w])
+	}
 	var out []byte
 	out = append(out, Magic...)
+	out = binary.AppendUvarint(out, uint64(nPtrs))
+	out = binary.AppendUvarint(out, uint64(nSenses))
 	out = binary.AppendUvarint(out, uint64(len(list)))
 	prev := ""
 	for _, w := range list {
