@@ -24,6 +24,10 @@ type Problem struct {
 	Col      int
 	Severity Severity
 	Message  string
+	// blocking marks a problem that stopped a file from being read at all
+	// (a YAML syntax error, a binary file): listed first, since it explains
+	// the problems that follow from it.
+	blocking bool
 }
 
 // String formats the problem as "path:line:col: message", the form editors
@@ -58,7 +62,7 @@ func (ps Problems) Errors() int {
 
 func (ps Problems) sort() {
 	slices.SortStableFunc(ps, func(a, b Problem) int {
-		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+		return cmp.Or(cmpBool(a.blocking, b.blocking)*-1, cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
 	})
 }
 
