@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/summitbot/summitbot/bot"
@@ -55,7 +56,11 @@ func runChat(ctx context.Context, env *Env, args []string) int {
 			if last == nil || len(last.Sources) == 0 {
 				fmt.Fprintln(env.Stdout, "No sources yet: ask a question first.")
 			} else {
-				printSources(env.Stdout, *last)
+				// Every source of the last answer: those that back it, then
+				// the topic's others.
+				all := *last
+				all.Sources = append(slices.Clone(last.Sources), last.MoreSources...)
+				printSources(env.Stdout, all)
 			}
 		case "topics":
 			printTopics(env, b)

@@ -80,7 +80,7 @@ func TestAskText(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"Power of Siberia gas pipeline\n", "Power of Siberia is a gas pipeline", "Sources:\n  1. Gas deliveries launched — TASS, 2019-12-02\n     https://example.org/pos-launch", "Related: Power of Siberia 2", "Reviewed 2026-11-20"} {
+	for _, want := range []string{"Power of Siberia gas pipeline\n", "Power of Siberia is a gas pipeline", "Sources:\n  1. Gas deliveries launched — TASS, Russian state media, 2019-12-02\n     https://example.org/pos-launch", "Related: Power of Siberia 2", "Reviewed 2026-11-20"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
