@@ -252,7 +252,7 @@ func (b *Bot) followUp(ctx context.Context, idx *index, q Question, ws []string)
 		a.Sources, a.MoreSources = a.MoreSources, []knowledge.Source{}
 	}
 	keep := a
-	keep.Question = last.question
+	keep.Question, keep.Sources, keep.MoreSources = last.question, last.sources, last.more
 	b.convs.remember(q.Conversation, keep)
 	return a, true
 }
@@ -271,6 +271,14 @@ func (b *Bot) yearFollowUp(ctx context.Context, idx *index, q Question, t *knowl
 		// The question for that year finds nothing: stay on the topic.
 		a = withFigure(idx, idx.topicAnswer(t, again, 1), year)
 	}
+	if at, ok := idx.kb.Topic(a.Topic.ID); ok && a.Answered && a.Text == at.Answer && len(at.Figures) == 0 && !namesYear(at, year) {
+		// The general answer of a topic about every year ("joint
+		// exercises"): a topic of the same kind about that year
+		// ("North/Interaction-2023") answers "what about 2023?" better.
+		if alt := yearTopic(idx.kb, at, year); alt != nil {
+			a = idx.topicAnswer(alt, again, 1)
+		}
+	}
 	if a.Topic != nil {
 		if at, ok := idx.kb.Topic(a.Topic.ID); ok && len(at.Figures) > 0 && a.Text == at.Answer {
 			a.Note = fmt.Sprintf("I have no figure for %d on this topic; here is the general answer.", year)
@@ -280,6 +288,32 @@ func (b *Bot) yearFollowUp(ctx context.Context, idx *index, q Question, t *knowl
 	}
 	a.Question = q.Text
 	return a
+}
+
+// namesYear reports whether a topic is about one year: the year is in its
+// id, title or an alias.
+func namesYear(t *knowledge.Topic, year int) bool {
+	y := strconv.Itoa(year)
+	if slices.Contains(strings.Split(t.ID, "-"), y) || slices.Contains(words(t.Title), y) {
+		return true
+	}
+	return slices.ContainsFunc(t.Aliases, func(a string) bool { return slices.Contains(words(a), y) })
+}
+
+// yearTopic finds a topic about year among those related to t, then those
+// in t's category; nil if there is none, or none figures for that year.
+func yearTopic(kb *knowledge.KB, t *knowledge.Topic, year int) *knowledge.Topic {
+	for _, id := range t.Related {
+		if r, ok := kb.Topic(id); ok && namesYear(r, year) {
+			return r
+		}
+	}
+	for _, r := range kb.Topics {
+		if r.ID != t.ID && r.Category == t.Category && namesYear(r, year) {
+			return r
+		}
+	}
+	return nil
 }
 
 // withYear rewrites a question for another year: the year it names is

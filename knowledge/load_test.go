@@ -393,6 +393,26 @@ func TestSourceKinds(t *testing.T) {
 	}
 }
 
+func TestLabel(t *testing.T) {
+	tests := []struct {
+		kind    Kind
+		country string
+		want    string
+	}{
+		{StateMedia, "Russia", "Russian state media"},
+		{Wire, International, "international news agency"},
+		{Official, "China", "Chinese official source"},
+		{Aggregator, UnknownCountry, "aggregator"},
+		{Reference, "Nowhere", "reference work"},
+		{"", "Russia", ""},
+	}
+	for _, tt := range tests {
+		if got := Label(tt.kind, tt.country); got != tt.want {
+			t.Errorf("Label(%q, %q) = %q, want %q", tt.kind, tt.country, got, tt.want)
+		}
+	}
+}
+
 func TestStrongest(t *testing.T) {
 	a1, a2 := Source{URL: "a1", Kind: Aggregator}, Source{URL: "a2", Kind: Aggregator}
 	p, o, w := Source{URL: "p", Kind: Press}, Source{URL: "o", Kind: Official}, Source{URL: "w", Kind: Wire}

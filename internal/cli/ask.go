@@ -136,8 +136,8 @@ func printAnswer(w io.Writer, a bot.Answer) {
 		}
 		fmt.Fprintf(w, "\nRelated: %s\n", strings.Join(names, "; "))
 	}
-	if a.Reviewed != "" {
-		fmt.Fprintf(w, "Reviewed %s\n", a.Reviewed)
+	if f := a.Freshness(); f != "" {
+		fmt.Fprintln(w, f)
 	}
 }
 
@@ -151,10 +151,11 @@ func printSources(w io.Writer, a bot.Answer) {
 	}
 }
 
-// sourceLine is "Publisher, date", or just the publisher for an undated source.
+// sourceLine is "Publisher, kind, date": "TASS, Russian state media,
+// 2024-05-16"; kind and date where known.
 func sourceLine(s knowledge.Source) string {
 	if s.Date == "" {
-		return s.Publisher
+		return s.Byline()
 	}
-	return s.Publisher + ", " + s.Date
+	return s.Byline() + ", " + s.Date
 }

@@ -63,8 +63,11 @@ func runChat(ctx context.Context, env *Env, args []string) int {
 			if last == nil || len(last.Sources) == 0 {
 				fmt.Fprintln(env.Stdout, "No sources yet: ask a question first.")
 			} else {
-				printSources(env.Stdout, *last)
-				shown = sourceURLs(*last)
+				// Every source of the last answer: those that back it, then
+				// the topic's others.
+				all := *last
+				all.Sources = append(slices.Clone(last.Sources), last.MoreSources...)
+				printSources(env.Stdout, all)
 			}
 		case "topics":
 			printTopics(env, b)

@@ -88,7 +88,7 @@ func TestLintStrict(t *testing.T) {
 	if code, out, _ := run(t, "", "kb", "lint", "--kb", fixtureKB); code != exitOK || !strings.Contains(out, "0 errors, 0 warnings") {
 		t.Errorf("clean fixture: exit %d\n%s", code, out)
 	}
-	if code, out, _ := run(t, "", "kb", "lint", "--strict"); code != exitOK {
+	if code, out, _ := runAt(t, time.Now, "", "kb", "lint", "--strict"); code != exitOK {
 		t.Errorf("the embedded knowledge base must lint clean with --strict: exit %d\n%s", code, out)
 	}
 }
@@ -98,7 +98,7 @@ func TestAskText(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"Power of Siberia gas pipeline\n", "Power of Siberia is a gas pipeline", "Sources:\n  1. Gas deliveries launched — TASS, 2019-12-02\n     https://example.org/pos-launch", "Related: Power of Siberia 2", "Reviewed 2026-11-20"} {
+	for _, want := range []string{"Power of Siberia gas pipeline\n", "Power of Siberia is a gas pipeline", "Sources:\n  1. Gas deliveries launched — TASS, Russian state media, 2019-12-02\n     https://example.org/pos-launch", "Related: Power of Siberia 2", "Reviewed 2026-11-20"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
