@@ -8,6 +8,7 @@
 //	summits.yaml     the dated timeline of Xi–Putin meetings
 //	publishers.yaml  who publishes the sources: kind, country and URL hosts
 //	tests.yaml       regression questions and the topic each must land on
+//	synonyms.yaml    optional: equivalent and broader terms (see Synonyms)
 package knowledge
 
 import (
@@ -218,6 +219,8 @@ type KB struct {
 	Topics   []*Topic // sorted by ID
 	Timeline Timeline
 	Tests    []TestCase
+	// Synonyms is the domain lexicon from synonyms.yaml (empty without it).
+	Synonyms Synonyms
 	// Warnings are problems that do not stop the knowledge base from loading,
 	// such as stale topics.
 	Warnings Problems

@@ -70,6 +70,7 @@ var countryAdjectives = map[string]string{
 	"Czech Republic": "Czech", "Denmark": "Danish", "Georgia": "Georgian", "Hungary": "Hungarian",
 	"Indonesia": "Indonesian", "Lithuania": "Lithuanian", "Latvia": "Latvian", "Malaysia": "Malaysian",
 	"Philippines": "Philippine", "Serbia": "Serbian", "Thailand": "Thai", "Austria": "Austrian",
+	"Greece": "Greek", "Zimbabwe": "Zimbabwean", "Armenia": "Armenian", "Sri Lanka": "Sri Lankan",
 }
 
 // kindNouns are the words a label uses for a kind where the kind's own name

@@ -34,6 +34,9 @@ func runAsk(ctx context.Context, env *Env, args []string) int {
 		printAnswer(env.Stdout, a)
 		return exitOK
 	}
+	if env.StdinIsTerminal {
+		fmt.Fprintln(env.Stderr, `summitbot ask: reading questions from standard input, one per line; Ctrl-D ends. To ask one question, give it as an argument: summitbot ask "What is the Power of Siberia pipeline?"`)
+	}
 	return askBatch(ctx, env, b, *asJSON)
 }
 
