@@ -124,7 +124,7 @@ func (t *Topic) Backing() []Source {
 
 // FigureBacking returns the sources of a figure in the figure's order, at
 // most MaxBacking, aggregators only if there is nothing else (lint enforces
-// this from FormatSince; older figures are trimmed here).
+// this for topics in the current format; others are trimmed here).
 func (t *Topic) FigureBacking(f Figure) []Source {
 	if len(f.Sources) == 0 {
 		return t.Backing()

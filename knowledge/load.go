@@ -318,14 +318,16 @@ func (l *loader) topic(p string) *rawTopic {
 	} else {
 		d.add(Error, 0, 1, "missing required field %q (at least one source per topic)", "sources")
 	}
-	if n, present := vals["answer_sources"]; present {
+	n, current := vals["answer_sources"]
+	if current {
 		t.AnswerSources = l.backing(d, n, "answer_sources", t.Sources, true)
-	} else if answerSourcesRequired(t.Reviewed) {
+	} else if requireAnswerSources {
 		d.add(Error, 0, 1, "missing required field %q (1 to %d URLs from sources, strongest first, that back the answer paragraph)", "answer_sources", MaxBacking)
 	}
-	t.Figures = l.figures(d, vals["figures"], t.Sources, rt.reviewed.V)
+	current = current || requireAnswerSources
+	t.Figures = l.figures(d, vals["figures"], t.Sources, rt.reviewed.V, current)
 	answerLine := l.body(p, t, body, bodyLine)
-	if asOf.V == "" && selfDatingChecked(t.Reviewed) {
+	if asOf.V == "" && current {
 		l.checkSelfDating(p, t, answerLine)
 	}
 	return rt
@@ -496,7 +498,9 @@ func validDate(s string) bool {
 
 var figureFields = []string{"year", "answer", "sources", "as_of"}
 
-func (l *loader) figures(d *decoder, n ast.Node, topicSources []Source, reviewed string) []Figure {
+// With ranked false (a topic not yet in the current format) figure sources
+// are checked only against the topic's sources.
+func (l *loader) figures(d *decoder, n ast.Node, topicSources []Source, reviewed string, ranked bool) []Figure {
 	var out []Figure
 	seen := map[int]bool{}
 	for i, item := range d.list(n, "figures") {
@@ -525,7 +529,7 @@ func (l *loader) figures(d *decoder, n ast.Node, topicSources []Source, reviewed
 			d.errAt(item, "%s is missing \"answer\"", what)
 		}
 		if n, listed := vals["sources"]; listed {
-			f.Sources = l.backing(d, n, what+".sources", topicSources, figureSourcesRanked(reviewed))
+			f.Sources = l.backing(d, n, what+".sources", topicSources, ranked)
 		} else {
 			d.errAt(item, "%s needs at least one source from the topic's sources", what)
 		}
