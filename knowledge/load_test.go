@@ -209,6 +209,8 @@ func TestLoadProblems(t *testing.T) {
 			`publishers.yaml:7:23: publishers[5].kind "blog" is not one of: official, state media, wire, research, reference, press, aggregator`,
 			`publishers.yaml:7:38: publishers[5].country "Atlantis" is not a country this registry knows`,
 			`publishers.yaml:7:56: publishers[5].hosts: "https://odd.example" must be a bare host name`}},
+		{"meeting sourced only by an aggregator", map[string]string{"summits.yaml": strings.Replace(goodTimeline, `sources: [{title: t, publisher: p, url: "https://example.org/kazan", date: 2024-10-22}]`, `sources: [{title: t, publisher: Repost Daily, url: "https://repost.example.net/kazan"}]`, 1)},
+			[]string{`summits.yaml:9:14: meetings[0].sources: an aggregator cannot be a meeting's only source`}},
 		{"publisher listed twice", map[string]string{"publishers.yaml": goodPublishers + "  - {name: TASS, kind: state media, country: Russia, hosts: [tass.ru]}\n"},
 			[]string{`publishers.yaml:7:12: publisher "TASS" is listed twice`}},
 		{"binary file", map[string]string{"topics/trade-volume.md": "---\x00\xff\xfe"},
