@@ -326,17 +326,34 @@ func TestSyntaxErrorFirst(t *testing.T) {
 	}
 }
 
-// TestSharedAliasBlamesBoth: neither file is assumed to be the one edited.
+// TestSharedAliasBlamesBoth: both files are named, and the one changed
+// last (the one a moderator just edited) is marked.
 func TestSharedAliasBlamesBoth(t *testing.T) {
-	fsys := testFolder(map[string]string{"topics/trade-volume.md": strings.Replace(tradeTopic, "questions:", "aliases: [power of SIBERIA]\nquestions:", 1)})
-	all := strings.Join(problemLines(t, fsys, testNow), "\n")
-	for _, w := range []string{
-		`topics/power-of-siberia.md:5:11: alias "Power of Siberia" is also an alias of "trade-volume" (topics/trade-volume.md:5)`,
-		`topics/trade-volume.md:5:11: alias "power of SIBERIA" is also an alias of "power-of-siberia" (topics/power-of-siberia.md:5)`,
-	} {
-		if !strings.Contains(all, w) {
-			t.Errorf("problems do not mention %q; got:\n%s", w, all)
-		}
+	tests := []struct {
+		name            string
+		posTime, trTime time.Time
+		posNote, trNote string
+	}{
+		{"no modification times", time.Time{}, time.Time{}, "", ""},
+		{"written by one checkout", testNow.Add(-time.Second), testNow, "", ""},
+		{"trade-volume edited last", testNow.Add(-time.Hour), testNow, "", " (this file changed last)"},
+		{"power-of-siberia edited last", testNow, testNow.Add(-time.Hour), " (this file changed last)", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := testFolder(map[string]string{"topics/trade-volume.md": strings.Replace(tradeTopic, "questions:", "aliases: [power of SIBERIA]\nquestions:", 1)})
+			fsys["topics/power-of-siberia.md"].ModTime = tt.posTime
+			fsys["topics/trade-volume.md"].ModTime = tt.trTime
+			all := strings.Join(problemLines(t, fsys, testNow), "\n")
+			for _, w := range []string{
+				`topics/power-of-siberia.md:5:11: alias "Power of Siberia" is also an alias of "trade-volume" (topics/trade-volume.md:5): keep it on one topic` + tt.posNote + "\n",
+				`topics/trade-volume.md:5:11: alias "power of SIBERIA" is also an alias of "power-of-siberia" (topics/power-of-siberia.md:5): keep it on one topic` + tt.trNote + "\n",
+			} {
+				if !strings.Contains(all+"\n", w) {
+					t.Errorf("problems do not mention %q; got:\n%s", w, all)
+				}
+			}
+		})
 	}
 }
 
