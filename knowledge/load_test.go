@@ -211,6 +211,8 @@ func TestLoadProblems(t *testing.T) {
 			`publishers.yaml:7:56: publishers[5].hosts: "https://odd.example" must be a bare host name`}},
 		{"meeting sourced only by an aggregator", map[string]string{"summits.yaml": strings.Replace(goodTimeline, `sources: [{title: t, publisher: p, url: "https://example.org/kazan", date: 2024-10-22}]`, `sources: [{title: t, publisher: Repost Daily, url: "https://repost.example.net/kazan"}]`, 1)},
 			[]string{`summits.yaml:9:14: meetings[0].sources: an aggregator cannot be a meeting's only source`}},
+		{"registry does not parse", map[string]string{"publishers.yaml": "publishers: [\n"},
+			[]string{`publishers.yaml:1:13: YAML syntax error`}},
 		{"publisher listed twice", map[string]string{"publishers.yaml": goodPublishers + "  - {name: TASS, kind: state media, country: Russia, hosts: [tass.ru]}\n"},
 			[]string{`publishers.yaml:7:12: publisher "TASS" is listed twice`}},
 		{"binary file", map[string]string{"topics/trade-volume.md": "---\x00\xff\xfe"},
@@ -494,5 +496,39 @@ func TestEmbeddedPublishers(t *testing.T) {
 		if !used[p.Name] {
 			t.Errorf("publishers.yaml lists %q, which no source names", p.Name)
 		}
+	}
+}
+
+// FuzzPublishers feeds arbitrary bytes to the publisher registry: problems,
+// never a panic, and a folder that loads has every source labelled.
+func FuzzPublishers(f *testing.F) {
+	f.Add([]byte(goodPublishers))
+	f.Add([]byte("publishers:\n  - {name: TASS, kind: state media, country: Russia, hosts: [tass.com.]}\n"))
+	f.Add([]byte("publishers: [{name: [x]}]\n"))
+	f.Add([]byte("publishers:\n  - name: TASS\n    hosts: []\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		kb, err := Load(testFolder(map[string]string{"publishers.yaml": string(data) + " "}), Options{Now: testNow})
+		var ve *ValidationError
+		if err != nil && !errors.As(err, &ve) {
+			t.Fatalf("unexpected error type %T: %v", err, err)
+		}
+		if err == nil {
+			for _, tp := range kb.Topics {
+				for _, s := range tp.Sources {
+					if !s.Kind.Valid() {
+						t.Fatalf("loaded with an unlabelled source %+v", s)
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestRegistrySyntaxError: a registry that does not parse is the one
+// problem reported, not every source "not in publishers.yaml".
+func TestRegistrySyntaxError(t *testing.T) {
+	lines := problemLines(t, testFolder(map[string]string{"publishers.yaml": "publishers: [\n"}), testNow)
+	if len(lines) != 1 || !strings.Contains(lines[0], "publishers.yaml:") || !strings.Contains(lines[0], "YAML syntax error") {
+		t.Errorf("problems =\n%s", strings.Join(lines, "\n"))
 	}
 }
