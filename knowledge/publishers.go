@@ -70,18 +70,27 @@ var countryAdjectives = map[string]string{
 	"Czech Republic": "Czech", "Denmark": "Danish", "Georgia": "Georgian", "Hungary": "Hungarian",
 	"Indonesia": "Indonesian", "Lithuania": "Lithuanian", "Latvia": "Latvian", "Malaysia": "Malaysian",
 	"Philippines": "Philippine", "Serbia": "Serbian", "Thailand": "Thai", "Austria": "Austrian",
+	"Greece": "Greek", "Zimbabwe": "Zimbabwean", "Armenia": "Armenian", "Sri Lanka": "Sri Lankan",
 }
 
-// Label describes a kind from a country in words, "Russian state media";
-// the kind alone when the country is unknown or not in the table.
+// kindNouns are the words a label uses for a kind where the kind's own name
+// would not read as a noun ("Russian official" reads as a person).
+var kindNouns = map[Kind]string{Official: "official source", Wire: "news agency", Reference: "reference work"}
+
+// Label describes a kind from a country in words, "Russian state media",
+// "international news agency"; without the country when it is unknown.
 func Label(kind Kind, country string) string {
 	if kind == "" {
 		return ""
 	}
-	if adj := countryAdjectives[country]; adj != "" {
-		return adj + " " + string(kind)
+	noun := string(kind)
+	if n, ok := kindNouns[kind]; ok {
+		noun = n
 	}
-	return string(kind)
+	if adj := countryAdjectives[country]; adj != "" {
+		return adj + " " + noun
+	}
+	return noun
 }
 
 // Label describes the publisher: "Russian state media".
