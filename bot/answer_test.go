@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -36,7 +37,7 @@ var answerKB = fstest.MapFS{
      sources: [{title: Visit, publisher: TASS, url: "https://tass.example/2026-05"}]}
 `)},
 	"topics/latest-meeting.md": topic("latest-meeting", "summits", "[when did xi and putin last meet, most recent putin xi summit, last meeting between putin and xi]", "[latest, last]",
-		"[{title: Timeline, publisher: Reuters, url: \"https://reuters.example/timeline\"}]", "", "Their latest meeting is in the timeline."),
+		"[{title: Timeline, publisher: Reuters, url: \"https://reuters.example/timeline\"}]", "", "Their meetings are listed in the timeline."),
 	"topics/summits-timeline.md": topic("summits-timeline", "summits", "[list of xi putin meetings, when have xi and putin met, timeline of putin and xi summits]", "[summit, meeting]",
 		"[{title: Timeline, publisher: Reuters, url: \"https://reuters.example/timeline\"}]", "", "They have met dozens of times."),
 	"topics/trade-volume.md": topic("trade-volume", "trade", "[how much do china and russia trade, what is the trade volume, bilateral trade figures]", "[trade, turnover, billion]",
@@ -58,7 +59,13 @@ figures:
 		"[{title: North 2023, publisher: TASS, url: \"https://tass.example/north-2023\"}]", "aliases: [North/Interaction-2023]\n", "North/Interaction-2023 was a joint exercise in the Sea of Japan in July 2023."),
 }
 
+// topic writes a topic file; its first source backs the answer unless
+// sources sets answer_sources itself.
 func topic(id, category, questions, keywords, sources, extra, answer string) *fstest.MapFile {
+	if !strings.Contains(sources, "answer_sources") {
+		first := regexp.MustCompile(`url: "([^"]+)"`).FindStringSubmatch(sources)[1]
+		sources += "\nanswer_sources: [" + first + "]"
+	}
 	return &fstest.MapFile{Data: []byte(fmt.Sprintf("---\nid: %s\ntitle: %s\ncategory: %s\n%squestions: %s\nkeywords: %s\nreviewed: 2026-11-20\nsources: %s\n---\n%s\n\nMore detail on %s.\n",
 		id, id, category, extra, questions, keywords, sources, answer, id))}
 }

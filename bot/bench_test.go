@@ -85,8 +85,8 @@ func syntheticKB(b *testing.B, n int) (*knowledge.KB, []string) {
 		id := fmt.Sprintf("topic-%05d", i)
 		title := phrase(3)
 		var body strings.Builder
-		fmt.Fprintf(&body, "---\nid: %s\ntitle: %s\ncategory: trade\naliases: [%q]\nquestions: [%q, %q, %q]\nkeywords: [%s]\nreviewed: 2026-01-01\nsources: [{title: s, publisher: p, url: \"https://example.org/%d\"}]\n---\n%s.\n\n%s.\n",
-			id, title, id+" "+phrase(2), "what is "+title, phrase(5), phrase(6), strings.Join(strings.Fields(phrase(4)), ", "), i, phrase(40), phrase(80))
+		fmt.Fprintf(&body, "---\nid: %s\ntitle: %s\ncategory: trade\naliases: [%q]\nquestions: [%q, %q, %q]\nkeywords: [%s]\nreviewed: 2026-01-01\nsources: [{title: s, publisher: p, url: \"https://example.org/%d\"}]\nanswer_sources: [\"https://example.org/%d\"]\n---\n%s.\n\n%s.\n",
+			id, title, id+" "+phrase(2), "what is "+title, phrase(5), phrase(6), strings.Join(strings.Fields(phrase(4)), ", "), i, i, phrase(40), phrase(80))
 		fsys["topics/"+id+".md"] = &fstest.MapFile{Data: []byte(body.String())}
 		if i%(n/20) == 0 {
 			typo := []byte(title)

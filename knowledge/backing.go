@@ -8,14 +8,13 @@ import (
 	"github.com/goccy/go-yaml/ast"
 )
 
-// requireAnswerSources makes answer_sources a required field. It is off
-// while the shipped topics are brought to the issue-12 format: until then a
-// topic is in that format when it lists answer_sources, and only then are
-// its figure sources ranked and its answer checked for self-dated phrasing.
-// A topic without answer_sources still loads, and its answer cites up to
-// three of its sources, aggregators left out. Turn it on once every topic
-// lists them. (A variable only so that a test can turn it on.)
-var requireAnswerSources = false
+// requireAnswerSources makes answer_sources a required field. It was off
+// while the shipped topics were brought to the issue-12 format; with it off,
+// a topic without answer_sources loads, its figure sources are not ranked,
+// its answer is not checked for self-dated phrasing, and its answer cites up
+// to three of its sources, aggregators left out. A variable only so that a
+// test can turn it off.
+var requireAnswerSources = true
 
 // backing reads a list of 1 to MaxBacking URLs that back an answer: each
 // one of the topic's sources, none twice, an aggregator never the only one

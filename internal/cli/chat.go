@@ -68,6 +68,7 @@ func runChat(ctx context.Context, env *Env, args []string) int {
 				all := *last
 				all.Sources = append(slices.Clone(last.Sources), last.MoreSources...)
 				printSources(env.Stdout, all)
+				shown = sourceURLs(all)
 			}
 		case "topics":
 			printTopics(env, b)
@@ -88,13 +89,13 @@ func chatCommand(line string) string {
 	return strings.TrimRight(strings.ToLower(strings.TrimSpace(line)), "?!. ")
 }
 
-// printChatAnswer prints an answer, but not a source list the session has
-// just printed: a follow-up on the same topic ("tell me more", "what about
+// printChatAnswer prints an answer, but not sources the session has just
+// printed (every one of them in the last list shown): a follow-up on the same topic ("tell me more", "what about
 // 2023?") would otherwise repeat the whole list each time, and an answer
 // whose text is the list ("what are your sources?") would show it twice.
 func printChatAnswer(w io.Writer, a bot.Answer, shown *[]string) {
 	urls := sourceURLs(a)
-	if a.Answered && len(urls) > 0 && slices.Equal(urls, *shown) {
+	if a.Answered && len(urls) > 0 && !slices.ContainsFunc(urls, func(u string) bool { return !slices.Contains(*shown, u) }) {
 		a.Sources = nil
 		printAnswer(w, a)
 		if !strings.Contains(a.Text, "Sources for my last answer") {

@@ -29,6 +29,7 @@ sources:
     publisher: TASS
     url: https://tass.com/economy/1094679
     date: 2019-12-02
+answer_sources: [https://tass.com/economy/1094679]
 ---
 ` + body + "\n")}
 }

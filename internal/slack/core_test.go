@@ -29,6 +29,7 @@ sources:
     publisher: TASS
     url: https://tass.com/economy/1094679
     date: 2019-12-02
+answer_sources: [https://tass.com/economy/1094679]
 ---
 Power of Siberia is **Gazprom's** pipeline to China; deliveries began on 2 December 2019 ([TASS](https://tass.com/economy/1094679)).
 
@@ -51,6 +52,7 @@ sources:
     publisher: Mehr News
     url: https://en.mehrnews.com/news/236050/Russia-China-sign-new-Siberia-gas-pipeline-deal
     date: 2025-09
+answer_sources: [https://en.mehrnews.com/news/236050/Russia-China-sign-new-Siberia-gas-pipeline-deal]
 ---
 Power of Siberia 2 is a planned pipeline through Mongolia.
 `)},
