@@ -48,12 +48,21 @@ type Source struct {
 	Date      string `json:"date,omitempty"`
 	// Kind and Country come from the publisher's entry in publishers.yaml;
 	// empty when the folder has no registry.
-	Kind    Kind   `json:"kind,omitempty"`
-	Country string `json:"country,omitempty"`
+	Kind    Kind   `json:"kind"`
+	Country string `json:"country"`
 }
 
 // Label describes the source's publisher: "Russian state media".
 func (s Source) Label() string { return Label(s.Kind, s.Country) }
+
+// Byline names the publisher with its label, as chats show it: "TASS,
+// Russian state media"; the publisher alone when it has no kind.
+func (s Source) Byline() string {
+	if l := s.Label(); l != "" {
+		return s.Publisher + ", " + l
+	}
+	return s.Publisher
+}
 
 // Figure is a year-specific answer for a topic whose figures change over
 // time (trade by year, gas volumes). Sources are one to three URLs from the
@@ -103,12 +112,13 @@ const MaxBacking = 3
 
 // Backing returns the sources that back the answer paragraph, strongest
 // first: those listed in answer_sources, or, for a topic that does not list
-// them, up to MaxBacking of its sources with aggregators last.
+// them, up to MaxBacking of its sources, aggregators only if there is
+// nothing else.
 func (t *Topic) Backing() []Source {
 	if len(t.AnswerSources) > 0 {
 		return t.byURL(t.AnswerSources)
 	}
-	return strongest(t.Sources)
+	return Strongest(t.Sources, MaxBacking)
 }
 
 // FigureBacking returns the sources of a figure, in the figure's order.
@@ -129,24 +139,14 @@ func (t *Topic) byURL(urls []string) []Source {
 	return out
 }
 
-// strongest keeps up to MaxBacking sources, aggregators after the rest,
-// otherwise in the order given.
-func strongest(srcs []Source) []Source {
-	out := slices.Clone(srcs)
-	slices.SortStableFunc(out, func(a, b Source) int {
-		return cmpBool(a.Kind == Aggregator, b.Kind == Aggregator)
-	})
-	return out[:min(len(out), MaxBacking)]
-}
-
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
+// Strongest keeps up to n sources in the order given, leaving out
+// aggregators unless there is nothing else.
+func Strongest(srcs []Source, n int) []Source {
+	out := slices.DeleteFunc(slices.Clone(srcs), func(s Source) bool { return s.Kind == Aggregator })
+	if len(out) == 0 {
+		out = slices.Clone(srcs)
 	}
-	return -1
+	return out[:min(len(out), n)]
 }
 
 // Meeting is one dated Xi–Putin meeting in the summit timeline.

@@ -393,14 +393,26 @@ func TestSourceKinds(t *testing.T) {
 	}
 }
 
-func TestStrongestPutsAggregatorsLast(t *testing.T) {
-	srcs := []Source{{URL: "a", Kind: Aggregator}, {URL: "b", Kind: Press}, {URL: "c", Kind: Aggregator}, {URL: "d", Kind: Official}, {URL: "e", Kind: Wire}}
-	var got []string
-	for _, s := range strongest(srcs) {
-		got = append(got, s.URL)
+func TestStrongest(t *testing.T) {
+	a1, a2 := Source{URL: "a1", Kind: Aggregator}, Source{URL: "a2", Kind: Aggregator}
+	p, o, w := Source{URL: "p", Kind: Press}, Source{URL: "o", Kind: Official}, Source{URL: "w", Kind: Wire}
+	tests := []struct {
+		in   []Source
+		want string
+	}{
+		{[]Source{a1, p, a2, o, w}, "p,o,w"},
+		{[]Source{a1, p, a2}, "p"},
+		{[]Source{a1, a2}, "a1,a2"},
+		{nil, ""},
 	}
-	if strings.Join(got, ",") != "b,d,e" {
-		t.Errorf("strongest = %v, want b,d,e", got)
+	for _, tt := range tests {
+		var got []string
+		for _, s := range Strongest(tt.in, 3) {
+			got = append(got, s.URL)
+		}
+		if strings.Join(got, ",") != tt.want {
+			t.Errorf("Strongest(%v) = %v, want %s", tt.in, got, tt.want)
+		}
 	}
 }
 
