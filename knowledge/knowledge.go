@@ -122,12 +122,14 @@ func (t *Topic) Backing() []Source {
 	return Strongest(t.Sources, MaxBacking)
 }
 
-// FigureBacking returns the sources of a figure, in the figure's order.
+// FigureBacking returns the sources of a figure in the figure's order, at
+// most MaxBacking, aggregators only if there is nothing else (lint enforces
+// this for topics in the current format; others are trimmed here).
 func (t *Topic) FigureBacking(f Figure) []Source {
 	if len(f.Sources) == 0 {
 		return t.Backing()
 	}
-	return t.byURL(f.Sources)
+	return Strongest(t.byURL(f.Sources), MaxBacking)
 }
 
 func (t *Topic) byURL(urls []string) []Source {

@@ -318,14 +318,16 @@ func (l *loader) topic(p string) *rawTopic {
 	} else {
 		d.add(Error, 0, 1, "missing required field %q (at least one source per topic)", "sources")
 	}
-	if n, present := vals["answer_sources"]; present {
+	n, current := vals["answer_sources"]
+	if current {
 		t.AnswerSources = l.backing(d, n, "answer_sources", t.Sources, true)
-	} else if answerSourcesRequired(t.Reviewed) {
+	} else if requireAnswerSources {
 		d.add(Error, 0, 1, "missing required field %q (1 to %d URLs from sources, strongest first, that back the answer paragraph)", "answer_sources", MaxBacking)
 	}
-	t.Figures = l.figures(d, vals["figures"], t.Sources, rt.reviewed.V)
+	current = current || requireAnswerSources
+	t.Figures = l.figures(d, vals["figures"], t.Sources, rt.reviewed.V, current)
 	answerLine := l.body(p, t, body, bodyLine)
-	if asOf.V == "" && selfDatingChecked(t.Reviewed) {
+	if asOf.V == "" && current {
 		l.checkSelfDating(p, t, answerLine)
 	}
 	return rt
@@ -496,7 +498,9 @@ func validDate(s string) bool {
 
 var figureFields = []string{"year", "answer", "sources", "as_of"}
 
-func (l *loader) figures(d *decoder, n ast.Node, topicSources []Source, reviewed string) []Figure {
+// With ranked false (a topic not yet in the current format) figure sources
+// are checked only against the topic's sources.
+func (l *loader) figures(d *decoder, n ast.Node, topicSources []Source, reviewed string, ranked bool) []Figure {
 	var out []Figure
 	seen := map[int]bool{}
 	for i, item := range d.list(n, "figures") {
@@ -525,7 +529,7 @@ func (l *loader) figures(d *decoder, n ast.Node, topicSources []Source, reviewed
 			d.errAt(item, "%s is missing \"answer\"", what)
 		}
 		if n, listed := vals["sources"]; listed {
-			f.Sources = l.backing(d, n, what+".sources", topicSources, figureSourcesRanked(reviewed))
+			f.Sources = l.backing(d, n, what+".sources", topicSources, ranked)
 		} else {
 			d.errAt(item, "%s needs at least one source from the topic's sources", what)
 		}
@@ -544,8 +548,8 @@ func (l *loader) figures(d *decoder, n ast.Node, topicSources []Source, reviewed
 // aliases shared between topics.
 //
 // An alias shared by two topics is reported on both files, each naming the
-// other: the loader cannot know which file was just edited, and blaming only
-// one of them sent moderators to the wrong file.
+// other, and the one modified last is marked: blaming only one of them sent
+// moderators to the file they had not touched.
 func (l *loader) crossCheck(raws []*rawTopic, broken map[string]bool) {
 	ids := map[string]*rawTopic{}
 	for _, rt := range raws {
@@ -582,16 +586,41 @@ func (l *loader) crossCheck(raws []*rawTopic, broken map[string]bool) {
 			}
 			own[key] = true
 			if other, dup := aliases[key]; dup {
+				mine, theirs := l.changedLast(rt.t.Path, other.rt.t.Path)
 				l.problems = append(l.problems,
 					Problem{Path: rt.t.Path, Line: a.Line + 1, Col: a.Col, Severity: Error,
-						Message: fmt.Sprintf("alias %q is also an alias of %q (%s:%d): keep it on one topic", a.V, other.rt.t.ID, path.Join(l.opts.Prefix, other.rt.t.Path), other.a.Line+1)},
+						Message: fmt.Sprintf("alias %q is also an alias of %q (%s:%d): keep it on one topic%s", a.V, other.rt.t.ID, path.Join(l.opts.Prefix, other.rt.t.Path), other.a.Line+1, mine)},
 					Problem{Path: other.rt.t.Path, Line: other.a.Line + 1, Col: other.a.Col, Severity: Error,
-						Message: fmt.Sprintf("alias %q is also an alias of %q (%s:%d): keep it on one topic", other.a.V, rt.t.ID, path.Join(l.opts.Prefix, rt.t.Path), a.Line+1)})
+						Message: fmt.Sprintf("alias %q is also an alias of %q (%s:%d): keep it on one topic%s", other.a.V, rt.t.ID, path.Join(l.opts.Prefix, rt.t.Path), a.Line+1, theirs)})
 				continue
 			}
 			aliases[key] = aliasAt{rt, a}
 		}
 	}
+}
+
+// changedLast returns a note for whichever of two files was modified more
+// recently, the one a moderator most likely just edited; none when the
+// folder has no modification times (the embedded one) or they are within a
+// minute of each other, as files written by one checkout are.
+func (l *loader) changedLast(a, b string) (noteA, noteB string) {
+	const note = " (this file changed last)"
+	ta, tb := l.modTime(a), l.modTime(b)
+	switch {
+	case ta.IsZero() || tb.IsZero() || ta.Sub(tb).Abs() < time.Minute:
+		return "", ""
+	case ta.After(tb):
+		return note, ""
+	}
+	return "", note
+}
+
+func (l *loader) modTime(p string) time.Time {
+	fi, err := fs.Stat(l.fsys, p)
+	if err != nil {
+		return time.Time{}
+	}
+	return fi.ModTime()
 }
 
 var folder = cases.Fold()

@@ -209,6 +209,10 @@ func TestLoadProblems(t *testing.T) {
 			`publishers.yaml:7:23: publishers[5].kind "blog" is not one of: official, state media, wire, research, reference, press, aggregator`,
 			`publishers.yaml:7:38: publishers[5].country "Atlantis" is not a country this registry knows`,
 			`publishers.yaml:7:56: publishers[5].hosts: "https://odd.example" must be a bare host name`}},
+		{"meeting sourced only by an aggregator", map[string]string{"summits.yaml": strings.Replace(goodTimeline, `sources: [{title: t, publisher: p, url: "https://example.org/kazan", date: 2024-10-22}]`, `sources: [{title: t, publisher: Repost Daily, url: "https://repost.example.net/kazan"}]`, 1)},
+			[]string{`summits.yaml:9:14: meetings[0].sources: an aggregator cannot be a meeting's only source`}},
+		{"registry does not parse", map[string]string{"publishers.yaml": "publishers: [\n"},
+			[]string{`publishers.yaml:1:13: YAML syntax error`}},
 		{"publisher listed twice", map[string]string{"publishers.yaml": goodPublishers + "  - {name: TASS, kind: state media, country: Russia, hosts: [tass.ru]}\n"},
 			[]string{`publishers.yaml:7:12: publisher "TASS" is listed twice`}},
 		{"binary file", map[string]string{"topics/trade-volume.md": "---\x00\xff\xfe"},
@@ -324,17 +328,34 @@ func TestSyntaxErrorFirst(t *testing.T) {
 	}
 }
 
-// TestSharedAliasBlamesBoth: neither file is assumed to be the one edited.
+// TestSharedAliasBlamesBoth: both files are named, and the one changed
+// last (the one a moderator just edited) is marked.
 func TestSharedAliasBlamesBoth(t *testing.T) {
-	fsys := testFolder(map[string]string{"topics/trade-volume.md": strings.Replace(tradeTopic, "questions:", "aliases: [power of SIBERIA]\nquestions:", 1)})
-	all := strings.Join(problemLines(t, fsys, testNow), "\n")
-	for _, w := range []string{
-		`topics/power-of-siberia.md:5:11: alias "Power of Siberia" is also an alias of "trade-volume" (topics/trade-volume.md:5)`,
-		`topics/trade-volume.md:5:11: alias "power of SIBERIA" is also an alias of "power-of-siberia" (topics/power-of-siberia.md:5)`,
-	} {
-		if !strings.Contains(all, w) {
-			t.Errorf("problems do not mention %q; got:\n%s", w, all)
-		}
+	tests := []struct {
+		name            string
+		posTime, trTime time.Time
+		posNote, trNote string
+	}{
+		{"no modification times", time.Time{}, time.Time{}, "", ""},
+		{"written by one checkout", testNow.Add(-time.Second), testNow, "", ""},
+		{"trade-volume edited last", testNow.Add(-time.Hour), testNow, "", " (this file changed last)"},
+		{"power-of-siberia edited last", testNow, testNow.Add(-time.Hour), " (this file changed last)", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := testFolder(map[string]string{"topics/trade-volume.md": strings.Replace(tradeTopic, "questions:", "aliases: [power of SIBERIA]\nquestions:", 1)})
+			fsys["topics/power-of-siberia.md"].ModTime = tt.posTime
+			fsys["topics/trade-volume.md"].ModTime = tt.trTime
+			all := strings.Join(problemLines(t, fsys, testNow), "\n")
+			for _, w := range []string{
+				`topics/power-of-siberia.md:5:11: alias "Power of Siberia" is also an alias of "trade-volume" (topics/trade-volume.md:5): keep it on one topic` + tt.posNote + "\n",
+				`topics/trade-volume.md:5:11: alias "power of SIBERIA" is also an alias of "power-of-siberia" (topics/power-of-siberia.md:5): keep it on one topic` + tt.trNote + "\n",
+			} {
+				if !strings.Contains(all+"\n", w) {
+					t.Errorf("problems do not mention %q; got:\n%s", w, all)
+				}
+			}
+		})
 	}
 }
 
@@ -354,10 +375,8 @@ func TestLoadWarnings(t *testing.T) {
 			[]string{`topics/power-of-siberia.md:27:1: warning: the answer says "currently", which dates itself: add as_of (YYYY-MM, when the facts end) or write the date`}},
 		{"self-dated answer with as_of", map[string]string{"topics/power-of-siberia.md": strings.Replace(replace("reviewed: 2026-11-20", "reviewed: 2026-12-01\nas_of: 2026-01"), "deliveries began", "deliveries currently run since", 1)},
 			nil},
-		{"self-dating is not checked before the format date", map[string]string{"topics/power-of-siberia.md": replace("deliveries began", "deliveries currently run since")},
+		{"self-dating is not checked before a topic has answer_sources", map[string]string{"topics/trade-volume.md": strings.Replace(tradeTopic, "Trade reached", "Trade currently reached", 1)},
 			nil},
-		{"answer_sources required from the format date", map[string]string{"topics/trade-volume.md": strings.Replace(tradeTopic, "reviewed: 2026-11-20", "reviewed: "+FormatSince, 1)},
-			[]string{`topics/trade-volume.md:1:1: missing required field "answer_sources" (1 to 3 URLs from sources, strongest first, that back the answer paragraph)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -366,6 +385,16 @@ func TestLoadWarnings(t *testing.T) {
 				t.Errorf("problems =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})
+	}
+}
+
+func TestRequireAnswerSources(t *testing.T) {
+	requireAnswerSources = true
+	t.Cleanup(func() { requireAnswerSources = false })
+	got := problemLines(t, testFolder(nil), testNow)
+	want := `topics/trade-volume.md:1:1: missing required field "answer_sources" (1 to 3 URLs from sources, strongest first, that back the answer paragraph)`
+	if strings.Join(got, "\n") != want {
+		t.Errorf("problems =\n%s\nwant\n%s", strings.Join(got, "\n"), want)
 	}
 }
 
@@ -467,5 +496,39 @@ func TestEmbeddedPublishers(t *testing.T) {
 		if !used[p.Name] {
 			t.Errorf("publishers.yaml lists %q, which no source names", p.Name)
 		}
+	}
+}
+
+// FuzzPublishers feeds arbitrary bytes to the publisher registry: problems,
+// never a panic, and a folder that loads has every source labelled.
+func FuzzPublishers(f *testing.F) {
+	f.Add([]byte(goodPublishers))
+	f.Add([]byte("publishers:\n  - {name: TASS, kind: state media, country: Russia, hosts: [tass.com.]}\n"))
+	f.Add([]byte("publishers: [{name: [x]}]\n"))
+	f.Add([]byte("publishers:\n  - name: TASS\n    hosts: []\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		kb, err := Load(testFolder(map[string]string{"publishers.yaml": string(data) + " "}), Options{Now: testNow})
+		var ve *ValidationError
+		if err != nil && !errors.As(err, &ve) {
+			t.Fatalf("unexpected error type %T: %v", err, err)
+		}
+		if err == nil {
+			for _, tp := range kb.Topics {
+				for _, s := range tp.Sources {
+					if !s.Kind.Valid() {
+						t.Fatalf("loaded with an unlabelled source %+v", s)
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestRegistrySyntaxError: a registry that does not parse is the one
+// problem reported, not every source "not in publishers.yaml".
+func TestRegistrySyntaxError(t *testing.T) {
+	lines := problemLines(t, testFolder(map[string]string{"publishers.yaml": "publishers: [\n"}), testNow)
+	if len(lines) != 1 || !strings.Contains(lines[0], "publishers.yaml:") || !strings.Contains(lines[0], "YAML syntax error") {
+		t.Errorf("problems =\n%s", strings.Join(lines, "\n"))
 	}
 }

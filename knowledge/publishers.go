@@ -134,7 +134,9 @@ func (l *loader) publishers() map[string]*Publisher {
 	d := l.decoder(PublishersFile, 0)
 	root, ok := d.parse(src)
 	if !ok {
-		return map[string]*Publisher{}
+		// The syntax error is the problem; checking every source against an
+		// empty registry would bury it under follow-on errors.
+		return nil
 	}
 	out := map[string]*Publisher{}
 	if root == nil {

@@ -165,6 +165,11 @@ func (l *loader) meeting(d *decoder, item ast.Node, what string, ids map[string]
 	if len(m.Sources) == 0 {
 		d.errAt(item, "%s needs at least one source", what)
 		good = false
+	} else if !slices.ContainsFunc(m.Sources, func(s Source) bool { return s.Kind != Aggregator }) && l.pubs != nil {
+		// A timeline answer cites the meeting's own sources: the same rule
+		// as a topic's answer_sources.
+		d.errAt(vals["sources"], "%s.sources: an aggregator cannot be a meeting's only source; add a stronger one", what)
+		good = false
 	}
 	return m, good
 }

@@ -339,3 +339,25 @@ func TestEscapeAndNeutralize(t *testing.T) {
 		t.Errorf("mdLink = %q", got)
 	}
 }
+
+// The details view lists the topic's other sources after those that back
+// the answer; the answer itself shows only the backing ones.
+func TestDetailsListMoreSources(t *testing.T) {
+	a := posAnswer
+	a.MoreSources = []knowledge.Source{{Title: "A later report", Publisher: "Reuters", URL: "https://reuters.com/x", Kind: knowledge.Wire, Country: "International"}}
+	field := func(r reply) string {
+		for _, f := range r.embeds[0].Fields {
+			if f.Name == "Sources" {
+				return f.Value
+			}
+		}
+		return ""
+	}
+	want := "3. [A later report](https://reuters.com/x) — Reuters, international news agency"
+	if got := field(detailsReply(a)); !strings.Contains(got, want) {
+		t.Errorf("details sources lack %q:\n%s", want, got)
+	}
+	if got := field(answerReply(a, false)); strings.Contains(got, "A later report") {
+		t.Errorf("the answer lists a source that does not back it:\n%s", got)
+	}
+}

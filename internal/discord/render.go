@@ -2,6 +2,7 @@ package discord
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -110,7 +111,11 @@ func detailsReply(a bot.Answer) reply {
 	if strings.TrimSpace(text) == "" {
 		text = "There is no more detail on this topic than the answer above."
 	}
-	e := answerEmbed(a, text)
+	// The details go with every source of the topic: those that back the
+	// answer, then the others.
+	all := a
+	all.Sources = append(slices.Clone(a.Sources), a.MoreSources...)
+	e := answerEmbed(all, text)
 	if e.Title != "" {
 		e.Title += ": more detail"
 	}

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -248,7 +249,9 @@ func renderDetails(a bot.Answer, o renderOpts) message {
 		blocks = append(blocks, section(cur))
 	}
 	fallback += "\n\n" + toPlain(a.Details)
-	if c := sourcesContext(a.Sources, a.Freshness()); c != nil {
+	// The details go with every source of the topic: those that back the
+	// answer, then the others.
+	if c := sourcesContext(append(slices.Clone(a.Sources), a.MoreSources...), a.Freshness()); c != nil {
 		blocks = append(blocks, c)
 	}
 	if a.Topic != nil && validTopicID(a.Topic.ID) {

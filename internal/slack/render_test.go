@@ -306,3 +306,24 @@ func BenchmarkToMrkdwn(b *testing.B) {
 		toMrkdwn(md)
 	}
 }
+
+// The details view lists the topic's other sources after those that back
+// the answer; the answer itself shows only the backing ones.
+func TestDetailsListMoreSources(t *testing.T) {
+	a := powerAnswer()
+	a.MoreSources = []knowledge.Source{{Title: "A later report", Publisher: "Reuters", URL: "https://reuters.com/x", Kind: knowledge.Wire, Country: "International"}}
+	details, err := json.Marshal(renderDetails(a, renderOpts{}).Blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, err := json.Marshal(renderAnswer(a, renderOpts{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(details), `"3. \u003chttps://reuters.com/x|A later report\u003e · Reuters, international news agency"`) {
+		t.Errorf("details lack the third source:\n%s", details)
+	}
+	if strings.Contains(string(answer), "A later report") {
+		t.Errorf("the answer lists a source that does not back it:\n%s", answer)
+	}
+}
