@@ -11,7 +11,13 @@ import (
 // keepShare is how close to the best-placed sense another sense must score
 // to expand too: a word the knowledge base uses in two senses keeps both,
 // a sense with a stray match or two does not.
-const keepShare = 0.5
+const keepShare = 1.0
+
+// maxTargetSenses is the most senses a synonym, hypernym or hyponym may
+// have to be offered: a word with dozens of senses (give: 45, line: 36,
+// hold: 45) matches a knowledge base in some other sense nearly always.
+// Derivations and holonyms are links between particular words and stay.
+const maxTargetSenses = 12
 
 // maxSisters bounds the co-hyponyms looked at when scoring one sense, so
 // that a word under a crowded hypernym stays cheap.
@@ -40,6 +46,9 @@ func Expand(word string, known func(term string) bool) []Expansion {
 	}
 	t := data()
 	w := normalise(word)
+	if functionWords[w] {
+		return nil
+	}
 	var lbuf [8]lemma
 	lems := t.lemmas(w, lbuf[:0])
 	if len(lems) == 0 {
@@ -88,6 +97,12 @@ func Expand(word string, known func(term string) bool) []Expansion {
 			continue
 		}
 		e.targets(x.s, func(id uint32, rel Relation) {
+			if rel != Derivation && rel != Holonym && len(t.wordSenses(id)) > maxTargetSenses {
+				return // "give", "take", "line": a match on them says nothing
+			}
+			if len(t.word(id)) < 2 {
+				return // "h" for hydrogen, "o" for oxygen
+			}
 			if !e.isKnown(id) {
 				return
 			}
@@ -178,24 +193,32 @@ func (e *expander) targets(s senseRef, f func(id uint32, rel Relation)) {
 			continue // a lexical link from another member of the synset
 		}
 		rel := relationOf(p.rel)
-		ms := t.synMembers(p.target)
-		if p.dst != 0 {
-			if int(p.dst) <= len(ms) {
-				f(ms[p.dst-1], rel)
-			}
-			continue
-		}
-		for _, m := range ms {
-			f(m, rel)
-		}
+		t.pointed(p, func(id uint32) { f(id, rel) })
 	}
 }
 
-// score weighs the distinct known terms in the neighbourhood of sense s
-// (its targets and up to maxSisters co-hyponyms), each by the inverse of
-// its own number of senses: "punishment", with one sense, places a sense of
-// "sanction" among penalties far more surely than "back" or "pass", with
-// dozens, place one among approvals.
+// pointed calls f for the words pointer p leads to: one word for a lexical
+// pointer, every member of the target synset for a semantic one.
+func (t *table) pointed(p ptr, f func(id uint32)) {
+	ms := t.synMembers(p.target)
+	if p.dst != 0 {
+		if int(p.dst) <= len(ms) {
+			f(ms[p.dst-1])
+		}
+		return
+	}
+	for _, m := range ms {
+		f(m)
+	}
+}
+
+// score weighs the distinct known terms in the neighbourhood of sense s:
+// its targets (synonyms, derivations, hypernyms, hyponyms, holonyms) and up
+// to maxSisters co-hyponyms (the other hyponyms of its hypernyms). A term
+// weighs relWeight for its relation over its own number of senses:
+// "punishment", with one sense, places a sense of "sanction" among
+// penalties far more surely than "back" or "pass", with dozens, place one
+// among approvals.
 func (e *expander) score(s senseRef) float64 {
 	t := e.t
 	e.seen++
@@ -205,10 +228,7 @@ func (e *expander) score(s senseRef) float64 {
 	}
 	n := 0.0
 	count := func(id uint32, rel Relation) {
-		if !e.mark(id) {
-			return
-		}
-		if e.isKnown(id) {
+		if e.mark(id) && e.isKnown(id) {
 			n += relWeight[rel] / float64(len(t.wordSenses(id)))
 		}
 	}
@@ -225,9 +245,7 @@ func (e *expander) score(s senseRef) float64 {
 			if sisters++; sisters > maxSisters {
 				return n
 			}
-			for _, m := range t.synMembers(q.target) {
-				count(m, sister)
-			}
+			t.pointed(q, func(id uint32) { count(id, sister) })
 		}
 	}
 	return n
@@ -240,7 +258,7 @@ const sister = Holonym + 1
 // relWeight is how much a known term says about a sense, by how it is
 // related: a known synonym places the sense surely, a known co-hyponym
 // only loosely.
-var relWeight = [...]float64{Synonym: 2, Derivation: 2, Holonym: 2, Hypernym: 1, Hyponym: 1, sister: 1}
+var relWeight = [...]float64{Synonym: 2, Derivation: 2, Holonym: 2, Hypernym: 1, Hyponym: 1, sister: 0.5}
 
 func relationOf(r uint8) Relation {
 	switch r {
