@@ -19,9 +19,16 @@ const keepShare = 1.0
 // Derivations and holonyms are links between particular words and stay.
 const maxTargetSenses = 12
 
+// maxSenses is how many of a word's senses, in each part of speech,
+// compete. WordNet numbers senses by how often they were met in its tagged
+// corpus; the rare tail of "break" (59 senses), "run" (57) or "cut" (70)
+// is almost never what a knowledge base means, and scoring it was most of
+// Expand's cost.
+const maxSenses = 8
+
 // maxSisters bounds the co-hyponyms looked at when scoring one sense, so
 // that a word under a crowded hypernym stays cheap.
-const maxSisters = 40
+const maxSisters = 20
 
 // Expand returns the terms word can stand for that known accepts, through
 // the senses of word the knowledge base uses.
@@ -75,13 +82,28 @@ func Expand(word string, known func(term string) bool) []Expansion {
 			continue
 		}
 		for _, s := range t.wordSenses(l.id) {
-			senses = append(senses, scored{s: s})
+			if s.num <= maxSenses {
+				senses = append(senses, scored{s: s})
+			}
 		}
 	}
-	if len(senses) == 1 {
-		// Nothing to choose between: any known target will do.
+	// Most words of a knowledge base reach no known term at all: then there
+	// is nothing to choose between, and the sense scores are not needed.
+	reaches := false
+	for _, x := range senses {
+		e.targets(x.s, func(id uint32, rel Relation) {
+			reaches = reaches || e.offered(id, rel)
+		})
+		if reaches {
+			break
+		}
+	}
+	switch {
+	case !reaches:
+		return nil
+	case len(senses) == 1:
 		senses[0].score, best = 1, 1
-	} else {
+	default:
 		for i := range senses {
 			senses[i].score = e.score(senses[i].s)
 			best = max(best, senses[i].score)
@@ -97,13 +119,7 @@ func Expand(word string, known func(term string) bool) []Expansion {
 			continue
 		}
 		e.targets(x.s, func(id uint32, rel Relation) {
-			if rel != Derivation && rel != Holonym && len(t.wordSenses(id)) > maxTargetSenses {
-				return // "give", "take", "line": a match on them says nothing
-			}
-			if len(t.word(id)) < 2 {
-				return // "h" for hydrogen, "o" for oxygen
-			}
-			if !e.isKnown(id) {
+			if !e.offered(id, rel) {
 				return
 			}
 			if i, ok := seen[id]; ok {
@@ -137,10 +153,24 @@ type expander struct {
 	counted []uint32
 }
 
-var expanders sync.Pool
+// expanders keeps scratch spaces between calls. Not a sync.Pool: a pool
+// is emptied at every garbage collection, and reallocating a megabyte of
+// marks after each one was most of the cost of an index build.
+var expanders struct {
+	sync.Mutex
+	free []*expander
+}
+
+// maxFreeExpanders bounds the scratch spaces kept (about 1 MB each).
+const maxFreeExpanders = 4
 
 func getExpander(t *table, known func(string) bool) *expander {
-	e, _ := expanders.Get().(*expander)
+	var e *expander
+	expanders.Lock()
+	if n := len(expanders.free); n > 0 {
+		e, expanders.free = expanders.free[n-1], expanders.free[:n-1]
+	}
+	expanders.Unlock()
 	if e == nil || len(e.asked) != t.nWords() {
 		n := t.nWords()
 		e = &expander{asked: make([]uint32, n), answer: make([]bool, n), counted: make([]uint32, n)}
@@ -157,7 +187,11 @@ func getExpander(t *table, known func(string) bool) *expander {
 
 func (e *expander) release() {
 	e.known = nil
-	expanders.Put(e)
+	expanders.Lock()
+	if len(expanders.free) < maxFreeExpanders {
+		expanders.free = append(expanders.free, e)
+	}
+	expanders.Unlock()
 }
 
 func (e *expander) isKnown(id uint32) bool {
@@ -169,6 +203,19 @@ func (e *expander) isKnown(id uint32) bool {
 		e.answer[id] = e.known(e.t.word(id))
 	}
 	return e.answer[id]
+}
+
+// offered reports whether word id, reached by rel, is an expansion to
+// offer: known, and saying something.
+func (e *expander) offered(id uint32, rel Relation) bool {
+	t := e.t
+	if rel != Derivation && rel != Holonym && len(t.wordSenses(id)) > maxTargetSenses {
+		return false // "give", "take", "line": a match on them says nothing
+	}
+	if len(t.word(id)) < 2 {
+		return false // "h" for hydrogen, "o" for oxygen
+	}
+	return e.isKnown(id)
 }
 
 // mark reports whether word id is counted for the first time in the

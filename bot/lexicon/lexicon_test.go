@@ -38,7 +38,7 @@ func TestExpandRelations(t *testing.T) {
 		{"part holonym: Poland is in Europe", "Poland", []string{"europe", "asia"}, []Expansion{{"europe", Holonym, 1}}, []string{"asia"}},
 		{"part holonym: Beijing is in China", "Beijing", []string{"china"}, []Expansion{{"china", Holonym, 1}}, nil},
 		{"member holonym: Germany is in the EU", "germany", []string{"european union", "nato"}, []Expansion{{"european union", Holonym, 1}, {"nato", Holonym, 1}}, nil},
-		{"the Kremlin is in Moscow", "the kremlin", []string{"moscow"}, nil, nil},
+		{"the Kremlin is in Moscow", "the Kremlin", []string{"moscow"}, []Expansion{{"moscow", Holonym, 1}}, nil},
 		{"Kremlin", "Kremlin", []string{"moscow"}, []Expansion{{"moscow", Holonym, 1}}, nil},
 		{"irregular plural", "alumni", []string{"graduate"}, []Expansion{{"graduate", Synonym, 1}}, nil},
 		{"only known terms", "treaty", []string{"pact"}, []Expansion{{"pact", Synonym, 1}}, []string{"accord", "written agreement"}},
