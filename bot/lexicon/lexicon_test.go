@@ -3,6 +3,7 @@ package lexicon
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -172,4 +173,33 @@ func FuzzExpand(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Expand shares its scratch space between calls: concurrent calls must
+// give what serial ones give (run under -race in CI).
+func TestExpandConcurrent(t *testing.T) {
+	words := []string{"treaty", "poland", "sanctions", "missile", "beijing", "alliance", "trade", "germany"}
+	known := func(string) bool { return true }
+	want := make([][]Expansion, len(words))
+	for i, w := range words {
+		want[i] = Expand(w, known)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8*len(words))
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, w := range words {
+				if got := Expand(w, known); !slices.Equal(got, want[i]) {
+					errs <- w
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for w := range errs {
+		t.Errorf("Expand(%q) differs when called concurrently", w)
+	}
 }
