@@ -19,6 +19,12 @@ const keepShare = 1.0
 // Derivations and holonyms are links between particular words and stay.
 const maxTargetSenses = 12
 
+// maxTargetSense is the rarest sense of a synonym, hypernym or hyponym in
+// which it is offered: the knowledge base uses a word in one of its common
+// senses, so "weapon" may reach "missile" but not "brand" (a sword in its
+// eighth sense; car brands in the knowledge base).
+const maxTargetSense = 3
+
 // maxSenses is how many of a word's senses, in each part of speech,
 // compete. WordNet numbers senses by how often they were met in its tagged
 // corpus; the rare tail of "break" (59 senses), "run" (57) or "cut" (70)
@@ -91,8 +97,8 @@ func Expand(word string, known func(term string) bool) []Expansion {
 	// is nothing to choose between, and the sense scores are not needed.
 	reaches := false
 	for _, x := range senses {
-		e.targets(x.s, func(id uint32, rel Relation) {
-			reaches = reaches || e.offered(id, rel)
+		e.targets(x.s, func(id uint32, rel Relation, syn uint32) {
+			reaches = reaches || e.offered(id, rel, syn)
 		})
 		if reaches {
 			break
@@ -118,8 +124,8 @@ func Expand(word string, known func(term string) bool) []Expansion {
 		if x.score < best*keepShare {
 			continue
 		}
-		e.targets(x.s, func(id uint32, rel Relation) {
-			if !e.offered(id, rel) {
+		e.targets(x.s, func(id uint32, rel Relation, syn uint32) {
+			if !e.offered(id, rel, syn) {
 				return
 			}
 			if i, ok := seen[id]; ok {
@@ -205,12 +211,20 @@ func (e *expander) isKnown(id uint32) bool {
 	return e.answer[id]
 }
 
-// offered reports whether word id, reached by rel, is an expansion to
-// offer: known, and saying something.
-func (e *expander) offered(id uint32, rel Relation) bool {
+// offered reports whether word id, reached by rel in synset syn, is an
+// expansion to offer: known, and saying something.
+func (e *expander) offered(id uint32, rel Relation, syn uint32) bool {
 	t := e.t
-	if rel != Derivation && rel != Holonym && len(t.wordSenses(id)) > maxTargetSenses {
-		return false // "give", "take", "line": a match on them says nothing
+	if rel != Derivation && rel != Holonym {
+		ss := t.wordSenses(id)
+		if len(ss) > maxTargetSenses {
+			return false // "give", "take", "line": a match on them says nothing
+		}
+		for _, x := range ss {
+			if x.syn == syn && x.num > maxTargetSense {
+				return false // "brand" is a sword only in its 8th sense
+			}
+		}
 	}
 	if len(t.word(id)) < 2 {
 		return false // "h" for hydrogen, "o" for oxygen
@@ -229,18 +243,19 @@ func (e *expander) mark(id uint32) bool {
 }
 
 // targets calls f for every term sense s of a word reaches, with its
-// relation; a term may come more than once.
-func (e *expander) targets(s senseRef, f func(id uint32, rel Relation)) {
+// relation and the synset it was reached in; a term may come more than
+// once.
+func (e *expander) targets(s senseRef, f func(id uint32, rel Relation, syn uint32)) {
 	t := e.t
 	for _, m := range t.synMembers(s.syn) {
-		f(m, Synonym)
+		f(m, Synonym, s.syn)
 	}
 	for _, p := range t.synPtrs(s.syn) {
 		if p.src != 0 && p.src != s.word {
 			continue // a lexical link from another member of the synset
 		}
 		rel := relationOf(p.rel)
-		t.pointed(p, func(id uint32) { f(id, rel) })
+		t.pointed(p, func(id uint32) { f(id, rel, p.target) })
 	}
 }
 
@@ -274,7 +289,7 @@ func (e *expander) score(s senseRef) float64 {
 		e.seen = 1
 	}
 	n := 0.0
-	count := func(id uint32, rel Relation) {
+	count := func(id uint32, rel Relation, _ uint32) {
 		if e.mark(id) && e.isKnown(id) {
 			n += relWeight[rel] / float64(len(t.wordSenses(id)))
 		}
@@ -292,7 +307,7 @@ func (e *expander) score(s senseRef) float64 {
 			if sisters++; sisters > maxSisters {
 				return n
 			}
-			t.pointed(q, func(id uint32) { count(id, sister) })
+			t.pointed(q, func(id uint32) { count(id, sister, q.target) })
 		}
 	}
 	return n
