@@ -9,8 +9,10 @@ import (
 )
 
 // keepShare is how close to the best-placed sense another sense must score
-// to expand too: a word the knowledge base uses in two senses keeps both,
-// a sense with a stray match or two does not.
+// to expand too. At 1 only the best (and any tie) expands: reading the
+// expansions of every word of the embedded knowledge base, a share of 0.5
+// or 0.75 let china reach taiwan (the Republic of China sense) and alliance
+// reach treaty and pact through its sense of a pact.
 const keepShare = 1.0
 
 // maxTargetSenses is the most senses a synonym, hypernym or hyponym may
@@ -45,9 +47,9 @@ const maxSisters = 20
 // its targets (synonyms, derivations, hypernyms, hyponyms, holonyms) and its
 // co-hyponyms (the other hyponyms of its hypernyms), which place the sense
 // in the knowledge base's subject without being offered as expansions. Each
-// term weighs the inverse of its own number of senses. Only the senses
-// scoring at least half the best score expand. So when the knowledge base writes
-// of penalties, "sanction" does not expand to "approve".
+// term weighs the inverse of its own number of senses. Only the best-scoring
+// senses expand. So when the knowledge base writes of penalties, "sanction"
+// does not expand to "approve".
 //
 // The result is ordered by relation, then term; each term appears once,
 // with its closest relation. Terms equal to word or one of its lemmas are
@@ -57,7 +59,35 @@ func Expand(word string, known func(term string) bool) []Expansion {
 	if known == nil {
 		return nil
 	}
+	e := getExpander(data(), known)
+	defer e.release()
+	return e.expand(word)
+}
+
+// Expander expands many words against one vocabulary, asking known about
+// each term once for all of them: an index build's loop, where Expand
+// would ask again for every word. known must not change while the
+// Expander is in use. An Expander is not safe for concurrent use.
+type Expander struct{ e *expander }
+
+// NewExpander returns an Expander over the terms known accepts.
+func NewExpander(known func(term string) bool) *Expander {
 	t := data()
+	e := newScratch(t.nWords())
+	e.t, e.known, e.gen, e.seen = t, known, 1, 0
+	return &Expander{e}
+}
+
+// Expand is the package's Expand with the Expander's vocabulary.
+func (x *Expander) Expand(word string) []Expansion {
+	if x == nil || x.e.known == nil {
+		return nil
+	}
+	return x.e.expand(word)
+}
+
+func (e *expander) expand(word string) []Expansion {
+	t := e.t
 	w := normalise(word)
 	if functionWords[w] {
 		return nil
@@ -67,8 +97,7 @@ func Expand(word string, known func(term string) bool) []Expansion {
 	if len(lems) == 0 {
 		return nil
 	}
-	e := getExpander(t, known)
-	defer e.release()
+	e.self = e.self[:0]
 	for _, l := range lems {
 		e.self = append(e.self, l.id)
 	}
@@ -178,8 +207,7 @@ func getExpander(t *table, known func(string) bool) *expander {
 	}
 	expanders.Unlock()
 	if e == nil || len(e.asked) != t.nWords() {
-		n := t.nWords()
-		e = &expander{asked: make([]uint32, n), answer: make([]bool, n), counted: make([]uint32, n)}
+		e = newScratch(t.nWords())
 	}
 	e.t, e.known, e.self = t, known, e.self[:0]
 	e.gen++
@@ -189,6 +217,10 @@ func getExpander(t *table, known func(string) bool) *expander {
 		e.gen, e.seen = 1, 0
 	}
 	return e
+}
+
+func newScratch(n int) *expander {
+	return &expander{asked: make([]uint32, n), answer: make([]bool, n), counted: make([]uint32, n)}
 }
 
 func (e *expander) release() {
