@@ -179,13 +179,17 @@ type expander struct {
 	t     *table
 	known func(string) bool
 	self  []uint32 // the word's own lemmas, never an expansion
-	gen   uint32   // this call's stamp in asked
-	seen  uint32   // the current score's stamp in counted
-	// asked[id] == gen when known was asked about word id in this call;
-	// the answer is in answer[id].
-	asked   []uint32
-	answer  []bool
-	counted []uint32
+	gen   uint32   // this call's stamp in marks[].asked
+	seen  uint32   // the current score's stamp in marks[].counted
+	// marks is per word id; one slot keeps one word's marks in one cache
+	// line, which is most of what walking the neighbourhoods costs.
+	marks []mark
+}
+
+type mark struct {
+	asked   uint32 // == gen when known was asked about the word in this call
+	counted uint32 // == seen when the word was counted in the current score
+	answer  bool   // known's answer
 }
 
 // expanders keeps scratch spaces between calls. Not a sync.Pool: a pool
@@ -206,21 +210,20 @@ func getExpander(t *table, known func(string) bool) *expander {
 		e, expanders.free = expanders.free[n-1], expanders.free[:n-1]
 	}
 	expanders.Unlock()
-	if e == nil || len(e.asked) != t.nWords() {
+	if e == nil || len(e.marks) != t.nWords() {
 		e = newScratch(t.nWords())
 	}
 	e.t, e.known, e.self = t, known, e.self[:0]
 	e.gen++
 	if e.gen == 0 { // wrapped: clear the stamps
-		clear(e.asked)
-		clear(e.counted)
+		clear(e.marks)
 		e.gen, e.seen = 1, 0
 	}
 	return e
 }
 
 func newScratch(n int) *expander {
-	return &expander{asked: make([]uint32, n), answer: make([]bool, n), counted: make([]uint32, n)}
+	return &expander{marks: make([]mark, n)}
 }
 
 func (e *expander) release() {
@@ -236,11 +239,12 @@ func (e *expander) isKnown(id uint32) bool {
 	if slices.Contains(e.self, id) {
 		return false
 	}
-	if e.asked[id] != e.gen {
-		e.asked[id] = e.gen
-		e.answer[id] = e.known(e.t.word(id))
+	m := &e.marks[id]
+	if m.asked != e.gen {
+		m.asked = e.gen
+		m.answer = e.known(e.t.word(id))
 	}
-	return e.answer[id]
+	return m.answer
 }
 
 // offered reports whether word id, reached by rel in synset syn, is an
@@ -267,10 +271,11 @@ func (e *expander) offered(id uint32, rel Relation, syn uint32) bool {
 // mark reports whether word id is counted for the first time in the
 // current score.
 func (e *expander) mark(id uint32) bool {
-	if e.counted[id] == e.seen {
+	m := &e.marks[id]
+	if m.counted == e.seen {
 		return false
 	}
-	e.counted[id] = e.seen
+	m.counted = e.seen
 	return true
 }
 
@@ -317,7 +322,9 @@ func (e *expander) score(s senseRef) float64 {
 	t := e.t
 	e.seen++
 	if e.seen == 0 {
-		clear(e.counted)
+		for i := range e.marks {
+			e.marks[i].counted = 0
+		}
 		e.seen = 1
 	}
 	n := 0.0
