@@ -89,6 +89,22 @@ func TestExpandRestrictsToTheKnowledgeBasesSense(t *testing.T) {
 			t.Errorf("Expand(%q) = %v: approve comes from the approval sense the knowledge base does not use", w, got)
 		}
 	}
+	// The vocabulary around "sanction" in a knowledge base about China and
+	// Russia: approval words occur (approve, endorse, okay, visa), but so
+	// do the acts of government and control that WordNet files sanction's
+	// social-control sense among, and those place it.
+	kbLike := knownSet("approve", "approval", "okay", "endorse", "endorsement", "authorise", "authorisation",
+		"warrant", "visa", "back", "support", "confirm", "pass",
+		"penalty", "enforcement", "government", "governance", "administration", "domination", "occupation",
+		"management", "obligation", "discrimination", "mobilization", "militarization", "normalization")
+	for _, w := range []string{"sanction", "sanctions"} {
+		for _, e := range Expand(w, kbLike) {
+			if e.Term == "approve" || e.Term == "okay" || e.Term == "endorse" || e.Term == "authorise" {
+				t.Errorf("Expand(%q) = %v: %s comes from the approval sense", w, Expand(w, kbLike), e.Term)
+				break
+			}
+		}
+	}
 	// With nothing of penalties in it, the approval sense is the one used.
 	got := Expand("sanction", knownSet("approve"))
 	if !has(got, "approve", Synonym) {
