@@ -179,18 +179,27 @@ type expander struct {
 	t     *table
 	known func(string) bool
 	self  []uint32 // the word's own lemmas, never an expansion
-	gen   uint32   // this call's stamp in marks[].asked
-	seen  uint32   // the current score's stamp in marks[].counted
-	// marks is per word id; one slot keeps one word's marks in one cache
-	// line, which is most of what walking the neighbourhoods costs.
+	gen   uint32   // this call's stamp in a mark's asked bits, 1..maxGen
+	seen  uint32   // the current score's stamp in a mark's counted bits, 1..maxSeen
+	// marks is per word id, packed in four bytes so that the whole array
+	// (430 KB) stays in cache: the misses on it were most of what walking
+	// the neighbourhoods cost.
 	marks []mark
 }
 
-type mark struct {
-	asked   uint32 // == gen when known was asked about the word in this call
-	counted uint32 // == seen when the word was counted in the current score
-	answer  bool   // known's answer
-}
+// mark packs, for one word: bits 0–15 the score that last counted it,
+// bits 16–30 the call that last asked known about it, bit 31 the answer.
+type mark uint32
+
+const (
+	maxSeen    = 1<<16 - 1
+	maxGen     = 1<<15 - 1
+	answerBit  = 1 << 31
+	countedMsk = maxSeen
+)
+
+func (m mark) asked() uint32   { return uint32(m) >> 16 & maxGen }
+func (m mark) counted() uint32 { return uint32(m) & countedMsk }
 
 // expanders keeps scratch spaces between calls. Not a sync.Pool: a pool
 // is emptied at every garbage collection, and reallocating a megabyte of
@@ -215,7 +224,7 @@ func getExpander(t *table, known func(string) bool) *expander {
 	}
 	e.t, e.known, e.self = t, known, e.self[:0]
 	e.gen++
-	if e.gen == 0 { // wrapped: clear the stamps
+	if e.gen > maxGen { // wrapped: clear the stamps
 		clear(e.marks)
 		e.gen, e.seen = 1, 0
 	}
@@ -239,12 +248,15 @@ func (e *expander) isKnown(id uint32) bool {
 	if slices.Contains(e.self, id) {
 		return false
 	}
-	m := &e.marks[id]
-	if m.asked != e.gen {
-		m.asked = e.gen
-		m.answer = e.known(e.t.word(id))
+	m := e.marks[id]
+	if m.asked() != e.gen {
+		m = m&countedMsk | mark(e.gen)<<16
+		if e.known(e.t.word(id)) {
+			m |= answerBit
+		}
+		e.marks[id] = m
 	}
-	return m.answer
+	return m&answerBit != 0
 }
 
 // offered reports whether word id, reached by rel in synset syn, is an
@@ -252,11 +264,10 @@ func (e *expander) isKnown(id uint32) bool {
 func (e *expander) offered(id uint32, rel Relation, syn uint32) bool {
 	t := e.t
 	if rel != Derivation && rel != Holonym {
-		ss := t.wordSenses(id)
-		if len(ss) > maxTargetSenses {
+		if t.poly[id] > maxTargetSenses {
 			return false // "give", "take", "line": a match on them says nothing
 		}
-		for _, x := range ss {
+		for _, x := range t.wordSenses(id) {
 			if x.syn == syn && x.num > maxTargetSense {
 				return false // "brand" is a sword only in its 8th sense
 			}
@@ -271,11 +282,11 @@ func (e *expander) offered(id uint32, rel Relation, syn uint32) bool {
 // mark reports whether word id is counted for the first time in the
 // current score.
 func (e *expander) mark(id uint32) bool {
-	m := &e.marks[id]
-	if m.counted == e.seen {
+	m := e.marks[id]
+	if m.counted() == e.seen {
 		return false
 	}
-	m.counted = e.seen
+	e.marks[id] = m&^countedMsk | mark(e.seen)
 	return true
 }
 
@@ -321,9 +332,9 @@ func (t *table) pointed(p ptr, f func(id uint32)) {
 func (e *expander) score(s senseRef) float64 {
 	t := e.t
 	e.seen++
-	if e.seen == 0 {
+	if e.seen > maxSeen {
 		for i := range e.marks {
-			e.marks[i].counted = 0
+			e.marks[i] &^= countedMsk
 		}
 		e.seen = 1
 	}

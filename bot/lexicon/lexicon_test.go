@@ -246,3 +246,25 @@ func TestExpanderMatchesExpand(t *testing.T) {
 		t.Errorf("nil Expander = %v, want nil", got)
 	}
 }
+
+// The scratch space's stamps wrap; results must not change when they do.
+func TestScratchStampsWrap(t *testing.T) {
+	known := knownSet("pact", "accord", "europe", "penalty", "enforcement", "approve")
+	words := []string{"treaty", "poland", "sanction"}
+	want := make([][]Expansion, len(words))
+	for i, w := range words {
+		want[i] = Expand(w, known)
+	}
+	for _, stamps := range [][2]uint32{{5, maxSeen - 1}, {maxGen, 3}} {
+		e := getExpander(data(), known)
+		e.gen, e.seen = stamps[0], stamps[1]
+		e.release()
+		for range 3 {
+			for i, w := range words {
+				if got := Expand(w, known); !slices.Equal(got, want[i]) {
+					t.Fatalf("stamps from %v: Expand(%q) = %v, want %v", stamps, w, got, want[i])
+				}
+			}
+		}
+	}
+}
