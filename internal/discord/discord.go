@@ -72,6 +72,11 @@ type Config struct {
 	// HTTPClient, if set, is used for every REST call (tests point it at an
 	// httptest server).
 	HTTPClient *http.Client
+	// Admit, if set, is asked for a work slot once an HTTP interaction's
+	// signature is verified, before any work on it; the adapter calls the
+	// returned release when the interaction is answered. When ok is false
+	// the request gets 503. Nil admits every verified request.
+	Admit func() (release func(), ok bool)
 }
 
 // Adapter connects a Core to Discord. Its methods are safe for concurrent use.

@@ -82,6 +82,17 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
+	// Only a verified request takes a work slot, so anonymous clients,
+	// however slow or many, cannot hold the slots signed ones need.
+	if a.cfg.Admit != nil {
+		release, ok := a.cfg.Admit()
+		if !ok {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "too many requests in flight", http.StatusServiceUnavailable)
+			return
+		}
+		defer release()
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), a.httpBudget)
 	defer cancel()
 	resp := a.handle(ctx, &i)

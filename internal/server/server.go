@@ -63,7 +63,8 @@ type Server struct {
 
 	reloadMu     sync.Mutex
 	shuttingDown atomic.Bool
-	inflight     chan struct{} // semaphore bounding concurrent work requests
+	// Work slots of the API and of each platform's webhooks.
+	apiSlots, slackSlots, discordSlots *slots
 }
 
 // link is a long-lived adapter connection (Discord gateway, Slack Socket
@@ -82,10 +83,6 @@ func (l *link) up() bool { return l.running.Load() && l.connected() }
 // beside the adapter modes named in config.
 const AdapterDiscordCommands = "discord-commands"
 
-// maxInFlight bounds concurrent requests on the work routes (the API and
-// the webhooks); more get 503 rather than queueing without limit.
-const maxInFlight = 512
-
 // closeTimeout bounds closing the gateway and Socket Mode connections once
 // the work in flight is done.
 const closeTimeout = 5 * time.Second
@@ -100,12 +97,15 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		opts.Now = time.Now
 	}
 	s := &Server{
-		cfg:      cfg,
-		opts:     opts,
-		log:      opts.Logger,
-		metrics:  metrics.New(),
-		client:   newHTTPClient(),
-		inflight: make(chan struct{}, maxInFlight),
+		cfg:     cfg,
+		opts:    opts,
+		log:     opts.Logger,
+		metrics: metrics.New(),
+		client:  newHTTPClient(),
+
+		apiSlots:     newSlots("api", apiSlots),
+		slackSlots:   newSlots("slack", slackSlots),
+		discordSlots: newSlots("discord", discordSlots),
 	}
 	kb, err := knowledge.LoadDir(s.cfg.KBDir, s.opts.Now())
 	if err != nil {
@@ -241,6 +241,7 @@ func (s *Server) buildAdapters() error {
 			ModeratorRoleID: d.ModeratorRoleID,
 			Logger:          s.log,
 			HTTPClient:      s.client,
+			Admit:           s.discordSlots.take,
 		}
 		if s.store != nil {
 			cfg.Gaps = s.store // a nil *Store would not be a nil interface
@@ -285,6 +286,7 @@ func (s *Server) buildAdapters() error {
 			ModeratorGroups: sl.ModeratorGroups,
 			Logger:          s.log,
 			HTTPClient:      s.client,
+			Admit:           s.slackSlots.take,
 		}
 		if s.store != nil {
 			cfg.Gaps = s.store

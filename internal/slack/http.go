@@ -61,9 +61,29 @@ func verify(secret string, h http.Header, body []byte, now time.Time) error {
 	return nil
 }
 
-// readVerified reads a capped body and verifies it, writing the error
-// response itself when it fails.
-func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind string) ([]byte, bool) {
+// readVerified reads a capped body, verifies it and takes a work slot
+// (Config.Admit), writing the error response itself when any of these
+// fails. The caller must call release once the request is answered. Only a
+// verified request takes a slot, so anonymous clients, however slow or
+// many, cannot hold the slots that signed requests need.
+func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind string) (body []byte, release func(), ok bool) {
+	body, ok = a.readSigned(w, r, kind)
+	if !ok {
+		return nil, nil, false
+	}
+	release = func() {}
+	if a.cfg.Admit != nil {
+		if release, ok = a.cfg.Admit(); !ok {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "too many requests in flight", http.StatusServiceUnavailable)
+			return nil, nil, false
+		}
+	}
+	return body, release, true
+}
+
+// readSigned reads a capped body and verifies its signature.
+func (a *Adapter) readSigned(w http.ResponseWriter, r *http.Request, kind string) ([]byte, bool) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -103,10 +123,11 @@ func formRequest(r *http.Request, body []byte) *http.Request {
 // CommandsHandler serves POST /slack/commands (slash commands).
 func (a *Adapter) CommandsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := a.readVerified(w, r, "command")
+		body, release, ok := a.readVerified(w, r, "command")
 		if !ok {
 			return
 		}
+		defer release()
 		cmd, err := slackgo.SlashCommandParse(formRequest(r, body))
 		if err != nil || cmd.Command == "" {
 			http.Error(w, "malformed slash command", http.StatusBadRequest)
@@ -119,10 +140,11 @@ func (a *Adapter) CommandsHandler() http.Handler {
 // EventsHandler serves POST /slack/events (Events API).
 func (a *Adapter) EventsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := a.readVerified(w, r, "event")
+		body, release, ok := a.readVerified(w, r, "event")
 		if !ok {
 			return
 		}
+		defer release()
 		ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 		if err != nil {
 			if !json.Valid(body) {
@@ -153,10 +175,11 @@ func (a *Adapter) EventsHandler() http.Handler {
 // InteractionsHandler serves POST /slack/interactions (button clicks).
 func (a *Adapter) InteractionsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := a.readVerified(w, r, "interaction")
+		body, release, ok := a.readVerified(w, r, "interaction")
 		if !ok {
 			return
 		}
+		defer release()
 		ic, err := slackgo.InteractionCallbackParse(formRequest(r, body))
 		if err != nil {
 			http.Error(w, "malformed interaction", http.StatusBadRequest)

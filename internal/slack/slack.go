@@ -73,6 +73,11 @@ type Config struct {
 	// mostly waits on Slack's API); default 128. When all are busy the user
 	// is asked to try again.
 	Workers int
+	// Admit, if set, is asked for a work slot once an HTTP request's
+	// signature is verified, before any work on it; the adapter calls the
+	// returned release when the request is answered. When ok is false the
+	// request gets 503. Nil admits every verified request.
+	Admit func() (release func(), ok bool)
 }
 
 // Tuning that the contract does not expose.
