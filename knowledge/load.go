@@ -92,7 +92,7 @@ func (l *loader) fileProblem(p, format string, args ...any) {
 }
 
 func (l *loader) read(p string) ([]byte, bool) {
-	f, err := l.fsys.Open(p)
+	f, err := openRegular(l.fsys, p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			l.fileProblem(p, "file is missing")

@@ -26,6 +26,7 @@ type Metrics struct {
 	topics         prometheus.Gauge
 	reloads        prometheus.Counter
 	reloadFailures prometheus.Counter
+	reloadTimeouts prometheus.Counter
 	lastReload     prometheus.Gauge
 	requests       *prometheus.CounterVec
 	requestLatency *prometheus.HistogramVec
@@ -64,7 +65,11 @@ func New() *Metrics {
 		}),
 		reloadFailures: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "summitbot_knowledge_reload_failures_total",
-			Help: "Knowledge base reloads that failed validation; the last good version stays in use.",
+			Help: "Knowledge base reloads that failed (invalid, unreadable or timed out); the last good version stays in use.",
+		}),
+		reloadTimeouts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "summitbot_knowledge_reload_timeouts_total",
+			Help: "Knowledge base reloads that did not finish in time (also counted as failures).",
 		}),
 		lastReload: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "summitbot_knowledge_loaded_timestamp_seconds",
@@ -83,7 +88,7 @@ func New() *Metrics {
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.questions, m.latency, m.topics, m.reloads, m.reloadFailures, m.lastReload,
+		m.questions, m.latency, m.topics, m.reloads, m.reloadFailures, m.reloadTimeouts, m.lastReload,
 		m.requests, m.requestLatency,
 	)
 	// Show every platform and outcome from the start, so a dashboard's rate()
@@ -150,6 +155,13 @@ func (m *Metrics) Reloaded(ok bool) {
 	} else {
 		m.reloadFailures.Inc()
 	}
+}
+
+// ReloadTimedOut counts a reload that did not finish in time: a failure,
+// and a timeout.
+func (m *Metrics) ReloadTimedOut() {
+	m.reloadFailures.Inc()
+	m.reloadTimeouts.Inc()
 }
 
 // Recorder exports the recording queue's counters (declined questions and

@@ -63,6 +63,11 @@ type Server struct {
 
 	reloadMu     sync.Mutex
 	shuttingDown atomic.Bool
+	// loading is set while a knowledge load runs (see loadKB); load is
+	// knowledge.LoadDir unless a test replaces it.
+	loading     atomic.Bool
+	load        func(dir string, now time.Time) (*knowledge.KB, error)
+	loadTimeout time.Duration
 	// Work slots of the API and of each platform's webhooks.
 	apiSlots, slackSlots, discordSlots *slots
 }
@@ -103,11 +108,13 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		metrics: metrics.New(),
 		client:  newHTTPClient(),
 
+		loadTimeout: loadTimeout,
+
 		apiSlots:     newSlots("api", apiSlots),
 		slackSlots:   newSlots("slack", slackSlots),
 		discordSlots: newSlots("discord", discordSlots),
 	}
-	kb, err := knowledge.LoadDir(s.cfg.KBDir, s.opts.Now())
+	kb, err := s.loadKB()
 	if err != nil {
 		s.logLoadError(err)
 		return nil, err
@@ -199,6 +206,48 @@ func (s *Server) logLoadError(err error) {
 	s.log.Error("knowledge base is invalid", "source", s.kbSource(), "errors", ve.Problems.Errors())
 }
 
+// loadTimeout bounds one load of the knowledge base. A load reads a few
+// hundred small files and takes milliseconds; one that takes this long is
+// stuck (a hung network mount) and fails instead of freezing reloads.
+const loadTimeout = 10 * time.Second
+
+// ErrLoadTimeout is returned by New and Reload when loading the knowledge
+// base took longer than loadTimeout, or an earlier load is still stuck.
+var ErrLoadTimeout = errors.New("loading the knowledge base timed out")
+
+// loadKB loads the knowledge base (knowledge.LoadDir unless a test set
+// s.load), for at most loadTimeout. A load that times out keeps running
+// in the background; until it ends every further load fails at once, so
+// stuck loads cannot pile up.
+func (s *Server) loadKB() (*knowledge.KB, error) {
+	if !s.loading.CompareAndSwap(false, true) {
+		return nil, fmt.Errorf("%w: an earlier load is still running", ErrLoadTimeout)
+	}
+	load := s.load
+	if load == nil {
+		load = knowledge.LoadDir
+	}
+	type result struct {
+		kb  *knowledge.KB
+		err error
+	}
+	done := make(chan result, 1)
+	now := s.opts.Now()
+	go func() {
+		defer s.loading.Store(false)
+		kb, err := load(s.cfg.KBDir, now)
+		done <- result{kb, err}
+	}()
+	t := time.NewTimer(s.loadTimeout)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r.kb, r.err
+	case <-t.C:
+		return nil, fmt.Errorf("%w after %v (%s)", ErrLoadTimeout, s.loadTimeout, s.kbSource())
+	}
+}
+
 // ErrNoFolder is returned by Reload when the embedded knowledge base is in use.
 var ErrNoFolder = errors.New("no knowledge folder to reload: --kb/SUMMITBOT_KB is unset, the built-in knowledge base is in use")
 
@@ -213,7 +262,12 @@ func (s *Server) Reload() error {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
 	start := time.Now()
-	kb, err := knowledge.LoadDir(s.cfg.KBDir, s.opts.Now())
+	kb, err := s.loadKB()
+	if errors.Is(err, ErrLoadTimeout) {
+		s.metrics.ReloadTimedOut()
+		s.log.Error("knowledge reload timed out; still serving the last good version", "dir", s.cfg.KBDir, "timeout", s.loadTimeout.String(), "topics", len(s.bot.KB().Topics))
+		return err
+	}
 	if err != nil {
 		s.metrics.Reloaded(false)
 		s.logLoadError(err)
@@ -223,7 +277,7 @@ func (s *Server) Reload() error {
 	s.bot.Load(kb)
 	s.metrics.Reloaded(true)
 	s.metrics.Loaded(len(kb.Topics), s.opts.Now())
-	s.log.Info("knowledge base reloaded", "topics", len(kb.Topics), "warnings", len(kb.Warnings), "took", time.Since(start))
+	s.log.Info("knowledge base reloaded", "topics", len(kb.Topics), "warnings", len(kb.Warnings), "took", time.Since(start).String())
 	return nil
 }
 
