@@ -175,17 +175,19 @@ func (m *Metrics) Recorder(stats func() store.RecorderStats) {
 		dropped: prometheus.NewDesc("summitbot_records_dropped_total",
 			"Records lost because the queue was full or the database unreachable at shutdown.", nil, nil),
 		failures: prometheus.NewDesc("summitbot_record_write_failures_total",
-			"Batch writes to the database that failed and were retried.", nil, nil),
+			"Batch writes to the database that failed or timed out, and were retried.", nil, nil),
 		queued: prometheus.NewDesc("summitbot_records_queued",
 			"Records waiting to be written.", nil, nil),
+		capacity: prometheus.NewDesc("summitbot_records_queue_capacity",
+			"Records that can wait to be written before new ones are dropped.", nil, nil),
 	})
 }
 
 // recorderCollector turns one snapshot of the recorder's counters into the
-// four recording metrics.
+// five recording metrics.
 type recorderCollector struct {
-	stats                              func() store.RecorderStats
-	written, dropped, failures, queued *prometheus.Desc
+	stats                                        func() store.RecorderStats
+	written, dropped, failures, queued, capacity *prometheus.Desc
 }
 
 func (c *recorderCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -193,6 +195,7 @@ func (c *recorderCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.dropped
 	ch <- c.failures
 	ch <- c.queued
+	ch <- c.capacity
 }
 
 func (c *recorderCollector) Collect(ch chan<- prometheus.Metric) {
@@ -201,6 +204,7 @@ func (c *recorderCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.dropped, prometheus.CounterValue, float64(st.Dropped))
 	ch <- prometheus.MustNewConstMetric(c.failures, prometheus.CounterValue, float64(st.FailedWrites))
 	ch <- prometheus.MustNewConstMetric(c.queued, prometheus.GaugeValue, float64(st.Queued))
+	ch <- prometheus.MustNewConstMetric(c.capacity, prometheus.GaugeValue, float64(st.Capacity))
 }
 
 // Adapter registers summitbot_adapter_connected{adapter=name}, read from

@@ -31,6 +31,10 @@ import (
 	"github.com/summitbot/summitbot/internal/store/migrations"
 )
 
+// DefaultQueryTimeout bounds each report query (gaps, feedback), so a
+// database that stopped answering fails the report instead of hanging it.
+const DefaultQueryTimeout = 10 * time.Second
+
 // DefaultPath is the SQLite file used when the database URL is empty.
 const DefaultPath = "summitbot.db"
 
@@ -82,6 +86,8 @@ type Store struct {
 	now func() time.Time
 	// fullInsert holds each table's INSERT of insertChunk rows, built once.
 	fullInsert map[table]string
+	// queryTimeout bounds each report query (DefaultQueryTimeout).
+	queryTimeout time.Duration
 
 	saltMu sync.Mutex
 	salt   []byte
@@ -182,7 +188,7 @@ func open(ctx context.Context, databaseURL string, create bool) (*Store, error) 
 		db.Close()
 		return nil, err
 	}
-	s := &Store{db: db, dialect: loc.dialect, where: loc.where, now: time.Now}
+	s := &Store{db: db, dialect: loc.dialect, where: loc.where, now: time.Now, queryTimeout: DefaultQueryTimeout}
 	s.fullInsert = s.fullInserts()
 	return s, nil
 }
