@@ -2,10 +2,12 @@ package server
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -93,5 +95,65 @@ func TestSlowlorisLeavesWorkAnswered(t *testing.T) {
 		if ne, ok := err.(net.Error); ok && ne.Timeout() {
 			t.Fatalf("slow connection %d still open after %v", i, webhookReadTimeout+8*time.Second)
 		}
+	}
+}
+
+// Issue 13 finding 8: a captured signed Slack command replayed 10 times gave
+// 10 replies; a Discord interaction replayed to another replica (or after a
+// restart) was answered again.
+func TestReplaysAreAnsweredOnce(t *testing.T) {
+	sink := newResponseSink(t)
+	dsig := newDiscordSigner(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "summitbot.db")
+	replica := func() *instance {
+		cfg := testConfig(copyKB(t))
+		cfg.DatabaseURL = db
+		cfg.Discord.AppID = "1"
+		cfg.Discord.PublicKey = dsig.pub
+		cfg.Slack.BotToken = "xoxb-test"
+		cfg.Slack.SigningSecret = slackSecret
+		cfg.Slack.APIURL = sink.srv.URL + "/api/"
+		return start(t, cfg, Options{})
+	}
+	a, b := replica(), replica()
+	send := func(r *http.Request) int {
+		t.Helper()
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+
+	captured := slackCommand(a.url, "U1", "what is the sco", sink.srv.URL+"/response")
+	body, _ := io.ReadAll(captured.Body)
+	for n := range 10 {
+		r, _ := http.NewRequest(http.MethodPost, a.url+"/slack/commands", bytes.NewReader(body))
+		r.Header = captured.Header.Clone()
+		if code := send(r); code != 200 {
+			t.Fatalf("delivery %d: %d", n, code)
+		}
+	}
+	eventually(t, "the slack reply", func() bool { return strings.Contains(sink.bodies(), "Shanghai") })
+	if got := a.metric(t, `summitbot_questions_total{outcome="answered",platform="slack"}`); got != 1 {
+		t.Errorf("a command delivered 10 times was answered %v times, want once", got)
+	}
+
+	ask := discordAsk("9001", "42", "what is power of siberia")
+	first := dsig.request(a.url, ask)
+	stamp, sig := first.Header.Get("X-Signature-Timestamp"), first.Header.Get("X-Signature-Ed25519")
+	if code := send(first); code != 200 {
+		t.Fatalf("discord interaction: %d", code)
+	}
+	replay, _ := http.NewRequest(http.MethodPost, b.url+"/discord/interactions", bytes.NewReader(ask))
+	replay.Header.Set("X-Signature-Timestamp", stamp)
+	replay.Header.Set("X-Signature-Ed25519", sig)
+	if code := send(replay); code != 401 {
+		t.Errorf("the interaction replayed to another replica: %d, want 401", code)
+	}
+	if got := b.metric(t, `summitbot_questions_total{outcome="answered",platform="discord"}`); got != 0 {
+		t.Errorf("the other replica answered the replay")
 	}
 }

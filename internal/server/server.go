@@ -298,7 +298,9 @@ func (s *Server) buildAdapters() error {
 			Admit:           s.discordSlots.take,
 		}
 		if s.store != nil {
-			cfg.Gaps = s.store // a nil *Store would not be a nil interface
+			// (a nil *Store would not be a nil interface)
+			cfg.Gaps = s.store
+			cfg.Seen = s.store
 		}
 		if d.InteractionsEnabled() {
 			cfg.PublicKey = d.PublicKey

@@ -21,9 +21,15 @@ import (
 const (
 	// maxBody caps a request body; Slack's payloads are far smaller.
 	maxBody = 64 << 10
-	// maxSkew is how old (or how far in the future) a request timestamp
-	// may be.
-	maxSkew = 5 * time.Minute
+	// maxSkew is how old a request timestamp may be, and maxFuture how far
+	// ahead of our clock (clocks differ by seconds, not minutes).
+	maxSkew   = 5 * time.Minute
+	maxFuture = time.Minute
+	// replayWindow is how long a signed request stays acceptable, so how
+	// long its signature is remembered to refuse a replay; replayMax
+	// bounds the signatures remembered.
+	replayWindow = maxSkew + maxFuture
+	replayMax    = 50000
 )
 
 var (
@@ -52,7 +58,7 @@ func verify(secret string, h http.Header, body []byte, now time.Time) error {
 	if err != nil {
 		return errBadSignature
 	}
-	if d := now.Sub(time.Unix(sec, 0)); d > maxSkew || d < -maxSkew {
+	if d := now.Sub(time.Unix(sec, 0)); d > maxSkew || d < -maxFuture {
 		return errStaleTimestamp
 	}
 	if !hmac.Equal([]byte(sig), []byte(signature(secret, ts, body))) {
@@ -66,20 +72,40 @@ func verify(secret string, h http.Header, body []byte, now time.Time) error {
 // fails. The caller must call release once the request is answered. Only a
 // verified request takes a slot, so anonymous clients, however slow or
 // many, cannot hold the slots that signed requests need.
+//
+// A slash command or button click whose signature was seen before is a
+// replay (Slack retries neither; the Events API's retries carry new
+// signatures and are deduplicated on their event id instead): it gets an
+// empty 200 and nothing is done.
 func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind string) (body []byte, release func(), ok bool) {
 	body, ok = a.readSigned(w, r, kind)
 	if !ok {
 		return nil, nil, false
 	}
+	sig := ""
+	if kind != "event" {
+		sig = r.Header.Get("X-Slack-Signature")
+		if !a.replays.claim(sig) {
+			a.rejected(kind, "replayed request")
+			w.WriteHeader(http.StatusOK)
+			return nil, nil, false
+		}
+	}
 	release = func() {}
 	if a.cfg.Admit != nil {
 		if release, ok = a.cfg.Admit(); !ok {
+			a.replays.release(sig) // not handled: a retry may come through
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "too many requests in flight", http.StatusServiceUnavailable)
 			return nil, nil, false
 		}
 	}
 	return body, release, true
+}
+
+// rejected logs a refused request.
+func (a *Adapter) rejected(kind, reason string) {
+	a.log.Warn("rejected request", "kind", kind, "reason", reason)
 }
 
 // readSigned reads a capped body and verifies its signature.
@@ -92,7 +118,7 @@ func (a *Adapter) readSigned(w http.ResponseWriter, r *http.Request, kind string
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			a.log.Warn("rejected request", "kind", kind, "reason", "body too large")
+			a.rejected(kind, "body too large")
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return nil, false
 		}
@@ -100,7 +126,7 @@ func (a *Adapter) readSigned(w http.ResponseWriter, r *http.Request, kind string
 		return nil, false
 	}
 	if err := verify(a.cfg.SigningSecret, r.Header, body, a.cfg.Now()); err != nil {
-		a.log.Warn("rejected request", "kind", kind, "reason", err.Error())
+		a.rejected(kind, err.Error())
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return nil, false
 	}

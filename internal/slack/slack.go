@@ -105,6 +105,9 @@ type Adapter struct {
 	// notices posts "busy" notices after the ack, when work is full.
 	notices *pool
 	seen    *dedupe
+	// replays remembers the signatures of the slash commands and button
+	// clicks answered, for as long as a signature is accepted.
+	replays *dedupe
 	mods    *moderators
 	socket  atomic.Bool // Socket Mode connected
 }
@@ -176,6 +179,7 @@ func New(core Core, cfg Config) (*Adapter, error) {
 		work:    newPool(cmp.Or(cfg.Workers, defaultWorkers), log),
 		notices: newPool(busyNotices, log),
 		seen:    newDedupe(dedupeMax, dedupeTTL, cfg.Now),
+		replays: newDedupe(replayMax, replayWindow, cfg.Now),
 	}
 	a.mods = newModerators(cfg.Moderators, cfg.ModeratorGroups, groupCacheTTL, cfg.Now, a.groupMembers)
 	return a, nil

@@ -91,6 +91,11 @@ type Store struct {
 
 	saltMu sync.Mutex
 	salt   []byte
+
+	// purgeMu guards lastPurge, when ClaimInteraction last deleted
+	// expired interaction ids.
+	purgeMu   sync.Mutex
+	lastPurge time.Time
 }
 
 // Open opens the database named by databaseURL, creating a SQLite file on
