@@ -178,16 +178,18 @@ func (m *Metrics) Recorder(stats func() store.RecorderStats) {
 			"Batch writes to the database that failed or timed out, and were retried.", nil, nil),
 		queued: prometheus.NewDesc("summitbot_records_queued",
 			"Records waiting to be written.", nil, nil),
+		lost: prometheus.NewDesc("summitbot_record_database_lost_total",
+			"Batch writes refused because the SQLite file was deleted or replaced while serving.", nil, nil),
 		capacity: prometheus.NewDesc("summitbot_records_queue_capacity",
 			"Records that can wait to be written before new ones are dropped.", nil, nil),
 	})
 }
 
 // recorderCollector turns one snapshot of the recorder's counters into the
-// five recording metrics.
+// six recording metrics.
 type recorderCollector struct {
-	stats                                        func() store.RecorderStats
-	written, dropped, failures, queued, capacity *prometheus.Desc
+	stats                                              func() store.RecorderStats
+	written, dropped, failures, queued, capacity, lost *prometheus.Desc
 }
 
 func (c *recorderCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -196,6 +198,7 @@ func (c *recorderCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.failures
 	ch <- c.queued
 	ch <- c.capacity
+	ch <- c.lost
 }
 
 func (c *recorderCollector) Collect(ch chan<- prometheus.Metric) {
@@ -205,6 +208,7 @@ func (c *recorderCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.failures, prometheus.CounterValue, float64(st.FailedWrites))
 	ch <- prometheus.MustNewConstMetric(c.queued, prometheus.GaugeValue, float64(st.Queued))
 	ch <- prometheus.MustNewConstMetric(c.capacity, prometheus.GaugeValue, float64(st.Capacity))
+	ch <- prometheus.MustNewConstMetric(c.lost, prometheus.CounterValue, float64(st.DatabaseLost))
 }
 
 // Adapter registers summitbot_adapter_connected{adapter=name}, read from

@@ -44,6 +44,10 @@ type RecorderStats struct {
 	// FailedWrites is how many batch writes failed or timed out (and were
 	// retried).
 	FailedWrites uint64
+	// DatabaseLost is how many batch writes were refused because the
+	// SQLite file was deleted or replaced while serving (also counted in
+	// FailedWrites).
+	DatabaseLost uint64
 	// Queued is how many records wait to be written now, and Capacity how
 	// many can wait before new ones are dropped.
 	Queued, Capacity int
@@ -199,6 +203,7 @@ func (r *Recorder) Stats() RecorderStats {
 		FailedWrites: r.failed.Load(),
 		Queued:       len(r.queue),
 		Capacity:     cap(r.queue),
+		DatabaseLost: r.s.fileLost(),
 	}
 }
 
@@ -247,7 +252,11 @@ func (r *Recorder) Run(ctx context.Context) error {
 		failures++
 		r.failed.Add(1)
 		wait := jitter(backoff)
-		r.log.Warn("recording failed; will retry", "err", err, "records", len(batch), "attempt", failures, "retry_in", wait.String())
+		if errors.Is(err, ErrDatabaseLost) {
+			r.log.Error("recording refused: the database file was deleted or replaced; records queue and then drop until it is restored", "err", err, "records", len(batch), "attempt", failures, "retry_in", wait.String())
+		} else {
+			r.log.Warn("recording failed; will retry", "err", err, "records", len(batch), "attempt", failures, "retry_in", wait.String())
+		}
 		select {
 		case <-ctx.Done():
 			return r.shutdown(ctx, batch)
