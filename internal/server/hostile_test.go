@@ -157,3 +157,27 @@ func TestReplaysAreAnsweredOnce(t *testing.T) {
 		t.Errorf("the other replica answered the replay")
 	}
 }
+
+// Rejected webhooks are each counted in the metrics, while their log lines
+// are sampled (internal/slack).
+func TestRejectionsAreCounted(t *testing.T) {
+	sink := newResponseSink(t)
+	in := webhookConfig(t, sink, newDiscordSigner(t))
+	const bad = 50
+	for range bad {
+		r := slackCommand(in.url, "U1", "what is the sco", sink.srv.URL+"/response")
+		r.Header.Set("X-Slack-Signature", "v0="+strings.Repeat("0", 64))
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	if got := in.metric(t, `summitbot_http_requests_total{code="401",route="POST /slack/commands"}`); got != bad {
+		t.Errorf("rejections counted = %v, want %d", got, bad)
+	}
+	if n := strings.Count(in.logs.String(), `"rejected request"`); n > 15 {
+		t.Errorf("%d log lines for %d rejected requests", n, bad)
+	}
+}

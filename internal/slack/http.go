@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
@@ -103,9 +104,55 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind stri
 	return body, release, true
 }
 
-// rejected logs a refused request.
+// rejected logs a refused request, a few lines a second at most: anyone
+// can send bad requests by the thousand, and each costs a log line. The
+// server counts every one (summitbot_http_requests_total by status code);
+// a line after a quiet spell says how many went unlogged.
 func (a *Adapter) rejected(kind, reason string) {
-	a.log.Warn("rejected request", "kind", kind, "reason", reason)
+	if n, ok := a.rejectLog.allow(a.cfg.Now()); ok {
+		a.log.Warn("rejected request", "kind", kind, "reason", reason, "unlogged_since_last", n)
+	}
+}
+
+// Rejected requests logged: rejectBurst at once, then one per rejectEvery.
+const (
+	rejectBurst = 5
+	rejectEvery = time.Second
+)
+
+// logSampler lets through a burst of log lines and then one per interval,
+// counting the lines it holds back. The zero value lets nothing through;
+// make one with newLogSampler.
+type logSampler struct {
+	mu         sync.Mutex
+	burst      int
+	every      time.Duration
+	tokens     float64
+	last       time.Time
+	suppressed int
+}
+
+func newLogSampler(burst int, every time.Duration) *logSampler {
+	return &logSampler{burst: burst, every: every, tokens: float64(burst)}
+}
+
+// allow reports whether a line may be logged now, and how many were held
+// back since the last one allowed.
+func (s *logSampler) allow(now time.Time) (suppressed int, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.last.IsZero() {
+		s.tokens = min(float64(s.burst), s.tokens+float64(now.Sub(s.last))/float64(s.every))
+	}
+	s.last = now
+	if s.tokens < 1 {
+		s.suppressed++
+		return 0, false
+	}
+	s.tokens--
+	n := s.suppressed
+	s.suppressed = 0
+	return n, true
 }
 
 // readSigned reads a capped body and verifies its signature.

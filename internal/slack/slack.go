@@ -108,8 +108,10 @@ type Adapter struct {
 	// replays remembers the signatures of the slash commands and button
 	// clicks answered, for as long as a signature is accepted.
 	replays *dedupe
-	mods    *moderators
-	socket  atomic.Bool // Socket Mode connected
+	// rejectLog samples the log lines of rejected requests.
+	rejectLog *logSampler
+	mods      *moderators
+	socket    atomic.Bool // Socket Mode connected
 }
 
 // New returns an Adapter for core. It makes no network calls.
@@ -180,6 +182,8 @@ func New(core Core, cfg Config) (*Adapter, error) {
 		notices: newPool(busyNotices, log),
 		seen:    newDedupe(dedupeMax, dedupeTTL, cfg.Now),
 		replays: newDedupe(replayMax, replayWindow, cfg.Now),
+
+		rejectLog: newLogSampler(rejectBurst, rejectEvery),
 	}
 	a.mods = newModerators(cfg.Moderators, cfg.ModeratorGroups, groupCacheTTL, cfg.Now, a.groupMembers)
 	return a, nil
