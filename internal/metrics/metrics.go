@@ -226,6 +226,21 @@ func (m *Metrics) Adapter(name string, connected func() bool) {
 	}))
 }
 
+// Connections registers the HTTP server's open connections and the idle
+// ones it closed to stay under its cap, read at every scrape. Call it once.
+func (m *Metrics) Connections(open func() int, shed func() uint64) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "summitbot_http_connections_open",
+			Help: "HTTP connections open now (capped).",
+		}, func() float64 { return float64(open()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "summitbot_http_idle_connections_closed_total",
+			Help: "Idle keep-alive connections closed to make room for new ones under the connection cap.",
+		}, func() float64 { return float64(shed()) }),
+	)
+}
+
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, MaxRequestsInFlight: 4})

@@ -36,6 +36,9 @@ type Options struct {
 	// ReloadDebounce is how long the knowledge folder must be quiet before
 	// a change is loaded; default reload.DefaultDebounce.
 	ReloadDebounce time.Duration
+	// MaxConns caps the connections held open (conns.go); default
+	// DefaultMaxConns.
+	MaxConns int
 }
 
 // Server is a configured summitbot service. Build it with New, run it with
@@ -68,6 +71,8 @@ type Server struct {
 	loading     atomic.Bool
 	load        func(dir string, now time.Time) (*knowledge.KB, error)
 	loadTimeout time.Duration
+	// conns is the serving listener's connection cap, once Serve runs.
+	conns atomic.Pointer[connLimiter]
 	// Work slots of the API and of each platform's webhooks.
 	apiSlots, slackSlots, discordSlots *slots
 }
@@ -101,6 +106,9 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.MaxConns <= 0 {
+		opts.MaxConns = DefaultMaxConns
+	}
 	s := &Server{
 		cfg:     cfg,
 		opts:    opts,
@@ -119,6 +127,19 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		s.logLoadError(err)
 		return nil, err
 	}
+	s.metrics.Connections(
+		func() int {
+			if l := s.conns.Load(); l != nil {
+				return l.openConns()
+			}
+			return 0
+		},
+		func() uint64 {
+			if l := s.conns.Load(); l != nil {
+				return l.shed.Load()
+			}
+			return 0
+		})
 	s.metrics.Loaded(len(kb.Topics), opts.Now())
 	s.log.Info("knowledge base loaded", "source", s.kbSource(), "topics", len(kb.Topics), "warnings", len(kb.Warnings))
 	for _, p := range kb.Warnings {
@@ -415,10 +436,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    32 << 10,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		// Idle keep-alive connections are dropped after 30 s, and sooner
+		// when the connection cap needs their place.
+		IdleTimeout:    30 * time.Second,
+		MaxHeaderBytes: 32 << 10,
+		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	lim := newConnLimiter(ln, s.opts.MaxConns)
+	hs.ConnState = lim.connState
+	s.conns.Store(lim)
+	ln = lim
 	defer s.Close()
 	var watcher *reload.Watcher
 	if s.cfg.KBDir != "" {
