@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -224,5 +225,49 @@ func TestConnectionsAreCapped(t *testing.T) {
 	}
 	if got := in.metric(t, "summitbot_http_connections_open"); got < 1 || got > max {
 		t.Errorf("open connections metric = %v", got)
+	}
+}
+
+// Issue 13 finding 5: /v1/ask had no rate limit of its own, where chat users
+// have one.
+func TestAskIsRateLimitedPerToken(t *testing.T) {
+	cfg := testConfig(copyKB(t))
+	cfg.APIRateLimit, cfg.APIRateWindow = 3, time.Hour
+	s := newTestServer(t, cfg)
+	ask := func() *httptest.ResponseRecorder {
+		r := httptest.NewRequest("POST", "/v1/ask", strings.NewReader(`{"question":"what is brics"}`))
+		r.Header.Set("Authorization", "Bearer "+testToken)
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, r)
+		return w
+	}
+	for n := range 3 {
+		if w := ask(); w.Code != 200 {
+			t.Fatalf("request %d within the limit: %d", n, w.Code)
+		}
+	}
+	w := ask()
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {
+		t.Errorf("over the limit: %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
+	}
+}
+
+func TestRateBucket(t *testing.T) {
+	now := time.Unix(0, 0)
+	b := newRateBucket(2, time.Second, func() time.Time { return now })
+	for _, want := range []bool{true, true, false} {
+		if ok, _ := b.allow(); ok != want {
+			t.Fatalf("allow = %v, want %v", ok, want)
+		}
+	}
+	now = now.Add(500 * time.Millisecond) // one token back
+	if ok, _ := b.allow(); !ok {
+		t.Error("no token after half the window")
+	}
+	if ok, retry := b.allow(); ok || retry <= 0 || retry > 500*time.Millisecond {
+		t.Errorf("allow = %v, retry %v", ok, retry)
+	}
+	if ok, _ := newRateBucket(0, 0, nil).allow(); !ok {
+		t.Error("a zero limit limits")
 	}
 }

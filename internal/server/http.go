@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/summitbot/summitbot/bot"
@@ -45,7 +46,11 @@ func (s *Server) routes() http.Handler {
 	api := func(h http.Handler) http.Handler {
 		return readDeadline(apiReadTimeout, s.authorized(work(s.apiSlots, h)))
 	}
-	handle("POST /v1/ask", api(http.HandlerFunc(s.handleAsk)))
+	// Questions are also limited per token (one token today, so one
+	// bucket), before they take a slot.
+	askRate := newRateBucket(s.cfg.APIRateLimit, s.cfg.APIRateWindow, time.Now)
+	handle("POST /v1/ask", readDeadline(apiReadTimeout, s.authorized(
+		rateLimited(askRate, work(s.apiSlots, http.HandlerFunc(s.handleAsk))))))
 	var gaps, feedback http.Handler = recordingOff, recordingOff
 	if s.store != nil {
 		gaps, feedback = store.GapsHandler(s.store, s.log), store.FeedbackHandler(s.store, s.log)

@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"strconv"
+	"sync"
 	"time"
 )
 
@@ -71,6 +73,56 @@ func work(sl *slots, next http.Handler) http.Handler {
 			return
 		}
 		defer release()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// rateBucket limits one caller to n requests per window: a token bucket
+// holding up to n, refilled at n per window. The zero value (n 0) allows
+// everything.
+type rateBucket struct {
+	n      float64
+	window time.Duration
+	now    func() time.Time
+
+	mu     sync.Mutex
+	tokens float64
+	last   time.Time
+}
+
+func newRateBucket(n int, window time.Duration, now func() time.Time) *rateBucket {
+	return &rateBucket{n: float64(n), window: window, now: now, tokens: float64(n)}
+}
+
+// allow takes a token if there is one; if not, it says how long until
+// there is.
+func (b *rateBucket) allow() (ok bool, retry time.Duration) {
+	if b.n <= 0 {
+		return true, 0
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	if !b.last.IsZero() {
+		b.tokens = min(b.n, b.tokens+b.n*float64(now.Sub(b.last))/float64(b.window))
+	}
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) / b.n * float64(b.window))
+}
+
+// rateLimited answers 429 with Retry-After once the caller's bucket is
+// empty.
+func rateLimited(b *rateBucket, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ok, retry := b.allow(); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(retry.Round(time.Second)/time.Second))))
+			writeError(w, http.StatusTooManyRequests, "too many requests for this API token; slow down")
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }

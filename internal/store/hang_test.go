@@ -148,7 +148,7 @@ func TestRecorderNoticesAHangAndTheRecovery(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
-	if st := r.Stats(); st.Dropped != 0 || st.Capacity != 4096 {
+	if st := r.Stats(); st.Dropped != 0 || st.Capacity != DefaultQueueSize {
 		t.Errorf("Stats = %+v", st)
 	}
 }

@@ -25,7 +25,7 @@ import (
 // RecorderOptions configure a Recorder. The zero value is a useful default.
 type RecorderOptions struct {
 	// QueueSize bounds how many records wait to be written; when the queue
-	// is full new records are dropped and counted. Default 4096.
+	// is full new records are dropped and counted. Default DefaultQueueSize.
 	QueueSize int
 	// RetentionDays is how long records are kept; older ones are deleted
 	// daily. Default 90.
@@ -104,6 +104,11 @@ type event struct {
 	helpful    bool
 }
 
+// DefaultQueueSize is how many records may wait to be written: 27 s of
+// declined questions at 300 a second, so that a database restart of that
+// length loses nothing; at most about 16 MB of questions.
+const DefaultQueueSize = 8192
+
 // DefaultWriteTimeout bounds one batch write: a batch of a thousand rows
 // commits in milliseconds, so a write that takes this long hangs (packets
 // dropped, a lock never released) and is counted as a failure and retried.
@@ -117,7 +122,7 @@ const MaxRetryWait = time.Second
 // NewRecorder returns a Recorder writing to s. Call Run to start writing.
 func NewRecorder(s *Store, opts RecorderOptions) *Recorder {
 	if opts.QueueSize <= 0 {
-		opts.QueueSize = 4096
+		opts.QueueSize = DefaultQueueSize
 	}
 	if opts.RetentionDays <= 0 {
 		opts.RetentionDays = 90
