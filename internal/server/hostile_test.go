@@ -72,6 +72,7 @@ func TestSlowlorisLeavesWorkAnswered(t *testing.T) {
 			answered++
 		}
 	}
+	t.Logf("during the slowloris of %d connections, %d of %d valid /v1/ask probes answered", slow, answered, probes)
 	if answered < probes*95/100 {
 		t.Errorf("during the slowloris, %d of %d valid /v1/ask probes answered, want at least 95%%", answered, probes)
 	}
