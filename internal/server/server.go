@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -143,7 +144,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 	s.metrics.Loaded(len(kb.Topics), opts.Now())
 	s.log.Info("knowledge base loaded", "source", s.kbSource(), "topics", len(kb.Topics), "warnings", len(kb.Warnings))
 	for _, p := range kb.Warnings {
-		s.log.Debug("knowledge warning", "problem", p.String())
+		s.logWarning(p)
 	}
 
 	botOpts := bot.Options{
@@ -210,6 +211,18 @@ func (s *Server) kbSource() string {
 		return "embedded"
 	}
 	return s.cfg.KBDir
+}
+
+// logWarning logs a knowledge base warning: at debug level, but at warn
+// level for a file left out of the knowledge base ("...; ignored": a named
+// pipe, a symlink leading out of the folder, a stray file in topics/), which
+// the people who put it there should hear of.
+func (s *Server) logWarning(p knowledge.Problem) {
+	level := slog.LevelDebug
+	if strings.HasSuffix(p.Message, "; ignored") {
+		level = slog.LevelWarn
+	}
+	s.log.Log(context.Background(), level, "knowledge warning", "problem", p.String())
 }
 
 // logLoadError logs every validation problem with its file:line:col.
@@ -299,6 +312,9 @@ func (s *Server) Reload() error {
 	s.metrics.Reloaded(true)
 	s.metrics.Loaded(len(kb.Topics), s.opts.Now())
 	s.log.Info("knowledge base reloaded", "topics", len(kb.Topics), "warnings", len(kb.Warnings), "took", time.Since(start).String())
+	for _, p := range kb.Warnings {
+		s.logWarning(p)
+	}
 	return nil
 }
 
