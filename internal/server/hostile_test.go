@@ -142,6 +142,16 @@ func TestReplaysAreAnsweredOnce(t *testing.T) {
 	if got := a.metric(t, `summitbot_questions_total{outcome="answered",platform="slack"}`); got != 1 {
 		t.Errorf("a command delivered 10 times was answered %v times, want once", got)
 	}
+	// Replayed to another replica on the same database: ignored there too.
+	r, _ := http.NewRequest(http.MethodPost, b.url+"/slack/commands", bytes.NewReader(body))
+	r.Header = captured.Header.Clone()
+	if code := send(r); code != 200 {
+		t.Fatalf("replay to another replica: %d", code)
+	}
+	// (The refusal is logged before the ack; an answer would come after.)
+	if !strings.Contains(b.logs.String(), `"reason":"replayed request"`) {
+		t.Errorf("the other replica took the replayed command")
+	}
 
 	ask := discordAsk("9001", "42", "what is power of siberia")
 	first := dsig.request(a.url, ask)

@@ -383,6 +383,7 @@ func (s *Server) buildAdapters() error {
 		}
 		if s.store != nil {
 			cfg.Gaps = s.store
+			cfg.Seen = s.store
 		}
 		if sl.HTTPEnabled() {
 			cfg.SigningSecret = sl.SigningSecret

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -87,8 +88,7 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind stri
 	if kind != "event" {
 		sig = r.Header.Get("X-Slack-Signature")
 		if !a.replays.claim(sig) {
-			a.rejected(kind, "replayed request")
-			w.WriteHeader(http.StatusOK)
+			a.replayed(w, kind)
 			return nil, nil, false
 		}
 	}
@@ -101,7 +101,48 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind stri
 			return nil, nil, false
 		}
 	}
+	if sig != "" && !a.firstSeenShared(r.Context(), sig) {
+		release()
+		a.replayed(w, kind)
+		return nil, nil, false
+	}
 	return body, release, true
+}
+
+// replayed answers a replay: an empty 200, and nothing done.
+func (a *Adapter) replayed(w http.ResponseWriter, kind string) {
+	a.rejected(kind, "replayed request")
+	w.WriteHeader(http.StatusOK)
+}
+
+// SeenStore remembers ids where every replica sees them.
+// internal/store's *Store satisfies it.
+type SeenStore interface {
+	// ClaimInteraction records id as seen at now and reports whether it
+	// was new; ids seen more than window ago are forgotten.
+	ClaimInteraction(ctx context.Context, id string, now time.Time, window time.Duration) (bool, error)
+}
+
+// seenTimeout bounds a lookup in the shared SeenStore; past it (or on an
+// error) this replica's memory alone decides.
+const seenTimeout = 500 * time.Millisecond
+
+// firstSeenShared reports whether no replica has seen the signature yet,
+// according to the shared SeenStore; true when there is none or it fails.
+func (a *Adapter) firstSeenShared(ctx context.Context, sig string) bool {
+	if a.cfg.Seen == nil {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(ctx, seenTimeout)
+	defer cancel()
+	fresh, err := a.cfg.Seen.ClaimInteraction(ctx, "slack:"+sig, a.cfg.Now(), replayWindow)
+	if err != nil {
+		if n, ok := a.rejectLog.allow(a.cfg.Now()); ok {
+			a.log.Warn("cannot check the shared record of request signatures; using this replica's", "err", err, "unlogged_since_last", n)
+		}
+		return true
+	}
+	return fresh
 }
 
 // rejected logs a refused request, a few lines a second at most: anyone

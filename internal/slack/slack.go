@@ -73,6 +73,11 @@ type Config struct {
 	// mostly waits on Slack's API); default 128. When all are busy the user
 	// is asked to try again.
 	Workers int
+	// Seen, if set, remembers the signatures of the HTTP slash commands and
+	// clicks answered where every replica sees them (a shared database), so
+	// a replay is refused wherever it lands. Nil keeps them in this
+	// process's memory only.
+	Seen SeenStore
 	// Admit, if set, is asked for a work slot once an HTTP request's
 	// signature is verified, before any work on it; the adapter calls the
 	// returned release when the request is answered. When ok is false the

@@ -9,11 +9,12 @@ import (
 // purgeEvery is how often ClaimInteraction deletes expired ids.
 const purgeEvery = time.Minute
 
-// ClaimInteraction records a Discord interaction id as seen at now and
+// ClaimInteraction records a Discord interaction id (or a Slack request
+// signature, prefixed "slack:") as seen at now and
 // reports whether it was new, in a table every replica shares, so that a
 // replayed signed request is refused by whichever replica it reaches, and
 // after a restart. Ids seen more than window ago are deleted, at most once
-// a minute per process. It satisfies discord.SeenStore.
+// a minute per process. It satisfies discord.SeenStore and slack.SeenStore.
 func (s *Store) ClaimInteraction(ctx context.Context, id string, now time.Time, window time.Duration) (bool, error) {
 	s.purgeMu.Lock()
 	purge := now.Sub(s.lastPurge) >= purgeEvery

@@ -1,7 +1,8 @@
 -- +goose Up
 
--- Ids of the Discord interactions already answered, shared by every replica
--- so that a replayed signed request is refused wherever it lands.
+-- Ids of the Discord interactions and signatures of the Slack requests
+-- ("slack:v0=...") already answered, shared by every replica so that a
+-- replayed signed request is refused wherever it lands.
 -- seen_at is Unix milliseconds; rows older than the signature window are
 -- deleted as new ones arrive.
 CREATE TABLE seen_interactions (
