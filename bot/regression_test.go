@@ -9,8 +9,9 @@ import (
 
 // TestEmbeddedRegressionSet runs knowledge/data/tests.yaml against the
 // embedded knowledge base, so `go test ./...` catches a moderator's edit
-// that breaks answers before it ships. The bar is the project's target:
-// at least 95% of the questions land where they must.
+// that breaks answers before it ships, as `kb test` does: every question
+// not marked `known` lands where it must, and known misses stay few (at
+// most 2% of the set).
 func TestEmbeddedRegressionSet(t *testing.T) {
 	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{Prefix: knowledge.EmbeddedPrefix})
 	if err != nil {
@@ -20,21 +21,24 @@ func TestEmbeddedRegressionSet(t *testing.T) {
 		t.Errorf("kb lint --strict would fail: %v", kb.Warnings)
 	}
 	b := New(kb, Options{})
-	passed := 0
+	passed, known := 0, 0
 	for _, tc := range kb.Tests {
 		a := b.Ask(context.Background(), Question{Text: tc.Question, Platform: PlatformCLI})
 		got := knowledge.None
 		if a.Answered {
 			got = a.Topic.ID
 		}
-		if got == tc.Expect {
+		switch {
+		case got == tc.Expect:
 			passed++
-		} else {
-			t.Logf("tests.yaml:%d: %q: expected %s, got %s (%.2f)", tc.Line, tc.Question, tc.Expect, got, a.Confidence)
+		case tc.Known != "":
+			known++
+			t.Logf("known miss, tests.yaml:%d: %q: expected %s, got %s (%.2f)", tc.Line, tc.Question, tc.Expect, got, a.Confidence)
+		default:
+			t.Errorf("tests.yaml:%d: %q: expected %s, got %s (%.2f)", tc.Line, tc.Question, tc.Expect, got, a.Confidence)
 		}
 	}
-	rate := float64(passed) / float64(len(kb.Tests))
-	if len(kb.Tests) < 250 || rate < 0.95 {
-		t.Errorf("regression set: %d of %d passed (%.1f%%); want at least 250 questions and 95%%", passed, len(kb.Tests), 100*rate)
+	if len(kb.Tests) < 250 || float64(known) > 0.02*float64(len(kb.Tests)) {
+		t.Errorf("regression set: %d of %d passed, %d known misses; want at least 250 questions and at most 2%% known misses", passed, len(kb.Tests), known)
 	}
 }

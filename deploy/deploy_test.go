@@ -591,6 +591,7 @@ type compose struct {
 		CapDrop         []string `json:"cap_drop"`
 		SecurityOpt     []string `json:"security_opt"`
 		StopGracePeriod string   `json:"stop_grace_period"`
+		MemLimit        string   `json:"mem_limit"`
 	} `json:"services"`
 	Volumes map[string]struct{} `json:"volumes"`
 }
@@ -615,6 +616,9 @@ func TestCompose(t *testing.T) {
 	}
 	if len(s.EnvFile) == 0 {
 		t.Error("no env file")
+	}
+	if s.MemLimit == "" {
+		t.Error("no mem_limit: a flood of connections must not take the host's memory")
 	}
 	kb := s.Environment["SUMMITBOT_KB"]
 	mounted := false

@@ -207,7 +207,11 @@ type TestCase struct {
 	Question string `json:"question"`
 	// Expect is a topic id, or None for questions the bot must decline.
 	Expect string `json:"expect"`
-	Line   int    `json:"line"`
+	// Known, when set, says why the engine is known to miss this question
+	// today. kb test reports such a miss but does not fail on it, and says
+	// when the question starts to pass, so the mark can go.
+	Known string `json:"known,omitempty"`
+	Line  int    `json:"line"`
 }
 
 // None is the TestCase.Expect value for questions that must be declined.

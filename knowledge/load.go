@@ -105,7 +105,7 @@ func (l *loader) readOptional(p string) ([]byte, bool) {
 }
 
 func (l *loader) read(p string) ([]byte, bool) {
-	f, err := l.fsys.Open(p)
+	f, err := openRegular(l.fsys, p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			l.fileProblem(p, "file is missing")

@@ -157,15 +157,15 @@ func newSynonymLint(d *decoder, kb *KB) *synonymLint {
 			b.WriteString(" | ") // no term spans two fields
 		}
 		for _, a := range t.Aliases {
-			alias[foldKey(a)] = t.ID
+			alias[wordsKey(a)] = t.ID
 		}
 	}
 	return &synonymLint{d: d, text: b.String(), alias: alias, grouped: map[string]str{}, edges: map[string][]edge{}, pairs: map[[2]string]bool{}}
 }
 
-// wordsKey normalises text for the appears-in check: folded case, words of
-// letters and digits joined by single spaces (so "Sino-Russian" is "sino
-// russian").
+// wordsKey normalises a term, and topic text for the appears-in check:
+// folded case, words of letters and digits joined by single spaces (so
+// "Sino-Russian" and "sino russian" are one term).
 func wordsKey(s string) string {
 	return strings.Join(strings.FieldsFunc(foldKey(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
@@ -192,9 +192,9 @@ func (c *synonymLint) terms(ss []str, what string) []str {
 	var out []str
 	seen := map[string]bool{}
 	for _, s := range ss {
-		k := foldKey(s.V)
+		k := wordsKey(s.V)
 		if k == "" {
-			c.d.errStr(s, "%s: a term is empty", what)
+			c.d.errStr(s, "%s: a term is empty (it has no letters or digits)", what)
 			continue
 		}
 		if seen[k] {
@@ -212,7 +212,7 @@ func (c *synonymLint) group(terms []str, what string, item ast.Node) {
 	var topicTerm str
 	topic := ""
 	for _, s := range terms {
-		k := foldKey(s.V)
+		k := wordsKey(s.V)
 		if first, dup := c.grouped[k]; dup {
 			c.d.errStr(s, "%s: %q is already in the group on line %d (merge the two groups)", what, s.V, first.Line)
 		} else {
@@ -237,9 +237,9 @@ func (c *synonymLint) group(terms []str, what string, item ast.Node) {
 // node is the broader graph's name for a term: a grouped term is its
 // group.
 func (c *synonymLint) node(term string) string {
-	k := foldKey(term)
+	k := wordsKey(term)
 	if g, ok := c.grouped[k]; ok {
-		return "group:" + foldKey(g.V)
+		return "group:" + wordsKey(g.V)
 	}
 	return k
 }

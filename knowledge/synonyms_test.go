@@ -71,6 +71,8 @@ func TestSynonymsProblems(t *testing.T) {
 		{"empty term", "groups:\n  - [trade, '', commerce]\n", []string{"synonyms.yaml:2:"}},
 		{"not a list", "groups:\n  - trade\n", []string{"synonyms.yaml:2:5: groups[0] must be a list"}},
 		{"twice in a group", "groups:\n  - [trade, commerce, Trade]\n", []string{`synonyms.yaml:2:23: groups[0] lists "Trade" twice`}},
+		{"twice, spelt differently", "groups:\n  - [sino-russian, Sino Russian, china-russia]\n", []string{`synonyms.yaml:2:20: groups[0] lists "Sino Russian" twice`}},
+		{"punctuation only", "groups:\n  - [trade, '—', commerce]\n", []string{"synonyms.yaml:2:13: groups[0]: a term is empty (it has no letters or digits)"}},
 		{"in two groups", "groups:\n  - [trade, commerce]\n  - [gas, commerce]\n",
 			[]string{`synonyms.yaml:3:11: groups[1]: "commerce" is already in the group on line 2`}},
 		{"unknown group", "groups:\n  - [borscht, beetroot soup]\n",

@@ -174,7 +174,7 @@ func (l *loader) meeting(d *decoder, item ast.Node, what string, ids map[string]
 	return m, good
 }
 
-var testFields = []string{"question", "expect"}
+var testFields = []string{"question", "expect", "known"}
 
 // rawTest is a test case with the position of its expected topic, kept
 // until the topics are known.
@@ -223,7 +223,16 @@ func (l *loader) parseTests() []rawTest {
 			continue
 		}
 		seen[key] = q.Line
-		out = append(out, rawTest{tc: TestCase{Question: q.V, Expect: e.V, Line: q.Line}, expect: e})
+		tc := TestCase{Question: q.V, Expect: e.V, Line: q.Line}
+		if n, ok := vals["known"]; ok {
+			k, ok := d.scalar(n, what+".known")
+			if !ok || strings.TrimSpace(k.V) == "" {
+				d.errAt(item, "%s.known must say why the miss is accepted", what)
+				continue
+			}
+			tc.Known = k.V
+		}
+		out = append(out, rawTest{tc: tc, expect: e})
 	}
 	return out
 }

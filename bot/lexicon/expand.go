@@ -9,13 +9,34 @@ import (
 )
 
 // keepShare is how close to the best-placed sense another sense must score
-// to expand too: a word the knowledge base uses in two senses keeps both,
-// a sense with a stray match or two does not.
-const keepShare = 0.5
+// to expand too. At 1 only the best (and any tie) expands: reading the
+// expansions of every word of the embedded knowledge base, a share of 0.5
+// or 0.75 let china reach taiwan (the Republic of China sense) and alliance
+// reach treaty and pact through its sense of a pact.
+const keepShare = 1.0
+
+// maxTargetSenses is the most senses a synonym, hypernym or hyponym may
+// have to be offered: a word with dozens of senses (give: 45, line: 36,
+// hold: 45) matches a knowledge base in some other sense nearly always.
+// Derivations and holonyms are links between particular words and stay.
+const maxTargetSenses = 12
+
+// maxTargetSense is the rarest sense of a synonym, hypernym or hyponym in
+// which it is offered: the knowledge base uses a word in one of its common
+// senses, so "weapon" may reach "missile" but not "brand" (a sword in its
+// eighth sense; car brands in the knowledge base).
+const maxTargetSense = 3
+
+// maxSenses is how many of a word's senses, in each part of speech,
+// compete. WordNet numbers senses by how often they were met in its tagged
+// corpus; the rare tail of "break" (59 senses), "run" (57) or "cut" (70)
+// is almost never what a knowledge base means, and scoring it was most of
+// Expand's cost.
+const maxSenses = 8
 
 // maxSisters bounds the co-hyponyms looked at when scoring one sense, so
 // that a word under a crowded hypernym stays cheap.
-const maxSisters = 40
+const maxSisters = 20
 
 // Expand returns the terms word can stand for that known accepts, through
 // the senses of word the knowledge base uses.
@@ -26,9 +47,9 @@ const maxSisters = 40
 // its targets (synonyms, derivations, hypernyms, hyponyms, holonyms) and its
 // co-hyponyms (the other hyponyms of its hypernyms), which place the sense
 // in the knowledge base's subject without being offered as expansions. Each
-// term weighs the inverse of its own number of senses. Only the senses
-// scoring at least half the best score expand. So when the knowledge base writes
-// of penalties, "sanction" does not expand to "approve".
+// term weighs the inverse of its own number of senses. Only the best-scoring
+// senses expand. So when the knowledge base writes of penalties, "sanction"
+// does not expand to "approve".
 //
 // The result is ordered by relation, then term; each term appears once,
 // with its closest relation. Terms equal to word or one of its lemmas are
@@ -38,15 +59,45 @@ func Expand(word string, known func(term string) bool) []Expansion {
 	if known == nil {
 		return nil
 	}
+	e := getExpander(data(), known)
+	defer e.release()
+	return e.expand(word)
+}
+
+// Expander expands many words against one vocabulary, asking known about
+// each term once for all of them: an index build's loop, where Expand
+// would ask again for every word. known must not change while the
+// Expander is in use. An Expander is not safe for concurrent use.
+type Expander struct{ e *expander }
+
+// NewExpander returns an Expander over the terms known accepts.
+func NewExpander(known func(term string) bool) *Expander {
 	t := data()
+	e := newScratch(t.nWords())
+	e.t, e.known, e.gen, e.seen = t, known, 1, 0
+	return &Expander{e}
+}
+
+// Expand is the package's Expand with the Expander's vocabulary.
+func (x *Expander) Expand(word string) []Expansion {
+	if x == nil || x.e.known == nil {
+		return nil
+	}
+	return x.e.expand(word)
+}
+
+func (e *expander) expand(word string) []Expansion {
+	t := e.t
 	w := normalise(word)
+	if functionWords[w] {
+		return nil
+	}
 	var lbuf [8]lemma
 	lems := t.lemmas(w, lbuf[:0])
 	if len(lems) == 0 {
 		return nil
 	}
-	e := getExpander(t, known)
-	defer e.release()
+	e.self = e.self[:0]
 	for _, l := range lems {
 		e.self = append(e.self, l.id)
 	}
@@ -66,13 +117,28 @@ func Expand(word string, known func(term string) bool) []Expansion {
 			continue
 		}
 		for _, s := range t.wordSenses(l.id) {
-			senses = append(senses, scored{s: s})
+			if s.num <= maxSenses {
+				senses = append(senses, scored{s: s})
+			}
 		}
 	}
-	if len(senses) == 1 {
-		// Nothing to choose between: any known target will do.
+	// Most words of a knowledge base reach no known term at all: then there
+	// is nothing to choose between, and the sense scores are not needed.
+	reaches := false
+	for _, x := range senses {
+		e.targets(x.s, func(id uint32, rel Relation, syn uint32) {
+			reaches = reaches || e.offered(id, rel, syn)
+		})
+		if reaches {
+			break
+		}
+	}
+	switch {
+	case !reaches:
+		return nil
+	case len(senses) == 1:
 		senses[0].score, best = 1, 1
-	} else {
+	default:
 		for i := range senses {
 			senses[i].score = e.score(senses[i].s)
 			best = max(best, senses[i].score)
@@ -87,8 +153,8 @@ func Expand(word string, known func(term string) bool) []Expansion {
 		if x.score < best*keepShare {
 			continue
 		}
-		e.targets(x.s, func(id uint32, rel Relation) {
-			if !e.isKnown(id) {
+		e.targets(x.s, func(id uint32, rel Relation, syn uint32) {
+			if !e.offered(id, rel, syn) {
 				return
 			}
 			if i, ok := seen[id]; ok {
@@ -113,102 +179,168 @@ type expander struct {
 	t     *table
 	known func(string) bool
 	self  []uint32 // the word's own lemmas, never an expansion
-	gen   uint32   // this call's stamp in asked
-	seen  uint32   // the current score's stamp in counted
-	// asked[id] == gen when known was asked about word id in this call;
-	// the answer is in answer[id].
-	asked   []uint32
-	answer  []bool
-	counted []uint32
+	gen   uint32   // this call's stamp in a mark's asked bits, 1..maxGen
+	seen  uint32   // the current score's stamp in a mark's counted bits, 1..maxSeen
+	// marks is per word id, packed in four bytes so that the whole array
+	// (430 KB) stays in cache: the misses on it were most of what walking
+	// the neighbourhoods cost.
+	marks []mark
 }
 
-var expanders sync.Pool
+// mark packs, for one word: bits 0–15 the score that last counted it,
+// bits 16–30 the call that last asked known about it, bit 31 the answer.
+type mark uint32
+
+const (
+	maxSeen    = 1<<16 - 1
+	maxGen     = 1<<15 - 1
+	answerBit  = 1 << 31
+	countedMsk = maxSeen
+)
+
+func (m mark) asked() uint32   { return uint32(m) >> 16 & maxGen }
+func (m mark) counted() uint32 { return uint32(m) & countedMsk }
+
+// expanders keeps scratch spaces between calls. Not a sync.Pool: a pool
+// is emptied at every garbage collection, and reallocating a megabyte of
+// marks after each one was most of the cost of an index build.
+var expanders struct {
+	sync.Mutex
+	free []*expander
+}
+
+// maxFreeExpanders bounds the scratch spaces kept (about 1 MB each).
+const maxFreeExpanders = 4
 
 func getExpander(t *table, known func(string) bool) *expander {
-	e, _ := expanders.Get().(*expander)
-	if e == nil || len(e.asked) != t.nWords() {
-		n := t.nWords()
-		e = &expander{asked: make([]uint32, n), answer: make([]bool, n), counted: make([]uint32, n)}
+	var e *expander
+	expanders.Lock()
+	if n := len(expanders.free); n > 0 {
+		e, expanders.free = expanders.free[n-1], expanders.free[:n-1]
+	}
+	expanders.Unlock()
+	if e == nil || len(e.marks) != t.nWords() {
+		e = newScratch(t.nWords())
 	}
 	e.t, e.known, e.self = t, known, e.self[:0]
 	e.gen++
-	if e.gen == 0 { // wrapped: clear the stamps
-		clear(e.asked)
-		clear(e.counted)
+	if e.gen > maxGen { // wrapped: clear the stamps
+		clear(e.marks)
 		e.gen, e.seen = 1, 0
 	}
 	return e
 }
 
+func newScratch(n int) *expander {
+	return &expander{marks: make([]mark, n)}
+}
+
 func (e *expander) release() {
 	e.known = nil
-	expanders.Put(e)
+	expanders.Lock()
+	if len(expanders.free) < maxFreeExpanders {
+		expanders.free = append(expanders.free, e)
+	}
+	expanders.Unlock()
 }
 
 func (e *expander) isKnown(id uint32) bool {
 	if slices.Contains(e.self, id) {
 		return false
 	}
-	if e.asked[id] != e.gen {
-		e.asked[id] = e.gen
-		e.answer[id] = e.known(e.t.word(id))
+	m := e.marks[id]
+	if m.asked() != e.gen {
+		m = m&countedMsk | mark(e.gen)<<16
+		if e.known(e.t.word(id)) {
+			m |= answerBit
+		}
+		e.marks[id] = m
 	}
-	return e.answer[id]
+	return m&answerBit != 0
+}
+
+// offered reports whether word id, reached by rel in synset syn, is an
+// expansion to offer: known, and saying something.
+func (e *expander) offered(id uint32, rel Relation, syn uint32) bool {
+	t := e.t
+	if rel != Derivation && rel != Holonym {
+		if t.poly[id] > maxTargetSenses {
+			return false // "give", "take", "line": a match on them says nothing
+		}
+		for _, x := range t.wordSenses(id) {
+			if x.syn == syn && x.num > maxTargetSense {
+				return false // "brand" is a sword only in its 8th sense
+			}
+		}
+	}
+	if len(t.word(id)) < 2 {
+		return false // "h" for hydrogen, "o" for oxygen
+	}
+	return e.isKnown(id)
 }
 
 // mark reports whether word id is counted for the first time in the
 // current score.
 func (e *expander) mark(id uint32) bool {
-	if e.counted[id] == e.seen {
+	m := e.marks[id]
+	if m.counted() == e.seen {
 		return false
 	}
-	e.counted[id] = e.seen
+	e.marks[id] = m&^countedMsk | mark(e.seen)
 	return true
 }
 
 // targets calls f for every term sense s of a word reaches, with its
-// relation; a term may come more than once.
-func (e *expander) targets(s senseRef, f func(id uint32, rel Relation)) {
+// relation and the synset it was reached in; a term may come more than
+// once.
+func (e *expander) targets(s senseRef, f func(id uint32, rel Relation, syn uint32)) {
 	t := e.t
 	for _, m := range t.synMembers(s.syn) {
-		f(m, Synonym)
+		f(m, Synonym, s.syn)
 	}
 	for _, p := range t.synPtrs(s.syn) {
 		if p.src != 0 && p.src != s.word {
 			continue // a lexical link from another member of the synset
 		}
 		rel := relationOf(p.rel)
-		ms := t.synMembers(p.target)
-		if p.dst != 0 {
-			if int(p.dst) <= len(ms) {
-				f(ms[p.dst-1], rel)
-			}
-			continue
-		}
-		for _, m := range ms {
-			f(m, rel)
-		}
+		t.pointed(p, func(id uint32) { f(id, rel, p.target) })
 	}
 }
 
-// score weighs the distinct known terms in the neighbourhood of sense s
-// (its targets and up to maxSisters co-hyponyms), each by the inverse of
-// its own number of senses: "punishment", with one sense, places a sense of
-// "sanction" among penalties far more surely than "back" or "pass", with
-// dozens, place one among approvals.
+// pointed calls f for the words pointer p leads to: one word for a lexical
+// pointer, every member of the target synset for a semantic one.
+func (t *table) pointed(p ptr, f func(id uint32)) {
+	ms := t.synMembers(p.target)
+	if p.dst != 0 {
+		if int(p.dst) <= len(ms) {
+			f(ms[p.dst-1])
+		}
+		return
+	}
+	for _, m := range ms {
+		f(m)
+	}
+}
+
+// score weighs the distinct known terms in the neighbourhood of sense s:
+// its targets (synonyms, derivations, hypernyms, hyponyms, holonyms) and up
+// to maxSisters co-hyponyms (the other hyponyms of its hypernyms). A term
+// weighs relWeight for its relation over its own number of senses:
+// "punishment", with one sense, places a sense of "sanction" among
+// penalties far more surely than "back" or "pass", with dozens, place one
+// among approvals.
 func (e *expander) score(s senseRef) float64 {
 	t := e.t
 	e.seen++
-	if e.seen == 0 {
-		clear(e.counted)
+	if e.seen > maxSeen {
+		for i := range e.marks {
+			e.marks[i] &^= countedMsk
+		}
 		e.seen = 1
 	}
 	n := 0.0
-	count := func(id uint32, rel Relation) {
-		if !e.mark(id) {
-			return
-		}
-		if e.isKnown(id) {
+	count := func(id uint32, rel Relation, _ uint32) {
+		if e.mark(id) && e.isKnown(id) {
 			n += relWeight[rel] / float64(len(t.wordSenses(id)))
 		}
 	}
@@ -225,9 +357,7 @@ func (e *expander) score(s senseRef) float64 {
 			if sisters++; sisters > maxSisters {
 				return n
 			}
-			for _, m := range t.synMembers(q.target) {
-				count(m, sister)
-			}
+			t.pointed(q, func(id uint32) { count(id, sister, q.target) })
 		}
 	}
 	return n
@@ -238,8 +368,11 @@ func (e *expander) score(s senseRef) float64 {
 const sister = Holonym + 1
 
 // relWeight is how much a known term says about a sense, by how it is
-// related: a known synonym places the sense surely, a known co-hyponym
-// only loosely.
+// related: a word of the sense itself (synonym, derivation, whole) counts
+// twice a neighbour. Co-hyponyms count like hypernyms: at half that, the
+// 111-topic knowledge base, which has approve, okay and endorse besides
+// penalties, enforcement and government, sent sanction to its approval
+// sense (read from Expand over every word of the knowledge base).
 var relWeight = [...]float64{Synonym: 2, Derivation: 2, Holonym: 2, Hypernym: 1, Hyponym: 1, sister: 1}
 
 func relationOf(r uint8) Relation {

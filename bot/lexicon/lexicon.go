@@ -117,6 +117,7 @@ type table struct {
 	members  []uint32 // word ids, in word-number order
 	senseOff []uint32 // per word, into senses
 	senses   []senseRef
+	poly     []uint8  // per word, its number of senses (at most 255): small enough to stay in cache
 	excForm  []string // sorted by form, then pos
 	excPOS   []uint8
 	excBase  []uint32
@@ -286,6 +287,10 @@ func decodeRaw(raw []byte) (*table, error) {
 			t.senses = append(t.senses, s)
 		}
 		t.senseOff[w+1] = uint32(len(t.senses))
+	}
+	t.poly = make([]uint8, nw)
+	for w := range nw {
+		t.poly[w] = uint8(min(t.senseOff[w+1]-t.senseOff[w], 255))
 	}
 	// Members of each synset, placed by word number.
 	t.memOff = make([]uint32, ns+1)

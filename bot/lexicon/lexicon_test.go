@@ -3,6 +3,7 @@ package lexicon
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -38,7 +39,7 @@ func TestExpandRelations(t *testing.T) {
 		{"part holonym: Poland is in Europe", "Poland", []string{"europe", "asia"}, []Expansion{{"europe", Holonym, 1}}, []string{"asia"}},
 		{"part holonym: Beijing is in China", "Beijing", []string{"china"}, []Expansion{{"china", Holonym, 1}}, nil},
 		{"member holonym: Germany is in the EU", "germany", []string{"european union", "nato"}, []Expansion{{"european union", Holonym, 1}, {"nato", Holonym, 1}}, nil},
-		{"the Kremlin is in Moscow", "the kremlin", []string{"moscow"}, nil, nil},
+		{"the Kremlin is in Moscow", "the Kremlin", []string{"moscow"}, []Expansion{{"moscow", Holonym, 1}}, nil},
 		{"Kremlin", "Kremlin", []string{"moscow"}, []Expansion{{"moscow", Holonym, 1}}, nil},
 		{"irregular plural", "alumni", []string{"graduate"}, []Expansion{{"graduate", Synonym, 1}}, nil},
 		{"only known terms", "treaty", []string{"pact"}, []Expansion{{"pact", Synonym, 1}}, []string{"accord", "written agreement"}},
@@ -86,6 +87,22 @@ func TestExpandRestrictsToTheKnowledgeBasesSense(t *testing.T) {
 		got := Expand(w, penalties)
 		if slices.ContainsFunc(got, func(e Expansion) bool { return e.Term == "approve" }) {
 			t.Errorf("Expand(%q) = %v: approve comes from the approval sense the knowledge base does not use", w, got)
+		}
+	}
+	// The vocabulary around "sanction" in a knowledge base about China and
+	// Russia: approval words occur (approve, endorse, okay, visa), but so
+	// do the acts of government and control that WordNet files sanction's
+	// social-control sense among, and those place it.
+	kbLike := knownSet("approve", "approval", "okay", "endorse", "endorsement", "authorise", "authorisation",
+		"warrant", "visa", "back", "support", "confirm", "pass",
+		"penalty", "enforcement", "government", "governance", "administration", "domination", "occupation",
+		"management", "obligation", "discrimination", "mobilization", "militarization", "normalization")
+	for _, w := range []string{"sanction", "sanctions"} {
+		for _, e := range Expand(w, kbLike) {
+			if e.Term == "approve" || e.Term == "okay" || e.Term == "endorse" || e.Term == "authorise" {
+				t.Errorf("Expand(%q) = %v: %s comes from the approval sense", w, Expand(w, kbLike), e.Term)
+				break
+			}
 		}
 	}
 	// With nothing of penalties in it, the approval sense is the one used.
@@ -172,4 +189,82 @@ func FuzzExpand(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Expand shares its scratch space between calls: concurrent calls must
+// give what serial ones give (run under -race in CI).
+func TestExpandConcurrent(t *testing.T) {
+	words := []string{"treaty", "poland", "sanctions", "missile", "beijing", "alliance", "trade", "germany"}
+	known := func(string) bool { return true }
+	want := make([][]Expansion, len(words))
+	for i, w := range words {
+		want[i] = Expand(w, known)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8*len(words))
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, w := range words {
+				if got := Expand(w, known); !slices.Equal(got, want[i]) {
+					errs <- w
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for w := range errs {
+		t.Errorf("Expand(%q) differs when called concurrently", w)
+	}
+}
+
+// An Expander asks known once per term across words, and gives what Expand
+// gives.
+func TestExpanderMatchesExpand(t *testing.T) {
+	vocab := knownSet("pact", "accord", "europe", "european country", "china", "mediation", "weapon", "missile", "approve", "penalty", "punishment", "enforcement")
+	asked := map[string]int{}
+	counting := func(s string) bool { asked[s]++; return vocab(s) }
+	x := NewExpander(counting)
+	words := []string{"treaty", "Poland", "Beijing", "mediated", "missiles", "weapons", "sanction", "treaties", "zxqvw", ""}
+	for _, w := range words {
+		if got, want := x.Expand(w), Expand(w, vocab); !slices.Equal(got, want) {
+			t.Errorf("Expander.Expand(%q) = %v, Expand = %v", w, got, want)
+		}
+	}
+	for term, n := range asked {
+		if n > 1 {
+			t.Errorf("known(%q) asked %d times by one Expander", term, n)
+		}
+	}
+	if got := NewExpander(nil).Expand("treaty"); got != nil {
+		t.Errorf("Expander with a nil known = %v, want nil", got)
+	}
+	var nilX *Expander
+	if got := nilX.Expand("treaty"); got != nil {
+		t.Errorf("nil Expander = %v, want nil", got)
+	}
+}
+
+// The scratch space's stamps wrap; results must not change when they do.
+func TestScratchStampsWrap(t *testing.T) {
+	known := knownSet("pact", "accord", "europe", "penalty", "enforcement", "approve")
+	words := []string{"treaty", "poland", "sanction"}
+	want := make([][]Expansion, len(words))
+	for i, w := range words {
+		want[i] = Expand(w, known)
+	}
+	for _, stamps := range [][2]uint32{{5, maxSeen - 1}, {maxGen, 3}} {
+		e := getExpander(data(), known)
+		e.gen, e.seen = stamps[0], stamps[1]
+		e.release()
+		for range 3 {
+			for i, w := range words {
+				if got := Expand(w, known); !slices.Equal(got, want[i]) {
+					t.Fatalf("stamps from %v: Expand(%q) = %v, want %v", stamps, w, got, want[i])
+				}
+			}
+		}
+	}
 }

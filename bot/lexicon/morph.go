@@ -52,6 +52,9 @@ func (t *table) lemmas(w string, out []lemma) []lemma {
 	if w == "" || len(w) > maxTerm {
 		return out
 	}
+	if rest, ok := strings.CutPrefix(w, "the "); ok && !t.isLemma(w, noun) {
+		w = rest // "the Kremlin" is WordNet's Kremlin
+	}
 	add := func(form string, p uint8) {
 		id, ok := t.lookup(form)
 		if !ok || !t.hasPOS(id, p) {

@@ -383,3 +383,30 @@ func TestKBFlagOnCommandsWithoutKB(t *testing.T) {
 		}
 	}
 }
+
+// A miss marked known is reported but does not fail kb test; one that starts
+// to pass is pointed out; any other miss fails at the default threshold.
+func TestKBTestKnownMisses(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, fixtureKB, dir)
+	write := func(tests string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, "tests.yaml"), []byte(tests), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("- question: a recipe for russian borscht\n  expect: power-of-siberia\n  known: the fixture has no recipes\n- question: power of siberia\n  expect: power-of-siberia\n")
+	code, out, _ := run(t, "", "kb", "test", "--kb", dir)
+	if code != exitOK || !strings.Contains(out, "1 miss marked known") || strings.Contains(out, "FAIL") {
+		t.Errorf("a known miss: exit %d\n%s", code, out)
+	}
+	write("- question: power of siberia\n  expect: power-of-siberia\n  known: was missed once\n")
+	code, out, _ = run(t, "", "kb", "test", "--kb", dir)
+	if code != exitOK || !strings.Contains(out, `NOW  tests.yaml:1: "power of siberia"`) || !strings.Contains(out, "drop their known") {
+		t.Errorf("a known miss that passes: exit %d\n%s", code, out)
+	}
+	write("- question: power of siberia\n  expect: power-of-siberia\n  known: \"\"\n")
+	if code, out, _ = run(t, "", "kb", "lint", "--kb", dir); code != exitFail || !strings.Contains(out, "known must say why") {
+		t.Errorf("an empty known: exit %d\n%s", code, out)
+	}
+}

@@ -80,13 +80,23 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 }
 
 // newLogger logs JSON, or text when stdout is a terminal, to stderr.
+// Durations read as text ("1.5s"), in JSON too, not as nanoseconds.
 func newLogger(env *Env, cfg config.Config) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel, ReplaceAttr: durationText}
 	text := cfg.LogFormat == "text" || (cfg.LogFormat == "auto" && env.IsTerminal)
 	if text {
 		return slog.New(slog.NewTextHandler(env.Stderr, opts))
 	}
 	return slog.New(slog.NewJSONHandler(env.Stderr, opts))
+}
+
+// durationText renders a time.Duration attribute as its String, as the
+// text handler does and the JSON handler does not.
+func durationText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
 }
 
 // runHealthcheck probes a running server's /healthz, for container health

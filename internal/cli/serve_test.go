@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/summitbot/summitbot/internal/config"
 )
 
 // lockedBuffer collects output written from several goroutines.
@@ -248,5 +250,16 @@ func TestProbeAddr(t *testing.T) {
 		if got, err := probeAddr(in); err != nil || got != want {
 			t.Errorf("probeAddr(%q) = %q, %v; want %q", in, got, err, want)
 		}
+	}
+}
+
+// Issue 13 finding 7: JSON logs gave durations in nanoseconds.
+func TestLogsDurationsAsText(t *testing.T) {
+	var out bytes.Buffer
+	cfg := config.Default()
+	cfg.LogFormat = "json"
+	newLogger(&Env{Stderr: &out}, cfg).Info("x", "took", 1500*time.Millisecond, "retry_in", time.Second)
+	if s := out.String(); !strings.Contains(s, `"took":"1.5s"`) || !strings.Contains(s, `"retry_in":"1s"`) {
+		t.Errorf("durations in a JSON log line: %s", s)
 	}
 }

@@ -39,6 +39,10 @@ type Config struct {
 	// APIToken enables the /v1 API for callers that present it as a bearer
 	// token. Empty means the API answers 401 to everyone.
 	APIToken string
+	// APIRateLimit requests per APIRateWindow per API token on POST
+	// /v1/ask; 0 means off. More get 429 with Retry-After.
+	APIRateLimit  int
+	APIRateWindow time.Duration
 	// DatabaseURL is where questions and feedback are recorded; empty means
 	// recording is off (the setting's "off"). Unset, the setting defaults to
 	// DefaultDatabaseURL.
@@ -208,6 +212,13 @@ func Settings() []Setting {
 			apply: func(c *Config, v string, _ func(string) string) error {
 				n, w, err := parseRate(v)
 				c.RateLimit, c.RateWindow = n, w
+				return err
+			}},
+		{Flag: "api-rate-limit", Env: "SUMMITBOT_API_RATE_LIMIT", Default: "600/10s",
+			Usage: "POST /v1/ask requests per API token per window, as N/duration (an integration asks for many users, so the limit is far above a chat user's); 0 turns the limit off",
+			apply: func(c *Config, v string, _ func(string) string) error {
+				n, w, err := parseRate(v)
+				c.APIRateLimit, c.APIRateWindow = n, w
 				return err
 			}},
 		{Env: "SUMMITBOT_API_TOKEN", Secret: true,

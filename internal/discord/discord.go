@@ -72,6 +72,16 @@ type Config struct {
 	// HTTPClient, if set, is used for every REST call (tests point it at an
 	// httptest server).
 	HTTPClient *http.Client
+	// Seen, if set, remembers the ids of the HTTP interactions answered,
+	// where every replica sees them (a shared database), so a replayed
+	// request is refused wherever it lands and after a restart. Nil keeps
+	// them in this process's memory.
+	Seen SeenStore
+	// Admit, if set, is asked for a work slot once an HTTP interaction's
+	// signature is verified, before any work on it; the adapter calls the
+	// returned release when the interaction is answered. When ok is false
+	// the request gets 503. Nil admits every verified request.
+	Admit func() (release func(), ok bool)
 }
 
 // Adapter connects a Core to Discord. Its methods are safe for concurrent use.
@@ -139,7 +149,7 @@ func New(core Core, cfg Config) (*Adapter, error) {
 		deferAfter: 1500 * time.Millisecond,
 		shardWait:  5 * time.Second,
 		httpBudget: httpBudget,
-		seen:       newSeenIDs(10000, 2*maxSkew),
+		seen:       newSeenIDs(seenMax, replayWindow),
 		work:       make(chan struct{}, gatewayWorkers),
 		notices:    make(chan struct{}, busyNotices),
 	}, nil

@@ -18,8 +18,18 @@ import (
 const (
 	// maxBody caps an interaction request body.
 	maxBody = 64 << 10
-	// maxSkew is how far a request's timestamp may be from now.
-	maxSkew = 5 * time.Minute
+	// maxSkew is how old a request's timestamp may be, and maxFuture how
+	// far ahead of our clock (clocks differ by seconds, not minutes).
+	maxSkew   = 5 * time.Minute
+	maxFuture = time.Minute
+	// replayWindow is how long a signed request stays acceptable: how long
+	// its id must be remembered to refuse a replay.
+	replayWindow = maxSkew + maxFuture
+	// seenMax bounds the ids remembered in memory.
+	seenMax = 50000
+	// seenTimeout bounds a lookup in the shared SeenStore; past it (or on
+	// an error) the in-memory record decides.
+	seenTimeout = 500 * time.Millisecond
 	// httpBudget bounds the work for one HTTP interaction: Discord drops a
 	// response that comes after 3 s, so a slow answer must give way to the
 	// adapter's apology in time for it to arrive.
@@ -28,8 +38,8 @@ const (
 
 // InteractionsHandler serves Discord's HTTP interactions endpoint
 // (POST /discord/interactions). It verifies the Ed25519 signature over
-// timestamp+body and rejects timestamps more than five minutes from now
-// (401), answers PING, and answers commands, autocomplete and button clicks
+// timestamp+body and rejects timestamps more than five minutes old or more
+// than one minute ahead (401), and replays of an interaction id (401), answers PING, and answers commands, autocomplete and button clicks
 // in the response body with the same handlers as the gateway. Other methods
 // get 405, bodies over 64 KiB 413, and undecodable bodies 400. With no
 // PublicKey configured it answers 404.
@@ -78,9 +88,20 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	}
 	// A signed request seen before is a replay: answering it again could,
 	// for one, record feedback twice.
-	if i.ID == "" || !a.seen.add(i.ID, a.now()) {
+	if i.ID == "" || !a.firstSeen(r.Context(), i.ID) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
+	}
+	// Only a verified request takes a work slot, so anonymous clients,
+	// however slow or many, cannot hold the slots signed ones need.
+	if a.cfg.Admit != nil {
+		release, ok := a.cfg.Admit()
+		if !ok {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "too many requests in flight", http.StatusServiceUnavailable)
+			return
+		}
+		defer release()
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), a.httpBudget)
 	defer cancel()
@@ -100,7 +121,7 @@ func (a *Adapter) signatureHeaders(r *http.Request) (sig []byte, ts string, ok b
 		return nil, "", false
 	}
 	age := a.now().Sub(time.Unix(sec, 0))
-	if age > maxSkew || age < -maxSkew {
+	if age > maxSkew || age < -maxFuture {
 		return nil, "", false
 	}
 	return sig, ts, true
@@ -114,6 +135,34 @@ func writeJSON(w http.ResponseWriter, v any) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(b)
+}
+
+// SeenStore remembers interaction ids where every replica sees them.
+// internal/store's *Store satisfies it.
+type SeenStore interface {
+	// ClaimInteraction records id as seen at now and reports whether it
+	// was new; ids seen more than window ago are forgotten.
+	ClaimInteraction(ctx context.Context, id string, now time.Time, window time.Duration) (bool, error)
+}
+
+// firstSeen records an interaction id and reports whether it is new: in the
+// shared SeenStore when there is one, and always in memory, which decides
+// alone when the store fails or is slow (the replica still refuses the
+// replays it saw itself).
+func (a *Adapter) firstSeen(ctx context.Context, id string) bool {
+	now := a.now()
+	local := a.seen.add(id, now)
+	if a.cfg.Seen == nil {
+		return local
+	}
+	ctx, cancel := context.WithTimeout(ctx, seenTimeout)
+	defer cancel()
+	shared, err := a.cfg.Seen.ClaimInteraction(ctx, id, now, replayWindow)
+	if err != nil {
+		a.log.Warn("cannot check the shared record of interaction ids; using this replica's", "err", err)
+		return local
+	}
+	return local && shared
 }
 
 // seenIDs remembers interaction ids for ttl, bounded to max entries; when

@@ -119,6 +119,8 @@ func TestInteractionsHandler(t *testing.T) {
 		}, status: 401},
 		{name: "stale timestamp", req: func() *http.Request { return sg.request(ping, now.Add(-6*time.Minute)) }, status: 401},
 		{name: "future timestamp", req: func() *http.Request { return sg.request(ping, now.Add(6*time.Minute)) }, status: 401},
+		{name: "two minutes ahead", req: func() *http.Request { return sg.request(ping, now.Add(2*time.Minute)) }, status: 401},
+		{name: "half a minute ahead", req: func() *http.Request { return sg.request(ping, now.Add(30*time.Second)) }, status: 200, wantType: discordgo.InteractionResponsePong},
 		{name: "year 2001 timestamp", req: func() *http.Request { return sg.request(ping, time.Unix(1000000000, 0)) }, status: 401},
 		{name: "missing signature", req: func() *http.Request {
 			r := sg.request(ping, now)

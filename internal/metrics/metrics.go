@@ -26,6 +26,7 @@ type Metrics struct {
 	topics         prometheus.Gauge
 	reloads        prometheus.Counter
 	reloadFailures prometheus.Counter
+	reloadTimeouts prometheus.Counter
 	lastReload     prometheus.Gauge
 	requests       *prometheus.CounterVec
 	requestLatency *prometheus.HistogramVec
@@ -64,7 +65,11 @@ func New() *Metrics {
 		}),
 		reloadFailures: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "summitbot_knowledge_reload_failures_total",
-			Help: "Knowledge base reloads that failed validation; the last good version stays in use.",
+			Help: "Knowledge base reloads that failed (invalid, unreadable or timed out); the last good version stays in use.",
+		}),
+		reloadTimeouts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "summitbot_knowledge_reload_timeouts_total",
+			Help: "Knowledge base reloads that did not finish in time (also counted as failures).",
 		}),
 		lastReload: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "summitbot_knowledge_loaded_timestamp_seconds",
@@ -83,7 +88,7 @@ func New() *Metrics {
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.questions, m.latency, m.topics, m.reloads, m.reloadFailures, m.lastReload,
+		m.questions, m.latency, m.topics, m.reloads, m.reloadFailures, m.reloadTimeouts, m.lastReload,
 		m.requests, m.requestLatency,
 	)
 	// Show every platform and outcome from the start, so a dashboard's rate()
@@ -152,6 +157,13 @@ func (m *Metrics) Reloaded(ok bool) {
 	}
 }
 
+// ReloadTimedOut counts a reload that did not finish in time: a failure,
+// and a timeout.
+func (m *Metrics) ReloadTimedOut() {
+	m.reloadFailures.Inc()
+	m.reloadTimeouts.Inc()
+}
+
 // Recorder exports the recording queue's counters (declined questions and
 // feedback written to the database), read from stats once per scrape. Call
 // it once, when recording is on.
@@ -163,17 +175,21 @@ func (m *Metrics) Recorder(stats func() store.RecorderStats) {
 		dropped: prometheus.NewDesc("summitbot_records_dropped_total",
 			"Records lost because the queue was full or the database unreachable at shutdown.", nil, nil),
 		failures: prometheus.NewDesc("summitbot_record_write_failures_total",
-			"Batch writes to the database that failed and were retried.", nil, nil),
+			"Batch writes to the database that failed or timed out, and were retried.", nil, nil),
 		queued: prometheus.NewDesc("summitbot_records_queued",
 			"Records waiting to be written.", nil, nil),
+		lost: prometheus.NewDesc("summitbot_record_database_lost_total",
+			"Batch writes refused because the SQLite file was deleted or replaced while serving.", nil, nil),
+		capacity: prometheus.NewDesc("summitbot_records_queue_capacity",
+			"Records that can wait to be written before new ones are dropped.", nil, nil),
 	})
 }
 
 // recorderCollector turns one snapshot of the recorder's counters into the
-// four recording metrics.
+// six recording metrics.
 type recorderCollector struct {
-	stats                              func() store.RecorderStats
-	written, dropped, failures, queued *prometheus.Desc
+	stats                                              func() store.RecorderStats
+	written, dropped, failures, queued, capacity, lost *prometheus.Desc
 }
 
 func (c *recorderCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -181,6 +197,8 @@ func (c *recorderCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.dropped
 	ch <- c.failures
 	ch <- c.queued
+	ch <- c.capacity
+	ch <- c.lost
 }
 
 func (c *recorderCollector) Collect(ch chan<- prometheus.Metric) {
@@ -189,6 +207,8 @@ func (c *recorderCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.dropped, prometheus.CounterValue, float64(st.Dropped))
 	ch <- prometheus.MustNewConstMetric(c.failures, prometheus.CounterValue, float64(st.FailedWrites))
 	ch <- prometheus.MustNewConstMetric(c.queued, prometheus.GaugeValue, float64(st.Queued))
+	ch <- prometheus.MustNewConstMetric(c.capacity, prometheus.GaugeValue, float64(st.Capacity))
+	ch <- prometheus.MustNewConstMetric(c.lost, prometheus.CounterValue, float64(st.DatabaseLost))
 }
 
 // Adapter registers summitbot_adapter_connected{adapter=name}, read from
@@ -204,6 +224,21 @@ func (m *Metrics) Adapter(name string, connected func() bool) {
 		}
 		return 0
 	}))
+}
+
+// Connections registers the HTTP server's open connections and the idle
+// ones it closed to stay under its cap, read at every scrape. Call it once.
+func (m *Metrics) Connections(open func() int, shed func() uint64) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "summitbot_http_connections_open",
+			Help: "HTTP connections open now (capped).",
+		}, func() float64 { return float64(open()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "summitbot_http_idle_connections_closed_total",
+			Help: "Idle keep-alive connections closed to make room for new ones under the connection cap.",
+		}, func() float64 { return float64(shed()) }),
+	)
 }
 
 // Handler serves the metrics in the Prometheus text format.

@@ -102,11 +102,11 @@ func TestReloadsAndAdapters(t *testing.T) {
 	m.Loaded(42, time.Unix(1700000000, 0))
 	m.Reloaded(true)
 	m.Reloaded(false)
-	m.Reloaded(false)
+	m.ReloadTimedOut()
 	calls := 0
 	m.Recorder(func() store.RecorderStats {
 		calls++
-		return store.RecorderStats{Recorded: 7, Dropped: 1, FailedWrites: 2, Queued: 3}
+		return store.RecorderStats{Recorded: 7, Dropped: 1, FailedWrites: 2, Queued: 3, Capacity: 4096, DatabaseLost: 5}
 	})
 	up := false
 	m.Adapter("discord-gateway", func() bool { return up })
@@ -124,6 +124,9 @@ func TestReloadsAndAdapters(t *testing.T) {
 		"summitbot_records_written_total 7",
 		"summitbot_record_write_failures_total 2",
 		"summitbot_records_queued 3",
+		"summitbot_records_queue_capacity 4096",
+		"summitbot_record_database_lost_total 5",
+		"summitbot_knowledge_reload_timeouts_total 1",
 		`summitbot_adapter_connected{adapter="discord-gateway"} 0`,
 		`summitbot_adapter_connected{adapter="slack-http"} 1`,
 	} {

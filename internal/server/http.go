@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/summitbot/summitbot/bot"
@@ -39,21 +40,33 @@ func (s *Server) routes() http.Handler {
 	handle("GET /readyz", http.HandlerFunc(s.handleReady))
 	handle("GET /metrics", s.metrics.Handler())
 
-	handle("POST /v1/ask", s.work(s.authorized(http.HandlerFunc(s.handleAsk))))
+	// The API checks its token on the headers, then takes a slot of its
+	// own; the webhooks take theirs in the adapters, once the signature
+	// over the body is verified (Config.Admit). Every body has a short
+	// read deadline.
+	api := func(h http.Handler) http.Handler {
+		return readDeadline(apiReadTimeout, s.authorized(work(s.apiSlots, h)))
+	}
+	// Questions are also limited per token (one token today, so one
+	// bucket), before they take a slot.
+	askRate := newRateBucket(s.cfg.APIRateLimit, s.cfg.APIRateWindow, time.Now)
+	handle("POST /v1/ask", readDeadline(apiReadTimeout, s.authorized(
+		rateLimited(askRate, work(s.apiSlots, http.HandlerFunc(s.handleAsk))))))
 	var gaps, feedback http.Handler = recordingOff, recordingOff
 	if s.store != nil {
 		gaps, feedback = store.GapsHandler(s.store, s.log), store.FeedbackHandler(s.store, s.log)
 	}
-	handle("GET /v1/gaps", s.work(s.authorized(gaps)))
-	handle("GET /v1/feedback", s.work(s.authorized(feedback)))
+	handle("GET /v1/gaps", api(gaps))
+	handle("GET /v1/feedback", api(feedback))
 
+	webhook := func(h http.Handler) http.Handler { return readDeadline(webhookReadTimeout, h) }
 	if s.discord != nil && s.cfg.Discord.InteractionsEnabled() {
-		handle("POST /discord/interactions", s.work(s.discord.InteractionsHandler()))
+		handle("POST /discord/interactions", webhook(s.discord.InteractionsHandler()))
 	}
 	if s.slack != nil && s.cfg.Slack.HTTPEnabled() {
-		handle("POST /slack/commands", s.work(s.slack.CommandsHandler()))
-		handle("POST /slack/events", s.work(s.slack.EventsHandler()))
-		handle("POST /slack/interactions", s.work(s.slack.InteractionsHandler()))
+		handle("POST /slack/commands", webhook(s.slack.CommandsHandler()))
+		handle("POST /slack/events", webhook(s.slack.EventsHandler()))
+		handle("POST /slack/interactions", webhook(s.slack.InteractionsHandler()))
 	}
 	return s.outer(mux, patterns)
 }
@@ -80,15 +93,25 @@ type readiness struct {
 	Ready    bool            `json:"ready"`
 	Topics   int             `json:"topics"`
 	Adapters map[string]bool `json:"adapters"`
+	// Saturated lists the classes of work (api, slack, discord) whose
+	// work slots are all taken: the replica is not ready for more.
+	Saturated []string `json:"saturated,omitempty"`
 }
 
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	ok, links := s.ready()
+	var saturated []string
+	for _, sl := range []*slots{s.apiSlots, s.slackSlots, s.discordSlots} {
+		if sl.full() {
+			saturated = append(saturated, sl.name)
+		}
+	}
+	ok = ok && len(saturated) == 0
 	code := http.StatusOK
 	if !ok {
 		code = http.StatusServiceUnavailable
 	}
-	writeJSON(w, code, readiness{Ready: ok, Topics: len(s.bot.KB().Topics), Adapters: links})
+	writeJSON(w, code, readiness{Ready: ok, Topics: len(s.bot.KB().Topics), Adapters: links, Saturated: saturated})
 }
 
 // askRequest is the body of POST /v1/ask.
@@ -174,23 +197,6 @@ func (s *Server) authorized(next http.Handler) http.Handler {
 		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="summitbot"`)
 			writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// work bounds concurrent requests on a work route: over maxInFlight they get
-// 503 with Retry-After. (Bodies are capped by each handler: /v1/ask at
-// maxAskBody, the adapters' webhooks at their own limits.)
-func (s *Server) work(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case s.inflight <- struct{}{}:
-			defer func() { <-s.inflight }()
-		default:
-			w.Header().Set("Retry-After", "1")
-			writeError(w, http.StatusServiceUnavailable, "too many requests in flight")
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -279,8 +279,16 @@ func TestWebhooksOffWhenNotConfigured(t *testing.T) {
 
 func TestInFlightBound(t *testing.T) {
 	s := newTestServer(t, testConfig(copyKB(t)))
-	for range cap(s.inflight) {
-		s.inflight <- struct{}{}
+	ready := func() (int, string) {
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/readyz", nil))
+		return w.Code, w.Body.String()
+	}
+	if code, _ := ready(); code != 200 {
+		t.Fatalf("/readyz before saturation: %d", code)
+	}
+	for range cap(s.apiSlots.ch) {
+		s.apiSlots.ch <- struct{}{}
 	}
 	r := httptest.NewRequest("POST", "/v1/ask", strings.NewReader(`{"question":"what is brics"}`))
 	r.Header.Set("Authorization", "Bearer "+testToken)
@@ -289,11 +297,21 @@ func TestInFlightBound(t *testing.T) {
 	if w.Code != 503 || w.Header().Get("Retry-After") == "" {
 		t.Errorf("over the bound: %d", w.Code)
 	}
+	// Readiness says the replica is saturated, and which class is.
+	if code, body := ready(); code != 503 || !strings.Contains(body, `"saturated":["api"]`) {
+		t.Errorf("/readyz when saturated: %d %s", code, body)
+	}
 	// Probes are not work: they still answer.
 	w = httptest.NewRecorder()
 	s.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/healthz", nil))
 	if w.Code != 200 {
 		t.Errorf("/healthz over the bound: %d", w.Code)
+	}
+	// A request without the token takes no slot: it still gets its 401.
+	w = httptest.NewRecorder()
+	s.Handler().ServeHTTP(w, httptest.NewRequest("POST", "/v1/ask", strings.NewReader(`{}`)))
+	if w.Code != 401 {
+		t.Errorf("unauthenticated request over the bound: %d, want 401", w.Code)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,6 +37,9 @@ type Options struct {
 	// ReloadDebounce is how long the knowledge folder must be quiet before
 	// a change is loaded; default reload.DefaultDebounce.
 	ReloadDebounce time.Duration
+	// MaxConns caps the connections held open (conns.go); default
+	// DefaultMaxConns.
+	MaxConns int
 }
 
 // Server is a configured summitbot service. Build it with New, run it with
@@ -63,7 +67,15 @@ type Server struct {
 
 	reloadMu     sync.Mutex
 	shuttingDown atomic.Bool
-	inflight     chan struct{} // semaphore bounding concurrent work requests
+	// loading is set while a knowledge load runs (see loadKB); load is
+	// knowledge.LoadDir unless a test replaces it.
+	loading     atomic.Bool
+	load        func(dir string, now time.Time) (*knowledge.KB, error)
+	loadTimeout time.Duration
+	// conns is the serving listener's connection cap, once Serve runs.
+	conns atomic.Pointer[connLimiter]
+	// Work slots of the API and of each platform's webhooks.
+	apiSlots, slackSlots, discordSlots *slots
 }
 
 // link is a long-lived adapter connection (Discord gateway, Slack Socket
@@ -82,10 +94,6 @@ func (l *link) up() bool { return l.running.Load() && l.connected() }
 // beside the adapter modes named in config.
 const AdapterDiscordCommands = "discord-commands"
 
-// maxInFlight bounds concurrent requests on the work routes (the API and
-// the webhooks); more get 503 rather than queueing without limit.
-const maxInFlight = 512
-
 // closeTimeout bounds closing the gateway and Socket Mode connections once
 // the work in flight is done.
 const closeTimeout = 5 * time.Second
@@ -99,23 +107,44 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{
-		cfg:      cfg,
-		opts:     opts,
-		log:      opts.Logger,
-		metrics:  metrics.New(),
-		client:   newHTTPClient(),
-		inflight: make(chan struct{}, maxInFlight),
+	if opts.MaxConns <= 0 {
+		opts.MaxConns = DefaultMaxConns
 	}
-	kb, err := knowledge.LoadDir(s.cfg.KBDir, s.opts.Now())
+	s := &Server{
+		cfg:     cfg,
+		opts:    opts,
+		log:     opts.Logger,
+		metrics: metrics.New(),
+		client:  newHTTPClient(),
+
+		loadTimeout: loadTimeout,
+
+		apiSlots:     newSlots("api", apiSlots),
+		slackSlots:   newSlots("slack", slackSlots),
+		discordSlots: newSlots("discord", discordSlots),
+	}
+	kb, err := s.loadKB()
 	if err != nil {
 		s.logLoadError(err)
 		return nil, err
 	}
+	s.metrics.Connections(
+		func() int {
+			if l := s.conns.Load(); l != nil {
+				return l.openConns()
+			}
+			return 0
+		},
+		func() uint64 {
+			if l := s.conns.Load(); l != nil {
+				return l.shed.Load()
+			}
+			return 0
+		})
 	s.metrics.Loaded(len(kb.Topics), opts.Now())
 	s.log.Info("knowledge base loaded", "source", s.kbSource(), "topics", len(kb.Topics), "warnings", len(kb.Warnings))
 	for _, p := range kb.Warnings {
-		s.log.Debug("knowledge warning", "problem", p.String())
+		s.logWarning(p)
 	}
 
 	botOpts := bot.Options{
@@ -184,6 +213,18 @@ func (s *Server) kbSource() string {
 	return s.cfg.KBDir
 }
 
+// logWarning logs a knowledge base warning: at debug level, but at warn
+// level for a file left out of the knowledge base ("...; ignored": a named
+// pipe, a symlink leading out of the folder, a stray file in topics/), which
+// the people who put it there should hear of.
+func (s *Server) logWarning(p knowledge.Problem) {
+	level := slog.LevelDebug
+	if strings.HasSuffix(p.Message, "; ignored") {
+		level = slog.LevelWarn
+	}
+	s.log.Log(context.Background(), level, "knowledge warning", "problem", p.String())
+}
+
 // logLoadError logs every validation problem with its file:line:col.
 func (s *Server) logLoadError(err error) {
 	var ve *knowledge.ValidationError
@@ -197,6 +238,48 @@ func (s *Server) logLoadError(err error) {
 		}
 	}
 	s.log.Error("knowledge base is invalid", "source", s.kbSource(), "errors", ve.Problems.Errors())
+}
+
+// loadTimeout bounds one load of the knowledge base. A load reads a few
+// hundred small files and takes milliseconds; one that takes this long is
+// stuck (a hung network mount) and fails instead of freezing reloads.
+const loadTimeout = 10 * time.Second
+
+// ErrLoadTimeout is returned by New and Reload when loading the knowledge
+// base took longer than loadTimeout, or an earlier load is still stuck.
+var ErrLoadTimeout = errors.New("loading the knowledge base timed out")
+
+// loadKB loads the knowledge base (knowledge.LoadDir unless a test set
+// s.load), for at most loadTimeout. A load that times out keeps running
+// in the background; until it ends every further load fails at once, so
+// stuck loads cannot pile up.
+func (s *Server) loadKB() (*knowledge.KB, error) {
+	if !s.loading.CompareAndSwap(false, true) {
+		return nil, fmt.Errorf("%w: an earlier load is still running", ErrLoadTimeout)
+	}
+	load := s.load
+	if load == nil {
+		load = knowledge.LoadDir
+	}
+	type result struct {
+		kb  *knowledge.KB
+		err error
+	}
+	done := make(chan result, 1)
+	now := s.opts.Now()
+	go func() {
+		defer s.loading.Store(false)
+		kb, err := load(s.cfg.KBDir, now)
+		done <- result{kb, err}
+	}()
+	t := time.NewTimer(s.loadTimeout)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r.kb, r.err
+	case <-t.C:
+		return nil, fmt.Errorf("%w after %v (%s)", ErrLoadTimeout, s.loadTimeout, s.kbSource())
+	}
 }
 
 // ErrNoFolder is returned by Reload when the embedded knowledge base is in use.
@@ -213,7 +296,12 @@ func (s *Server) Reload() error {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
 	start := time.Now()
-	kb, err := knowledge.LoadDir(s.cfg.KBDir, s.opts.Now())
+	kb, err := s.loadKB()
+	if errors.Is(err, ErrLoadTimeout) {
+		s.metrics.ReloadTimedOut()
+		s.log.Error("knowledge reload timed out; still serving the last good version", "dir", s.cfg.KBDir, "timeout", s.loadTimeout.String(), "topics", len(s.bot.KB().Topics))
+		return err
+	}
 	if err != nil {
 		s.metrics.Reloaded(false)
 		s.logLoadError(err)
@@ -223,7 +311,10 @@ func (s *Server) Reload() error {
 	s.bot.Load(kb)
 	s.metrics.Reloaded(true)
 	s.metrics.Loaded(len(kb.Topics), s.opts.Now())
-	s.log.Info("knowledge base reloaded", "topics", len(kb.Topics), "warnings", len(kb.Warnings), "took", time.Since(start))
+	s.log.Info("knowledge base reloaded", "topics", len(kb.Topics), "warnings", len(kb.Warnings), "took", time.Since(start).String())
+	for _, p := range kb.Warnings {
+		s.logWarning(p)
+	}
 	return nil
 }
 
@@ -241,9 +332,12 @@ func (s *Server) buildAdapters() error {
 			ModeratorRoleID: d.ModeratorRoleID,
 			Logger:          s.log,
 			HTTPClient:      s.client,
+			Admit:           s.discordSlots.take,
 		}
 		if s.store != nil {
-			cfg.Gaps = s.store // a nil *Store would not be a nil interface
+			// (a nil *Store would not be a nil interface)
+			cfg.Gaps = s.store
+			cfg.Seen = s.store
 		}
 		if d.InteractionsEnabled() {
 			cfg.PublicKey = d.PublicKey
@@ -285,9 +379,11 @@ func (s *Server) buildAdapters() error {
 			ModeratorGroups: sl.ModeratorGroups,
 			Logger:          s.log,
 			HTTPClient:      s.client,
+			Admit:           s.slackSlots.take,
 		}
 		if s.store != nil {
 			cfg.Gaps = s.store
+			cfg.Seen = s.store
 		}
 		if sl.HTTPEnabled() {
 			cfg.SigningSecret = sl.SigningSecret
@@ -357,10 +453,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    32 << 10,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		// Idle keep-alive connections are dropped after 30 s, and sooner
+		// when the connection cap needs their place.
+		IdleTimeout:    30 * time.Second,
+		MaxHeaderBytes: 32 << 10,
+		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	lim := newConnLimiter(ln, s.opts.MaxConns)
+	hs.ConnState = lim.connState
+	s.conns.Store(lim)
+	ln = lim
 	defer s.Close()
 	var watcher *reload.Watcher
 	if s.cfg.KBDir != "" {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -340,11 +341,18 @@ func (e *testEnv) command(text, channel string) *httptest.ResponseRecorder {
 	return e.commandAs("/ask", text, channel, "U1")
 }
 
+// triggers numbers the trigger ids: Slack gives every command and click a
+// new one, so two requests are never byte-for-byte the same (the adapter
+// refuses a repeated signature as a replay).
+var triggers atomic.Int64
+
+func nextTrigger() string { return "1.2." + strconv.FormatInt(triggers.Add(1), 10) }
+
 func (e *testEnv) commandAs(cmd, text, channel, user string) *httptest.ResponseRecorder {
 	form := url.Values{
 		"token": {"x"}, "team_id": {"T1"}, "channel_id": {channel}, "user_id": {user},
 		"user_name": {"someone"}, "command": {cmd}, "text": {text},
-		"response_url": {e.fake.responseURL()}, "trigger_id": {"1.2.3"},
+		"response_url": {e.fake.responseURL()}, "trigger_id": {nextTrigger()},
 	}
 	r := signed(http.MethodPost, "/slack/commands", "application/x-www-form-urlencoded",
 		[]byte(form.Encode()), time.Now(), testSecret)
@@ -361,6 +369,13 @@ func (e *testEnv) event(body string, retry int) *httptest.ResponseRecorder {
 }
 
 func (e *testEnv) click(actionID, value, channel string, ephemeral bool) *httptest.ResponseRecorder {
+	r := signed(http.MethodPost, "/slack/interactions", "application/x-www-form-urlencoded",
+		e.clickBody(actionID, value, channel, ephemeral), time.Now(), testSecret)
+	return serve(e.a.InteractionsHandler(), r)
+}
+
+// clickBody is the form body of a button click.
+func (e *testEnv) clickBody(actionID, value, channel string, ephemeral bool) []byte {
 	payload := map[string]any{
 		"type":         "block_actions",
 		"user":         map[string]any{"id": "U2", "name": "clicker"},
@@ -368,17 +383,14 @@ func (e *testEnv) click(actionID, value, channel string, ephemeral bool) *httpte
 		"channel":      map[string]any{"id": channel},
 		"container":    map[string]any{"type": "message", "channel_id": channel, "message_ts": "1.1", "is_ephemeral": ephemeral},
 		"response_url": e.fake.responseURL(),
-		"trigger_id":   "1.2.3",
+		"trigger_id":   nextTrigger(),
 		"actions": []any{map[string]any{
 			"type": "button", "action_id": actionID, "block_id": "b1", "value": value,
 			"text": map[string]any{"type": "plain_text", "text": "x"}, "action_ts": "1.2",
 		}},
 	}
 	b, _ := json.Marshal(payload)
-	form := url.Values{"payload": {string(b)}}
-	r := signed(http.MethodPost, "/slack/interactions", "application/x-www-form-urlencoded",
-		[]byte(form.Encode()), time.Now(), testSecret)
-	return serve(e.a.InteractionsHandler(), r)
+	return []byte(url.Values{"payload": {string(b)}}.Encode())
 }
 
 func mentionEvent(eventID, text, threadTS string) string {

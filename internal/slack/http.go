@@ -2,6 +2,7 @@ package slack
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
@@ -21,9 +23,15 @@ import (
 const (
 	// maxBody caps a request body; Slack's payloads are far smaller.
 	maxBody = 64 << 10
-	// maxSkew is how old (or how far in the future) a request timestamp
-	// may be.
-	maxSkew = 5 * time.Minute
+	// maxSkew is how old a request timestamp may be, and maxFuture how far
+	// ahead of our clock (clocks differ by seconds, not minutes).
+	maxSkew   = 5 * time.Minute
+	maxFuture = time.Minute
+	// replayWindow is how long a signed request stays acceptable, so how
+	// long its signature is remembered to refuse a replay; replayMax
+	// bounds the signatures remembered.
+	replayWindow = maxSkew + maxFuture
+	replayMax    = 50000
 )
 
 var (
@@ -52,7 +60,7 @@ func verify(secret string, h http.Header, body []byte, now time.Time) error {
 	if err != nil {
 		return errBadSignature
 	}
-	if d := now.Sub(time.Unix(sec, 0)); d > maxSkew || d < -maxSkew {
+	if d := now.Sub(time.Unix(sec, 0)); d > maxSkew || d < -maxFuture {
 		return errStaleTimestamp
 	}
 	if !hmac.Equal([]byte(sig), []byte(signature(secret, ts, body))) {
@@ -61,9 +69,135 @@ func verify(secret string, h http.Header, body []byte, now time.Time) error {
 	return nil
 }
 
-// readVerified reads a capped body and verifies it, writing the error
-// response itself when it fails.
-func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind string) ([]byte, bool) {
+// readVerified reads a capped body, verifies it and takes a work slot
+// (Config.Admit), writing the error response itself when any of these
+// fails. The caller must call release once the request is answered. Only a
+// verified request takes a slot, so anonymous clients, however slow or
+// many, cannot hold the slots that signed requests need.
+//
+// A slash command or button click whose signature was seen before is a
+// replay (Slack retries neither; the Events API's retries carry new
+// signatures and are deduplicated on their event id instead): it gets an
+// empty 200 and nothing is done.
+func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind string) (body []byte, release func(), ok bool) {
+	body, ok = a.readSigned(w, r, kind)
+	if !ok {
+		return nil, nil, false
+	}
+	sig := ""
+	if kind != "event" {
+		sig = r.Header.Get("X-Slack-Signature")
+		if !a.replays.claim(sig) {
+			a.replayed(w, kind)
+			return nil, nil, false
+		}
+	}
+	release = func() {}
+	if a.cfg.Admit != nil {
+		if release, ok = a.cfg.Admit(); !ok {
+			a.replays.release(sig) // not handled: a retry may come through
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "too many requests in flight", http.StatusServiceUnavailable)
+			return nil, nil, false
+		}
+	}
+	if sig != "" && !a.firstSeenShared(r.Context(), sig) {
+		release()
+		a.replayed(w, kind)
+		return nil, nil, false
+	}
+	return body, release, true
+}
+
+// replayed answers a replay: an empty 200, and nothing done.
+func (a *Adapter) replayed(w http.ResponseWriter, kind string) {
+	a.rejected(kind, "replayed request")
+	w.WriteHeader(http.StatusOK)
+}
+
+// SeenStore remembers ids where every replica sees them.
+// internal/store's *Store satisfies it.
+type SeenStore interface {
+	// ClaimInteraction records id as seen at now and reports whether it
+	// was new; ids seen more than window ago are forgotten.
+	ClaimInteraction(ctx context.Context, id string, now time.Time, window time.Duration) (bool, error)
+}
+
+// seenTimeout bounds a lookup in the shared SeenStore; past it (or on an
+// error) this replica's memory alone decides.
+const seenTimeout = 500 * time.Millisecond
+
+// firstSeenShared reports whether no replica has seen the signature yet,
+// according to the shared SeenStore; true when there is none or it fails.
+func (a *Adapter) firstSeenShared(ctx context.Context, sig string) bool {
+	if a.cfg.Seen == nil {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(ctx, seenTimeout)
+	defer cancel()
+	fresh, err := a.cfg.Seen.ClaimInteraction(ctx, "slack:"+sig, a.cfg.Now(), replayWindow)
+	if err != nil {
+		if n, ok := a.rejectLog.allow(a.cfg.Now()); ok {
+			a.log.Warn("cannot check the shared record of request signatures; using this replica's", "err", err, "unlogged_since_last", n)
+		}
+		return true
+	}
+	return fresh
+}
+
+// rejected logs a refused request, a few lines a second at most: anyone
+// can send bad requests by the thousand, and each costs a log line. The
+// server counts every one (summitbot_http_requests_total by status code);
+// a line after a quiet spell says how many went unlogged.
+func (a *Adapter) rejected(kind, reason string) {
+	if n, ok := a.rejectLog.allow(a.cfg.Now()); ok {
+		a.log.Warn("rejected request", "kind", kind, "reason", reason, "unlogged_since_last", n)
+	}
+}
+
+// Rejected requests logged: rejectBurst at once, then one per rejectEvery.
+const (
+	rejectBurst = 5
+	rejectEvery = time.Second
+)
+
+// logSampler lets through a burst of log lines and then one per interval,
+// counting the lines it holds back. The zero value lets nothing through;
+// make one with newLogSampler.
+type logSampler struct {
+	mu         sync.Mutex
+	burst      int
+	every      time.Duration
+	tokens     float64
+	last       time.Time
+	suppressed int
+}
+
+func newLogSampler(burst int, every time.Duration) *logSampler {
+	return &logSampler{burst: burst, every: every, tokens: float64(burst)}
+}
+
+// allow reports whether a line may be logged now, and how many were held
+// back since the last one allowed.
+func (s *logSampler) allow(now time.Time) (suppressed int, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.last.IsZero() {
+		s.tokens = min(float64(s.burst), s.tokens+float64(now.Sub(s.last))/float64(s.every))
+	}
+	s.last = now
+	if s.tokens < 1 {
+		s.suppressed++
+		return 0, false
+	}
+	s.tokens--
+	n := s.suppressed
+	s.suppressed = 0
+	return n, true
+}
+
+// readSigned reads a capped body and verifies its signature.
+func (a *Adapter) readSigned(w http.ResponseWriter, r *http.Request, kind string) ([]byte, bool) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -72,7 +206,7 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind stri
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			a.log.Warn("rejected request", "kind", kind, "reason", "body too large")
+			a.rejected(kind, "body too large")
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return nil, false
 		}
@@ -80,7 +214,7 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind stri
 		return nil, false
 	}
 	if err := verify(a.cfg.SigningSecret, r.Header, body, a.cfg.Now()); err != nil {
-		a.log.Warn("rejected request", "kind", kind, "reason", err.Error())
+		a.rejected(kind, err.Error())
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return nil, false
 	}
@@ -103,10 +237,11 @@ func formRequest(r *http.Request, body []byte) *http.Request {
 // CommandsHandler serves POST /slack/commands (slash commands).
 func (a *Adapter) CommandsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := a.readVerified(w, r, "command")
+		body, release, ok := a.readVerified(w, r, "command")
 		if !ok {
 			return
 		}
+		defer release()
 		cmd, err := slackgo.SlashCommandParse(formRequest(r, body))
 		if err != nil || cmd.Command == "" {
 			http.Error(w, "malformed slash command", http.StatusBadRequest)
@@ -119,10 +254,11 @@ func (a *Adapter) CommandsHandler() http.Handler {
 // EventsHandler serves POST /slack/events (Events API).
 func (a *Adapter) EventsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := a.readVerified(w, r, "event")
+		body, release, ok := a.readVerified(w, r, "event")
 		if !ok {
 			return
 		}
+		defer release()
 		ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 		if err != nil {
 			if !json.Valid(body) {
@@ -153,10 +289,11 @@ func (a *Adapter) EventsHandler() http.Handler {
 // InteractionsHandler serves POST /slack/interactions (button clicks).
 func (a *Adapter) InteractionsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := a.readVerified(w, r, "interaction")
+		body, release, ok := a.readVerified(w, r, "interaction")
 		if !ok {
 			return
 		}
+		defer release()
 		ic, err := slackgo.InteractionCallbackParse(formRequest(r, body))
 		if err != nil {
 			http.Error(w, "malformed interaction", http.StatusBadRequest)

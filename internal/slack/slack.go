@@ -73,6 +73,16 @@ type Config struct {
 	// mostly waits on Slack's API); default 128. When all are busy the user
 	// is asked to try again.
 	Workers int
+	// Seen, if set, remembers the signatures of the HTTP slash commands and
+	// clicks answered where every replica sees them (a shared database), so
+	// a replay is refused wherever it lands. Nil keeps them in this
+	// process's memory only.
+	Seen SeenStore
+	// Admit, if set, is asked for a work slot once an HTTP request's
+	// signature is verified, before any work on it; the adapter calls the
+	// returned release when the request is answered. When ok is false the
+	// request gets 503. Nil admits every verified request.
+	Admit func() (release func(), ok bool)
 }
 
 // Tuning that the contract does not expose.
@@ -100,8 +110,13 @@ type Adapter struct {
 	// notices posts "busy" notices after the ack, when work is full.
 	notices *pool
 	seen    *dedupe
-	mods    *moderators
-	socket  atomic.Bool // Socket Mode connected
+	// replays remembers the signatures of the slash commands and button
+	// clicks answered, for as long as a signature is accepted.
+	replays *dedupe
+	// rejectLog samples the log lines of rejected requests.
+	rejectLog *logSampler
+	mods      *moderators
+	socket    atomic.Bool // Socket Mode connected
 }
 
 // New returns an Adapter for core. It makes no network calls.
@@ -171,6 +186,9 @@ func New(core Core, cfg Config) (*Adapter, error) {
 		work:    newPool(cmp.Or(cfg.Workers, defaultWorkers), log),
 		notices: newPool(busyNotices, log),
 		seen:    newDedupe(dedupeMax, dedupeTTL, cfg.Now),
+		replays: newDedupe(replayMax, replayWindow, cfg.Now),
+
+		rejectLog: newLogSampler(rejectBurst, rejectEvery),
 	}
 	a.mods = newModerators(cfg.Moderators, cfg.ModeratorGroups, groupCacheTTL, cfg.Now, a.groupMembers)
 	return a, nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -84,6 +85,13 @@ func reportHandler(s *Store, log *slog.Logger, name string, report reportFunc) h
 			limit = n
 		}
 		body, err := report(r.Context(), since, window, limit)
+		if errors.Is(err, context.DeadlineExceeded) {
+			// The database did not answer in time (Store.queryTimeout).
+			log.ErrorContext(r.Context(), name+" report timed out", "err", err)
+			w.Header().Set("Retry-After", "10")
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "the database did not answer in time; try again later"})
+			return
+		}
 		if err != nil {
 			log.ErrorContext(r.Context(), name+" report failed", "err", err)
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "the report is unavailable right now"})

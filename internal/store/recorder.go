@@ -25,7 +25,7 @@ import (
 // RecorderOptions configure a Recorder. The zero value is a useful default.
 type RecorderOptions struct {
 	// QueueSize bounds how many records wait to be written; when the queue
-	// is full new records are dropped and counted. Default 4096.
+	// is full new records are dropped and counted. Default DefaultQueueSize.
 	QueueSize int
 	// RetentionDays is how long records are kept; older ones are deleted
 	// daily. Default 90.
@@ -41,10 +41,16 @@ type RecorderStats struct {
 	Recorded uint64
 	// Dropped is how many records were lost.
 	Dropped uint64
-	// FailedWrites is how many batch writes failed (and were retried).
+	// FailedWrites is how many batch writes failed or timed out (and were
+	// retried).
 	FailedWrites uint64
-	// Queued is how many records wait to be written now.
-	Queued int
+	// DatabaseLost is how many batch writes were refused because the
+	// SQLite file was deleted or replaced while serving (also counted in
+	// FailedWrites).
+	DatabaseLost uint64
+	// Queued is how many records wait to be written now, and Capacity how
+	// many can wait before new ones are dropped.
+	Queued, Capacity int
 }
 
 // Recorder records declined questions and feedback off the answer path: the
@@ -73,6 +79,7 @@ type Recorder struct {
 
 	// Tuning, shortened by tests.
 	maxBatch        int
+	writeTimeout    time.Duration
 	minBackoff      time.Duration
 	maxBackoff      time.Duration
 	retentionEvery  time.Duration
@@ -97,10 +104,25 @@ type event struct {
 	helpful    bool
 }
 
+// DefaultQueueSize is how many records may wait to be written: 27 s of
+// declined questions at 300 a second, so that a database restart of that
+// length loses nothing; at most about 16 MB of questions.
+const DefaultQueueSize = 8192
+
+// DefaultWriteTimeout bounds one batch write: a batch of a thousand rows
+// commits in milliseconds, so a write that takes this long hangs (packets
+// dropped, a lock never released) and is counted as a failure and retried.
+const DefaultWriteTimeout = 3 * time.Second
+
+// MaxRetryWait caps the wait between retries of a failed batch, so that the
+// recorder notices within about a second that the database is back; the
+// queue keeps filling meanwhile, and a longer wait only drops more.
+const MaxRetryWait = time.Second
+
 // NewRecorder returns a Recorder writing to s. Call Run to start writing.
 func NewRecorder(s *Store, opts RecorderOptions) *Recorder {
 	if opts.QueueSize <= 0 {
-		opts.QueueSize = 4096
+		opts.QueueSize = DefaultQueueSize
 	}
 	if opts.RetentionDays <= 0 {
 		opts.RetentionDays = 90
@@ -115,8 +137,9 @@ func NewRecorder(s *Store, opts RecorderOptions) *Recorder {
 		queue:           make(chan event, opts.QueueSize),
 		now:             time.Now,
 		maxBatch:        1000,
+		writeTimeout:    DefaultWriteTimeout,
 		minBackoff:      100 * time.Millisecond,
-		maxBackoff:      30 * time.Second,
+		maxBackoff:      MaxRetryWait,
 		retentionEvery:  24 * time.Hour,
 		retentionRetry:  time.Hour,
 		shutdownTimeout: 5 * time.Second,
@@ -184,13 +207,17 @@ func (r *Recorder) Stats() RecorderStats {
 		Dropped:      r.dropped.Load(),
 		FailedWrites: r.failed.Load(),
 		Queued:       len(r.queue),
+		Capacity:     cap(r.queue),
+		DatabaseLost: r.s.fileLost(),
 	}
 }
 
 // Run writes queued records in batches until ctx is done, then writes what
 // is left (for a few seconds at most) and returns. While the database is
-// unreachable it retries the current batch with exponential backoff; the
-// queue meanwhile fills and further records are dropped and counted. Run
+// unreachable it retries the current batch with exponential backoff capped
+// at MaxRetryWait, each write bounded by DefaultWriteTimeout (a hang is a
+// failure); the queue meanwhile fills and further records are dropped and
+// counted. Run
 // also deletes records older than RetentionDays at start and daily. It
 // returns an error only if records were lost at shutdown. Call it once.
 func (r *Recorder) Run(ctx context.Context) error {
@@ -230,7 +257,11 @@ func (r *Recorder) Run(ctx context.Context) error {
 		failures++
 		r.failed.Add(1)
 		wait := jitter(backoff)
-		r.log.Warn("recording failed; will retry", "err", err, "records", len(batch), "attempt", failures, "retry_in", wait)
+		if errors.Is(err, ErrDatabaseLost) {
+			r.log.Error("recording refused: the database file was deleted or replaced; records queue and then drop until it is restored", "err", err, "records", len(batch), "attempt", failures, "retry_in", wait.String())
+		} else {
+			r.log.Warn("recording failed; will retry", "err", err, "records", len(batch), "attempt", failures, "retry_in", wait.String())
+		}
 		select {
 		case <-ctx.Done():
 			return r.shutdown(ctx, batch)
@@ -265,8 +296,10 @@ func assignIDs(batch []event) {
 }
 
 // writeBatch prepares the batch for storage and writes it in one
-// transaction.
+// transaction, for at most writeTimeout.
 func (r *Recorder) writeBatch(ctx context.Context, batch []event) error {
+	ctx, cancel := context.WithTimeout(ctx, r.writeTimeout)
+	defer cancel()
 	salt, err := r.s.userSalt(ctx)
 	if err != nil {
 		return err
@@ -406,13 +439,18 @@ func cutAtSpace(s string, n int) string {
 	return cut
 }
 
+// retentionTimeout bounds one retention run (a day's deletions).
+const retentionTimeout = time.Minute
+
 // retain deletes expired records and says when to run again.
 func (r *Recorder) retain(ctx context.Context) time.Duration {
 	cutoff := r.now().Add(-time.Duration(r.retentionDays) * 24 * time.Hour)
+	ctx, cancel := context.WithTimeout(ctx, retentionTimeout)
+	defer cancel()
 	n, err := r.s.deleteBefore(ctx, cutoff)
 	if err != nil {
 		if ctx.Err() == nil {
-			r.log.Warn("retention failed; will retry", "err", err, "retry_in", r.retentionRetry)
+			r.log.Warn("retention failed; will retry", "err", err, "retry_in", r.retentionRetry.String())
 		}
 		return r.retentionRetry
 	}

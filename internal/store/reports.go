@@ -48,6 +48,8 @@ func (s *Store) Gaps(ctx context.Context, since time.Time, limit int) ([]bot.Gap
 // is complete. Ties are broken by byte order, which SQLite, PostgreSQL
 // (COLLATE "C", whatever the database's collation) and Go agree on.
 func (s *Store) gaps(ctx context.Context, since time.Time, limit, maxQuestions int) ([]bot.Gap, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.queryTimeout)
+	defer cancel()
 	bytewise := s.bytewise()
 	rows, err := s.db.QueryContext(ctx, `
 		WITH top AS (
@@ -229,6 +231,8 @@ type FeedbackRow struct {
 // Each user counts once per topic, with their latest click, so repeated
 // clicks do not skew the report; clicks without a user id count each.
 func (s *Store) FeedbackReport(ctx context.Context, since time.Time, limit int) ([]FeedbackRow, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.queryTimeout)
+	defer cancel()
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT topic_id,
 		       SUM(CASE WHEN helpful = 1 THEN 1 ELSE 0 END),

@@ -31,6 +31,10 @@ import (
 	"github.com/summitbot/summitbot/internal/store/migrations"
 )
 
+// DefaultQueryTimeout bounds each report query (gaps, feedback), so a
+// database that stopped answering fails the report instead of hanging it.
+const DefaultQueryTimeout = 10 * time.Second
+
 // DefaultPath is the SQLite file used when the database URL is empty.
 const DefaultPath = "summitbot.db"
 
@@ -82,9 +86,19 @@ type Store struct {
 	now func() time.Time
 	// fullInsert holds each table's INSERT of insertChunk rows, built once.
 	fullInsert map[table]string
+	// queryTimeout bounds each report query (DefaultQueryTimeout).
+	queryTimeout time.Duration
+	// file is the SQLite database file as opened (nil for PostgreSQL):
+	// every write first checks that the path still names it (sqlitefile.go).
+	file *dbFile
 
 	saltMu sync.Mutex
 	salt   []byte
+
+	// purgeMu guards lastPurge, when ClaimInteraction last deleted
+	// expired interaction ids.
+	purgeMu   sync.Mutex
+	lastPurge time.Time
 }
 
 // Open opens the database named by databaseURL, creating a SQLite file on
@@ -169,9 +183,10 @@ func open(ctx context.Context, databaseURL string, create bool) (*Store, error) 
 		return nil, err
 	}
 	var db *sql.DB
+	var file *dbFile
 	switch loc.dialect {
 	case dialectSQLite:
-		db, err = openSQLite(ctx, loc.path, create)
+		db, file, err = openSQLite(ctx, loc.path, create)
 	default:
 		db, err = openPostgres(ctx, loc, create)
 	}
@@ -182,7 +197,13 @@ func open(ctx context.Context, databaseURL string, create bool) (*Store, error) 
 		db.Close()
 		return nil, err
 	}
-	s := &Store{db: db, dialect: loc.dialect, where: loc.where, now: time.Now}
+	if file != nil && create {
+		if err := file.mark(); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	s := &Store{db: db, dialect: loc.dialect, where: loc.where, now: time.Now, queryTimeout: DefaultQueryTimeout, file: file}
 	s.fullInsert = s.fullInserts()
 	return s, nil
 }
@@ -193,39 +214,43 @@ var sqliteMagic = []byte("SQLite format 3\x00")
 // openSQLite opens the file at path. A missing file is created when create
 // is set and its folder exists; an existing one must be a SQLite database
 // that is either empty (a first start cut short) or a summitbot database.
-func openSQLite(ctx context.Context, path string, create bool) (*sql.DB, error) {
+func openSQLite(ctx context.Context, path string, create bool) (*sql.DB, *dbFile, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+		return nil, nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
 	exists, err := checkSQLiteFile(abs, path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !exists {
 		if !create {
-			return nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
+			return nil, nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
 		}
 		dir := filepath.Dir(abs)
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("cannot create database %s: folder %s does not exist", path, filepath.Dir(path))
+			return nil, nil, fmt.Errorf("cannot create database %s: folder %s does not exist", path, filepath.Dir(path))
 		}
-	}
-
-	if exists {
+		// Never silently start an empty store where one existed.
+		if err := checkNeverCreated(abs, path); err != nil {
+			return nil, nil, err
+		}
+		// Create the file with a connection of its own: the pool opens
+		// it with mode=rw, so that no pooled connection can create an
+		// empty file should the database be deleted while serving.
+		if err := createSQLite(ctx, abs, path); err != nil {
+			return nil, nil, err
+		}
+	} else {
 		// Look before touching: the WAL pragma below would convert
 		// another program's database, so inspect it read-only first.
 		if err := inspectSQLite(ctx, abs, path, create); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	mode := "rw" // never create a file that should already exist
-	if !exists {
-		mode = "rwc"
-	}
-	db, err := sql.Open("sqlite", sqliteDSN(abs, mode, true))
+	db, err := sql.Open("sqlite", sqliteDSN(abs, "rw", true))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+		return nil, nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
 	// WAL lets readers (reports) run while the recorder writes; writers
 	// queue on busy_timeout. A few connections are plenty.
@@ -233,9 +258,14 @@ func openSQLite(ctx context.Context, path string, create bool) (*sql.DB, error) 
 	db.SetMaxIdleConns(8)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("database %s is not a usable SQLite database (corrupted?): %w", path, err)
+		return nil, nil, fmt.Errorf("database %s is not a usable SQLite database (corrupted?): %w", path, err)
 	}
-	return db, nil
+	file, err := openedFile(abs, path)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, file, nil
 }
 
 // inspectSQLite checks, read-only, that an existing SQLite file is a

@@ -54,6 +54,11 @@ var (
 // so retrying a batch whose commit succeeded without the writer hearing of
 // it does not record anything twice.
 func (s *Store) write(ctx context.Context, declined []declinedRow, feedback []feedbackRow) (err error) {
+	if s.file != nil {
+		if err := s.file.check(); err != nil {
+			return err
+		}
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

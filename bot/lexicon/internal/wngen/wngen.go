@@ -63,6 +63,11 @@ const (
 // noun.plant. They are a quarter of the nouns.
 var droppedNounFiles = map[int]bool{5: true, 8: true, 13: true, 20: true}
 
+// wholeFiles are the lexicographer files of the wholes a holonym may name:
+// noun.group (14), noun.location (15) and noun.object (17, where WordNet
+// files the continents: Poland → Europe).
+var wholeFiles = map[int]bool{14: true, 15: true, 17: true}
+
 var posFiles = [numPOS]string{"noun", "verb", "adj"}
 
 type ptr struct {
@@ -167,6 +172,13 @@ func Build(dir string) ([]byte, error) {
 				}
 				p.rel = RelHyponym
 			case "#m", "#p":
+				// Wholes of places and institutions (Poland → Europe,
+				// Germany → European Union, the Kremlin → Moscow), not of
+				// things: a gas pedal is part of a car, and a knowledge base
+				// about gas has a topic on cars.
+				if !wholeFiles[syns[j].lexfile] || syns[j].pos != Noun {
+					continue
+				}
 				p.rel = RelHolonym
 			default:
 				continue

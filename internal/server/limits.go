@@ -1,0 +1,128 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Work slots bound the requests being worked on at once, per class of
+// caller, so that a flood of one class cannot starve the others: the API
+// (bearer token), Slack and Discord (signed webhooks) each have their own.
+// A webhook takes its slot only once its signature is verified.
+const (
+	apiSlots     = 256
+	slackSlots   = 256
+	discordSlots = 256
+)
+
+// Read deadlines for request bodies, from when the handler starts. Slack
+// and Discord send small bodies at once and want an answer within 3 s, so
+// a webhook body that has not arrived within webhookReadTimeout never
+// will; an API client gets longer.
+const (
+	webhookReadTimeout = 2 * time.Second
+	apiReadTimeout     = 5 * time.Second
+)
+
+// slots is one class's bounded set of work slots.
+type slots struct {
+	name string
+	ch   chan struct{}
+}
+
+func newSlots(name string, n int) *slots {
+	return &slots{name: name, ch: make(chan struct{}, n)}
+}
+
+// take takes a slot if one is free, and returns the function that gives it
+// back.
+func (s *slots) take() (release func(), ok bool) {
+	select {
+	case s.ch <- struct{}{}:
+		return func() { <-s.ch }, true
+	default:
+		return nil, false
+	}
+}
+
+// full reports whether every slot is taken.
+func (s *slots) full() bool { return len(s.ch) == cap(s.ch) }
+
+// readDeadline bounds how long reading the rest of the request (its body)
+// may take. It is a no-op on a ResponseWriter that cannot set deadlines
+// (httptest's recorder).
+func readDeadline(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(d))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// work bounds concurrent requests of one class on a work route: when the
+// class's slots are all taken it answers 503 with Retry-After. (Bodies
+// are capped by each handler: /v1/ask at maxAskBody, the adapters'
+// webhooks at their own limits.)
+func work(sl *slots, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		release, ok := sl.take()
+		if !ok {
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusServiceUnavailable, "too many requests in flight")
+			return
+		}
+		defer release()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// rateBucket limits one caller to n requests per window: a token bucket
+// holding up to n, refilled at n per window. The zero value (n 0) allows
+// everything.
+type rateBucket struct {
+	n      float64
+	window time.Duration
+	now    func() time.Time
+
+	mu     sync.Mutex
+	tokens float64
+	last   time.Time
+}
+
+func newRateBucket(n int, window time.Duration, now func() time.Time) *rateBucket {
+	return &rateBucket{n: float64(n), window: window, now: now, tokens: float64(n)}
+}
+
+// allow takes a token if there is one; if not, it says how long until
+// there is.
+func (b *rateBucket) allow() (ok bool, retry time.Duration) {
+	if b.n <= 0 {
+		return true, 0
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	if !b.last.IsZero() {
+		b.tokens = min(b.n, b.tokens+b.n*float64(now.Sub(b.last))/float64(b.window))
+	}
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) / b.n * float64(b.window))
+}
+
+// rateLimited answers 429 with Retry-After once the caller's bucket is
+// empty.
+func rateLimited(b *rateBucket, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ok, retry := b.allow(); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(retry.Round(time.Second)/time.Second))))
+			writeError(w, http.StatusTooManyRequests, "too many requests for this API token; slow down")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

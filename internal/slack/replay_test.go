@@ -1,0 +1,62 @@
+package slack
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+)
+
+// Issue 13 finding 8: one captured slash command replayed 10 times gave 10
+// replies, and a click replayed recorded feedback again.
+func TestReplaysAreAnsweredOnce(t *testing.T) {
+	e := newTestEnv(t)
+	form := url.Values{
+		"token": {"x"}, "team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U1"},
+		"user_name": {"someone"}, "command": {"/ask"}, "text": {"what is power of siberia"},
+		"response_url": {e.fake.responseURL()}, "trigger_id": {"9.9.9"},
+	}
+	body := []byte(form.Encode())
+	at := time.Now()
+	for n := range 10 {
+		w := serve(e.a.CommandsHandler(), signed(http.MethodPost, "/slack/commands", "application/x-www-form-urlencoded", body, at, testSecret))
+		if w.Code != http.StatusOK {
+			t.Fatalf("delivery %d: %d", n, w.Code)
+		}
+	}
+	e.drain(t)
+	if q := e.core.questions(); len(q) != 1 {
+		t.Errorf("a command delivered 10 times was asked %d times, want once", len(q))
+	}
+}
+
+func TestReplayedClickIsIgnored(t *testing.T) {
+	e := newTestEnv(t)
+	body := e.clickBody("fb_down", "power-of-siberia", "C1", true)
+	at := time.Now()
+	for n := range 5 {
+		w := serve(e.a.InteractionsHandler(), signed(http.MethodPost, "/slack/interactions", "application/x-www-form-urlencoded", body, at, testSecret))
+		if w.Code != http.StatusOK {
+			t.Fatalf("delivery %d: %d", n, w.Code)
+		}
+	}
+	e.drain(t)
+	if n := len(e.core.feedbacks()); n != 1 {
+		t.Errorf("a click delivered 5 times recorded %d feedbacks, want 1", n)
+	}
+}
+
+func TestFutureTimestampsWithinAMinute(t *testing.T) {
+	body := []byte("x=1")
+	now := time.Now()
+	for _, c := range []struct {
+		ahead time.Duration
+		ok    bool
+	}{{30 * time.Second, true}, {55 * time.Second, true}, {2 * time.Minute, false}, {4 * time.Minute, false}} {
+		r := signed(http.MethodPost, "/", "application/x-www-form-urlencoded", body, now.Add(c.ahead), testSecret)
+		err := verify(testSecret, r.Header, body, now)
+		if (err == nil) != c.ok {
+			t.Errorf("timestamp %v ahead: %v", c.ahead, err)
+		}
+	}
+}
