@@ -91,7 +91,15 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	// A question that names another topic clearly ("the Iran meeting in
 	// Beijing", "what they signed at the Winter Olympics") is about that
 	// topic, even if it mentions a meeting.
-	clearTopic := len(cands) > 0 && cands[0].confidence >= 0.6 &&
+	//
+	// One leader's name without a meeting word ("tsugol range putin war
+	// games 2018") is weak evidence of a question about meetings: then any
+	// topic that would be answered on its own (Threshold) takes it.
+	bar := 0.6
+	if !leaders {
+		bar = Threshold
+	}
+	clearTopic := len(cands) > 0 && cands[0].confidence >= bar &&
 		idx.topics[cands[0].topic].t.Category != knowledge.Summits
 	switch {
 	case leaders && count && !latest && year == 0:
