@@ -54,12 +54,15 @@ type index struct {
 	// stemming a misspelt word ("jniping") does not give a misspelt stem.
 	surfaces    map[string]int32
 	surfaceList []string
-	deletes     map[uint64][]int32 // hashed deletion variants of surfaceList entries
-	surfaceHash map[uint64]int32   // hash of each surfaceList entry
-	maxIDF      float64
-	suggest     suggester
-	timeline    timelineIndex
-	about       About
+	deletes     hashTable // hashed deletion variants of surfaceList entries
+	surfaceHash hashTable // hash of each surfaceList entry
+	// stems memoises the terms of every word of the knowledge base:
+	// stemming is most of the cost of resolving a question otherwise.
+	stems    map[string][]string
+	maxIDF   float64
+	suggest  suggester
+	timeline timelineIndex
+	about    About
 }
 
 func buildIndex(kb *knowledge.KB) *index {
@@ -75,6 +78,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	}
 	// Stemming is most of the cost of indexing, and words repeat.
 	stems := map[string][]string{}
+	idx.stems = stems
 	// Per topic, the best field weight of each term.
 	best := make([]map[int32]float32, len(kb.Topics))
 	phraseTerms := make([][][]int32, len(kb.Topics))
@@ -129,6 +133,20 @@ func buildIndex(kb *knowledge.KB) *index {
 	}
 	n := float64(len(kb.Topics))
 	idx.idf = make([]float64, len(idx.postings))
+	// All postings live in one array, each term's list a slice of it with
+	// no spare capacity: append-grown lists held a third more than needed.
+	count := make([]int, len(idx.postings))
+	total := 0
+	for _, m := range best {
+		for id := range m {
+			count[id]++
+			total++
+		}
+	}
+	flat := make([]posting, total)
+	for id, c := range count {
+		idx.postings[id], flat = flat[:0:c], flat[c:]
+	}
 	for i, m := range best {
 		for id, w := range m {
 			idx.postings[id] = append(idx.postings[id], posting{topic: int32(i), weight: w})
@@ -172,73 +190,6 @@ func buildIndex(kb *knowledge.KB) *index {
 }
 
 func refNoCategory(r TopicRef) TopicRef { return TopicRef{ID: r.ID, Title: r.Title} }
-
-// deletionIndex maps each one-byte deletion of each word of four letters or
-// more, and each two-byte deletion of words of six or more, to the words it
-// came from (by index in list). With the same deletions of a query word,
-// every word within the allowed edits shares a key with it. Keys are hashes
-// of the deleted strings, built without allocating; a collision only adds a
-// candidate, and every candidate is checked by edit distance.
-func deletionIndex(list []string) map[uint64][]int32 {
-	m := make(map[uint64][]int32, len(list)*8)
-	add := func(h uint64, i int) {
-		if l := m[h]; len(l) == 0 || l[len(l)-1] != int32(i) {
-			m[h] = append(l, int32(i))
-		}
-	}
-	for i, w := range list {
-		if len(w) < 4 {
-			continue
-		}
-		eachDeletion(w, len(w) >= 6, func(h uint64) { add(h, i) })
-	}
-	return m
-}
-
-// eachDeletion calls fn with the hash of every string made by deleting one
-// byte of w and, if two is set, two bytes.
-func eachDeletion(w string, two bool, fn func(uint64)) {
-	for i := range len(w) {
-		if i > 0 && w[i] == w[i-1] {
-			continue // same result as deleting the previous byte
-		}
-		fn(hashSkip(w, i, -1))
-		if !two {
-			continue
-		}
-		for j := i + 1; j < len(w); j++ {
-			if j > i+1 && w[j] == w[j-1] {
-				continue
-			}
-			fn(hashSkip(w, i, j))
-		}
-	}
-}
-
-// hashSkip is the FNV-1a hash of w without the bytes at i and j (j < 0: only i).
-func hashSkip(w string, i, j int) uint64 {
-	h := uint64(14695981039346656037)
-	for k := 0; k < len(w); k++ {
-		if k == i || k == j {
-			continue
-		}
-		h ^= uint64(w[k])
-		h *= 1099511628211
-	}
-	return h
-}
-
-// hashIndex maps the hash of each word to its index in list.
-func hashIndex(list []string) map[uint64]int32 {
-	m := make(map[uint64]int32, len(list))
-	for i, w := range list {
-		m[hashWord(w)] = int32(i)
-	}
-	return m
-}
-
-// hashWord is the FNV-1a hash of w, the key of a word with nothing deleted.
-func hashWord(w string) uint64 { return hashSkip(w, -1, -1) }
 
 // plainText strips Markdown link targets and emphasis so URLs and syntax
 // do not become terms.

@@ -60,7 +60,7 @@ func (idx *index) resolve(ws []string) []qterm {
 		out = append(out, qterm{id: -1, weight: w})
 	}
 	for _, w := range ws {
-		ts := wordTerms(w)
+		ts := idx.wordTerms(w)
 		if len(ts) != 1 || !isASCIIAlpha(w) {
 			for _, t := range ts {
 				if id, ok := idx.vocab[t]; ok {
@@ -92,6 +92,15 @@ func (idx *index) resolve(ws []string) []qterm {
 		addUnknown(ts[0], nearStopWord(w))
 	}
 	return out
+}
+
+// wordTerms is wordTerms(w), from the index's memo when w is a word of the
+// knowledge base.
+func (idx *index) wordTerms(w string) []string {
+	if ts, ok := idx.stems[w]; ok {
+		return ts
+	}
+	return wordTerms(w)
 }
 
 func isNumber(s string) bool {
@@ -142,20 +151,14 @@ func (idx *index) fuzzy(w string) (int32, int) {
 			best, bestD, bestDF, bestWord = id, d, df, cand
 		}
 	}
-	probe := func(h uint64) {
-		for _, i := range idx.deletes[h] {
-			consider(i)
-		}
-	}
+	probe := func(h uint64) { idx.deletes.each(h, consider) }
 	// w is a known word with one or two letters missing, or w with letters
 	// deleted is such a word, or both have lost letters (substitutions and
 	// transpositions).
 	probe(hashWord(w))
-	eachDeletion(w, len(w) >= 6, func(h uint64) {
+	eachDeletion(w, len(w) >= 7, func(h uint64) {
 		probe(h)
-		if i, ok := idx.surfaceHash[h]; ok {
-			consider(i) // w has one or two extra letters
-		}
+		idx.surfaceHash.each(h, consider) // w has one or two extra letters
 	})
 	return best, bestD
 }
@@ -190,7 +193,7 @@ func (idx *index) split(w string) (int32, int32, bool) {
 
 // stopList, stopDeletes and stopHashes index the stop and filler words for
 // nearStopWord.
-var stopList, stopDeletes, stopHashes = func() ([]string, map[uint64][]int32, map[uint64]int32) {
+var stopList, stopDeletes, stopHashes = func() ([]string, hashTable, hashTable) {
 	var list []string
 	for w := range enStop {
 		if len(w) >= 4 {
@@ -214,19 +217,12 @@ func nearStopWord(w string) bool {
 		c := stopList[i]
 		return c[0] == w[0] && editDistance(w, c, 1) <= 1
 	}
-	for _, i := range stopDeletes[hashWord(w)] {
-		if near(i) {
-			return true
-		}
-	}
 	found := false
+	check := func(i int32) { found = found || near(i) }
+	stopDeletes.each(hashWord(w), check)
 	eachDeletion(w, false, func(h uint64) {
-		for _, i := range stopDeletes[h] {
-			found = found || near(i)
-		}
-		if i, ok := stopHashes[h]; ok {
-			found = found || near(i)
-		}
+		stopDeletes.each(h, check)
+		stopHashes.each(h, check)
 	})
 	return found
 }
