@@ -7,6 +7,7 @@
 //	topics/<id>.md   one topic per file: YAML front matter, then Markdown
 //	summits.yaml     the dated timeline of Xi–Putin meetings
 //	tests.yaml       regression questions and the topic each must land on
+//	synonyms.yaml    optional: equivalent and broader terms (see Synonyms)
 package knowledge
 
 import (
@@ -150,6 +151,8 @@ type KB struct {
 	Topics   []*Topic // sorted by ID
 	Timeline Timeline
 	Tests    []TestCase
+	// Synonyms is the domain lexicon from synonyms.yaml (empty without it).
+	Synonyms Synonyms
 	// Warnings are problems that do not stop the knowledge base from loading,
 	// such as stale topics.
 	Warnings Problems

@@ -187,6 +187,7 @@ func (l *loader) load() *KB {
 	slices.SortFunc(kb.Topics, func(a, b *Topic) int { return strings.Compare(a.ID, b.ID) })
 	kb.Timeline = tl
 	kb.Tests = l.checkTests(kb, tests)
+	kb.Synonyms = l.synonyms(kb)
 	return kb
 }
 
