@@ -168,17 +168,21 @@ func wordTerms(w string) []string {
 		parts := strings.Split(w, "-")
 		out := []string{stem(strings.Join(parts, ""))}
 		for _, p := range parts {
-			if p != "" && !enStop[p] {
+			if p != "" && !enStop[p] && !isLetter(p) {
 				out = append(out, stem(p))
 			}
 		}
 		return out
 	}
-	if enStop[w] {
+	if enStop[w] || isLetter(w) {
 		return nil
 	}
 	return []string{stem(w)}
 }
+
+// isLetter reports whether w is a single Latin letter: the "s" of "S-400"
+// or of "%s" says nothing about a topic.
+func isLetter(w string) bool { return len(w) == 1 && w[0] >= 'a' && w[0] <= 'z' }
 
 // appendHan splits a run of Chinese characters into overlapping bigrams (a
 // single character stays whole), the usual way to match Chinese without a

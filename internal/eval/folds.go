@@ -43,6 +43,7 @@ func CrossValidate(ctx context.Context, kb *knowledge.KB, k int, thresholds map[
 			topics = append(topics, &c)
 		}
 		foldKB := knowledge.NewKB(topics, kb.Timeline, held)
+		foldKB.Synonyms = kb.Synonyms
 		rankers := []Ranker{Engine{Bot: bot.New(foldKB, bot.Options{Threshold: engineThreshold})}, NewFuzzy(foldKB), NewBM25(foldKB)}
 		for _, r := range rankers {
 			if totals[r.Name()] == nil {
