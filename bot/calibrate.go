@@ -112,6 +112,7 @@ const (
 type sample struct {
 	x features
 	y float64
+	w float64 // weight: the variants of one question share one
 }
 
 // fit fits the decision model on the knowledge base's own questions. It
@@ -119,7 +120,7 @@ type sample struct {
 // added to questions all follow from the order of the knowledge base.
 func (idx *index) fit(kb *knowledge.KB) *model {
 	var data []sample
-	ask := func(in *index, q string, want int) {
+	ask := func(in *index, q string, want int, weight float64) {
 		qs := in.resolve(words(q))
 		cands := in.rank(qs)
 		if len(cands) == 0 {
@@ -130,7 +131,7 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 		if cands[0].topic == want {
 			y = 1
 		}
-		data = append(data, sample{x: signals(&cands[0], &query), y: y})
+		data = append(data, sample{x: signals(&cands[0], &query), y: y, w: weight})
 	}
 	nq := 0
 	for _, t := range kb.Topics {
@@ -160,46 +161,52 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 				if qi%fitFolds != f {
 					continue
 				}
-				ask(in, q, ti)
+				ask(in, q, ti, 0.25)
 				// The same question after a clause of context: words the
 				// knowledge base does not know must not sink it by themselves.
 				if len(clauses) > 0 {
-					ask(in, clauses[(ti+qi)%len(clauses)]+" "+q, ti)
+					ask(in, clauses[(ti+qi)%len(clauses)]+" "+q, ti, 0.25)
 				}
 				// And as people type it: letters slipped in its long words,
 				// two words run together.
 				if typo := slips(q); typo != q {
-					ask(in, typo, ti)
+					ask(in, typo, ti, 0.25)
 				}
 				if joined := runTogether(q); joined != q {
-					ask(in, joined, ti)
+					ask(in, joined, ti, 0.25)
 				}
 			}
 		}
 	}
 	for _, tc := range kb.Tests {
 		if tc.Expect == knowledge.None {
-			ask(idx, tc.Question, -1)
+			ask(idx, tc.Question, -1, 1)
 		}
 	}
 	for _, q := range offTopic {
-		ask(idx, q, -1)
+		ask(idx, q, -1, 1)
 	}
 	return fitLogistic(data)
 }
 
-// fitLogistic fits a ridge-penalised logistic regression by Newton's
-// method on standardised signals. It returns nil without both classes.
+// minFit is the least weight of each class (questions, whatever their
+// variants) to fit a model on. A knowledge base too small for that (a test
+// fixture of a few topics) keeps the ranking's score as its confidence.
+const minFit = 40
+
+// fitLogistic fits a ridge-penalised, weighted logistic regression by
+// Newton's method on standardised signals. It returns nil with less than
+// minFit of either class.
 func fitLogistic(data []sample) *model {
-	var pos, neg int
+	var pos, neg float64
 	for _, s := range data {
 		if s.y > 0 {
-			pos++
+			pos += s.w
 		} else {
-			neg++
+			neg += s.w
 		}
 	}
-	if pos == 0 || neg == 0 {
+	if pos < minFit || neg < minFit {
 		return nil
 	}
 	const n = nSignals
@@ -241,9 +248,9 @@ func fitLogistic(data []sample) *model {
 				lin += w[i] * z[k][i]
 			}
 			p := sigmoid(lin)
-			r := p * (1 - p)
+			r := s.w * p * (1 - p)
 			for i := range w {
-				g[i] += (p - s.y) * z[k][i]
+				g[i] += s.w * (p - s.y) * z[k][i]
 				for j := range w {
 					h[i][j] += r * z[k][i] * z[k][j]
 				}
@@ -309,9 +316,9 @@ func solve(a [nSignals + 1][nSignals + 1]float64, b [nSignals + 1]float64) ([nSi
 	return x, true
 }
 
-// slips makes one typist's slip in each word of five letters or more,
-// never in the first letter: letters swapped, dropped, doubled or
-// replaced, in turn.
+// slips makes typist's slips, one in each word of five or six letters and
+// two in longer words, never in the first letter: letters swapped,
+// dropped, doubled or replaced, in turn.
 func slips(q string) string {
 	ws := strings.Fields(q)
 	k := 0
@@ -320,18 +327,20 @@ func slips(q string) string {
 			continue
 		}
 		b := []byte(w)
-		p := 1 + (i*7+k)%(len(b)-2)
-		switch k % 4 {
-		case 0:
-			b[p], b[p+1] = b[p+1], b[p]
-		case 1:
-			b = append(b[:p:p], b[p+1:]...)
-		case 2:
-			b = append(b[:p+1:p+1], b[p:]...)
-		default:
-			b[p] = 'a' + (b[p]-'a'+1)%26
+		for n := 0; n < 1 || n < 2 && len(w) >= 7; n++ {
+			p := 1 + (i*7+k)%(len(b)-2)
+			switch k % 4 {
+			case 0:
+				b[p], b[p+1] = b[p+1], b[p]
+			case 1:
+				b = append(b[:p:p], b[p+1:]...)
+			case 2:
+				b = append(b[:p+1:p+1], b[p:]...)
+			default:
+				b[p] = 'a' + (b[p]-'a'+1)%26
+			}
+			k++
 		}
-		k++
 		ws[i] = string(b)
 	}
 	return strings.Join(ws, " ")

@@ -141,11 +141,12 @@ func (idx *index) rankExplained(qs []qterm, n int) ([]scored, []CandidateExplana
 		return cmp.Or(cmp.Compare(key(cb), key(ca)), cmp.Compare(cb.raw, ca.raw), cmp.Compare(ca.topic, cb.topic))
 	})
 	sorted := make([]scored, len(top))
-	var out []CandidateExplanation
+	sortedEx := make([]*CandidateExplanation, len(top))
 	for i, j := range order {
-		sorted[i] = top[j]
+		sorted[i], sortedEx[i] = top[j], exs[j]
 	}
 	for i := range sorted {
+		// The lead over the best other candidate, whatever the final order.
 		other := 0.0
 		if i == 0 && len(sorted) > 1 {
 			other = key(sorted[1])
@@ -153,15 +154,26 @@ func (idx *index) rankExplained(qs []qterm, n int) ([]scored, []CandidateExplana
 			other = key(sorted[0])
 		}
 		sorted[i].margin = key(sorted[i]) - other
-		ex := exs[order[i]]
-		sorted[i].confidence = idx.model.confidence(&sorted[i], &q, ex)
-		if ex != nil && i < n {
-			ex.Topic = idx.topics[sorted[i].topic].ref
-			ex.Confidence = round3(sorted[i].confidence)
+		sorted[i].confidence = idx.model.confidence(&sorted[i], &q, sortedEx[i])
+	}
+	// The calibrated model has the last word on the order: it weighs the
+	// signals by what they were worth on held-out questions.
+	byConf := make([]int, len(sorted))
+	for i := range byConf {
+		byConf[i] = i
+	}
+	slices.SortStableFunc(byConf, func(a, b int) int { return cmp.Compare(sorted[b].confidence, sorted[a].confidence) })
+	final := make([]scored, len(sorted))
+	var out []CandidateExplanation
+	for i, j := range byConf {
+		final[i] = sorted[j]
+		if ex := sortedEx[j]; ex != nil && i < n {
+			ex.Topic = idx.topics[final[i].topic].ref
+			ex.Confidence = round3(final[i].confidence)
 			out = append(out, *ex)
 		}
 	}
-	return sorted, out
+	return final, out
 }
 
 // shortlist picks the candidates by summed term evidence.
