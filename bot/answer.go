@@ -1,6 +1,10 @@
 package bot
 
-import "github.com/summitbot/summitbot/knowledge"
+import (
+	"time"
+
+	"github.com/summitbot/summitbot/knowledge"
+)
 
 // Platform names used in Question.Platform and Feedback.Platform.
 const (
@@ -62,18 +66,39 @@ type Answer struct {
 	Topic    *TopicRef `json:"topic"`
 	// Text is the answer (Markdown: bold, italics, links), or the decline or
 	// rate-limit message when Answered is false.
-	Text    string             `json:"answer"`
-	Details string             `json:"details"`
+	Text    string `json:"answer"`
+	Details string `json:"details"`
+	// Sources are the one to three sources that back Text, strongest first,
+	// each with its publisher's kind and country.
 	Sources []knowledge.Source `json:"sources"`
-	Related []TopicRef         `json:"related"`
+	// MoreSources are the topic's other sources: they go with the details
+	// and the "sources" follow-up, not with the answer.
+	MoreSources []knowledge.Source `json:"more_sources"`
+	Related     []TopicRef         `json:"related"`
 	// Suggestions are "Did you mean" topics for a declined question.
 	Suggestions []TopicRef `json:"suggestions"`
 	Confidence  float64    `json:"confidence"`
-	// Reviewed is when the topic's content was last checked (YYYY-MM-DD).
+	// Reviewed is when a person last checked the topic against the facts
+	// (YYYY-MM-DD).
 	Reviewed string `json:"reviewed"`
+	// AsOf ("YYYY-MM"), when set, is the month the answer's facts end.
+	AsOf string `json:"as_of,omitempty"`
 	// Note is a short remark to show with the answer, e.g. that a question in
 	// another language was answered in English.
 	Note string `json:"note,omitempty"`
+}
+
+// Freshness says how current the answer is, for the line under it: "As of
+// January 2026" when its facts end before the month it was reviewed,
+// otherwise "Reviewed 2026-12-01"; "" when the answer has no date.
+func (a Answer) Freshness() string {
+	if asOf, err := time.Parse("2006-01", a.AsOf); err == nil && (len(a.Reviewed) < 7 || a.AsOf < a.Reviewed[:7]) {
+		return "As of " + asOf.Format("January 2006")
+	}
+	if a.Reviewed != "" {
+		return "Reviewed " + a.Reviewed
+	}
+	return ""
 }
 
 // Feedback is a 👍 or 👎 on an answer.

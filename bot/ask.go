@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,7 +38,7 @@ const (
 )
 
 func declined(question, text string) Answer {
-	return Answer{Question: question, Outcome: OutcomeDeclined, Text: text, Sources: []knowledge.Source{}, Related: []TopicRef{}, Suggestions: []TopicRef{}}
+	return Answer{Question: question, Outcome: OutcomeDeclined, Text: text, Sources: []knowledge.Source{}, MoreSources: []knowledge.Source{}, Related: []TopicRef{}, Suggestions: []TopicRef{}}
 }
 
 func rateLimitedAnswer(question string) Answer {
@@ -64,7 +65,7 @@ func (b *Bot) ask(ctx context.Context, idx *index, q Question) Answer {
 		return declined(q.Text, msgEmpty)
 	}
 	if q.Conversation != "" {
-		if a, ok := b.followUp(idx, q, ws); ok {
+		if a, ok := b.followUp(ctx, idx, q, ws); ok {
 			return a
 		}
 	}
@@ -74,7 +75,7 @@ func (b *Bot) ask(ctx context.Context, idx *index, q Question) Answer {
 	}
 	cands := idx.rank(qs)
 	year := yearIn(ws)
-	a, ok := idx.timeline.answer(idx, ws, year, cands)
+	a, ok := idx.timeline.answer(idx, ws, year, cands, b.opts.Now())
 	if !ok {
 		if len(cands) == 0 || cands[0].confidence < b.opts.Threshold {
 			a = declined(q.Text, msgDecline)
@@ -106,10 +107,12 @@ func (b *Bot) ask(ctx context.Context, idx *index, q Question) Answer {
 	return a
 }
 
-// topicAnswer builds the answer for a topic.
+// topicAnswer builds the answer for a topic: its answer paragraph with the
+// sources that back it; the topic's other sources go with the details.
 func (idx *index) topicAnswer(t *knowledge.Topic, question string, confidence float64) Answer {
 	e := &idx.topics[idx.byID[t.ID]]
 	ref := e.ref
+	backing := t.Backing()
 	return Answer{
 		Question:    question,
 		Answered:    true,
@@ -117,33 +120,53 @@ func (idx *index) topicAnswer(t *knowledge.Topic, question string, confidence fl
 		Topic:       &ref,
 		Text:        t.Answer,
 		Details:     t.Details,
-		Sources:     append([]knowledge.Source{}, t.Sources...),
+		Sources:     backing,
+		MoreSources: others(t.Sources, backing),
 		Related:     append([]TopicRef{}, e.related...),
 		Suggestions: []TopicRef{},
 		Confidence:  round3(confidence),
 		Reviewed:    t.Reviewed,
+		AsOf:        t.AsOf,
 	}
 }
 
-// withFigure answers with the topic's figure for the year asked about, if it
-// has one, putting that figure's sources first.
-func withFigure(idx *index, a Answer, year int) Answer {
-	t, _ := idx.kb.Topic(a.Topic.ID)
+// others returns the sources in all that are not in shown, in order.
+func others(all, shown []knowledge.Source) []knowledge.Source {
+	out := []knowledge.Source{}
+	for _, s := range all {
+		if !slices.ContainsFunc(shown, func(x knowledge.Source) bool { return x.URL == s.URL }) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// figureFor returns the topic's figure for year.
+func figureFor(t *knowledge.Topic, year int) (knowledge.Figure, bool) {
 	for _, f := range t.Figures {
-		if f.Year != year {
-			continue
+		if f.Year == year {
+			return f, true
 		}
-		a.Text = f.Answer
-		var first, rest []knowledge.Source
-		for _, s := range t.Sources {
-			if slices.Contains(f.Sources, s.URL) {
-				first = append(first, s)
-			} else {
-				rest = append(rest, s)
-			}
-		}
-		a.Sources = append(first, rest...)
+	}
+	return knowledge.Figure{}, false
+}
+
+// withFigure answers with the topic's figure for the year asked about, if it
+// has one, backed by that figure's sources.
+func withFigure(idx *index, a Answer, year int) Answer {
+	t, ok := idx.kb.Topic(a.Topic.ID)
+	if !ok {
 		return a
+	}
+	f, ok := figureFor(t, year)
+	if !ok {
+		return a
+	}
+	a.Text = f.Answer
+	a.Sources = t.FigureBacking(f)
+	a.MoreSources = others(t.Sources, a.Sources)
+	if f.AsOf != "" {
+		a.AsOf = f.AsOf
 	}
 	return a
 }
@@ -171,7 +194,7 @@ var (
 
 // followUp answers "tell me more", "sources?" and "what about 2023?" from
 // the conversation's last answer.
-func (b *Bot) followUp(idx *index, q Question, ws []string) (Answer, bool) {
+func (b *Bot) followUp(ctx context.Context, idx *index, q Question, ws []string) (Answer, bool) {
 	if len(ws) > 6 {
 		return Answer{}, false
 	}
@@ -204,33 +227,117 @@ func (b *Bot) followUp(idx *index, q Question, ws []string) (Answer, bool) {
 	if !ok {
 		return declined(q.Text, msgNoContext), true
 	}
-	a := idx.topicAnswer(t, q.Text, 1)
-	switch {
-	case year != 0:
-		a = withFigure(idx, a, year)
-		if a.Text == t.Answer {
-			a.Note = fmt.Sprintf("I have no figure for %d on this topic; here is the general answer.", year)
-		}
-	case sources:
-		a.Text = sourcesText(last.sources)
-		a.Sources = last.sources
-	default:
-		if t.Details == "" {
-			a.Text = "That's all I have on this topic. Its sources are listed below."
-		} else {
-			a.Text = t.Details
-		}
-		a.Details = ""
+	if year != 0 {
+		return b.yearFollowUp(ctx, idx, q, t, last, year), true
 	}
-	b.convs.remember(q.Conversation, a)
+	a := idx.topicAnswer(t, q.Text, 1)
+	if sources {
+		// The list is the answer: every source of the last answer, the
+		// backing ones first. Nothing else to list under it.
+		all := append(slices.Clone(last.sources), last.more...)
+		a.Text = sourcesText(all)
+		a.Sources, a.MoreSources = []knowledge.Source{}, []knowledge.Source{}
+		a.Details = ""
+		keep := a
+		keep.Question, keep.Sources, keep.MoreSources = last.question, last.sources, last.more
+		b.convs.remember(q.Conversation, keep)
+		return a, true
+	}
+	if t.Details == "" {
+		a.Text = "That's all I have on this topic. Its sources are listed below."
+	} else {
+		a.Text = t.Details
+	}
+	a.Details = ""
+	// The details go with the sources the answer did not show.
+	if len(a.MoreSources) > 0 {
+		a.Sources, a.MoreSources = a.MoreSources, []knowledge.Source{}
+	}
+	keep := a
+	keep.Question, keep.Sources, keep.MoreSources = last.question, last.sources, last.more
+	b.convs.remember(q.Conversation, keep)
 	return a, true
 }
 
+// yearFollowUp answers "what about 2023?" as the last question asked again
+// for that year, whatever kind of topic answered it: the timeline for
+// meetings, a figure for trade, another topic for an exercise of that year.
+func (b *Bot) yearFollowUp(ctx context.Context, idx *index, q Question, t *knowledge.Topic, last convEntry, year int) Answer {
+	prev := last.question
+	if prev == "" && len(t.Questions) > 0 {
+		prev = t.Questions[0]
+	}
+	again := withYear(prev, year)
+	a := b.ask(ctx, idx, Question{Text: again, Platform: q.Platform, UserID: q.UserID, ChannelKind: q.ChannelKind})
+	if !a.Answered {
+		// The question for that year finds nothing: stay on the topic.
+		a = withFigure(idx, idx.topicAnswer(t, again, 1), year)
+	}
+	if at, ok := idx.kb.Topic(a.Topic.ID); ok && a.Answered && a.Text == at.Answer && len(at.Figures) == 0 && !namesYear(at, year) {
+		// The general answer of a topic about every year ("joint
+		// exercises"): a topic of the same kind about that year
+		// ("North/Interaction-2023") answers "what about 2023?" better.
+		if alt := yearTopic(idx.kb, at, year); alt != nil {
+			a = idx.topicAnswer(alt, again, 1)
+		}
+	}
+	if a.Topic != nil {
+		if at, ok := idx.kb.Topic(a.Topic.ID); ok && len(at.Figures) > 0 && a.Text == at.Answer {
+			a.Note = fmt.Sprintf("I have no figure for %d on this topic; here is the general answer.", year)
+		}
+		a.Question = again
+		b.convs.remember(q.Conversation, a)
+	}
+	a.Question = q.Text
+	return a
+}
+
+// namesYear reports whether a topic is about one year: the year is in its
+// id, title or an alias.
+func namesYear(t *knowledge.Topic, year int) bool {
+	y := strconv.Itoa(year)
+	if slices.Contains(strings.Split(t.ID, "-"), y) || slices.Contains(words(t.Title), y) {
+		return true
+	}
+	return slices.ContainsFunc(t.Aliases, func(a string) bool { return slices.Contains(words(a), y) })
+}
+
+// yearTopic finds a topic about year among those related to t, then those
+// in t's category; nil if there is none, or none figures for that year.
+func yearTopic(kb *knowledge.KB, t *knowledge.Topic, year int) *knowledge.Topic {
+	for _, id := range t.Related {
+		if r, ok := kb.Topic(id); ok && namesYear(r, year) {
+			return r
+		}
+	}
+	for _, r := range kb.Topics {
+		if r.ID != t.ID && r.Category == t.Category && namesYear(r, year) {
+			return r
+		}
+	}
+	return nil
+}
+
+// withYear rewrites a question for another year: the year it names is
+// replaced, or " in <year>" added.
+func withYear(question string, year int) string {
+	y := strconv.Itoa(year)
+	if loc := yearPattern.FindStringIndex(question); loc != nil {
+		return question[:loc[0]] + y + question[loc[1]:]
+	}
+	return strings.TrimRight(strings.TrimSpace(question), "?!.") + " in " + y
+}
+
+var yearPattern = regexp.MustCompile(`\b(?:19|20)\d\d\b`)
+
 func sourcesText(ss []knowledge.Source) string {
+	if len(ss) == 0 {
+		return "My last answer cited no sources."
+	}
 	var sb strings.Builder
 	sb.WriteString("Sources for my last answer:")
 	for i, s := range ss {
-		fmt.Fprintf(&sb, "\n%d. [%s](%s), %s", i+1, s.Title, s.URL, s.Publisher)
+		fmt.Fprintf(&sb, "\n%d. [%s](%s), %s", i+1, s.Title, s.URL, s.Byline())
 		if s.Date != "" {
 			sb.WriteString(", " + s.Date)
 		}

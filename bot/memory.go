@@ -22,7 +22,11 @@ type conversations struct {
 type convEntry struct {
 	key     string
 	topicID string
+	// question is what the last answer answered, for "what about 2023?".
+	question string
+	// sources backed the last answer; more are the topic's others.
 	sources []knowledge.Source
+	more    []knowledge.Source
 	expires time.Time
 }
 
@@ -33,7 +37,7 @@ func newConversations(max int, ttl time.Duration, now func() time.Time) *convers
 func (c *conversations) remember(key string, a Answer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := &convEntry{key: key, topicID: a.Topic.ID, sources: a.Sources, expires: c.now().Add(c.ttl)}
+	e := &convEntry{key: key, topicID: a.Topic.ID, question: a.Question, sources: a.Sources, more: a.MoreSources, expires: c.now().Add(c.ttl)}
 	if el, ok := c.byKey[key]; ok {
 		el.Value = e
 		c.order.MoveToFront(el)

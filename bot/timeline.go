@@ -58,8 +58,9 @@ var (
 )
 
 // answer recognises a timeline question and answers it. It leaves a
-// question alone when a non-summit topic matches it clearly by name.
-func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []scored) (Answer, bool) {
+// question alone when a non-summit topic matches it clearly by name. now
+// bounds "latest": a meeting dated after it is not the latest.
+func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []scored, now time.Time) (Answer, bool) {
 	if len(tl.meetings) == 0 || len(tl.summits) == 0 {
 		return Answer{}, false
 	}
@@ -77,9 +78,13 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	qterms := terms(ws)
 	named := tl.named(qterms)
 	var placed []int
+	place := ""
 	for _, t := range qterms {
 		if ms, ok := tl.places[t]; ok {
 			placed = append(placed, ms...)
+			if place == "" {
+				place = tl.placeName(ms[0], t)
+			}
 		}
 	}
 	leaders := meetingWord || (putin && xi)
@@ -92,11 +97,20 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	case leaders && count && !latest && year == 0:
 		return tl.countAnswer(idx, cands), true
 	case leaders && latest && year == 0 && len(placed) == 0:
-		return tl.listAnswer(idx, cands, []int{len(tl.meetings) - 1}, "latest"), true
+		if a, ok := tl.latestAnswer(idx, cands, now); ok {
+			return a, true
+		}
+		return Answer{}, false
 	case clearTopic:
 		return Answer{}, false
 	case len(named) > 0:
-		return tl.listAnswer(idx, cands, filterYear(tl.meetings, named, year), "named"), true
+		ms := filterYear(tl.meetings, named, year)
+		if len(ms) == 0 {
+			// "the 2015 victory day parade" when the timeline has a Victory
+			// Day meeting, but not in 2015.
+			return tl.noneAnswer(idx, cands, year, placed, place), true
+		}
+		return tl.listAnswer(idx, cands, ms, "named"), true
 	case (year != 0 || len(placed) > 0) && (leaders || putin || xi):
 		// "meetings in 2024", "putin xi 2024", "xi in moscow", "the Kazan
 		// summit". A question clearly about another topic ("the Iran
@@ -109,7 +123,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		}
 		ms = filterYear(tl.meetings, ms, year)
 		if len(ms) == 0 {
-			return tl.noneAnswer(idx, cands, year, placed), true
+			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
 		return tl.listAnswer(idx, cands, ms, "filtered"), true
 	}
@@ -164,7 +178,7 @@ func (tl *timelineIndex) topic(idx *index, cands []scored) *knowledge.Topic {
 
 func (tl *timelineIndex) base(idx *index, cands []scored) Answer {
 	a := idx.topicAnswer(tl.topic(idx, cands), "", 0.9)
-	a.Sources = nil
+	a.Sources, a.MoreSources = []knowledge.Source{}, []knowledge.Source{}
 	return a
 }
 
@@ -174,16 +188,8 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, kind s
 	a := tl.base(idx, cands)
 	var text, details strings.Builder
 	switch {
-	case kind == "latest":
-		m := tl.meetings[ms[0]]
-		fmt.Fprintf(&text, "Their most recent meeting in my timeline: **%s** (%s, %s).", m.Title, m.Place, when(m))
-		if len(m.Outcomes) > 0 {
-			text.WriteString(" " + m.Outcomes[0])
-		}
-		details.WriteString("Earlier meetings:")
-		for i := ms[0] - 1; i >= 0 && i >= ms[0]-maxListed; i-- {
-			writeMeeting(&details, tl.meetings[i])
-		}
+	case len(ms) == 0:
+		return tl.noneAnswer(idx, cands, 0, nil, "")
 	case len(ms) == 1:
 		m := tl.meetings[ms[0]]
 		fmt.Fprintf(&text, "**%s** (%s, %s).", m.Title, m.Place, when(m))
@@ -214,28 +220,193 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, kind s
 	a.Details = strings.TrimSpace(details.String())
 	// Cite the meetings themselves; the topic's own sources are about
 	// something broader.
-	for _, mi := range ms {
-		a.Sources = appendSources(a.Sources, tl.meetings[mi].Sources)
-	}
+	tl.cite(&a, ms)
 	return a
 }
 
-func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed []int) Answer {
+// cite backs a timeline answer with the sources of the meetings it names,
+// up to three, aggregators last; the meetings' other sources go with the
+// details.
+func (tl *timelineIndex) cite(a *Answer, ms []int) {
+	var all []knowledge.Source
+	for _, mi := range ms {
+		all = appendSources(all, tl.meetings[mi].Sources)
+	}
+	// One source per meeting first, so that each named meeting is backed.
+	var firsts []knowledge.Source
+	for _, mi := range ms {
+		firsts = appendSources(firsts, knowledge.Strongest(tl.meetings[mi].Sources, 1))
+	}
+	a.Sources = knowledge.Strongest(appendSources(firsts, all), knowledge.MaxBacking)
+	a.MoreSources = others(all, a.Sources)
+}
+
+// isCall reports whether a meeting was held by video or telephone.
+func isCall(m knowledge.Meeting) bool { return m.Kind == "video-call" || m.Kind == "phone-call" }
+
+// started reports whether the meeting's first day is not after now.
+func started(m knowledge.Meeting, now time.Time) bool {
+	layout := time.DateOnly
+	if len(m.Date) == 7 {
+		layout = "2006-01"
+	}
+	d, err := time.Parse(layout, m.Date)
+	return err == nil && !d.After(now)
+}
+
+// latestAnswer answers "when did they last meet": the latest meeting in
+// person up to now and, when they have spoken by call since, the latest call.
+func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, now time.Time) (Answer, bool) {
+	inPerson, call := -1, -1
+	for i, m := range tl.meetings {
+		if !started(m, now) {
+			continue
+		}
+		if isCall(m) {
+			call = i
+		} else {
+			inPerson = i
+		}
+	}
+	if inPerson < 0 && call < 0 {
+		return Answer{}, false
+	}
+	a := tl.base(idx, cands)
+	var text, details strings.Builder
+	cited := []int{}
+	if inPerson >= 0 {
+		m := tl.meetings[inPerson]
+		fmt.Fprintf(&text, "Their most recent meeting in person in my timeline: **%s** (%s, %s).", m.Title, m.Place, when(m))
+		if len(m.Outcomes) > 0 {
+			text.WriteString(" " + m.Outcomes[0])
+		}
+		cited = append(cited, inPerson)
+	}
+	if call > inPerson {
+		m := tl.meetings[call]
+		how := map[string]string{"video-call": "by video call", "phone-call": "by telephone"}[m.Kind]
+		if inPerson >= 0 {
+			fmt.Fprintf(&text, " Since then they have spoken %s, on %s: %s.", how, when(m), strings.TrimSuffix(m.Title, "."))
+		} else {
+			fmt.Fprintf(&text, "Their most recent meeting in my timeline was held %s: **%s** (%s).", how, m.Title, when(m))
+		}
+		cited = append(cited, call)
+	}
+	last := max(inPerson, call)
+	details.WriteString("Earlier meetings:")
+	for i := last - 1; i >= 0 && i >= last-maxListed; i-- {
+		writeMeeting(&details, tl.meetings[i])
+	}
+	a.Text = text.String()
+	a.Details = details.String()
+	tl.cite(&a, cited)
+	return a, true
+}
+
+// placeName is the word of meeting m's city that the question's term t
+// matched, as the timeline writes it: "Moscow" for "moscow".
+func (tl *timelineIndex) placeName(m int, t string) string {
+	city, _, _ := strings.Cut(tl.meetings[m].Place, ",")
+	for _, w := range strings.Fields(city) {
+		if slices.Contains(terms(words(w)), t) {
+			return w
+		}
+	}
+	return strings.TrimSpace(city)
+}
+
+// noneAnswer says the timeline has no meeting for the year (and place)
+// asked about, names the nearest meetings before and after that year (in
+// that place, when one was asked about), and cites their sources: the
+// timeline's own evidence, not the topic's.
+func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed []int, place string) Answer {
 	a := tl.base(idx, cands)
 	where := ""
-	if len(placed) > 0 {
-		city, _, _ := strings.Cut(tl.meetings[placed[0]].Place, ",")
-		where = " in " + city
+	if place != "" {
+		where = " in " + place
 	}
 	if year != 0 {
 		where += fmt.Sprintf(" in %d", year)
 	}
 	first, last := tl.meetings[0], tl.meetings[len(tl.meetings)-1]
-	a.Text = fmt.Sprintf("My timeline has no Xi–Putin meeting%s. It covers %d sourced meetings from %s to %s; it is not a complete record.",
-		where, len(tl.meetings), when(first), when(last))
+	var text strings.Builder
+	fmt.Fprintf(&text, "My timeline has no Xi–Putin meeting%s.", where)
+	var near []int
+	if year != 0 {
+		pool := placed
+		if len(pool) == 0 {
+			for i := range tl.meetings {
+				pool = append(pool, i)
+			}
+		}
+		before, after := tl.nearest(pool, year)
+		there := ""
+		if place != "" {
+			there = " in " + place
+		}
+		switch {
+		case before >= 0 && after >= 0:
+			fmt.Fprintf(&text, " The nearest%s are %s before and %s after.", there, brief(tl.meetings[before]), brief(tl.meetings[after]))
+		case before >= 0:
+			fmt.Fprintf(&text, " The nearest%s is %s, before it; my timeline has none later.", there, brief(tl.meetings[before]))
+		case after >= 0:
+			fmt.Fprintf(&text, " The nearest%s is %s, after it; my timeline has none earlier.", there, brief(tl.meetings[after]))
+		}
+		for _, i := range []int{before, after} {
+			if i >= 0 {
+				near = append(near, i)
+			}
+		}
+		if place != "" {
+			// Meetings elsewhere that year answer "did Xi visit Moscow in
+			// 2015" as much as the nearest Moscow ones.
+			that := filterYear(tl.meetings, allIndexes(len(tl.meetings)), year)
+			if len(that) > 0 {
+				more := ""
+				if len(that) > 1 {
+					more = fmt.Sprintf(" (and %d more)", len(that)-1)
+				}
+				fmt.Fprintf(&text, " That year they met elsewhere: %s%s.", brief(tl.meetings[that[0]]), more)
+				near = append([]int{that[0]}, near...)
+			}
+		}
+	}
+	fmt.Fprintf(&text, " It covers %d sourced meetings from %s to %s.", len(tl.meetings), when(first), when(last))
+	a.Text = text.String()
 	a.Confidence = 0.6
-	a.Sources = appendSources(nil, tl.topic(idx, cands).Sources)
+	if len(near) == 0 {
+		near = []int{0, len(tl.meetings) - 1}
+	}
+	tl.cite(&a, near)
 	return a
+}
+
+func allIndexes(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// nearest returns, of the meetings in pool (ascending), the last before
+// year and the first after it, -1 where there is none.
+func (tl *timelineIndex) nearest(pool []int, year int) (before, after int) {
+	before, after = -1, -1
+	for _, i := range pool {
+		switch y := tl.meetings[i].Year(); {
+		case y < year:
+			before = i
+		case y > year && after < 0:
+			after = i
+		}
+	}
+	return before, after
+}
+
+// brief names a meeting in a sentence: "Putin's visit to Beijing (16–17 May 2024)".
+func brief(m knowledge.Meeting) string {
+	return fmt.Sprintf("%s (%s, %s)", strings.TrimSuffix(m.Title, "."), m.Place, when(m))
 }
 
 func (tl *timelineIndex) countAnswer(idx *index, cands []scored) Answer {
@@ -250,7 +421,7 @@ func (tl *timelineIndex) countAnswer(idx *index, cands []scored) Answer {
 		for i := n - 1; i >= 0; i-- {
 			c := tl.counts[i]
 			fmt.Fprintf(&d, "\n- %s: %s (%s)", humanDate(c.Date), c.Count, c.SaidBy)
-			a.Sources = appendSources(a.Sources, []knowledge.Source{c.Source})
+			a.MoreSources = appendSources(a.MoreSources, []knowledge.Source{c.Source})
 		}
 		fmt.Fprintf(&d, "\n\nMy own timeline lists %d sourced meetings from %s to %s.", len(tl.meetings), when(tl.meetings[0]), when(tl.meetings[len(tl.meetings)-1]))
 		a.Details = d.String()
@@ -258,9 +429,13 @@ func (tl *timelineIndex) countAnswer(idx *index, cands []scored) Answer {
 		fmt.Fprintf(&text, "My timeline lists %d sourced meetings from %s to %s; it is not a complete record.", len(tl.meetings), when(tl.meetings[0]), when(tl.meetings[len(tl.meetings)-1]))
 	}
 	a.Text = text.String()
-	if len(a.Sources) == 0 {
-		a.Sources = appendSources(nil, tl.topic(idx, cands).Sources)
+	// The counts' sources, newest first, back the answer.
+	all := a.MoreSources
+	if len(all) == 0 {
+		all = tl.topic(idx, cands).Backing()
 	}
+	a.Sources = knowledge.Strongest(all, knowledge.MaxBacking)
+	a.MoreSources = others(all, a.Sources)
 	return a
 }
 
@@ -269,6 +444,9 @@ func writeMeeting(b *strings.Builder, m knowledge.Meeting) {
 }
 
 func scope(all []knowledge.Meeting, ms []int) string {
+	if len(ms) == 0 {
+		return ""
+	}
 	first, last := all[ms[0]], all[ms[len(ms)-1]]
 	if first.Year() == last.Year() {
 		return fmt.Sprintf("in %d", first.Year())

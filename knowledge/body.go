@@ -13,8 +13,9 @@ import (
 var markdown = goldmark.New()
 
 // body splits a topic's Markdown body into the answer (the first paragraph)
-// and the details (everything after it), and checks the answer.
-func (l *loader) body(p string, t *Topic, body []byte, bodyLine int) {
+// and the details (everything after it), and checks the answer. It returns
+// the file line of the answer.
+func (l *loader) body(p string, t *Topic, body []byte, bodyLine int) int {
 	errAt := func(line int, format string, args ...any) {
 		l.problems = append(l.problems, Problem{Path: p, Line: line, Col: 1, Severity: Error, Message: fmt.Sprintf(format, args...)})
 	}
@@ -22,12 +23,12 @@ func (l *loader) body(p string, t *Topic, body []byte, bodyLine int) {
 	first := doc.FirstChild()
 	if first == nil {
 		errAt(bodyLine, "the body is empty: its first paragraph is the answer the bot posts")
-		return
+		return bodyLine
 	}
 	para, ok := first.(*ast.Paragraph)
 	if !ok || para.Lines().Len() == 0 {
 		errAt(bodyLine+lineOf(body, firstOffset(first)), "the body must start with a plain paragraph (the answer), not a %s", kindName(first))
-		return
+		return bodyLine
 	}
 	lines := para.Lines()
 	start, stop := lines.At(0).Start, lines.At(lines.Len()-1).Stop
@@ -55,6 +56,7 @@ func (l *loader) body(p string, t *Topic, body []byte, bodyLine int) {
 			return ast.WalkSkipChildren, nil
 		}
 	})
+	return line
 }
 
 func firstOffset(n ast.Node) int {

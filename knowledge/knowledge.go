@@ -6,6 +6,7 @@
 //
 //	topics/<id>.md   one topic per file: YAML front matter, then Markdown
 //	summits.yaml     the dated timeline of Xi–Putin meetings
+//	publishers.yaml  who publishes the sources: kind, country and URL hosts
 //	tests.yaml       regression questions and the topic each must land on
 //	synonyms.yaml    optional: equivalent and broader terms (see Synonyms)
 package knowledge
@@ -46,15 +47,33 @@ type Source struct {
 	Publisher string `json:"publisher"`
 	URL       string `json:"url"`
 	Date      string `json:"date,omitempty"`
+	// Kind and Country come from the publisher's entry in publishers.yaml;
+	// empty when the folder has no registry.
+	Kind    Kind   `json:"kind"`
+	Country string `json:"country"`
+}
+
+// Label describes the source's publisher: "Russian state media".
+func (s Source) Label() string { return Label(s.Kind, s.Country) }
+
+// Byline names the publisher with its label, as chats show it: "TASS,
+// Russian state media"; the publisher alone when it has no kind.
+func (s Source) Byline() string {
+	if l := s.Label(); l != "" {
+		return s.Publisher + ", " + l
+	}
+	return s.Publisher
 }
 
 // Figure is a year-specific answer for a topic whose figures change over
-// time (trade by year, gas volumes). Sources are URLs from the topic's own
-// sources list.
+// time (trade by year, gas volumes). Sources are one to three URLs from the
+// topic's own sources list, strongest first.
 type Figure struct {
 	Year    int      `json:"year"`
 	Answer  string   `json:"answer"`
 	Sources []string `json:"sources"`
+	// AsOf ("YYYY-MM"), when set, is the month the figure's facts end.
+	AsOf string `json:"as_of,omitempty"`
 }
 
 // Topic is one question area the bot can answer.
@@ -69,7 +88,12 @@ type Topic struct {
 	// Reviewed is the date ("YYYY-MM-DD") the content was last checked.
 	Reviewed string   `json:"reviewed"`
 	Sources  []Source `json:"sources"`
-	Figures  []Figure `json:"figures,omitempty"`
+	// AnswerSources are one to three URLs from Sources, strongest first,
+	// that back the answer paragraph.
+	AnswerSources []string `json:"answer_sources,omitempty"`
+	// AsOf ("YYYY-MM"), when set, is the month the topic's facts end.
+	AsOf    string   `json:"as_of,omitempty"`
+	Figures []Figure `json:"figures,omitempty"`
 	// Answer is the first paragraph of the body: what the bot posts.
 	Answer string `json:"answer"`
 	// Details is the rest of the body, shown on request.
@@ -82,6 +106,48 @@ type Topic struct {
 func (t *Topic) ReviewedTime() time.Time {
 	d, _ := time.Parse(time.DateOnly, t.Reviewed)
 	return d
+}
+
+// MaxBacking is the most sources shown with an answer.
+const MaxBacking = 3
+
+// Backing returns the sources that back the answer paragraph, strongest
+// first: those listed in answer_sources, or, for a topic that does not list
+// them, up to MaxBacking of its sources, aggregators only if there is
+// nothing else.
+func (t *Topic) Backing() []Source {
+	if len(t.AnswerSources) > 0 {
+		return t.byURL(t.AnswerSources)
+	}
+	return Strongest(t.Sources, MaxBacking)
+}
+
+// FigureBacking returns the sources of a figure, in the figure's order.
+func (t *Topic) FigureBacking(f Figure) []Source {
+	if len(f.Sources) == 0 {
+		return t.Backing()
+	}
+	return t.byURL(f.Sources)
+}
+
+func (t *Topic) byURL(urls []string) []Source {
+	out := make([]Source, 0, len(urls))
+	for _, u := range urls {
+		if i := slices.IndexFunc(t.Sources, func(s Source) bool { return s.URL == u }); i >= 0 {
+			out = append(out, t.Sources[i])
+		}
+	}
+	return out
+}
+
+// Strongest keeps up to n sources in the order given, leaving out
+// aggregators unless there is nothing else.
+func Strongest(srcs []Source, n int) []Source {
+	out := slices.DeleteFunc(slices.Clone(srcs), func(s Source) bool { return s.Kind == Aggregator })
+	if len(out) == 0 {
+		out = slices.Clone(srcs)
+	}
+	return out[:min(len(out), n)]
 }
 
 // Meeting is one dated Xi–Putin meeting in the summit timeline.
@@ -156,7 +222,9 @@ type KB struct {
 	// Warnings are problems that do not stop the knowledge base from loading,
 	// such as stale topics.
 	Warnings Problems
-	byID     map[string]*Topic
+	// Publishers is the registry from publishers.yaml, sorted by name.
+	Publishers []*Publisher
+	byID       map[string]*Topic
 }
 
 // Topic returns the topic with the given id.

@@ -81,6 +81,9 @@ type loader struct {
 	fsys     fs.FS
 	opts     Options
 	problems Problems
+	// pubs is the publisher registry, read before anything else; nil when
+	// the folder has no publishers.yaml.
+	pubs map[string]*Publisher
 }
 
 func (l *loader) decoder(p string, offset int) *decoder {
@@ -88,7 +91,17 @@ func (l *loader) decoder(p string, offset int) *decoder {
 }
 
 func (l *loader) fileProblem(p, format string, args ...any) {
-	l.problems = append(l.problems, Problem{Path: p, Severity: Error, Message: fmt.Sprintf(format, args...)})
+	l.problems = append(l.problems, Problem{Path: p, Severity: Error, Message: fmt.Sprintf(format, args...), blocking: true})
+}
+
+// readOptional reads a file the folder may leave out, with a warning when
+// it is missing.
+func (l *loader) readOptional(p string) ([]byte, bool) {
+	if _, err := fs.Stat(l.fsys, p); errors.Is(err, fs.ErrNotExist) {
+		l.problems = append(l.problems, Problem{Path: p, Severity: Warning, Message: "file is missing: sources' publishers are not checked and answers show no source kinds"})
+		return nil, false
+	}
+	return l.read(p)
 }
 
 func (l *loader) read(p string) ([]byte, bool) {
@@ -120,6 +133,11 @@ func (l *loader) read(p string) ([]byte, bool) {
 
 func (l *loader) load() *KB {
 	kb := &KB{byID: map[string]*Topic{}}
+	l.pubs = l.publishers()
+	for _, p := range l.pubs {
+		kb.Publishers = append(kb.Publishers, p)
+	}
+	slices.SortFunc(kb.Publishers, func(a, b *Publisher) int { return strings.Compare(a.Name, b.Name) })
 	var raws []*rawTopic
 	entries, err := fs.ReadDir(l.fsys, TopicsDir)
 	if err != nil {
@@ -150,7 +168,7 @@ func (l *loader) load() *KB {
 	var tl Timeline
 	var tests []rawTest
 	var side loader
-	side.fsys, side.opts = l.fsys, l.opts
+	side.fsys, side.opts, side.pubs = l.fsys, l.opts, l.pubs
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -164,19 +182,24 @@ func (l *loader) load() *KB {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			sub := &loader{fsys: l.fsys, opts: l.opts}
+			sub := &loader{fsys: l.fsys, opts: l.opts, pubs: l.pubs}
 			results[i] = parsed{sub.topic(p), sub.problems}
 		}()
 	}
 	wg.Wait()
 	l.problems = append(l.problems, side.problems...)
-	for _, r := range results {
+	// A topic that did not parse still exists for the regression set: its
+	// own problems say what is wrong, without follow-on "does not exist".
+	broken := map[string]bool{}
+	for i, r := range results {
 		l.problems = append(l.problems, r.problems...)
 		if r.rt != nil {
 			raws = append(raws, r.rt)
+		} else {
+			broken[strings.TrimSuffix(path.Base(paths[i]), ".md")] = true
 		}
 	}
-	l.crossCheck(raws)
+	l.crossCheck(raws, broken)
 	for _, rt := range raws {
 		if _, dup := kb.byID[rt.t.ID]; dup || rt.t.ID == "" {
 			continue
@@ -186,7 +209,7 @@ func (l *loader) load() *KB {
 	}
 	slices.SortFunc(kb.Topics, func(a, b *Topic) int { return strings.Compare(a.ID, b.ID) })
 	kb.Timeline = tl
-	kb.Tests = l.checkTests(kb, tests)
+	kb.Tests = l.checkTests(kb, tests, broken)
 	kb.Synonyms = l.synonyms(kb)
 	return kb
 }
@@ -201,7 +224,10 @@ type rawTopic struct {
 	reviewed str
 }
 
-var topicFields = []string{"id", "title", "category", "aliases", "questions", "keywords", "related", "reviewed", "sources", "figures"}
+var topicFields = []string{"id", "title", "category", "aliases", "questions", "keywords", "related", "reviewed", "as_of", "sources", "answer_sources", "figures"}
+
+// MinQuestions is the fewest alternate phrasings a topic lists.
+const MinQuestions = 3
 
 func (l *loader) topic(p string) *rawTopic {
 	src, ok := l.read(p)
@@ -210,7 +236,7 @@ func (l *loader) topic(p string) *rawTopic {
 	}
 	front, body, bodyLine, ok := splitFrontMatter(src)
 	if !ok {
-		l.problems = append(l.problems, Problem{Path: p, Line: 1, Col: 1, Severity: Error, Message: "a topic starts with YAML front matter between two --- lines"})
+		l.problems = append(l.problems, Problem{Path: p, Line: 1, Col: 1, Severity: Error, Message: "a topic starts with YAML front matter between two --- lines", blocking: true})
 		return nil
 	}
 	d := l.decoder(p, 1)
@@ -265,8 +291,10 @@ func (l *loader) topic(p string) *rawTopic {
 	rt.aliases = d.strings(vals["aliases"], "aliases")
 	t.Aliases = values(rt.aliases)
 	t.Questions = values(d.strings(vals["questions"], "questions"))
-	if _, present := vals["questions"]; !present {
-		d.add(Error, 0, 1, "missing required field %q (alternate phrasings of the question)", "questions")
+	if n, present := vals["questions"]; !present {
+		d.add(Error, 0, 1, "missing required field %q (at least %d alternate phrasings of the question)", "questions", MinQuestions)
+	} else if len(t.Questions) < MinQuestions {
+		d.errAt(n, "a topic needs at least %d questions (alternate phrasings); it has %d", MinQuestions, len(t.Questions))
 	}
 	t.Keywords = values(d.strings(vals["keywords"], "keywords"))
 	rt.related = d.strings(vals["related"], "related")
@@ -274,6 +302,13 @@ func (l *loader) topic(p string) *rawTopic {
 	if s, ok := required("reviewed"); ok {
 		rt.reviewed, t.Reviewed = s, s.V
 		l.checkReviewed(d, s)
+	}
+	var asOf str
+	if n, present := vals["as_of"]; present {
+		if s, ok := d.scalar(n, "as_of"); ok {
+			asOf, t.AsOf = s, s.V
+			l.checkAsOf(d, "as_of", s, rt.reviewed.V)
+		}
 	}
 	if n, present := vals["sources"]; present {
 		t.Sources = l.sources(d, n, "sources")
@@ -283,8 +318,16 @@ func (l *loader) topic(p string) *rawTopic {
 	} else {
 		d.add(Error, 0, 1, "missing required field %q (at least one source per topic)", "sources")
 	}
-	t.Figures = l.figures(d, vals["figures"], t.Sources)
-	l.body(p, t, body, bodyLine)
+	if n, present := vals["answer_sources"]; present {
+		t.AnswerSources = l.backing(d, n, "answer_sources", t.Sources, true)
+	} else if answerSourcesRequired(t.Reviewed) {
+		d.add(Error, 0, 1, "missing required field %q (1 to %d URLs from sources, strongest first, that back the answer paragraph)", "answer_sources", MaxBacking)
+	}
+	t.Figures = l.figures(d, vals["figures"], t.Sources, rt.reviewed.V)
+	answerLine := l.body(p, t, body, bodyLine)
+	if asOf.V == "" && selfDatingChecked(t.Reviewed) {
+		l.checkSelfDating(p, t, answerLine)
+	}
 	return rt
 }
 
@@ -357,8 +400,15 @@ var sourceFields = []string{"title", "publisher", "url", "date"}
 
 func (l *loader) sources(d *decoder, n ast.Node, field string) []Source {
 	var out []Source
+	seen := map[string]bool{}
 	for i, item := range d.list(n, field) {
-		if s, ok := l.source(d, item, fmt.Sprintf("%s[%d]", field, i)); ok {
+		what := fmt.Sprintf("%s[%d]", field, i)
+		if s, ok := l.source(d, item, what); ok {
+			if seen[s.URL] {
+				d.errAt(item, "%s: %q is listed twice", what, s.URL)
+				continue
+			}
+			seen[s.URL] = true
 			out = append(out, s)
 		}
 	}
@@ -371,6 +421,7 @@ func (l *loader) source(d *decoder, item ast.Node, what string) (Source, bool) {
 		return Source{}, false
 	}
 	var src Source
+	var pub, u str
 	good := true
 	for _, f := range sourceFields {
 		n, present := vals[f]
@@ -394,12 +445,15 @@ func (l *loader) source(d *decoder, item ast.Node, what string) (Source, bool) {
 		case "title":
 			src.Title = s.V
 		case "publisher":
-			src.Publisher = s.V
+			src.Publisher, pub = s.V, s
 		case "url":
 			src.URL = s.V
 			if err := checkURL(s.V); err != nil {
 				d.errStr(s, "%s.url %v", what, err)
 				good = false
+			} else {
+				u = s
+				d.samePage(s)
 			}
 		case "date":
 			src.Date = s.V
@@ -409,16 +463,21 @@ func (l *loader) source(d *decoder, item ast.Node, what string) (Source, bool) {
 			}
 		}
 	}
+	if pub.V != "" && !l.checkPublisher(d, what, &src, pub, u) {
+		good = false
+	}
 	return src, good
 }
 
+// checkURL accepts absolute http and https URLs: the facts files verify some
+// pages only over http, and URLs are copied from them exactly.
 func checkURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" {
 		return fmt.Errorf("%q is not an absolute URL", raw)
 	}
-	if u.Scheme != "https" {
-		return fmt.Errorf("%q must use https", raw)
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return fmt.Errorf("%q must use https (or http where the facts files give http)", raw)
 	}
 	if strings.ContainsAny(raw, " <>\"") {
 		return fmt.Errorf("%q contains characters that are not allowed in a URL", raw)
@@ -435,9 +494,9 @@ func validDate(s string) bool {
 	return err == nil
 }
 
-var figureFields = []string{"year", "answer", "sources"}
+var figureFields = []string{"year", "answer", "sources", "as_of"}
 
-func (l *loader) figures(d *decoder, n ast.Node, topicSources []Source) []Figure {
+func (l *loader) figures(d *decoder, n ast.Node, topicSources []Source, reviewed string) []Figure {
 	var out []Figure
 	seen := map[int]bool{}
 	for i, item := range d.list(n, "figures") {
@@ -465,15 +524,16 @@ func (l *loader) figures(d *decoder, n ast.Node, topicSources []Source) []Figure
 		} else {
 			d.errAt(item, "%s is missing \"answer\"", what)
 		}
-		for _, s := range d.strings(vals["sources"], what+".sources") {
-			if !slices.ContainsFunc(topicSources, func(src Source) bool { return src.URL == s.V }) {
-				d.errStr(s, "%s.sources: %q is not one of this topic's sources", what, s.V)
-				continue
-			}
-			f.Sources = append(f.Sources, s.V)
-		}
-		if _, listed := vals["sources"]; !listed {
+		if n, listed := vals["sources"]; listed {
+			f.Sources = l.backing(d, n, what+".sources", topicSources, figureSourcesRanked(reviewed))
+		} else {
 			d.errAt(item, "%s needs at least one source from the topic's sources", what)
+		}
+		if n, present := vals["as_of"]; present {
+			if s, ok := d.scalar(n, what+".as_of"); ok {
+				f.AsOf = s.V
+				l.checkAsOf(d, what+".as_of", s, reviewed)
+			}
 		}
 		out = append(out, f)
 	}
@@ -482,7 +542,11 @@ func (l *loader) figures(d *decoder, n ast.Node, topicSources []Source) []Figure
 
 // crossCheck validates what spans topics: duplicate ids, related ids and
 // aliases shared between topics.
-func (l *loader) crossCheck(raws []*rawTopic) {
+//
+// An alias shared by two topics is reported on both files, each naming the
+// other: the loader cannot know which file was just edited, and blaming only
+// one of them sent moderators to the wrong file.
+func (l *loader) crossCheck(raws []*rawTopic, broken map[string]bool) {
 	ids := map[string]*rawTopic{}
 	for _, rt := range raws {
 		if rt.t.ID == "" {
@@ -495,13 +559,17 @@ func (l *loader) crossCheck(raws []*rawTopic) {
 		}
 		ids[rt.t.ID] = rt
 	}
-	aliases := map[string]*rawTopic{}
+	type aliasAt struct {
+		rt *rawTopic
+		a  str
+	}
+	aliases := map[string]aliasAt{}
 	for _, rt := range raws {
 		for _, r := range rt.related {
 			switch _, ok := ids[r.V]; {
 			case r.V == rt.t.ID:
 				l.problems = append(l.problems, Problem{Path: rt.t.Path, Line: r.Line + 1, Col: r.Col, Severity: Error, Message: "a topic cannot be related to itself"})
-			case !ok:
+			case !ok && !broken[r.V]:
 				l.problems = append(l.problems, Problem{Path: rt.t.Path, Line: r.Line + 1, Col: r.Col, Severity: Error, Message: fmt.Sprintf("related topic %q does not exist", r.V)})
 			}
 		}
@@ -514,11 +582,14 @@ func (l *loader) crossCheck(raws []*rawTopic) {
 			}
 			own[key] = true
 			if other, dup := aliases[key]; dup {
-				l.problems = append(l.problems, Problem{Path: rt.t.Path, Line: a.Line + 1, Col: a.Col, Severity: Error,
-					Message: fmt.Sprintf("alias %q is also an alias of %q (%s)", a.V, other.t.ID, path.Join(l.opts.Prefix, other.t.Path))})
+				l.problems = append(l.problems,
+					Problem{Path: rt.t.Path, Line: a.Line + 1, Col: a.Col, Severity: Error,
+						Message: fmt.Sprintf("alias %q is also an alias of %q (%s:%d): keep it on one topic", a.V, other.rt.t.ID, path.Join(l.opts.Prefix, other.rt.t.Path), other.a.Line+1)},
+					Problem{Path: other.rt.t.Path, Line: other.a.Line + 1, Col: other.a.Col, Severity: Error,
+						Message: fmt.Sprintf("alias %q is also an alias of %q (%s:%d): keep it on one topic", other.a.V, rt.t.ID, path.Join(l.opts.Prefix, rt.t.Path), a.Line+1)})
 				continue
 			}
-			aliases[key] = rt
+			aliases[key] = aliasAt{rt, a}
 		}
 	}
 }

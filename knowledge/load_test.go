@@ -17,6 +17,8 @@ category: energy
 aliases: [Power of Siberia, Сила Сибири, 西伯利亚力量]
 questions:
   - what is power of siberia
+  - how does russian gas reach china
+  - when did the power of siberia pipeline open
 keywords: [gas, pipeline]
 related: [trade-volume]
 reviewed: 2026-11-20
@@ -25,6 +27,10 @@ sources:
     publisher: TASS
     url: https://example.org/pos
     date: 2019-12-02
+  - title: Gas flows, copied
+    publisher: Repost Daily
+    url: https://repost.example.net/pos
+answer_sources: [https://example.org/pos]
 figures:
   - year: 2023
     answer: In 2023 it delivered 22.7 bcm.
@@ -41,7 +47,7 @@ const tradeTopic = `---
 id: trade-volume
 title: China–Russia trade
 category: trade
-questions: [how much do they trade]
+questions: [how much do they trade, what is the trade volume, how big is their trade]
 reviewed: 2026-11-20
 sources: [{title: Trade, publisher: Reuters, url: "https://example.org/trade"}]
 ---
@@ -64,11 +70,20 @@ counts:
     source: {title: t, publisher: Xinhua, url: "https://example.org/count", date: 2024-05-16}
 `
 
+const goodPublishers = `publishers:
+  - {name: TASS, kind: state media, country: Russia, hosts: [example.org]}
+  - {name: Reuters, kind: wire, country: International, hosts: [example.org]}
+  - {name: Xinhua, kind: state media, country: China, hosts: [example.org]}
+  - {name: p, kind: press, country: Unknown, hosts: [example.org]}
+  - {name: Repost Daily, kind: aggregator, country: Unknown, hosts: [repost.example.net]}
+`
+
 func testFolder(files map[string]string) fstest.MapFS {
 	fsys := fstest.MapFS{
 		"topics/power-of-siberia.md": {Data: []byte(goodTopic)},
 		"topics/trade-volume.md":     {Data: []byte(tradeTopic)},
 		"summits.yaml":               {Data: []byte(goodTimeline)},
+		"publishers.yaml":            {Data: []byte(goodPublishers)},
 		"tests.yaml":                 {Data: []byte("- question: what is power of siberia\n  expect: power-of-siberia\n- question: borscht recipe\n  expect: none\n")},
 	}
 	for name, data := range files {
@@ -131,7 +146,7 @@ func TestLoadProblems(t *testing.T) {
 		{"no front matter", map[string]string{"topics/power-of-siberia.md": "just text\n"},
 			[]string{"topics/power-of-siberia.md:1:1: a topic starts with YAML front matter"}},
 		{"unknown field", map[string]string{"topics/power-of-siberia.md": replace("keywords:", "colour: red\nkeywords:")},
-			[]string{`topics/power-of-siberia.md:8:1: unknown field "colour"`}},
+			[]string{`topics/power-of-siberia.md:10:1: unknown field "colour"`}},
 		{"missing fields", map[string]string{"topics/power-of-siberia.md": replace("title: Power of Siberia gas pipeline\ncategory: energy\n", "")},
 			[]string{`topics/power-of-siberia.md:1:1: missing required field "category"`, `missing required field "title"`}},
 		{"id mismatch", map[string]string{"topics/power-of-siberia.md": replace("id: power-of-siberia", "id: pos")},
@@ -143,11 +158,11 @@ func TestLoadProblems(t *testing.T) {
 		{"unknown category", map[string]string{"topics/power-of-siberia.md": replace("category: energy", "category: food")},
 			[]string{`4:11: unknown category "food"`}},
 		{"missing related", map[string]string{"topics/power-of-siberia.md": replace("related: [trade-volume]", "related: [trade-volume, gas-deal]")},
-			[]string{`topics/power-of-siberia.md:9:25: related topic "gas-deal" does not exist`}},
-		{"http source", map[string]string{"topics/power-of-siberia.md": replace("url: https://example.org/pos\n", "url: http://example.org/pos\n")},
-			[]string{`14:10: sources[0].url "http://example.org/pos" must use https`}},
+			[]string{`topics/power-of-siberia.md:11:25: related topic "gas-deal" does not exist`}},
+		{"ftp source", map[string]string{"topics/power-of-siberia.md": replace("url: https://example.org/pos\n", "url: ftp://example.org/pos\n")},
+			[]string{`16:10: sources[0].url "ftp://example.org/pos" must use https (or http where the facts files give http)`}},
 		{"relative source", map[string]string{"topics/power-of-siberia.md": replace("url: https://example.org/pos\n", "url: /pos\n")},
-			[]string{`14:10: sources[0].url "/pos" is not an absolute URL`}},
+			[]string{`16:10: sources[0].url "/pos" is not an absolute URL`}},
 		{"no sources", map[string]string{"topics/trade-volume.md": strings.Replace(tradeTopic, `sources: [{title: Trade, publisher: Reuters, url: "https://example.org/trade"}]`, "sources: []", 1)},
 			[]string{"topics/trade-volume.md:7:10: a topic needs at least one source"}},
 		{"answer too long", map[string]string{"topics/trade-volume.md": strings.Replace(tradeTopic, "Trade reached a record in 2024.", strings.Repeat("word ", 101), 1)},
@@ -157,17 +172,45 @@ func TestLoadProblems(t *testing.T) {
 		{"body starts with a heading", map[string]string{"topics/trade-volume.md": strings.Replace(tradeTopic, "Trade reached", "# Trade\n\nTrade reached", 1)},
 			[]string{"topics/trade-volume.md:9:1: the body must start with a plain paragraph (the answer), not a heading"}},
 		{"future review", map[string]string{"topics/power-of-siberia.md": replace("reviewed: 2026-11-20", "reviewed: 2027-01-01")},
-			[]string{"10:11: reviewed 2027-01-01 is in the future"}},
+			[]string{"12:11: reviewed 2027-01-01 is in the future"}},
 		{"shared alias", map[string]string{"topics/trade-volume.md": strings.Replace(tradeTopic, "questions:", "aliases: [power of SIBERIA]\nquestions:", 1)},
 			[]string{`topics/trade-volume.md:5:11: alias "power of SIBERIA" is also an alias of "power-of-siberia"`}},
 		{"figure source not listed", map[string]string{"topics/power-of-siberia.md": replace("    sources: [https://example.org/pos]", "    sources: [https://example.org/other]")},
-			[]string{`19:15: figures[0].sources: "https://example.org/other" is not one of this topic's sources`}},
+			[]string{`25:15: figures[0].sources: "https://example.org/other" is not one of this topic's sources`}},
 		{"timeline problems", map[string]string{"summits.yaml": strings.Replace(strings.Replace(goodTimeline, "kind: summit-sidelines", "kind: picnic", 1), "date: 2024-10-22\n", "date: 2024-13-01\n", 1)},
 			[]string{`summits.yaml:3:11: meetings[0].date "2024-13-01" must be YYYY-MM-DD`, `summits.yaml:5:11: meetings[0].kind "picnic" is not one of`}},
 		{"missing timeline", map[string]string{"summits.yaml": ""},
 			[]string{"summits.yaml: file is missing"}},
 		{"test expects unknown topic", map[string]string{"tests.yaml": "- question: x\n  expect: nope\n"},
 			[]string{`tests.yaml:2:11: test 1 expects topic "nope", which does not exist`}},
+		{"unknown publisher", map[string]string{"topics/power-of-siberia.md": replace("publisher: TASS", "publisher: tass")},
+			[]string{`15:16: sources[0].publisher "tass" is not in publishers.yaml (did you mean "TASS"?)`}},
+		{"host not the publisher's", map[string]string{"topics/power-of-siberia.md": replace("url: https://example.org/pos\n", "url: https://tass.example.com/pos\n")},
+			[]string{`16:10: sources[0].url: host "tass.example.com" is not one of TASS's hosts in publishers.yaml (example.org)`}},
+		{"fewer than three questions", map[string]string{"topics/trade-volume.md": strings.Replace(tradeTopic, "questions: [how much do they trade, what is the trade volume, how big is their trade]", "questions: [how much do they trade]", 1)},
+			[]string{"topics/trade-volume.md:5:12: a topic needs at least 3 questions (alternate phrasings); it has 1"}},
+		{"answer source not listed", map[string]string{"topics/power-of-siberia.md": replace("answer_sources: [https://example.org/pos]", "answer_sources: [https://example.org/nope]")},
+			[]string{`21:18: answer_sources: "https://example.org/nope" is not one of this topic's sources`}},
+		{"answer sources empty", map[string]string{"topics/power-of-siberia.md": replace("answer_sources: [https://example.org/pos]", "answer_sources: []")},
+			[]string{`21:17: answer_sources needs 1 to 3 URLs from the topic's sources`}},
+		{"only an aggregator backs the answer", map[string]string{"topics/power-of-siberia.md": replace("answer_sources: [https://example.org/pos]", "answer_sources: [https://repost.example.net/pos]")},
+			[]string{`21:18: answer_sources: an aggregator cannot be the only backing source`}},
+		{"aggregator first", map[string]string{"topics/power-of-siberia.md": replace("answer_sources: [https://example.org/pos]", "answer_sources: [https://repost.example.net/pos, https://example.org/pos]")},
+			[]string{`21:18: answer_sources: the aggregator "https://repost.example.net/pos" is listed before a stronger source ("https://example.org/pos")`}},
+		{"answer source twice", map[string]string{"topics/power-of-siberia.md": replace("answer_sources: [https://example.org/pos]", "answer_sources: [https://example.org/pos, https://example.org/pos]")},
+			[]string{`21:43: answer_sources: "https://example.org/pos" is listed twice`}},
+		{"as_of malformed", map[string]string{"topics/power-of-siberia.md": replace("reviewed: 2026-11-20", "reviewed: 2026-11-20\nas_of: 2026-1")},
+			[]string{`13:8: as_of "2026-1" must be a month written YYYY-MM`}},
+		{"as_of after review", map[string]string{"topics/power-of-siberia.md": replace("reviewed: 2026-11-20", "reviewed: 2025-11-20\nas_of: 2026-01")},
+			[]string{`13:8: as_of 2026-01 is after the topic was reviewed (2025-11-20)`}},
+		{"figure as_of in the future", map[string]string{"topics/power-of-siberia.md": replace("    sources: [https://example.org/pos]", "    sources: [https://example.org/pos]\n    as_of: 2027-03")},
+			[]string{`26:12: figures[0].as_of 2027-03 is in the future`}},
+		{"publisher registry problems", map[string]string{"publishers.yaml": goodPublishers + "  - {name: Odd, kind: blog, country: Atlantis, hosts: [https://odd.example]}\n"}, []string{
+			`publishers.yaml:7:23: publishers[5].kind "blog" is not one of: official, state media, wire, research, reference, press, aggregator`,
+			`publishers.yaml:7:38: publishers[5].country "Atlantis" is not a country this registry knows`,
+			`publishers.yaml:7:56: publishers[5].hosts: "https://odd.example" must be a bare host name`}},
+		{"publisher listed twice", map[string]string{"publishers.yaml": goodPublishers + "  - {name: TASS, kind: state media, country: Russia, hosts: [tass.ru]}\n"},
+			[]string{`publishers.yaml:7:12: publisher "TASS" is listed twice`}},
 		{"binary file", map[string]string{"topics/trade-volume.md": "---\x00\xff\xfe"},
 			[]string{"topics/trade-volume.md: file is not UTF-8 text"}},
 		{"huge file", map[string]string{"topics/trade-volume.md": strings.Repeat("x", maxFileSize+10)},
@@ -243,4 +286,186 @@ func FuzzTopic(f *testing.F) {
 			t.Fatalf("unexpected error type %T: %v", err, err)
 		}
 	})
+}
+
+// problemLines loads fsys and returns every problem, errors and warnings,
+// one per line.
+func problemLines(t *testing.T, fsys fstest.MapFS, now time.Time) []string {
+	t.Helper()
+	kb, err := Load(fsys, Options{Now: now})
+	var ps Problems
+	var ve *ValidationError
+	switch {
+	case errors.As(err, &ve):
+		ps = ve.Problems
+	case err != nil:
+		t.Fatalf("Load: %v", err)
+	default:
+		ps = kb.Warnings
+	}
+	var lines []string
+	for _, p := range ps {
+		lines = append(lines, p.String())
+	}
+	return lines
+}
+
+// TestSyntaxErrorFirst: a file that does not parse is reported before
+// anything else, and its regression questions do not add "does not exist".
+func TestSyntaxErrorFirst(t *testing.T) {
+	fsys := testFolder(map[string]string{
+		"topics/trade-volume.md": strings.Replace(tradeTopic, "title: China–Russia trade", "title: [unclosed", 1),
+		"tests.yaml":             "- question: how much trade\n  expect: trade-volume\n- question: x\n  expect: nope\n",
+	})
+	lines := problemLines(t, fsys, testNow)
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "topics/trade-volume.md:4:") || !strings.Contains(lines[0], "YAML syntax error") ||
+		lines[1] != `tests.yaml:4:11: test 2 expects topic "nope", which does not exist` {
+		t.Errorf("problems =\n%s\nwant the syntax error first, then only the test of a topic that was never there", strings.Join(lines, "\n"))
+	}
+}
+
+// TestSharedAliasBlamesBoth: neither file is assumed to be the one edited.
+func TestSharedAliasBlamesBoth(t *testing.T) {
+	fsys := testFolder(map[string]string{"topics/trade-volume.md": strings.Replace(tradeTopic, "questions:", "aliases: [power of SIBERIA]\nquestions:", 1)})
+	all := strings.Join(problemLines(t, fsys, testNow), "\n")
+	for _, w := range []string{
+		`topics/power-of-siberia.md:5:11: alias "Power of Siberia" is also an alias of "trade-volume" (topics/trade-volume.md:5)`,
+		`topics/trade-volume.md:5:11: alias "power of SIBERIA" is also an alias of "power-of-siberia" (topics/power-of-siberia.md:5)`,
+	} {
+		if !strings.Contains(all, w) {
+			t.Errorf("problems do not mention %q; got:\n%s", w, all)
+		}
+	}
+}
+
+func TestLoadWarnings(t *testing.T) {
+	later := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	replace := func(old, new string) string { return strings.Replace(goodTopic, old, new, 1) }
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string // every problem, in order
+	}{
+		{"http accepted, same page over https warned", map[string]string{"topics/power-of-siberia.md": replace("  - title: Gas flows, copied", "  - title: Same page\n    publisher: TASS\n    url: http://example.org/pos\n  - title: Gas flows, copied")},
+			[]string{`topics/power-of-siberia.md:20:10: warning: "http://example.org/pos" is the same page as "https://example.org/pos" (line 16): list it once, as the facts files give it`}},
+		{"no registry", map[string]string{"publishers.yaml": ""},
+			[]string{"publishers.yaml: warning: file is missing: sources' publishers are not checked and answers show no source kinds"}},
+		{"self-dated answer", map[string]string{"topics/power-of-siberia.md": strings.Replace(replace("reviewed: 2026-11-20", "reviewed: 2026-12-01"), "deliveries began", "deliveries currently run since", 1)},
+			[]string{`topics/power-of-siberia.md:27:1: warning: the answer says "currently", which dates itself: add as_of (YYYY-MM, when the facts end) or write the date`}},
+		{"self-dated answer with as_of", map[string]string{"topics/power-of-siberia.md": strings.Replace(replace("reviewed: 2026-11-20", "reviewed: 2026-12-01\nas_of: 2026-01"), "deliveries began", "deliveries currently run since", 1)},
+			nil},
+		{"self-dating is not checked before the format date", map[string]string{"topics/power-of-siberia.md": replace("deliveries began", "deliveries currently run since")},
+			nil},
+		{"answer_sources required from the format date", map[string]string{"topics/trade-volume.md": strings.Replace(tradeTopic, "reviewed: 2026-11-20", "reviewed: "+FormatSince, 1)},
+			[]string{`topics/trade-volume.md:1:1: missing required field "answer_sources" (1 to 3 URLs from sources, strongest first, that back the answer paragraph)`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := problemLines(t, testFolder(tt.files), later)
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("problems =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestSourceKinds(t *testing.T) {
+	kb, err := Load(testFolder(nil), Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos, _ := kb.Topic("power-of-siberia")
+	if got := pos.Sources[0]; got.Kind != StateMedia || got.Country != "Russia" || got.Label() != "Russian state media" {
+		t.Errorf("source = %+v, label %q", got, got.Label())
+	}
+	if got := pos.Sources[1].Label(); got != "aggregator" {
+		t.Errorf("label of an aggregator of unknown country = %q", got)
+	}
+	if b := pos.Backing(); len(b) != 1 || b[0].URL != "https://example.org/pos" {
+		t.Errorf("Backing = %+v, want answer_sources", b)
+	}
+	trade, _ := kb.Topic("trade-volume")
+	if b := trade.Backing(); len(b) != 1 || b[0].Kind != Wire {
+		t.Errorf("Backing without answer_sources = %+v", b)
+	}
+	if len(kb.Publishers) != 5 || kb.Publishers[0].Name != "Repost Daily" {
+		t.Errorf("publishers = %v", kb.Publishers)
+	}
+}
+
+func TestLabel(t *testing.T) {
+	tests := []struct {
+		kind    Kind
+		country string
+		want    string
+	}{
+		{StateMedia, "Russia", "Russian state media"},
+		{Wire, International, "international news agency"},
+		{Official, "China", "Chinese official source"},
+		{Aggregator, UnknownCountry, "aggregator"},
+		{Reference, "Nowhere", "reference work"},
+		{"", "Russia", ""},
+	}
+	for _, tt := range tests {
+		if got := Label(tt.kind, tt.country); got != tt.want {
+			t.Errorf("Label(%q, %q) = %q, want %q", tt.kind, tt.country, got, tt.want)
+		}
+	}
+}
+
+func TestStrongest(t *testing.T) {
+	a1, a2 := Source{URL: "a1", Kind: Aggregator}, Source{URL: "a2", Kind: Aggregator}
+	p, o, w := Source{URL: "p", Kind: Press}, Source{URL: "o", Kind: Official}, Source{URL: "w", Kind: Wire}
+	tests := []struct {
+		in   []Source
+		want string
+	}{
+		{[]Source{a1, p, a2, o, w}, "p,o,w"},
+		{[]Source{a1, p, a2}, "p"},
+		{[]Source{a1, a2}, "a1,a2"},
+		{nil, ""},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, s := range Strongest(tt.in, 3) {
+			got = append(got, s.URL)
+		}
+		if strings.Join(got, ",") != tt.want {
+			t.Errorf("Strongest(%v) = %v, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestEmbeddedPublishers: every publisher in the registry is used, and every
+// embedded source carries a kind.
+func TestEmbeddedPublishers(t *testing.T) {
+	kb, err := Load(Embedded(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]bool{}
+	check := func(where string, s Source) {
+		used[s.Publisher] = true
+		if !s.Kind.Valid() {
+			t.Errorf("%s: source %s has no kind", where, s.URL)
+		}
+	}
+	for _, tp := range kb.Topics {
+		for _, s := range tp.Sources {
+			check(tp.ID, s)
+		}
+	}
+	for _, m := range kb.Timeline.Meetings {
+		for _, s := range m.Sources {
+			check(m.ID, s)
+		}
+	}
+	for _, c := range kb.Timeline.Counts {
+		check("counts", c.Source)
+	}
+	for _, p := range kb.Publishers {
+		if !used[p.Name] {
+			t.Errorf("publishers.yaml lists %q, which no source names", p.Name)
+		}
+	}
 }

@@ -24,6 +24,10 @@ type Problem struct {
 	Col      int
 	Severity Severity
 	Message  string
+	// blocking marks a problem that stopped a file from being read at all
+	// (a YAML syntax error, a binary file): listed first, since it explains
+	// the problems that follow from it.
+	blocking bool
 }
 
 // String formats the problem as "path:line:col: message", the form editors
@@ -58,8 +62,18 @@ func (ps Problems) Errors() int {
 
 func (ps Problems) sort() {
 	slices.SortStableFunc(ps, func(a, b Problem) int {
-		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+		return cmp.Or(blockingFirst(a, b), cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
 	})
+}
+
+func blockingFirst(a, b Problem) int {
+	switch {
+	case a.blocking == b.blocking:
+		return 0
+	case a.blocking:
+		return -1
+	}
+	return 1
 }
 
 // ValidationError is returned by Load when the knowledge folder has errors.

@@ -25,6 +25,29 @@ type decoder struct {
 	path       string
 	lineOffset int // lines before the YAML text in the file (1 for front matter)
 	problems   *Problems
+	// pages maps each source URL in the file, without its scheme, to the
+	// first URL seen for it, to warn when one page is listed over both http
+	// and https.
+	pages map[string]str
+}
+
+// samePage warns when u is the page of an earlier URL in the file with the
+// other scheme.
+func (d *decoder) samePage(u str) {
+	_, rest, ok := strings.Cut(u.V, "://")
+	if !ok {
+		return
+	}
+	if d.pages == nil {
+		d.pages = map[string]str{}
+	}
+	if first, seen := d.pages[rest]; seen {
+		if first.V != u.V {
+			d.add(Warning, u.Line, u.Col, "%q is the same page as %q (line %d): list it once, as the facts files give it", u.V, first.V, first.Line+d.lineOffset)
+		}
+		return
+	}
+	d.pages[rest] = u
 }
 
 func (d *decoder) add(sev Severity, line, col int, format string, args ...any) {
@@ -65,6 +88,7 @@ func (d *decoder) parse(src []byte) (ast.Node, bool) {
 		} else {
 			d.add(Error, 1, 1, "YAML syntax error: %s", strings.TrimSpace(err.Error()))
 		}
+		(*d.problems)[len(*d.problems)-1].blocking = true
 		return nil, false
 	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {

@@ -22,12 +22,13 @@ func main() {
 		stop()
 	}()
 	env := &cli.Env{
-		Stdin:      os.Stdin,
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
-		Getenv:     os.Getenv,
-		Now:        time.Now,
-		IsTerminal: isTerminal(os.Stderr),
+		Stdin:           os.Stdin,
+		Stdout:          os.Stdout,
+		Stderr:          os.Stderr,
+		Getenv:          os.Getenv,
+		Now:             time.Now,
+		IsTerminal:      isTerminal(os.Stderr),
+		StdinIsTerminal: isTerminal(os.Stdin),
 	}
 	code := cli.Main(ctx, env, os.Args[1:])
 	stop()

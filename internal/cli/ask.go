@@ -47,6 +47,9 @@ func runAsk(ctx context.Context, env *Env, args []string) int {
 		printAnswer(env.Stdout, a)
 		return exitOK
 	}
+	if env.StdinIsTerminal {
+		fmt.Fprintln(env.Stderr, `summitbot ask: reading questions from standard input, one per line; Ctrl-D ends. To ask one question, give it as an argument: summitbot ask "What is the Power of Siberia pipeline?"`)
+	}
 	return askBatch(ctx, env, b, *asJSON)
 }
 
@@ -146,8 +149,8 @@ func printAnswer(w io.Writer, a bot.Answer) {
 		}
 		fmt.Fprintf(w, "\nRelated: %s\n", strings.Join(names, "; "))
 	}
-	if a.Reviewed != "" {
-		fmt.Fprintf(w, "Reviewed %s\n", a.Reviewed)
+	if f := a.Freshness(); f != "" {
+		fmt.Fprintln(w, f)
 	}
 }
 
@@ -161,12 +164,13 @@ func printSources(w io.Writer, a bot.Answer) {
 	}
 }
 
-// sourceLine is "Publisher, date", or just the publisher for an undated source.
+// sourceLine is "Publisher, kind, date": "TASS, Russian state media,
+// 2024-05-16"; kind and date where known.
 func sourceLine(s knowledge.Source) string {
 	if s.Date == "" {
-		return s.Publisher
+		return s.Byline()
 	}
-	return s.Publisher + ", " + s.Date
+	return s.Byline() + ", " + s.Date
 }
 
 // printExplanation writes the engine's account of a question: how each word

@@ -21,6 +21,9 @@ type Env struct {
 	Now func() time.Time
 	// IsTerminal reports whether Stdout is a terminal (text logs instead of JSON).
 	IsTerminal bool
+	// StdinIsTerminal reports whether Stdin is a terminal, where a command
+	// that reads it must say what it waits for.
+	StdinIsTerminal bool
 }
 
 // Exit codes.

@@ -5,13 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/knowledge"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -21,16 +26,37 @@ const fixtureKB = "../../bot/testdata/kb"
 // run runs the command line in memory and returns its exit code and output.
 func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	return runAt(t, clockFor(args), stdin, args...)
+}
+
+// runAt is run with an explicit clock.
+func runAt(t *testing.T, now func() time.Time, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	env := &Env{
 		Stdin:  strings.NewReader(stdin),
 		Stdout: &out,
 		Stderr: &errOut,
 		Getenv: func(string) string { return "" },
-		Now:    func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) },
+		Now:    now,
 	}
 	code := Main(context.Background(), env, args)
 	return code, out.String(), errOut.String()
+}
+
+// fixtureDay is the clock for commands run against a fixture folder (--kb
+// DIR): fixtures are fixed files whose review dates were written for it.
+var fixtureDay = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+// clockFor returns the clock a command run with args sees: the fixed
+// fixtureDay against a fixture folder, and the real clock against the
+// shipped, embedded knowledge base, as a moderator's `kb lint` sees it, so a
+// topic reviewed today never fails the tests.
+func clockFor(args []string) func() time.Time {
+	if slices.Contains(args, "--kb") {
+		return func() time.Time { return fixtureDay }
+	}
+	return time.Now
 }
 
 func golden(t *testing.T, name, got string) {
@@ -62,7 +88,7 @@ func TestLintStrict(t *testing.T) {
 	if code, out, _ := run(t, "", "kb", "lint", "--kb", fixtureKB); code != exitOK || !strings.Contains(out, "0 errors, 0 warnings") {
 		t.Errorf("clean fixture: exit %d\n%s", code, out)
 	}
-	if code, out, _ := run(t, "", "kb", "lint", "--strict"); code != exitOK {
+	if code, out, _ := runAt(t, time.Now, "", "kb", "lint", "--strict"); code != exitOK {
 		t.Errorf("the embedded knowledge base must lint clean with --strict: exit %d\n%s", code, out)
 	}
 }
@@ -72,7 +98,7 @@ func TestAskText(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"Power of Siberia gas pipeline\n", "Power of Siberia is a gas pipeline", "Sources:\n  1. Gas deliveries launched — TASS, 2019-12-02\n     https://example.org/pos-launch", "Related: Power of Siberia 2", "Reviewed 2026-11-20"} {
+	for _, want := range []string{"Power of Siberia gas pipeline\n", "Power of Siberia is a gas pipeline", "Sources:\n  1. Gas deliveries launched — TASS, Russian state media, 2019-12-02\n     https://example.org/pos-launch", "Related: Power of Siberia 2", "Reviewed 2026-11-20"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -246,5 +272,114 @@ func copyDir(t *testing.T, from, to string) {
 	err := os.CopyFS(to, os.DirFS(from))
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A moderator who checks a topic today and sets its reviewed date to today's
+// date must pass `kb lint --strict`, whatever day the tests run on.
+func TestShippedKBReviewedToday(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, knowledge.Embedded()); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "topics", "trade-volume.md")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().Format(time.DateOnly)
+	edited := regexp.MustCompile(`(?m)^reviewed: .*$`).ReplaceAll(b, []byte("reviewed: "+today))
+	if bytes.Equal(edited, b) && !bytes.Contains(b, []byte("reviewed: "+today)) {
+		t.Fatal("trade-volume.md has no reviewed line to edit")
+	}
+	if err := os.WriteFile(path, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runAt(t, time.Now, "", "kb", "lint", "--strict", "--kb", dir); code != exitOK {
+		t.Errorf("a topic reviewed today (%s) fails kb lint --strict: exit %d\n%s", today, code, out)
+	}
+}
+
+func TestChatSourcesOnce(t *testing.T) {
+	in := "power of siberia\nsources?\ntell me more\nwhat are your sources\nquit\n"
+	code, out, _ := run(t, in, "chat", "--kb", fixtureKB)
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	// The first answer lists its sources; "sources?" is the command and lists
+	// them again, once; "tell me more" and "what are your sources" do not
+	// repeat a list that is already on the screen.
+	if n := strings.Count(out, "https://example.org/pos-launch"); n != 2 {
+		t.Errorf("the source URL is printed %d times, want 2 (answer, then 'sources?'):\n%s", n, out)
+	}
+	if !strings.Contains(out, "Sources as above") {
+		t.Errorf("a follow-up does not say where its sources are:\n%s", out)
+	}
+}
+
+// notifyWriter signals once the session has printed its first prompt.
+type notifyWriter struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	prompt chan struct{}
+	once   sync.Once
+}
+
+func (w *notifyWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(p)
+	if bytes.Contains(p, []byte("> ")) {
+		w.once.Do(func() { close(w.prompt) })
+	}
+	return n, err
+}
+
+// Ctrl-C cancels the context while the session waits for a line that never
+// comes: chat must end then, not at the next line.
+func TestChatEndsOnInterrupt(t *testing.T) {
+	stdin, typing := io.Pipe() // a terminal nobody types into
+	defer typing.Close()
+	out := &notifyWriter{prompt: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env := &Env{Stdin: stdin, Stdout: out, Stderr: io.Discard, Getenv: func(string) string { return "" }, Now: func() time.Time { return fixtureDay }}
+	done := make(chan int, 1)
+	go func() { done <- Main(ctx, env, []string{"chat", "--kb", fixtureKB}) }()
+	<-out.prompt
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("exit %d after Ctrl-C, want 0", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("chat still waits for a line 30 s after Ctrl-C")
+	}
+}
+
+// `ask` with no question waits for questions on stdin; on a terminal it must
+// say so instead of waiting silently, and a pipe gets no such chatter.
+func TestAskSaysWhatItWaitsFor(t *testing.T) {
+	for _, terminal := range []bool{true, false} {
+		var out, errOut bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }, Now: func() time.Time { return fixtureDay }, StdinIsTerminal: terminal}
+		if code := Main(context.Background(), env, []string{"ask", "--kb", fixtureKB}); code != exitOK {
+			t.Errorf("terminal=%v: exit %d", terminal, code)
+		}
+		if said := strings.Contains(errOut.String(), "reading questions from standard input"); said != terminal {
+			t.Errorf("terminal=%v: stderr %q", terminal, errOut.String())
+		}
+	}
+}
+
+// healthcheck, kb gaps and kb feedback do not read the knowledge base; given
+// --kb, as every other command takes, they say why it does not apply.
+func TestKBFlagOnCommandsWithoutKB(t *testing.T) {
+	for _, args := range [][]string{{"healthcheck"}, {"kb", "gaps"}, {"kb", "feedback"}} {
+		code, _, errOut := run(t, "", append(args, "--kb", fixtureKB)...)
+		if code != exitUsage || !strings.Contains(errOut, "does not read the knowledge base") || strings.Contains(errOut, "not defined") {
+			t.Errorf("%v --kb: exit %d, stderr %q", args, code, errOut)
+		}
 	}
 }

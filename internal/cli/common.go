@@ -40,6 +40,16 @@ func kbFlag(fs *flag.FlagSet, env *Env) *string {
 	return fs.String("kb", env.Getenv("SUMMITBOT_KB"), "load the knowledge base from `DIR` instead of the embedded one (env SUMMITBOT_KB)")
 }
 
+// notKBFlag registers --kb on a command that never reads the knowledge base
+// (healthcheck, kb gaps, kb feedback), so that a moderator who passes it, as
+// with every other command, is told why it does not apply instead of seeing
+// "flag provided but not defined".
+func notKBFlag(fs *flag.FlagSet, why string) {
+	fs.Func("kb", "not used: "+why, func(string) error {
+		return fmt.Errorf("this command does not read the knowledge base (%s); drop --kb", why)
+	})
+}
+
 // loadKB loads the embedded knowledge base, or dir when it is set.
 func loadKB(env *Env, dir string) (*knowledge.KB, error) {
 	return knowledge.LoadDir(dir, env.Now())
@@ -52,7 +62,7 @@ func reportLoadError(w io.Writer, err error) {
 		for _, p := range ve.Problems {
 			fmt.Fprintln(w, p)
 		}
-		fmt.Fprintf(w, "summitbot: the knowledge base has %d errors; run 'summitbot kb lint' for details\n", ve.Problems.Errors())
+		fmt.Fprintf(w, "summitbot: the knowledge base has %s; run 'summitbot kb lint' for details\n", plural(ve.Problems.Errors(), "error"))
 		return
 	}
 	fmt.Fprintf(w, "summitbot: %v\n", err)

@@ -14,6 +14,7 @@ func runKBEval(ctx context.Context, env *Env, args []string) int {
 	asJSON := fs.Bool("json", false, "write the report as JSON")
 	folds := fs.Int("folds", 0, "also cross-validate over topics' own questions split into `k` folds (e.g. 5)")
 	threshold := fs.Float64("threshold", bot.Threshold, "the engine's decline `threshold`, to see the trade-off")
+	realMisses := fs.Bool("real-misses", false, "also list the engine's misses on the real-question set (knowledge/eval/real.yaml)")
 	kbDir := kbFlag(fs, env)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -40,14 +41,26 @@ func runKBEval(ctx context.Context, env *Env, args []string) int {
 		}
 		cv = eval.CrossValidate(ctx, kb, *folds, thresholds, *threshold)
 	}
+	real, err := eval.RealSet(ctx, kb, eval.Engine{Bot: bot.New(kb, bot.Options{Threshold: *threshold})}, eval.NewFuzzy(kb), eval.NewBM25(kb))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "summitbot kb eval: real-question set: %v\n", err)
+		return exitFail
+	}
+	if !*realMisses {
+		for i := range real {
+			real[i].Misses = nil
+		}
+	}
 	if *asJSON {
 		return writeJSON(env, struct {
-			Regression      []eval.Report `json:"regression"`
-			Folds           int           `json:"folds,omitempty"`
-			CrossValidation []eval.Fold   `json:"cross_validation,omitempty"`
-		}{reports, *folds, cv})
+			Regression      []eval.Report     `json:"regression"`
+			Folds           int               `json:"folds,omitempty"`
+			CrossValidation []eval.Fold       `json:"cross_validation,omitempty"`
+			Real            []eval.RealReport `json:"real"`
+		}{reports, *folds, cv, real})
 	}
 	printEval(env.Stdout, reports, *folds, cv)
+	eval.WriteReal(env.Stdout, real, *realMisses)
 	return exitOK
 }
 

@@ -46,6 +46,7 @@ type reportRun struct {
 func reportSetup(ctx context.Context, env *Env, name string, args []string, limit int, limitUsage string) (*reportRun, int) {
 	fs := newFlags(env, name, "")
 	o := addReportFlags(fs, limit, limitUsage)
+	notKBFlag(fs, "it reports what serve recorded in the database")
 	if code, ok := parseFlags(fs, args); !ok {
 		return nil, code
 	}

@@ -99,6 +99,7 @@ func runHealthcheck(ctx context.Context, env *Env, args []string) int {
 	}
 	addr := fs.String("addr", def, "the server's listen `address` (env SUMMITBOT_ADDR)")
 	timeout := fs.Duration("timeout", 3*time.Second, "give up after this long")
+	notKBFlag(fs, "it probes a running server, which has its own --kb")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

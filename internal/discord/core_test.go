@@ -43,7 +43,8 @@ var testKB = fstest.MapFS{
 	"topics/gas-contract-2014.md": topicFile("gas-contract-2014", "The 2014 gas contract", "energy", "power-of-siberia, power-of-siberia-2",
 		"  - what was the 2014 gas deal\n  - how big was the gazprom cnpc contract\n  - when was the 30 year gas contract signed",
 		"In May 2014 Gazprom and CNPC signed a 30-year gas supply contract."),
-	"summits.yaml": {Data: []byte("meetings:\n  - {id: 2019-12-launch, date: 2019-12-02, place: Beijing, kind: video-call, title: Pipeline launch, outcomes: [x], sources: [{title: t, publisher: p, url: \"https://example.org/m\"}]}\n")},
+	"publishers.yaml": {Data: []byte("publishers:\n  - {name: TASS, kind: state media, country: Russia, hosts: [tass.com]}\n  - {name: p, kind: press, country: Unknown, hosts: [example.org]}\n")},
+	"summits.yaml":    {Data: []byte("meetings:\n  - {id: 2019-12-launch, date: 2019-12-02, place: Beijing, kind: video-call, title: Pipeline launch, outcomes: [x], sources: [{title: t, publisher: p, url: \"https://example.org/m\"}]}\n")},
 }
 
 func realCore(t *testing.T, opts bot.Options) *bot.Bot {

@@ -122,8 +122,8 @@ var posAnswer = bot.Answer{
 	Text:     "**Power of Siberia** carries Russian gas from Yakutia to China; it opened on 2 December 2019 ([TASS](https://tass.com/economy/1094679)).",
 	Details:  "The pipeline runs about 3,000 km in Russia.\n\n- Gazprom operates it\n- CNPC buys the gas",
 	Sources: []knowledge.Source{
-		{Title: "Russian gas exports to China launched via the eastern route", Publisher: "TASS", URL: "https://tass.com/economy/1094679", Date: "2019-12-02"},
-		{Title: "Power of Siberia [fact sheet]", Publisher: "Gazprom", URL: "https://www.gazprom.com/projects/power-of-siberia/", Date: "2024"},
+		{Title: "Russian gas exports to China launched via the eastern route", Publisher: "TASS", URL: "https://tass.com/economy/1094679", Date: "2019-12-02", Kind: knowledge.StateMedia, Country: "Russia"},
+		{Title: "Power of Siberia [fact sheet]", Publisher: "Gazprom", URL: "https://www.gazprom.com/projects/power-of-siberia/", Date: "2024", Kind: knowledge.Official, Country: "Russia"},
 	},
 	Related: []bot.TopicRef{
 		{ID: "power-of-siberia-2", Title: "Power of Siberia 2", Category: "energy"},
@@ -133,6 +133,7 @@ var posAnswer = bot.Answer{
 	},
 	Confidence: 0.92,
 	Reviewed:   "2026-11-26",
+	AsOf:       "2026-01",
 }
 
 func newFakeCore() *fakeCore {

@@ -130,13 +130,14 @@ func answerEmbed(a bot.Answer, description string) *discordgo.MessageEmbed {
 	if s := sourcesField(a.Sources); s != "" {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Sources", Value: s})
 	}
-	if a.Reviewed != "" {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: "Reviewed " + a.Reviewed}
+	if f := a.Freshness(); f != "" {
+		e.Footer = &discordgo.MessageEmbedFooter{Text: clipPlain(oneLine(f), 100)}
 	}
 	return e
 }
 
-// sourceLine is one numbered source: "1. [Title](url) — Publisher, date".
+// sourceLine is one numbered source: "1. [Title](url) — TASS, Russian
+// state media, date".
 func sourceLine(n int, s knowledge.Source) string {
 	title := strings.TrimSpace(s.Title)
 	if title == "" {
@@ -148,6 +149,9 @@ func sourceLine(n int, s knowledge.Source) string {
 	var meta []string
 	if p := strings.TrimSpace(s.Publisher); p != "" {
 		meta = append(meta, escapeMarkdown(clipPlain(oneLine(p), 100)))
+		if l := s.Label(); l != "" {
+			meta = append(meta, escapeMarkdown(clipPlain(oneLine(l), 60)))
+		}
 	}
 	if d := strings.TrimSpace(s.Date); d != "" {
 		meta = append(meta, escapeMarkdown(clipPlain(oneLine(d), 20)))

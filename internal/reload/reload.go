@@ -36,6 +36,9 @@ type Options struct {
 	Debounce time.Duration
 	// Logger receives watch errors; default slog.Default().
 	Logger *slog.Logger
+	// ready, if set, is called once the first watches are placed: tests
+	// wait for it instead of guessing how long that takes.
+	ready func()
 }
 
 // Watcher watches one knowledge folder.
@@ -82,6 +85,9 @@ func (w *Watcher) Run(ctx context.Context, onChange func(ctx context.Context)) e
 	rules := w.sync(fw)
 	if len(rules) == 0 {
 		return fmt.Errorf("watch %s: nothing to watch", w.dir)
+	}
+	if w.opts.ready != nil {
+		w.opts.ready()
 	}
 
 	timer := time.NewTimer(time.Hour)

@@ -2,6 +2,7 @@ package reload
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -11,54 +12,78 @@ import (
 	"time"
 )
 
-// harness runs a Watcher on dir and counts onChange calls.
+// testDebounce is long beside a burst of writes, even on a busy machine, so
+// a burst is one report; the tests never wait for it to pass by sleeping.
+const testDebounce = 200 * time.Millisecond
+
+// harness runs a Watcher on dir. Each report carries what the sentinel file
+// held when onChange ran, so a test can tell which change a report answers.
 type harness struct {
-	t     *testing.T
-	calls chan struct{}
+	t        *testing.T
+	dir      string
+	reports  chan string
+	sentinel int
 }
 
 func watch(t *testing.T, dir string) *harness {
 	t.Helper()
-	w, err := New(dir, Options{Debounce: 50 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ready := make(chan struct{})
+	w, err := New(dir, Options{Debounce: testDebounce, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ready: func() { close(ready) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, calls: make(chan struct{}, 100)}
+	h := &harness{t: t, dir: dir, reports: make(chan string, 100)}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
-	started := make(chan struct{})
 	go func() {
 		defer wg.Done()
-		close(started)
-		if err := w.Run(ctx, func(context.Context) { h.calls <- struct{}{} }); err != nil {
+		if err := w.Run(ctx, func(context.Context) {
+			b, _ := os.ReadFile(filepath.Join(h.dir, "topics", "zz-sentinel.md"))
+			h.reports <- string(b)
+		}); err != nil {
 			t.Errorf("Run: %v", err)
 		}
 	}()
-	<-started
-	time.Sleep(100 * time.Millisecond) // let the watches be placed
+	select {
+	case <-ready:
+	case <-time.After(time.Minute):
+		t.Fatal("the watcher placed no watches within a minute")
+	}
 	t.Cleanup(func() { cancel(); wg.Wait() })
 	return h
 }
 
-// changed waits for one onChange call, then makes sure no more come.
-func (h *harness) changed(what string) {
+// next waits for a report.
+func (h *harness) next(what string) string {
 	h.t.Helper()
 	select {
-	case <-h.calls:
-	case <-time.After(5 * time.Second):
+	case r := <-h.reports:
+		return r
+	case <-time.After(30 * time.Second):
 		h.t.Fatalf("%s: no change reported", what)
+		return ""
 	}
+}
+
+// changed waits for the report of a change, then proves no second report of
+// it follows: it changes the sentinel file, and the next report must be the
+// sentinel's. A leftover report would carry the sentinel's old content.
+func (h *harness) changed(what string) {
+	h.t.Helper()
+	h.next(what)
 	h.quiet(what + " (after the first report)")
 }
 
-// quiet fails if a change is reported within a little more than the debounce.
+// quiet fails if a change is reported that does not answer the sentinel
+// edit made after the call.
 func (h *harness) quiet(what string) {
 	h.t.Helper()
-	select {
-	case <-h.calls:
-		h.t.Fatalf("%s: unexpected change report", what)
-	case <-time.After(300 * time.Millisecond):
+	h.sentinel++
+	want := fmt.Sprintf("sentinel %d\n", h.sentinel)
+	write(h.t, filepath.Join(h.dir, "topics", "zz-sentinel.md"), want)
+	if got := h.next(what + ": sentinel edit"); got != want {
+		h.t.Fatalf("%s: unexpected change report (it saw %q before the sentinel edit %q)", what, got, want)
 	}
 }
 
@@ -104,6 +129,10 @@ func TestEdits(t *testing.T) {
 
 	write(t, filepath.Join(dir, "topics", "notes.txt"), "scratch")
 	write(t, filepath.Join(dir, "topics", ".hidden.md"), "scratch")
+	// A wrong report would come one debounce after these writes; give it
+	// that long to show before the sentinel edit. On a slow machine this can
+	// only miss a fault, never invent one.
+	time.Sleep(3 * testDebounce)
 	h.quiet("non-knowledge files")
 
 	if err := os.Remove(filepath.Join(dir, "topics", "a.md")); err != nil {
@@ -120,7 +149,7 @@ func TestTopicsRecreated(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(dir, "topics")); err != nil {
 		t.Fatal(err)
 	}
-	h.changed("topics/ removed")
+	h.next("topics/ removed") // no sentinel: writing it would re-create topics/
 	write(t, filepath.Join(dir, "topics", "b.md"), "b")
 	h.changed("topics/ re-created")
 	write(t, filepath.Join(dir, "topics", "b.md"), "b edited")
@@ -168,7 +197,7 @@ func TestFolderRecreated(t *testing.T) {
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
-	h.changed("folder removed")
+	h.next("folder removed") // no sentinel: writing it would re-create the folder
 	newKB(t, dir)
 	h.changed("folder re-created")
 	write(t, filepath.Join(dir, "topics", "a.md"), "edited")

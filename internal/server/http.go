@@ -19,8 +19,9 @@ import (
 const (
 	// maxAskBody caps the request body of POST /v1/ask.
 	maxAskBody = 16 << 10
-	// maxQuestion is the longest question accepted, in characters.
-	maxQuestion = 2000
+	// maxQuestion is the longest question accepted, in characters: the
+	// core's own limit, so the API never accepts what the core declines.
+	maxQuestion = bot.MaxQuestion
 	// maxConversation is the longest conversation key accepted, in bytes.
 	maxConversation = 200
 )

@@ -61,6 +61,9 @@ func TestAskRequests(t *testing.T) {
 		{"invalid UTF-8 becomes U+FFFD", "POST", "Bearer " + testToken, "{\"question\":\"\xff\xfe\"}", 200, `"outcome"`},
 		{"NUL", "POST", "Bearer " + testToken, `{"question":"a\u0000b"}`, 400, "not valid text"},
 		{"too long", "POST", "Bearer " + testToken, `{"question":"` + long + `"}`, 400, "longer than"},
+		// The API's limit is the core's: one character over is refused here,
+		// not accepted and then declined by the core as too long.
+		{"one over the core's limit", "POST", "Bearer " + testToken, `{"question":"` + strings.Repeat("a", bot.MaxQuestion+1) + `"}`, 400, "longer than 1000"},
 		{"long conversation", "POST", "Bearer " + testToken, `{"question":"hi","conversation":"` + strings.Repeat("c", maxConversation+1) + `"}`, 400, "conversation is longer"},
 		{"huge body", "POST", "Bearer " + testToken, `{"question":"` + strings.Repeat("a", maxAskBody) + `"}`, 413, "larger than"},
 		{"GET", "GET", "Bearer " + testToken, ``, 405, ""},
@@ -256,7 +259,7 @@ func TestWebhookRoutes(t *testing.T) {
 	if got := in.metric(t, `summitbot_questions_total{outcome="answered",platform="discord"}`); got != 1 {
 		t.Errorf("discord answered = %v", got)
 	}
-	for _, want := range []string{`"adapter on","adapter":"discord-interactions"`, `"adapter on","adapter":"slack-http"`, `"DISCORD_TOKEN is not set"`} {
+	for _, want := range []string{`"adapter on","adapter":"discord-interactions"`, `"adapter on","adapter":"slack-http"`, `"DISCORD_TOKEN is not set"`, `"recording off","reason":"SUMMITBOT_DATABASE_URL (or --database-url) is off"`} {
 		if !strings.Contains(in.logs.String(), want) {
 			t.Errorf("logs lack %s", want)
 		}

@@ -134,7 +134,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		}
 		botOpts.OnFeedback = rec.OnFeedback
 	} else {
-		s.log.Info("recording off", "reason", "SUMMITBOT_DATABASE_URL is not set")
+		s.log.Info("recording off", "reason", "SUMMITBOT_DATABASE_URL (or --database-url) is off")
 	}
 	s.bot = bot.New(kb, botOpts)
 	if err := s.buildAdapters(); err != nil {

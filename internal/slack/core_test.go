@@ -54,7 +54,8 @@ sources:
 ---
 Power of Siberia 2 is a planned pipeline through Mongolia.
 `)},
-	"summits.yaml": {Data: []byte("meetings:\n  - {id: 2019-12-launch, date: 2019-12-02, place: Beijing, kind: video-call, title: Pipeline launch, outcomes: [x], sources: [{title: t, publisher: p, url: \"https://example.org/m\"}]}\n")},
+	"publishers.yaml": {Data: []byte("publishers:\n  - {name: TASS, kind: state media, country: Russia, hosts: [tass.com]}\n  - {name: p, kind: press, country: Unknown, hosts: [example.org]}\n  - {name: Mehr News, kind: state media, country: Iran, hosts: [mehrnews.com]}\n")},
+	"summits.yaml":    {Data: []byte("meetings:\n  - {id: 2019-12-launch, date: 2019-12-02, place: Beijing, kind: video-call, title: Pipeline launch, outcomes: [x], sources: [{title: t, publisher: p, url: \"https://example.org/m\"}]}\n")},
 }
 
 func newCoreEnv(t *testing.T, opts bot.Options) *testEnv {

@@ -88,8 +88,8 @@ func powerAnswer() bot.Answer {
 			"- **Launch:** Vladimir Putin, in Sochi, and Xi Jinping, in Beijing, opened deliveries together by video link.\n\n" +
 			"The contract price has never been disclosed (Mehr News).",
 		Sources: []knowledge.Source{
-			{Title: "Russian gas exports to China launched via the eastern route", Publisher: "TASS", URL: "https://tass.com/economy/1094679", Date: "2019-12-02"},
-			{Title: "Gazprom and CNPC agreements of 2 September 2025", Publisher: "InfoRos", URL: "https://inforos.com/en/?action=view&id=184582&module=news", Date: "2025-09-02"},
+			{Title: "Russian gas exports to China launched via the eastern route", Publisher: "TASS", URL: "https://tass.com/economy/1094679", Date: "2019-12-02", Kind: knowledge.StateMedia, Country: "Russia"},
+			{Title: "Gazprom and CNPC agreements of 2 September 2025", Publisher: "InfoRos", URL: "https://inforos.com/en/?action=view&id=184582&module=news", Date: "2025-09-02", Kind: knowledge.StateMedia, Country: "Russia"},
 		},
 		Related: []bot.TopicRef{
 			{ID: "gas-contract-2014", Title: "The 2014 gas contract"},

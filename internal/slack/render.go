@@ -143,7 +143,7 @@ func renderAnswered(a bot.Answer, text string, o renderOpts) message {
 	if note := strings.TrimSpace(a.Note); note != "" {
 		blocks = append(blocks, slackgo.NewContextBlock("", mrkdwnText(truncateMrkdwn(toMrkdwn(note), maxTextLen))))
 	}
-	if c := sourcesContext(a.Sources, a.Reviewed); c != nil {
+	if c := sourcesContext(a.Sources, a.Freshness()); c != nil {
 		blocks = append(blocks, c)
 	}
 	if acts := answerActions(a, o); acts != nil {
@@ -248,7 +248,7 @@ func renderDetails(a bot.Answer, o renderOpts) message {
 		blocks = append(blocks, section(cur))
 	}
 	fallback += "\n\n" + toPlain(a.Details)
-	if c := sourcesContext(a.Sources, a.Reviewed); c != nil {
+	if c := sourcesContext(a.Sources, a.Freshness()); c != nil {
 		blocks = append(blocks, c)
 	}
 	if a.Topic != nil && validTopicID(a.Topic.ID) {
@@ -264,10 +264,11 @@ func renderDetails(a bot.Answer, o renderOpts) message {
 	return finish(message{Text: fallback, Blocks: blocks})
 }
 
-// sourcesContext lists numbered sources and the reviewed date in one
+// sourcesContext lists numbered sources and the freshness line ("Reviewed
+// 2026-12-01", "As of January 2026") in one
 // context block. A context block holds at most ten elements, so beyond
 // nine sources several share an element, one per line.
-func sourcesContext(sources []knowledge.Source, reviewed string) *slackgo.ContextBlock {
+func sourcesContext(sources []knowledge.Source, freshness string) *slackgo.ContextBlock {
 	var els []slackgo.MixedElement
 	per := (len(sources) + maxSources - 1) / maxSources
 	for i := 0; i < len(sources); i += per {
@@ -277,8 +278,8 @@ func sourcesContext(sources []knowledge.Source, reviewed string) *slackgo.Contex
 		}
 		els = append(els, mrkdwnText(truncateMrkdwn(strings.Join(lines, "\n"), maxTextLen)))
 	}
-	if r := strings.TrimSpace(reviewed); r != "" {
-		els = append(els, mrkdwnText("Reviewed "+escapeText(truncatePlain(r, 40))))
+	if f := strings.TrimSpace(freshness); f != "" {
+		els = append(els, mrkdwnText(escapeText(truncatePlain(f, 60))))
 	}
 	if len(els) == 0 {
 		return nil
@@ -299,7 +300,7 @@ func sourceMrkdwn(n int, s knowledge.Source) string {
 	} else {
 		b.WriteString(escapeText(title))
 	}
-	for _, part := range []string{s.Publisher, s.Date} {
+	for _, part := range []string{s.Byline(), s.Date} {
 		if part = strings.Join(strings.Fields(part), " "); part != "" {
 			b.WriteString(" · " + escapeText(truncatePlain(part, 200)))
 		}
@@ -312,7 +313,7 @@ func plainSources(sources []knowledge.Source) string {
 	for i, s := range sources {
 		p := strconv.Itoa(i+1) + ". " + escapeText(strings.Join(strings.Fields(s.Title), " "))
 		var meta []string
-		for _, m := range []string{s.Publisher, s.Date} {
+		for _, m := range []string{s.Byline(), s.Date} {
 			if m = strings.TrimSpace(m); m != "" {
 				meta = append(meta, escapeText(m))
 			}

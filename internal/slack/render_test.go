@@ -21,6 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 func TestGoldenPayloads(t *testing.T) {
 	withNote := powerAnswer()
 	withNote.Note = "Your question was not in English; I answered in English."
+	withNote.AsOf = "2026-01"
 	manySources := powerAnswer()
 	manySources.Sources = nil
 	for i := 1; i <= 12; i++ {

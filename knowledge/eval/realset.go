@@ -1,0 +1,123 @@
+// Package realset holds the development set of real questions: questions
+// people wrote on public pages, kept exactly as written, each with the page
+// it came from and the topics that would answer it (real.yaml). It measures
+// the engine; nothing here is ever copied into topics or tests.yaml.
+package realset
+
+import (
+	_ "embed"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+)
+
+//go:embed real.yaml
+var realYAML []byte
+
+//go:embed planned.txt
+var plannedTxt string
+
+// File is where the set lives in the source tree, for messages.
+const File = "knowledge/eval/real.yaml"
+
+// Question is one real question.
+type Question struct {
+	Question string
+	URL      string
+	// Expect lists the topic ids that answer the question, best first. It is
+	// empty for an in-scope question no topic covers yet (see Uncovered).
+	Expect []string
+	// OffTopic marks a question the bot must decline (expect: none).
+	OffTopic bool
+	Line     int
+}
+
+// Uncovered reports an in-scope question that no topic answers yet.
+func (q Question) Uncovered() bool { return !q.OffTopic && len(q.Expect) == 0 }
+
+// Load returns the embedded set.
+func Load() ([]Question, error) { return Parse(realYAML) }
+
+// Planned returns the topic ids the content helpers announced but that may
+// not be merged yet; an expect id must be an existing topic or one of these.
+func Planned() []string {
+	var ids []string
+	for _, l := range strings.Split(plannedTxt, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			ids = append(ids, l)
+		}
+	}
+	return ids
+}
+
+type raw struct {
+	Question string `yaml:"question"`
+	URL      string `yaml:"url"`
+	Expect   any    `yaml:"expect"`
+}
+
+// Parse reads a set in the real.yaml format. Every entry needs a question,
+// an http(s) url and an expect (none, or a list of ids); questions must be
+// unique (compared case- and space-insensitively).
+func Parse(src []byte) ([]Question, error) {
+	var raws []raw
+	if err := yaml.UnmarshalWithOptions(src, &raws, yaml.DisallowUnknownField()); err != nil {
+		return nil, fmt.Errorf("%s: %w", File, err)
+	}
+	lines := entryLines(src)
+	seen := map[string]int{}
+	out := make([]Question, 0, len(raws))
+	for i, r := range raws {
+		line := 0
+		if i < len(lines) {
+			line = lines[i]
+		}
+		q := Question{Question: r.Question, URL: r.URL, Line: line}
+		if strings.TrimSpace(r.Question) == "" {
+			return nil, fmt.Errorf("%s:%d: empty question", File, line)
+		}
+		if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("%s:%d: url %q is not an http(s) address", File, line, r.URL)
+		}
+		switch e := r.Expect.(type) {
+		case string:
+			if e != "none" {
+				return nil, fmt.Errorf("%s:%d: expect must be none or a list of topic ids, not %q", File, line, e)
+			}
+			q.OffTopic = true
+		case []any:
+			for _, id := range e {
+				s, ok := id.(string)
+				if !ok || strings.TrimSpace(s) == "" {
+					return nil, fmt.Errorf("%s:%d: expect holds %v, not a topic id", File, line, id)
+				}
+				q.Expect = append(q.Expect, s)
+			}
+		default:
+			return nil, fmt.Errorf("%s:%d: expect is missing (none, [] or [ids])", File, line)
+		}
+		key := Key(r.Question)
+		if prev, dup := seen[key]; dup {
+			return nil, fmt.Errorf("%s:%d: question repeats line %d", File, line, prev)
+		}
+		seen[key] = line
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// Key is the form two questions are compared in: lower case, single spaces.
+func Key(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+
+// entryLines finds the line of each "- question:" entry, in order.
+func entryLines(src []byte) []int {
+	var lines []int
+	for i, l := range strings.Split(string(src), "\n") {
+		if strings.HasPrefix(l, "- ") {
+			lines = append(lines, i+1)
+		}
+	}
+	return lines
+}
