@@ -28,9 +28,10 @@ var signalNames = [...]string{
 	"unknown",      // share of the weight in unknown, uncommon words
 	"name",         // a whole alias is in the question
 	"rarest",       // idf of the rarest matched term, relative
-	"loose",        // share of the explained weight matched loosely
+	"expanded",     // share of the explained weight matched through synonyms or WordNet
 	"unknown-more", // more than one uncommon unknown word
 	"fields",       // share of the question's weight found in names, questions, titles, keywords
+	"typos",        // share of the explained weight matched by typo or compound
 }
 
 const nSignals = len(signalNames)
@@ -45,7 +46,7 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo}
 }
 
 // model is a fitted logistic regression.

@@ -29,7 +29,8 @@ type scored struct {
 	contained  float64 // best share of one alias/title/question found in the question
 	name       bool    // a whole alias is in the question
 	rarest     float64 // idf of the rarest term matched, over the largest idf
-	loose      float64 // share of the explained weight matched by typo, compound or expansion
+	loose      float64 // share of the explained weight matched by expansion (synonyms, WordNet)
+	typo       float64 // share of the explained weight matched by typo or compound
 	strong     float64 // share of the question's weight found in names, questions, titles or keywords
 	score      float64 // the ranking's own score, which orders candidates
 	margin     float64 // key of this candidate minus the best other one's
@@ -259,7 +260,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 			best[t.slot], which[t.slot] = m, i
 		}
 	}
-	var raw, cov, loose, strong float64
+	var raw, cov, loose, typo, strong float64
 	for s, m := range best {
 		if m == 0 {
 			continue
@@ -269,7 +270,10 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		raw += w * m
 		e := w * min(1, m/wKeyword)
 		cov += e
-		if t.how != MatchExact {
+		switch t.how {
+		case MatchTypo, MatchCompound:
+			typo += e
+		case MatchSynonym, MatchWordNet:
 			loose += e
 		}
 		if m >= wKeyword*t.factor {
@@ -288,7 +292,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		c.known = cov / q.known
 	}
 	if cov > 0 {
-		c.loose = loose / cov
+		c.loose, c.typo = loose/cov, typo/cov
 	}
 }
 
@@ -296,27 +300,17 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 // of a topic, and combines the signals into the ranking's score in [0,1].
 func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	e := &idx.topics[c.topic]
-	common := len(idx.topics) / 3
 	for _, p := range e.phrases {
 		var dot, found, all float64
-		var posBuf [16]int
-		pos := posBuf[:0]
 		for _, id := range p.terms {
 			w := idx.idf[id]
 			all += w
-			at := -1
-			for i, t := range q.qs {
+			for _, t := range q.qs {
 				if t.id == id {
 					dot += q.slotW[t.slot] * t.factor * w
 					found += w * t.factor
-					at = i
 					break
 				}
-			}
-			if at >= 0 && len(pos) < cap(posBuf) && len(idx.postings[id]) <= common {
-				pos = append(pos, at) // order is read on the words that are not everywhere
-			} else if at >= 0 && len(pos) < cap(posBuf) {
-				pos = append(pos, -1-at)
 			}
 		}
 		if p.norm > 0 && q.norm > 0 {
@@ -330,8 +324,6 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 			if !p.alias {
 				share *= 0.85 // a whole question or title matters less than a name
 			}
-			// Word order: "china arming russia" is not "Russian arms to China".
-			share *= 0.6 + 0.4*orderAgreement(pos)
 			c.contained = max(c.contained, share)
 		}
 	}
@@ -342,36 +334,6 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	if q.info < 1 && !(c.contained >= 0.999 && c.coverage >= 0.999) {
 		c.score *= 0.5 + 0.5*q.info
 	}
-}
-
-// orderAgreement is the share of pairs of matched phrase terms (in phrase
-// order, given as their positions in the question) that the question has
-// in the same order, counting only pairs with at least one term that is not
-// everywhere (encoded as -1-position). 1 when there is no such pair.
-func orderAgreement(pos []int) float64 {
-	var pairs, same int
-	for i := range pos {
-		for j := i + 1; j < len(pos); j++ {
-			a, b := pos[i], pos[j]
-			if a < 0 && b < 0 {
-				continue // "china ... russia": both everywhere, either order
-			}
-			if a < 0 {
-				a = -1 - a
-			}
-			if b < 0 {
-				b = -1 - b
-			}
-			pairs++
-			if a < b {
-				same++
-			}
-		}
-	}
-	if pairs == 0 {
-		return 1
-	}
-	return float64(same) / float64(pairs)
 }
 
 // informativeness is how much a question says, in [0,1]: the total weight
