@@ -191,6 +191,10 @@ func printExplanation(w io.Writer, ex bot.Explanation, indent string) {
 		for _, m := range c.Matches {
 			fmt.Fprintf(w, "%s     %-18s %s in %s, credit %.2f of %.2f\n", indent, m.Word, termLine(m), m.Field, m.Credit, m.Weight)
 		}
+		if len(c.Signals) == 0 {
+			fmt.Fprintf(w, "%s     confidence = the ranking's score (too few questions in this knowledge base to fit a model)\n", indent)
+			continue
+		}
 		parts := make([]string, 0, len(c.Signals)+1)
 		parts = append(parts, fmt.Sprintf("bias %+.2f", c.Bias))
 		for _, s := range c.Signals {
