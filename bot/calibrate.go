@@ -138,6 +138,9 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 	for _, t := range kb.Topics {
 		nq += len(t.Questions)
 	}
+	if nq < minFit {
+		return nil // too few to fit on (see minFit): skip asking them
+	}
 	stride := max(1, (nq+maxFitQuestions-1)/maxFitQuestions)
 	parts := map[int]*topicParts{}
 	for ti := 0; ti < len(kb.Topics); ti += stride {
