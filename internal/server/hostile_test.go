@@ -282,3 +282,79 @@ func TestRateBucket(t *testing.T) {
 		t.Error("a zero limit limits")
 	}
 }
+
+// Issue 13 finding 11: http.Server.Shutdown closes idle keep-alive
+// connections at once, so a request a client had already written on one
+// when SIGTERM came was reset. Shutdown drains first: every request on a
+// connection still open is answered, with Connection: close.
+func TestShutdownAnswersRequestsOnIdleConnections(t *testing.T) {
+	in := start(t, testConfig(copyKB(t)), Options{Drain: 20 * time.Second})
+	const conns = 16
+	type client struct {
+		c net.Conn
+		r *bufio.Reader
+	}
+	clients := make([]client, conns)
+	get := "GET /healthz HTTP/1.1\r\nHost: summitbot\r\n\r\n"
+	for i := range clients {
+		c := idleConn(t, in.addr) // answered once, now idle
+		clients[i] = client{c, bufio.NewReader(c)}
+	}
+	// Half the requests are on their way when the signal comes, half are
+	// sent once the listener has closed (shutdown has begun).
+	for _, cl := range clients[:conns/2] {
+		if _, err := io.WriteString(cl.c, get); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in.cancel()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		c, err := net.Dial("tcp", in.addr)
+		if err != nil {
+			break
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("the listener is still open 10 s after shutdown began")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for _, cl := range clients[conns/2:] {
+		if _, err := io.WriteString(cl.c, get); err != nil {
+			t.Fatal(err)
+		}
+	}
+	answered, closing := 0, 0
+	for i, cl := range clients {
+		cl.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		resp, err := http.ReadResponse(cl.r, nil)
+		if err != nil {
+			t.Errorf("request %d on an idle connection at shutdown: %v", i, err)
+			continue
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			answered++
+		}
+		if resp.Close {
+			closing++
+		}
+	}
+	t.Logf("%d of %d requests on idle connections at shutdown answered, %d with Connection: close", answered, conns, closing)
+	if answered != conns {
+		t.Errorf("%d of %d requests on idle connections at shutdown answered", answered, conns)
+	}
+	if closing < conns/2 {
+		t.Errorf("%d answers during the drain said Connection: close, want at least %d", closing, conns/2)
+	}
+	select {
+	case err := <-in.done:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Error("the drain did not end once every connection had closed")
+	}
+	in.done <- nil // for start's cleanup
+}
