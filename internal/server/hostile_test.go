@@ -3,6 +3,8 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/summitbot/summitbot/bot"
 )
 
 // webhookConfig turns both platforms' webhooks on, with replies going to
@@ -357,4 +361,47 @@ func TestShutdownAnswersRequestsOnIdleConnections(t *testing.T) {
 		t.Error("the drain did not end once every connection had closed")
 	}
 	in.done <- nil // for start's cleanup
+}
+
+// Issue 13 finding 11: records lost (queue full, or not written at
+// shutdown) were counted, but serve still exited 0. Serve now returns
+// ErrRecordsLost, and "summitbot serve" exits 1.
+func TestServeReportsLostRecords(t *testing.T) {
+	cfg := testConfig(copyKB(t))
+	cfg.DatabaseURL = "sqlite:" + filepath.Join(t.TempDir(), "summitbot.db")
+	for _, lose := range []int{0, 3} {
+		t.Run(fmt.Sprintf("lost %d", lose), func(t *testing.T) {
+			s, err := New(context.Background(), cfg, Options{Logger: quietLogger(), Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Before Serve the writer is not running: the queue fills up
+			// and whatever does not fit is dropped.
+			q := bot.Question{Text: "what is the weather", Platform: bot.PlatformSlack, UserID: "U1"}
+			a := bot.Answer{Outcome: bot.OutcomeDeclined}
+			n := 1
+			if lose > 0 {
+				n = s.recorder.Stats().Capacity + lose
+			}
+			for range n {
+				s.recorder.OnAnswer(context.Background(), q, a, 0)
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel() // shut down at once
+			err = s.Serve(ctx, ln)
+			if got := s.recorder.Stats().Dropped; got != uint64(lose) {
+				t.Fatalf("dropped %d, want %d", got, lose)
+			}
+			if lose == 0 && err != nil {
+				t.Errorf("Serve with nothing lost: %v", err)
+			}
+			if lose > 0 && !errors.Is(err, ErrRecordsLost) {
+				t.Errorf("Serve after losing %d records returned %v, want ErrRecordsLost", lose, err)
+			}
+		})
+	}
 }

@@ -296,6 +296,11 @@ func (s *Server) loadKB() (*knowledge.KB, error) {
 	}
 }
 
+// ErrRecordsLost is returned by Serve when the recorder lost records while
+// serving or at shutdown (its dropped count is above zero), so that the
+// process exits non-zero and the loss does not go unnoticed.
+var ErrRecordsLost = errors.New("records were lost")
+
 // ErrNoFolder is returned by Reload when the embedded knowledge base is in use.
 var ErrNoFolder = errors.New("no knowledge folder to reload: --kb/SUMMITBOT_KB is unset, the built-in knowledge base is in use")
 
@@ -460,7 +465,8 @@ func (s *Server) ready() (bool, map[string]bool) {
 // knowledge folder watcher, and blocks until ctx is done or a connection fails for
 // good. Then it stops taking new work, lets work in flight finish (for at
 // most the configured shutdown timeout), closes the connections and
-// returns. It returns nil after a shutdown asked for through ctx.
+// returns. It returns nil after a shutdown asked for through ctx, unless
+// records were lost (ErrRecordsLost).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.handler,
@@ -555,6 +561,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if recDone != nil {
 		stopRecorder()
 		<-recDone // Run bounds its own final flush
+		if lost := s.recorder.Stats().Dropped; lost > 0 {
+			s.log.Error("records were lost", "records", lost)
+			runErr = errors.Join(runErr, fmt.Errorf("recording: %w: %d declined questions or feedback not stored", ErrRecordsLost, lost))
+		}
 	}
 	s.log.Info("stopped")
 	return runErr
