@@ -59,7 +59,7 @@ func benchSlackOverload(b *testing.B, conns int) {
 	cfg.Slack.SigningSecret = slackSecret
 	cfg.Slack.APIURL = sinkURL + "/api/"
 	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	in := start(b, cfg, Options{Logger: logger, Now: time.Now, MaxConns: 2 * conns})
+	in := start(b, cfg, Options{Logger: logger, Now: time.Now})
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
 	defer client.CloseIdleConnections()
