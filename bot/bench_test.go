@@ -136,3 +136,40 @@ func BenchmarkLoadAndIndexEmbedded(b *testing.B) {
 		New(kb, Options{})
 	}
 }
+
+// longTokenQuestions are the worst questions of MaxQuestion characters
+// found so far: one run-together token each (issue 13 finding 10), beside
+// the normal question they are compared with.
+func longTokenQuestions() map[string]string {
+	r := rand.New(rand.NewPCG(13, 10))
+	random := make([]byte, MaxQuestion)
+	for i := range random {
+		random[i] = byte('a' + r.IntN(26))
+	}
+	rep := func(s string) string { return strings.Repeat(s, MaxQuestion/len(s)+1)[:MaxQuestion] }
+	return map[string]string{
+		"powerofsiberia": rep("powerofsiberia"),
+		"chinarussia":    rep("chinarussia"),
+		"typos":          rep("pwerofsibera"),
+		"one-letter":     rep("a"),
+		"random":         string(random),
+		"digits":         rep("2024"),
+	}
+}
+
+// BenchmarkAskLongToken asks a normal question and each long run-together
+// token; the worst must stay within 10× of the normal one:
+//
+//	go test -run '^$' -bench BenchmarkAskLongToken -benchtime 200x ./bot
+func BenchmarkAskLongToken(b *testing.B) {
+	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	bt := New(kb, Options{})
+	b.Run("normal", func(b *testing.B) { benchAsk(b, bt, benchQuestions[:1]) })
+	qs := longTokenQuestions()
+	for _, name := range []string{"powerofsiberia", "chinarussia", "typos", "one-letter", "random", "digits"} {
+		b.Run(name, func(b *testing.B) { benchAsk(b, bt, []string{qs[name]}) })
+	}
+}

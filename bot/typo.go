@@ -90,6 +90,12 @@ func hashSkip(w string, i, j int) uint64 {
 // hashWord is the FNV-1a hash of w, the key of a word with nothing deleted.
 func hashWord(w string) uint64 { return hashSkip(w, -1, -1) }
 
+// maxWordLen bounds the words typo search and splitting consider: no word
+// of the knowledge base, the stop list or the filler list is longer, and
+// their cost grows with the square of the length (a 1,000-letter
+// run-together token cost 300× a normal question, issue 13 finding 10).
+const maxWordLen = 30
+
 // maxTypos is how many edits a misspelt word of n letters may have.
 func maxTypos(n int) int {
 	if n >= 7 {
@@ -104,7 +110,7 @@ func maxTypos(n int) int {
 // deletions from long words. Numbers are never fuzzed: 2023 is not a typo
 // of 2024.
 func (idx *index) fuzzy(w string) (int32, int) {
-	if len(w) < 4 || len(w) > 30 {
+	if len(w) < 4 || len(w) > maxWordLen {
 		return -1, 0
 	}
 	best, bestD, bestDF, bestWord := int32(-1), 3, 0, ""
@@ -144,7 +150,7 @@ func (idx *index) fuzzy(w string) (int32, int) {
 // split tries to read w as two known words written without a space
 // ("chinarussia").
 func (idx *index) split(w string) (int32, int32, bool) {
-	if len(w) < 7 {
+	if len(w) < 7 || len(w) > 2*maxWordLen {
 		return 0, 0, false
 	}
 	lookup := func(s string) (int32, bool) {
@@ -188,7 +194,7 @@ var stopList, stopDeletes, stopHashes = func() ([]string, hashTable, hashTable) 
 
 // nearStopWord reports whether w is one edit from a stop or filler word.
 func nearStopWord(w string) bool {
-	if len(w) < 4 {
+	if len(w) < 4 || len(w) > maxWordLen {
 		return false
 	}
 	near := func(i int32) bool {

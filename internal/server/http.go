@@ -59,14 +59,19 @@ func (s *Server) routes() http.Handler {
 	handle("GET /v1/gaps", api(gaps))
 	handle("GET /v1/feedback", api(feedback))
 
-	webhook := func(h http.Handler) http.Handler { return readDeadline(webhookReadTimeout, h) }
+	// A webhook whose class has no free slot is refused before its body is
+	// read or its signature checked: under overload a refusal must cost
+	// next to nothing, or the CPU goes to refusing instead of answering.
+	webhook := func(sl *slots, h http.Handler) http.Handler {
+		return shedWhenFull(sl, readDeadline(webhookReadTimeout, h))
+	}
 	if s.discord != nil && s.cfg.Discord.InteractionsEnabled() {
-		handle("POST /discord/interactions", webhook(s.discord.InteractionsHandler()))
+		handle("POST /discord/interactions", webhook(s.discordSlots, s.discord.InteractionsHandler()))
 	}
 	if s.slack != nil && s.cfg.Slack.HTTPEnabled() {
-		handle("POST /slack/commands", webhook(s.slack.CommandsHandler()))
-		handle("POST /slack/events", webhook(s.slack.EventsHandler()))
-		handle("POST /slack/interactions", webhook(s.slack.InteractionsHandler()))
+		handle("POST /slack/commands", webhook(s.slackSlots, s.slack.CommandsHandler()))
+		handle("POST /slack/events", webhook(s.slackSlots, s.slack.EventsHandler()))
+		handle("POST /slack/interactions", webhook(s.slackSlots, s.slack.InteractionsHandler()))
 	}
 	return s.outer(mux, patterns)
 }
@@ -76,7 +81,19 @@ func (s *Server) routes() http.Handler {
 // recoverPanics writes; it reads the pattern the mux sets on the same
 // *Request.
 func (s *Server) outer(mux *http.ServeMux, patterns []string) http.Handler {
-	return s.metrics.Instrument(s.recoverPanics(mux), patterns...)
+	return s.metrics.Instrument(s.closeWhenDraining(s.recoverPanics(mux)), patterns...)
+}
+
+// closeWhenDraining answers every request as usual, but once shutdown has
+// begun with Connection: close, so that each connection closes after the
+// answer to the request it carried (see shutdown).
+func (s *Server) closeWhenDraining(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.shuttingDown.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // recordingOff answers the report endpoints when no database is configured.

@@ -36,6 +36,7 @@ const (
 	modCheckText   = "I couldn't check your permissions just now. Please try again in a minute."
 	noGapsText     = "The gaps report is not configured."
 	gapsFailedText = "I couldn't build the gaps report just now. Please try again later."
+	unfinishedText = "Sorry, I couldn't finish answering that before restarting. Please ask again in a moment."
 	unknownCmdText = "Sorry, I don't know that command."
 )
 
@@ -70,7 +71,7 @@ func question(text, user, channel, kind string) bot.Question {
 }
 
 // handleCommand handles a slash command.
-func (a *Adapter) handleCommand(cmd slackgo.SlashCommand) ack {
+func (a *Adapter) handleCommand(cmd slackgo.SlashCommand, wait time.Duration) ack {
 	if cmd.UserID == "" || cmd.ChannelID == "" || cmd.Command == "" {
 		return ack{status: http.StatusBadRequest}
 	}
@@ -92,9 +93,9 @@ func (a *Adapter) handleCommand(cmd slackgo.SlashCommand) ack {
 	default:
 		return ack{status: http.StatusOK, payload: renderNotice(unknownCmdText).ackPayload(slackgo.ResponseTypeEphemeral)}
 	}
-	switch err := a.work.try(task); {
+	switch err := a.work.try(task, wait); {
 	case errors.Is(err, errBusy):
-		a.log.Warn("busy", "kind", "command")
+		a.logBusy("command")
 		return ack{status: http.StatusOK, payload: renderNotice(busyText).ackPayload(slackgo.ResponseTypeEphemeral)}
 	case err != nil:
 		return ack{status: http.StatusServiceUnavailable}
@@ -104,7 +105,7 @@ func (a *Adapter) handleCommand(cmd slackgo.SlashCommand) ack {
 
 // handleEvent handles an Events API callback (URL verification is
 // answered by the HTTP handler before this).
-func (a *Adapter) handleEvent(ev slackevents.EventsAPIEvent, retryNum int) ack {
+func (a *Adapter) handleEvent(ev slackevents.EventsAPIEvent, retryNum int, wait time.Duration) ack {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if !ok {
 		if ev.Type == slackevents.AppRateLimited {
@@ -165,9 +166,9 @@ func (a *Adapter) handleEvent(ev slackevents.EventsAPIEvent, retryNum int) ack {
 		}
 		a.answer(ctx, "event", q, t)
 	}
-	switch err := a.work.try(task); {
+	switch err := a.work.try(task, wait); {
 	case errors.Is(err, errBusy):
-		a.log.Warn("busy", "kind", "event", "event_id", cb.EventID)
+		a.logBusy("event")
 		a.busy(t)
 	case err != nil:
 		// Let Slack redeliver it to whoever is up.
@@ -178,7 +179,7 @@ func (a *Adapter) handleEvent(ev slackevents.EventsAPIEvent, retryNum int) ack {
 }
 
 // handleInteraction handles a button click.
-func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback) ack {
+func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback, wait time.Duration) ack {
 	if ic.Type != slackgo.InteractionTypeBlockActions || len(ic.ActionCallback.BlockActions) == 0 {
 		return ackOK
 	}
@@ -235,9 +236,9 @@ func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback) ack {
 			a.reply(ctx, "share", st, renderAnswer(ans, renderOpts{}))
 		}
 	}
-	switch err := a.work.try(task); {
+	switch err := a.work.try(task, wait); {
 	case errors.Is(err, errBusy):
-		a.log.Warn("busy", "kind", "click")
+		a.logBusy("click")
 		bt := t
 		bt.ephemeral = true
 		a.busy(bt)
@@ -247,10 +248,25 @@ func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback) ack {
 	return ackOK
 }
 
+// logBusy logs a request turned away because every worker is busy, a few
+// lines a second at most: under overload a line each would take the CPU
+// the answers need.
+func (a *Adapter) logBusy(kind string) {
+	if n, ok := a.busyLog.allow(a.cfg.Now()); ok {
+		a.log.Warn("busy", "kind", kind, "unlogged_since_last", n)
+	}
+}
+
 // answer asks the core and posts the reply.
 func (a *Adapter) answer(ctx context.Context, kind string, q bot.Question, t target) {
 	start := time.Now()
 	ans := a.core.Ask(ctx, q)
+	if ctx.Err() != nil {
+		// Shutdown's deadline (or the task's) passed while answering: the
+		// answer may be cut short, so say so instead.
+		a.unfinished(ctx, kind, t)
+		return
+	}
 	if ans.Outcome == bot.OutcomeRateLimited {
 		// The core's friendly note is for the asker only.
 		t.ephemeral = true
@@ -265,6 +281,7 @@ func (a *Adapter) answer(ctx context.Context, kind string, q bot.Question, t tar
 		"channel_kind", q.ChannelKind, "took", time.Since(start)}
 	if err != nil {
 		a.log.Error("reply failed", append(attrs, "err", err)...)
+		a.unfinished(ctx, kind, t)
 		return
 	}
 	a.log.Info("answered", attrs...)
@@ -274,9 +291,29 @@ func (a *Adapter) answer(ctx context.Context, kind string, q bot.Question, t tar
 func (a *Adapter) reply(ctx context.Context, kind string, t target, m message) {
 	if err := a.send(ctx, t, m); err != nil {
 		a.log.Error("reply failed", "kind", kind, "err", err)
+		a.unfinished(ctx, kind, t)
 		return
 	}
 	a.log.Info("replied", "kind", kind)
+}
+
+// unfinished tells the user their request was acknowledged but could not
+// be finished, when ctx ended under it (shutdown's deadline cancels the
+// work still running, and a task has its own timeout). The notice gets a
+// short time of its own, which Shutdown waits for. A reply that failed
+// for another reason (Slack refused it) is only logged.
+func (a *Adapter) unfinished(ctx context.Context, kind string, t target) {
+	if ctx.Err() == nil {
+		return
+	}
+	nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unfinishedTimeout)
+	defer cancel()
+	t.ephemeral = true
+	if err := a.send(nctx, t, renderNotice(unfinishedText)); err != nil {
+		a.log.Error("unfinished notice failed", "kind", kind, "err", err)
+		return
+	}
+	a.log.Warn("unfinished", "kind", kind, "reason", context.Cause(ctx).Error())
 }
 
 // busy tells the user, briefly, that no worker is free. The notice is
@@ -291,9 +328,11 @@ func (a *Adapter) busy(t target) {
 		if err := a.send(ctx, t, renderNotice(busyText)); err != nil {
 			a.log.Error("busy notice failed", "err", err)
 		}
-	})
+	}, 0)
 	if err != nil {
-		a.log.Warn("busy notice dropped", "err", err)
+		if n, ok := a.busyLog.allow(a.cfg.Now()); ok {
+			a.log.Warn("busy notice dropped", "err", err, "unlogged_since_last", n)
+		}
 	}
 }
 
