@@ -20,8 +20,8 @@ import (
 
 // runServe runs the HTTP server and every configured adapter until SIGTERM
 // or SIGINT; SIGHUP reloads the knowledge folder. Exit codes: 0 after a
-// graceful shutdown, 1 if it cannot start or a connection fails for good,
-// 2 on invalid configuration.
+// graceful shutdown, 1 if it cannot start, a connection fails for good or
+// records were lost (server.ErrRecordsLost), 2 on invalid configuration.
 func runServe(ctx context.Context, env *Env, args []string) int {
 	cfg, err := config.Parse(args, env.Getenv, env.Stderr)
 	if err != nil {

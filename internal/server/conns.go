@@ -1,10 +1,13 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // DefaultMaxConns caps the connections a server holds open. An idle
@@ -104,9 +107,33 @@ func (l *connLimiter) release() {
 	l.signal()
 }
 
+// Close closes the listener; closing it again does nothing.
 func (l *connLimiter) Close() error {
-	l.once.Do(func() { close(l.done) })
-	return l.Listener.Close()
+	err := net.ErrClosed
+	l.once.Do(func() {
+		close(l.done)
+		err = l.Listener.Close()
+	})
+	if errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
+}
+
+// drain waits until every connection has closed, for at most d (or until
+// ctx ends).
+func (l *connLimiter) drain(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for l.openConns() > 0 {
+		select {
+		case <-l.changed:
+		case <-t.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // openConns is how many connections are open now.

@@ -80,6 +80,11 @@ func start(t testing.TB, cfg config.Config, opts Options) *instance {
 	if opts.ReloadDebounce == 0 {
 		opts.ReloadDebounce = 50 * time.Millisecond
 	}
+	if opts.Drain == 0 {
+		// The clients' idle keep-alive connections would hold every
+		// test's shutdown for the whole drain.
+		opts.Drain = 50 * time.Millisecond
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := New(ctx, cfg, opts)
 	if err != nil {

@@ -3,6 +3,8 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/summitbot/summitbot/bot"
 )
 
 // webhookConfig turns both platforms' webhooks on, with replies going to
@@ -280,5 +284,124 @@ func TestRateBucket(t *testing.T) {
 	}
 	if ok, _ := newRateBucket(0, 0, nil).allow(); !ok {
 		t.Error("a zero limit limits")
+	}
+}
+
+// Issue 13 finding 11: http.Server.Shutdown closes idle keep-alive
+// connections at once, so a request a client had already written on one
+// when SIGTERM came was reset. Shutdown drains first: every request on a
+// connection still open is answered, with Connection: close.
+func TestShutdownAnswersRequestsOnIdleConnections(t *testing.T) {
+	in := start(t, testConfig(copyKB(t)), Options{Drain: 20 * time.Second})
+	const conns = 16
+	type client struct {
+		c net.Conn
+		r *bufio.Reader
+	}
+	clients := make([]client, conns)
+	get := "GET /healthz HTTP/1.1\r\nHost: summitbot\r\n\r\n"
+	for i := range clients {
+		c := idleConn(t, in.addr) // answered once, now idle
+		clients[i] = client{c, bufio.NewReader(c)}
+	}
+	// Half the requests are on their way when the signal comes, half are
+	// sent once the listener has closed (shutdown has begun).
+	for _, cl := range clients[:conns/2] {
+		if _, err := io.WriteString(cl.c, get); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in.cancel()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		c, err := net.Dial("tcp", in.addr)
+		if err != nil {
+			break
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("the listener is still open 10 s after shutdown began")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for _, cl := range clients[conns/2:] {
+		if _, err := io.WriteString(cl.c, get); err != nil {
+			t.Fatal(err)
+		}
+	}
+	answered, closing := 0, 0
+	for i, cl := range clients {
+		cl.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		resp, err := http.ReadResponse(cl.r, nil)
+		if err != nil {
+			t.Errorf("request %d on an idle connection at shutdown: %v", i, err)
+			continue
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			answered++
+		}
+		if resp.Close {
+			closing++
+		}
+	}
+	t.Logf("%d of %d requests on idle connections at shutdown answered, %d with Connection: close", answered, conns, closing)
+	if answered != conns {
+		t.Errorf("%d of %d requests on idle connections at shutdown answered", answered, conns)
+	}
+	if closing < conns/2 {
+		t.Errorf("%d answers during the drain said Connection: close, want at least %d", closing, conns/2)
+	}
+	select {
+	case err := <-in.done:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Error("the drain did not end once every connection had closed")
+	}
+	in.done <- nil // for start's cleanup
+}
+
+// Issue 13 finding 11: records lost (queue full, or not written at
+// shutdown) were counted, but serve still exited 0. Serve now returns
+// ErrRecordsLost, and "summitbot serve" exits 1.
+func TestServeReportsLostRecords(t *testing.T) {
+	cfg := testConfig(copyKB(t))
+	cfg.DatabaseURL = "sqlite:" + filepath.Join(t.TempDir(), "summitbot.db")
+	for _, lose := range []int{0, 3} {
+		t.Run(fmt.Sprintf("lost %d", lose), func(t *testing.T) {
+			s, err := New(context.Background(), cfg, Options{Logger: quietLogger(), Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Before Serve the writer is not running: the queue fills up
+			// and whatever does not fit is dropped.
+			q := bot.Question{Text: "what is the weather", Platform: bot.PlatformSlack, UserID: "U1"}
+			a := bot.Answer{Outcome: bot.OutcomeDeclined}
+			n := 1
+			if lose > 0 {
+				n = s.recorder.Stats().Capacity + lose
+			}
+			for range n {
+				s.recorder.OnAnswer(context.Background(), q, a, 0)
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel() // shut down at once
+			err = s.Serve(ctx, ln)
+			if got := s.recorder.Stats().Dropped; got != uint64(lose) {
+				t.Fatalf("dropped %d, want %d", got, lose)
+			}
+			if lose == 0 && err != nil {
+				t.Errorf("Serve with nothing lost: %v", err)
+			}
+			if lose > 0 && !errors.Is(err, ErrRecordsLost) {
+				t.Errorf("Serve after losing %d records returned %v, want ErrRecordsLost", lose, err)
+			}
+		})
 	}
 }

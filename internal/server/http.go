@@ -76,7 +76,19 @@ func (s *Server) routes() http.Handler {
 // recoverPanics writes; it reads the pattern the mux sets on the same
 // *Request.
 func (s *Server) outer(mux *http.ServeMux, patterns []string) http.Handler {
-	return s.metrics.Instrument(s.recoverPanics(mux), patterns...)
+	return s.metrics.Instrument(s.closeWhenDraining(s.recoverPanics(mux)), patterns...)
+}
+
+// closeWhenDraining answers every request as usual, but once shutdown has
+// begun with Connection: close, so that each connection closes after the
+// answer to the request it carried (see shutdown).
+func (s *Server) closeWhenDraining(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.shuttingDown.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // recordingOff answers the report endpoints when no database is configured.

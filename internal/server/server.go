@@ -40,7 +40,18 @@ type Options struct {
 	// MaxConns caps the connections held open (conns.go); default
 	// DefaultMaxConns.
 	MaxConns int
+	// Drain is how long, at shutdown, open connections keep being served
+	// after the listener closes, so that requests already sent on idle
+	// keep-alive connections are answered (with Connection: close) rather
+	// than reset; default DefaultDrain, at most the shutdown timeout. It
+	// ends early once every connection has closed.
+	Drain time.Duration
 }
+
+// DefaultDrain is Options.Drain's default. A request already written when
+// SIGTERM arrives is read within milliseconds; a second covers a busy
+// machine.
+const DefaultDrain = time.Second
 
 // Server is a configured summitbot service. Build it with New, run it with
 // Serve.
@@ -109,6 +120,9 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 	}
 	if opts.MaxConns <= 0 {
 		opts.MaxConns = DefaultMaxConns
+	}
+	if opts.Drain <= 0 {
+		opts.Drain = DefaultDrain
 	}
 	s := &Server{
 		cfg:     cfg,
@@ -282,6 +296,11 @@ func (s *Server) loadKB() (*knowledge.KB, error) {
 	}
 }
 
+// ErrRecordsLost is returned by Serve when the recorder lost records while
+// serving or at shutdown (its dropped count is above zero), so that the
+// process exits non-zero and the loss does not go unnoticed.
+var ErrRecordsLost = errors.New("records were lost")
+
 // ErrNoFolder is returned by Reload when the embedded knowledge base is in use.
 var ErrNoFolder = errors.New("no knowledge folder to reload: --kb/SUMMITBOT_KB is unset, the built-in knowledge base is in use")
 
@@ -446,7 +465,8 @@ func (s *Server) ready() (bool, map[string]bool) {
 // knowledge folder watcher, and blocks until ctx is done or a connection fails for
 // good. Then it stops taking new work, lets work in flight finish (for at
 // most the configured shutdown timeout), closes the connections and
-// returns. It returns nil after a shutdown asked for through ctx.
+// returns. It returns nil after a shutdown asked for through ctx, unless
+// records were lost (ErrRecordsLost).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.handler,
@@ -494,7 +514,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	fatal := make(chan error, len(s.links)+2)
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		err := hs.Serve(ln)
+		if s.shuttingDown.Load() && errors.Is(err, net.ErrClosed) {
+			return // shutdown closed the listener to drain
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			fatal <- fmt.Errorf("http server: %w", err)
 		}
 	})
@@ -533,10 +557,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case runErr = <-fatal:
 		s.log.Error("shutting down after a fatal error", "err", runErr)
 	}
-	s.shutdown(hs, stopRun, &wg)
+	s.shutdown(hs, lim, stopRun, &wg)
 	if recDone != nil {
 		stopRecorder()
 		<-recDone // Run bounds its own final flush
+		if lost := s.recorder.Stats().Dropped; lost > 0 {
+			s.log.Error("records were lost", "records", lost)
+			runErr = errors.Join(runErr, fmt.Errorf("recording: %w: %d declined questions or feedback not stored", ErrRecordsLost, lost))
+		}
 	}
 	s.log.Info("stopped")
 	return runErr
@@ -544,17 +572,23 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 // shutdown stops taking new work everywhere at once: the listener closes,
 // and the gateway and Socket Mode connections stop receiving (the adapters
-// finish the events already under way before their Run returns). Work in
-// flight gets ShutdownTimeout; closing the connections gets closeTimeout
-// more.
-func (s *Server) shutdown(hs *http.Server, stopRun context.CancelFunc, wg *sync.WaitGroup) {
+// finish the events already under way before their Run returns). The
+// connections already open are drained first: for up to Options.Drain
+// every request still arriving on them is answered with Connection:
+// close, so a request a client had already sent on an idle keep-alive
+// connection is answered rather than reset (http.Server.Shutdown closes
+// idle connections at once). Work in flight gets ShutdownTimeout;
+// closing the connections gets closeTimeout more.
+func (s *Server) shutdown(hs *http.Server, lim *connLimiter, stopRun context.CancelFunc, wg *sync.WaitGroup) {
 	s.shuttingDown.Store(true)
 	closeBy := time.Now().Add(s.cfg.ShutdownTimeout + closeTimeout)
 	deadline, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	stopRun() // connections and the watcher
 
-	// Closes the listener at once, then waits for requests in flight.
+	_ = lim.Close() // new clients are refused by the kernel from now on
+	lim.drain(deadline, min(s.opts.Drain, s.cfg.ShutdownTimeout))
+	// Waits for requests in flight and closes the connections left idle.
 	if err := hs.Shutdown(deadline); err != nil {
 		s.log.Warn("requests still in flight at the shutdown deadline; closing them", "err", err)
 		_ = hs.Close()

@@ -36,6 +36,7 @@ const (
 	modCheckText   = "I couldn't check your permissions just now. Please try again in a minute."
 	noGapsText     = "The gaps report is not configured."
 	gapsFailedText = "I couldn't build the gaps report just now. Please try again later."
+	unfinishedText = "Sorry, I couldn't finish answering that before restarting. Please ask again in a moment."
 	unknownCmdText = "Sorry, I don't know that command."
 )
 
@@ -251,6 +252,12 @@ func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback) ack {
 func (a *Adapter) answer(ctx context.Context, kind string, q bot.Question, t target) {
 	start := time.Now()
 	ans := a.core.Ask(ctx, q)
+	if ctx.Err() != nil {
+		// Shutdown's deadline (or the task's) passed while answering: the
+		// answer may be cut short, so say so instead.
+		a.unfinished(ctx, kind, t)
+		return
+	}
 	if ans.Outcome == bot.OutcomeRateLimited {
 		// The core's friendly note is for the asker only.
 		t.ephemeral = true
@@ -265,6 +272,7 @@ func (a *Adapter) answer(ctx context.Context, kind string, q bot.Question, t tar
 		"channel_kind", q.ChannelKind, "took", time.Since(start)}
 	if err != nil {
 		a.log.Error("reply failed", append(attrs, "err", err)...)
+		a.unfinished(ctx, kind, t)
 		return
 	}
 	a.log.Info("answered", attrs...)
@@ -274,9 +282,29 @@ func (a *Adapter) answer(ctx context.Context, kind string, q bot.Question, t tar
 func (a *Adapter) reply(ctx context.Context, kind string, t target, m message) {
 	if err := a.send(ctx, t, m); err != nil {
 		a.log.Error("reply failed", "kind", kind, "err", err)
+		a.unfinished(ctx, kind, t)
 		return
 	}
 	a.log.Info("replied", "kind", kind)
+}
+
+// unfinished tells the user their request was acknowledged but could not
+// be finished, when ctx ended under it (shutdown's deadline cancels the
+// work still running, and a task has its own timeout). The notice gets a
+// short time of its own, which Shutdown waits for. A reply that failed
+// for another reason (Slack refused it) is only logged.
+func (a *Adapter) unfinished(ctx context.Context, kind string, t target) {
+	if ctx.Err() == nil {
+		return
+	}
+	nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unfinishedTimeout)
+	defer cancel()
+	t.ephemeral = true
+	if err := a.send(nctx, t, renderNotice(unfinishedText)); err != nil {
+		a.log.Error("unfinished notice failed", "kind", kind, "err", err)
+		return
+	}
+	a.log.Warn("unfinished", "kind", kind, "reason", context.Cause(ctx).Error())
 }
 
 // busy tells the user, briefly, that no worker is free. The notice is

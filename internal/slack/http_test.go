@@ -489,6 +489,51 @@ func TestShutdown(t *testing.T) {
 	}
 }
 
+// An acknowledged command still being answered at shutdown's deadline is
+// not left unanswered: its asker hears that it could not be finished.
+func TestShutdownDeadlineTellsTheAsker(t *testing.T) {
+	for _, slow := range []string{"core", "reply"} {
+		t.Run(slow, func(t *testing.T) {
+			e := newTestEnv(t)
+			e.core.started = make(chan struct{}, 1)
+			hook := "/hooks/T1/123/abc"
+			if slow == "core" {
+				e.core.block = make(chan struct{})
+			} else {
+				// The first post to the response URL hangs until the test
+				// ends; the notice after it goes through.
+				hold := make(chan struct{})
+				t.Cleanup(func() { close(hold) })
+				e.fake.mu.Lock()
+				e.fake.hold[hook] = hold
+				e.fake.mu.Unlock()
+			}
+			if w := e.command("what is power of siberia", "C1"); w.Code != http.StatusOK {
+				t.Fatalf("ack: %d", w.Code)
+			}
+			<-e.core.started
+			if slow == "reply" {
+				e.fake.waitCalls(t, hook, 1)
+				e.fake.mu.Lock()
+				delete(e.fake.hold, hook)
+				e.fake.mu.Unlock()
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+			defer cancel()
+			if err := e.a.Shutdown(ctx); err == nil {
+				t.Error("shutdown returned nil while a reply was still blocked")
+			}
+			var texts []string
+			for _, c := range e.fake.callsTo(hook) {
+				texts = append(texts, replyText(c))
+			}
+			if len(texts) == 0 || !strings.Contains(texts[len(texts)-1], "couldn't finish") {
+				t.Errorf("posts to the response URL after shutdown = %q, want the last to say it couldn't finish", texts)
+			}
+		})
+	}
+}
+
 func TestShutdownWaitsForReplies(t *testing.T) {
 	e := newTestEnv(t)
 	e.core.block = make(chan struct{})

@@ -91,6 +91,9 @@ const (
 	taskTimeout     = 45 * time.Second
 	busyNotices     = 16 // "busy" notices posted at once; past that they are dropped
 	busyPostTimeout = 2 * time.Second
+	// unfinishedTimeout bounds the "couldn't finish" notice a task posts
+	// when shutdown cancels it; Shutdown waits that long more for them.
+	unfinishedTimeout = 2 * time.Second
 	// maxQuestionLen bounds the text sent to the core; one past the core's
 	// limit, so an over-long question still gets the core's polite decline.
 	maxQuestionLen = bot.MaxQuestion + 1
@@ -204,8 +207,10 @@ func (a *Adapter) Connected() bool {
 }
 
 // Shutdown stops taking new work and waits for replies already being
-// prepared. When ctx ends first, the remaining work is cancelled and
-// ctx's error returned. New requests are then refused (HTTP 503, or left
+// prepared. When ctx ends first, the remaining work is cancelled, each
+// cancelled request posts a short "couldn't finish" notice to its asker
+// (Shutdown waits up to unfinishedTimeout more for those), and ctx's error
+// is returned. New requests are then refused (HTTP 503, or left
 // unacked in Socket Mode) so that Slack redelivers them. It does not close
 // the Socket Mode connection: cancel RunSocketMode's context for that.
 func (a *Adapter) Shutdown(ctx context.Context) error {
@@ -287,9 +292,15 @@ func (p *pool) shutdown(ctx context.Context) error {
 		p.cancel()
 		return nil
 	case <-ctx.Done():
-		// Cancel what is still running and return without waiting
-		// further: the caller's deadline bounds shutdown.
+		// Cancel what is still running; each task then tells its asker it
+		// could not finish, in a bounded time, which is waited for.
 		p.cancel()
+		t := time.NewTimer(unfinishedTimeout + time.Second)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+		}
 		return fmt.Errorf("slack: shutdown: %w", ctx.Err())
 	}
 }
