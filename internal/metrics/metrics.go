@@ -226,9 +226,10 @@ func (m *Metrics) Adapter(name string, connected func() bool) {
 	}))
 }
 
-// Connections registers the HTTP server's open connections and the idle
-// ones it closed to stay under its cap, read at every scrape. Call it once.
-func (m *Metrics) Connections(open func() int, shed func() uint64) {
+// Connections registers the HTTP server's open connections and those it
+// closed to stay under its cap (idle ones, and ones still sending a
+// request), read at every scrape. Call it once.
+func (m *Metrics) Connections(open func() int, shed, shedUnsent func() uint64) {
 	m.reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "summitbot_http_connections_open",
@@ -238,6 +239,10 @@ func (m *Metrics) Connections(open func() int, shed func() uint64) {
 			Name: "summitbot_http_idle_connections_closed_total",
 			Help: "Idle keep-alive connections closed to make room for new ones under the connection cap.",
 		}, func() float64 { return float64(shed()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "summitbot_http_unfinished_connections_closed_total",
+			Help: "Connections closed to make room under the connection cap while still sending their request (headers or body) after a second or more.",
+		}, func() float64 { return float64(shedUnsent()) }),
 	)
 }
 

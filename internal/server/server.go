@@ -154,6 +154,12 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 				return l.shed.Load()
 			}
 			return 0
+		},
+		func() uint64 {
+			if l := s.conns.Load(); l != nil {
+				return l.shedUnsent.Load()
+			}
+			return 0
 		})
 	s.metrics.Loaded(len(kb.Topics), opts.Now())
 	s.log.Info("knowledge base loaded", "source", s.kbSource(), "topics", len(kb.Topics), "warnings", len(kb.Warnings))
@@ -470,9 +476,10 @@ func (s *Server) ready() (bool, map[string]bool) {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
+		ReadHeaderTimeout: readHeaderTimeout,
+		// Bodies have shorter deadlines of their own (bodies, in http.go).
+		ReadTimeout:  10 * time.Second,
+		WriteTimeout: 30 * time.Second,
 		// Idle keep-alive connections are dropped after 30 s, and sooner
 		// when the connection cap needs their place.
 		IdleTimeout:    30 * time.Second,
@@ -481,6 +488,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	lim := newConnLimiter(ln, s.opts.MaxConns)
 	hs.ConnState = lim.connState
+	hs.ConnContext = lim.connContext
 	s.conns.Store(lim)
 	ln = lim
 	defer s.Close()
