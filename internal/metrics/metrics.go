@@ -175,7 +175,7 @@ func (m *Metrics) Recorder(stats func() store.RecorderStats) {
 		dropped: prometheus.NewDesc("summitbot_records_dropped_total",
 			"Records lost because the queue was full or the database unreachable at shutdown.", nil, nil),
 		failures: prometheus.NewDesc("summitbot_record_write_failures_total",
-			"Batch writes to the database that failed or timed out, and were retried.", nil, nil),
+			"Writes to the database that failed or timed out: batches of records (retried) and retention deletions (retried an hour later).", nil, nil),
 		queued: prometheus.NewDesc("summitbot_records_queued",
 			"Records waiting to be written.", nil, nil),
 		lost: prometheus.NewDesc("summitbot_record_database_lost_total",
