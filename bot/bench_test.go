@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -32,6 +33,28 @@ func BenchmarkAskEmbedded(b *testing.B) {
 
 func BenchmarkAsk1000Topics(b *testing.B)  { benchSynthetic(b, 1000) }
 func BenchmarkAsk10000Topics(b *testing.B) { benchSynthetic(b, 10000) }
+func BenchmarkAsk50000Topics(b *testing.B) { benchSynthetic(b, 50000) }
+
+// BenchmarkIndexHeap10000Topics reports the live heap an index of 10,000
+// generated topics holds (heap-MiB), beyond the knowledge base itself, and
+// how long building it takes.
+func BenchmarkIndexHeap10000Topics(b *testing.B) {
+	kb, _ := syntheticKB(b, 10000)
+	var keep *index
+	var heap float64
+	for b.Loop() {
+		keep = nil
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		keep = buildIndex(kb)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		heap = float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
+	}
+	runtime.KeepAlive(keep)
+	b.ReportMetric(heap, "heap-MiB")
+}
 
 func benchAsk(b *testing.B, bot *Bot, qs []string) {
 	ctx := context.Background()
@@ -111,5 +134,42 @@ func BenchmarkLoadAndIndexEmbedded(b *testing.B) {
 			b.Fatal(err)
 		}
 		New(kb, Options{})
+	}
+}
+
+// longTokenQuestions are the worst questions of MaxQuestion characters
+// found so far: one run-together token each (issue 13 finding 10), beside
+// the normal question they are compared with.
+func longTokenQuestions() map[string]string {
+	r := rand.New(rand.NewPCG(13, 10))
+	random := make([]byte, MaxQuestion)
+	for i := range random {
+		random[i] = byte('a' + r.IntN(26))
+	}
+	rep := func(s string) string { return strings.Repeat(s, MaxQuestion/len(s)+1)[:MaxQuestion] }
+	return map[string]string{
+		"powerofsiberia": rep("powerofsiberia"),
+		"chinarussia":    rep("chinarussia"),
+		"typos":          rep("pwerofsibera"),
+		"one-letter":     rep("a"),
+		"random":         string(random),
+		"digits":         rep("2024"),
+	}
+}
+
+// BenchmarkAskLongToken asks a normal question and each long run-together
+// token; the worst must stay within 10× of the normal one:
+//
+//	go test -run '^$' -bench BenchmarkAskLongToken -benchtime 200x ./bot
+func BenchmarkAskLongToken(b *testing.B) {
+	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	bt := New(kb, Options{})
+	b.Run("normal", func(b *testing.B) { benchAsk(b, bt, benchQuestions[:1]) })
+	qs := longTokenQuestions()
+	for _, name := range []string{"powerofsiberia", "chinarussia", "typos", "one-letter", "random", "digits"} {
+		b.Run(name, func(b *testing.B) { benchAsk(b, bt, []string{qs[name]}) })
 	}
 }

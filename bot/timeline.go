@@ -91,7 +91,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	// A question that names another topic clearly ("the Iran meeting in
 	// Beijing", "what they signed at the Winter Olympics") is about that
 	// topic, even if it mentions a meeting.
-	clearTopic := len(cands) > 0 && cands[0].confidence >= 0.6 &&
+	clearTopic := len(cands) > 0 && cands[0].score >= 0.6 &&
 		idx.topics[cands[0].topic].t.Category != knowledge.Summits
 	switch {
 	case leaders && count && !latest && year == 0:
@@ -163,10 +163,15 @@ func filterYear(ms []knowledge.Meeting, idxs []int, year int) []int {
 // topic picks the summits topic a timeline answer belongs to: the best
 // ranked one, or the first.
 func (tl *timelineIndex) topic(idx *index, cands []scored) *knowledge.Topic {
+	var best *knowledge.Topic
+	bestScore := -1.0
 	for _, c := range cands {
-		if t := idx.topics[c.topic].t; t.Category == knowledge.Summits {
-			return t
+		if t := idx.topics[c.topic].t; t.Category == knowledge.Summits && c.score > bestScore {
+			best, bestScore = t, c.score // the ranking's score: how well it reads the question
 		}
+	}
+	if best != nil {
+		return best
 	}
 	return tl.summits[0]
 }

@@ -406,3 +406,45 @@ func TestServeReportsLostRecords(t *testing.T) {
 		})
 	}
 }
+
+// Issue 13 finding 9: under overload every refused webhook was read,
+// verified and logged first, so the CPU went to refusing. While a class's
+// slots are all taken, its webhooks are refused before the body is read,
+// with 503 and Retry-After, and nothing is logged.
+func TestFullWebhookClassIsShedCheaply(t *testing.T) {
+	sink := newResponseSink(t)
+	dsig := newDiscordSigner(t)
+	in := webhookConfig(t, sink, dsig)
+	for _, sl := range []*slots{in.srv.slackSlots, in.srv.discordSlots} {
+		for range cap(sl.ch) {
+			release, ok := sl.take()
+			if !ok {
+				t.Fatal("a slot was taken already")
+			}
+			t.Cleanup(release)
+		}
+	}
+	logsBefore := len(in.logs.String())
+	for _, path := range []string{"/slack/commands", "/discord/interactions"} {
+		// Headers and the start of a body that never comes: only a
+		// refusal that does not read the body answers this at once.
+		c := slowRequest(t, in.addr, path)
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		begin := time.Now()
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("%s with its class full: %s, Retry-After %q, after %v; want 503 with Retry-After before the body is read",
+				path, resp.Status, resp.Header.Get("Retry-After"), time.Since(begin))
+		}
+	}
+	if a := in.answer(t, "what is brics"); !a.Answered {
+		t.Errorf("the API was starved by full webhook classes: %+v", a)
+	}
+	if extra := in.logs.String()[logsBefore:]; strings.Contains(extra, "rejected") || strings.Contains(extra, `"level":"WARN"`) {
+		t.Errorf("refusals were logged:\n%s", extra)
+	}
+}

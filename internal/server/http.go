@@ -59,14 +59,19 @@ func (s *Server) routes() http.Handler {
 	handle("GET /v1/gaps", api(gaps))
 	handle("GET /v1/feedback", api(feedback))
 
-	webhook := func(h http.Handler) http.Handler { return readDeadline(webhookReadTimeout, h) }
+	// A webhook whose class has no free slot is refused before its body is
+	// read or its signature checked: under overload a refusal must cost
+	// next to nothing, or the CPU goes to refusing instead of answering.
+	webhook := func(sl *slots, h http.Handler) http.Handler {
+		return shedWhenFull(sl, readDeadline(webhookReadTimeout, h))
+	}
 	if s.discord != nil && s.cfg.Discord.InteractionsEnabled() {
-		handle("POST /discord/interactions", webhook(s.discord.InteractionsHandler()))
+		handle("POST /discord/interactions", webhook(s.discordSlots, s.discord.InteractionsHandler()))
 	}
 	if s.slack != nil && s.cfg.Slack.HTTPEnabled() {
-		handle("POST /slack/commands", webhook(s.slack.CommandsHandler()))
-		handle("POST /slack/events", webhook(s.slack.EventsHandler()))
-		handle("POST /slack/interactions", webhook(s.slack.InteractionsHandler()))
+		handle("POST /slack/commands", webhook(s.slackSlots, s.slack.CommandsHandler()))
+		handle("POST /slack/events", webhook(s.slackSlots, s.slack.EventsHandler()))
+		handle("POST /slack/interactions", webhook(s.slackSlots, s.slack.InteractionsHandler()))
 	}
 	return s.outer(mux, patterns)
 }

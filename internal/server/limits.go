@@ -11,9 +11,15 @@ import (
 // caller, so that a flood of one class cannot starve the others: the API
 // (bearer token), Slack and Discord (signed webhooks) each have their own.
 // A webhook takes its slot only once its signature is verified.
+//
+// A Slack request that finds every background worker busy waits for one
+// for up to a second, holding its slot (see slack.Config.Workers): waiting
+// costs no CPU, where a refusal makes the client resend at once. So Slack
+// has slots for many waiting requests, beyond which requests are refused
+// before their body is read (shedWhenFull).
 const (
 	apiSlots     = 256
-	slackSlots   = 256
+	slackSlots   = 1024
 	discordSlots = 256
 )
 
@@ -84,6 +90,25 @@ func work(sl *slots, next http.Handler) http.Handler {
 			return
 		}
 		defer release()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// shedWhenFull answers 503 with Retry-After and closes the connection,
+// without reading the body or logging, while every slot of the class is taken; otherwise next runs
+// (and takes its slot once the request is verified). The check is a hint,
+// not a reservation: a request let through may still find the slots full
+// and get the adapter's own 503.
+func shedWhenFull(sl *slots, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sl.full() {
+			w.Header().Set("Retry-After", "1")
+			// Without this the server would read the unread body before
+			// answering, to keep the connection.
+			w.Header().Set("Connection", "close")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }

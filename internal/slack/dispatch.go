@@ -71,7 +71,7 @@ func question(text, user, channel, kind string) bot.Question {
 }
 
 // handleCommand handles a slash command.
-func (a *Adapter) handleCommand(cmd slackgo.SlashCommand) ack {
+func (a *Adapter) handleCommand(cmd slackgo.SlashCommand, wait time.Duration) ack {
 	if cmd.UserID == "" || cmd.ChannelID == "" || cmd.Command == "" {
 		return ack{status: http.StatusBadRequest}
 	}
@@ -93,9 +93,9 @@ func (a *Adapter) handleCommand(cmd slackgo.SlashCommand) ack {
 	default:
 		return ack{status: http.StatusOK, payload: renderNotice(unknownCmdText).ackPayload(slackgo.ResponseTypeEphemeral)}
 	}
-	switch err := a.work.try(task); {
+	switch err := a.work.try(task, wait); {
 	case errors.Is(err, errBusy):
-		a.log.Warn("busy", "kind", "command")
+		a.logBusy("command")
 		return ack{status: http.StatusOK, payload: renderNotice(busyText).ackPayload(slackgo.ResponseTypeEphemeral)}
 	case err != nil:
 		return ack{status: http.StatusServiceUnavailable}
@@ -105,7 +105,7 @@ func (a *Adapter) handleCommand(cmd slackgo.SlashCommand) ack {
 
 // handleEvent handles an Events API callback (URL verification is
 // answered by the HTTP handler before this).
-func (a *Adapter) handleEvent(ev slackevents.EventsAPIEvent, retryNum int) ack {
+func (a *Adapter) handleEvent(ev slackevents.EventsAPIEvent, retryNum int, wait time.Duration) ack {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if !ok {
 		if ev.Type == slackevents.AppRateLimited {
@@ -166,9 +166,9 @@ func (a *Adapter) handleEvent(ev slackevents.EventsAPIEvent, retryNum int) ack {
 		}
 		a.answer(ctx, "event", q, t)
 	}
-	switch err := a.work.try(task); {
+	switch err := a.work.try(task, wait); {
 	case errors.Is(err, errBusy):
-		a.log.Warn("busy", "kind", "event", "event_id", cb.EventID)
+		a.logBusy("event")
 		a.busy(t)
 	case err != nil:
 		// Let Slack redeliver it to whoever is up.
@@ -179,7 +179,7 @@ func (a *Adapter) handleEvent(ev slackevents.EventsAPIEvent, retryNum int) ack {
 }
 
 // handleInteraction handles a button click.
-func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback) ack {
+func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback, wait time.Duration) ack {
 	if ic.Type != slackgo.InteractionTypeBlockActions || len(ic.ActionCallback.BlockActions) == 0 {
 		return ackOK
 	}
@@ -236,9 +236,9 @@ func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback) ack {
 			a.reply(ctx, "share", st, renderAnswer(ans, renderOpts{}))
 		}
 	}
-	switch err := a.work.try(task); {
+	switch err := a.work.try(task, wait); {
 	case errors.Is(err, errBusy):
-		a.log.Warn("busy", "kind", "click")
+		a.logBusy("click")
 		bt := t
 		bt.ephemeral = true
 		a.busy(bt)
@@ -246,6 +246,15 @@ func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback) ack {
 		return ack{status: http.StatusServiceUnavailable}
 	}
 	return ackOK
+}
+
+// logBusy logs a request turned away because every worker is busy, a few
+// lines a second at most: under overload a line each would take the CPU
+// the answers need.
+func (a *Adapter) logBusy(kind string) {
+	if n, ok := a.busyLog.allow(a.cfg.Now()); ok {
+		a.log.Warn("busy", "kind", kind, "unlogged_since_last", n)
+	}
 }
 
 // answer asks the core and posts the reply.
@@ -319,9 +328,11 @@ func (a *Adapter) busy(t target) {
 		if err := a.send(ctx, t, renderNotice(busyText)); err != nil {
 			a.log.Error("busy notice failed", "err", err)
 		}
-	})
+	}, 0)
 	if err != nil {
-		a.log.Warn("busy notice dropped", "err", err)
+		if n, ok := a.busyLog.allow(a.cfg.Now()); ok {
+			a.log.Warn("busy notice dropped", "err", err, "unlogged_since_last", n)
+		}
 	}
 }
 

@@ -247,7 +247,7 @@ func (a *Adapter) CommandsHandler() http.Handler {
 			http.Error(w, "malformed slash command", http.StatusBadRequest)
 			return
 		}
-		a.writeAck(w, a.handleCommand(cmd))
+		a.writeAck(w, a.handleCommand(cmd, workerWait))
 	})
 }
 
@@ -282,7 +282,7 @@ func (a *Adapter) EventsHandler() http.Handler {
 			return
 		}
 		retry, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
-		a.writeAck(w, a.handleEvent(ev, retry))
+		a.writeAck(w, a.handleEvent(ev, retry, workerWait))
 	})
 }
 
@@ -299,7 +299,7 @@ func (a *Adapter) InteractionsHandler() http.Handler {
 			http.Error(w, "malformed interaction", http.StatusBadRequest)
 			return
 		}
-		a.writeAck(w, a.handleInteraction(ic))
+		a.writeAck(w, a.handleInteraction(ic, workerWait))
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -531,6 +532,46 @@ func TestShutdownDeadlineTellsTheAsker(t *testing.T) {
 				t.Errorf("posts to the response URL after shutdown = %q, want the last to say it couldn't finish", texts)
 			}
 		})
+	}
+}
+
+// Issue 13 finding 9: a command that found every worker busy was turned
+// away at once, so under overload clients resent at once and the CPU went
+// to refusing. It waits a moment for a worker instead.
+func TestCommandWaitsForAWorker(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) { c.Workers = 1 })
+	e.core.block = make(chan struct{})
+	e.core.started = make(chan struct{}, 2)
+	if w := e.command("what is power of siberia", "C1"); w.Code != http.StatusOK || w.Body.Len() != 0 {
+		t.Fatalf("first command: %d %s", w.Code, w.Body)
+	}
+	<-e.core.started // the only worker is busy
+	second := make(chan *httptest.ResponseRecorder, 1)
+	go func() { second <- e.command("what is power of siberia", "C2") }()
+	var w *httptest.ResponseRecorder
+	released := false
+	for deadline := time.Now().Add(10 * time.Second); w == nil; {
+		select {
+		case w = <-second: // turned away without waiting
+		default:
+			if e.a.work.waiting.Load() > 0 || time.Now().After(deadline) {
+				close(e.core.block) // the worker frees up while the second waits
+				released = true
+				w = <-second
+			} else {
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}
+	if !released {
+		close(e.core.block)
+	}
+	if w.Code != http.StatusOK || w.Body.Len() != 0 {
+		t.Errorf("second command, sent while the worker was busy: %d %q, want a plain ack", w.Code, w.Body)
+	}
+	e.fake.waitCalls(t, "/hooks/T1/123/abc", 2)
+	if strings.Contains(e.logs.String(), `msg=busy`) {
+		t.Errorf("a command was turned away busy:\n%s", e.logs)
 	}
 }
 

@@ -91,6 +91,10 @@ const (
 	taskTimeout     = 45 * time.Second
 	busyNotices     = 16 // "busy" notices posted at once; past that they are dropped
 	busyPostTimeout = 2 * time.Second
+	// workerWait is how long a webhook request waits for a free worker
+	// before it is told "busy": well inside the 3 s Slack gives an ack.
+	// Socket Mode acks one request at a time, so there nothing waits.
+	workerWait = time.Second
 	// unfinishedTimeout bounds the "couldn't finish" notice a task posts
 	// when shutdown cancels it; Shutdown waits that long more for them.
 	unfinishedTimeout = 2 * time.Second
@@ -116,10 +120,11 @@ type Adapter struct {
 	// replays remembers the signatures of the slash commands and button
 	// clicks answered, for as long as a signature is accepted.
 	replays *dedupe
-	// rejectLog samples the log lines of rejected requests.
-	rejectLog *logSampler
-	mods      *moderators
-	socket    atomic.Bool // Socket Mode connected
+	// rejectLog samples the log lines of rejected requests, busyLog those
+	// of requests turned away because every worker is busy.
+	rejectLog, busyLog *logSampler
+	mods               *moderators
+	socket             atomic.Bool // Socket Mode connected
 }
 
 // New returns an Adapter for core. It makes no network calls.
@@ -192,6 +197,7 @@ func New(core Core, cfg Config) (*Adapter, error) {
 		replays: newDedupe(replayMax, replayWindow, cfg.Now),
 
 		rejectLog: newLogSampler(rejectBurst, rejectEvery),
+		busyLog:   newLogSampler(rejectBurst, rejectEvery),
 	}
 	a.mods = newModerators(cfg.Moderators, cfg.ModeratorGroups, groupCacheTTL, cfg.Now, a.groupMembers)
 	return a, nil
@@ -229,14 +235,18 @@ type pool struct {
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	closed bool
-	base   context.Context
-	cancel context.CancelFunc
-	log    *slog.Logger
+	// closing is closed with closed set, for callers waiting for a worker;
+	// waiting counts them.
+	closing chan struct{}
+	waiting atomic.Int64
+	base    context.Context
+	cancel  context.CancelFunc
+	log     *slog.Logger
 }
 
 func newPool(workers int, log *slog.Logger) *pool {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &pool{sem: make(chan struct{}, workers), base: ctx, cancel: cancel, log: log}
+	return &pool{sem: make(chan struct{}, workers), base: ctx, cancel: cancel, log: log, closing: make(chan struct{})}
 }
 
 var (
@@ -244,19 +254,44 @@ var (
 	errShutdown = errors.New("shutting down")
 )
 
-// try starts fn in the background if a worker is free.
-func (p *pool) try(fn func(ctx context.Context)) error {
+// try starts fn in the background once a worker is free, waiting at most
+// wait for one (not at all when wait is 0). Waiting costs no CPU, so under
+// overload the workers stay busy answering while the callers queue for a
+// short while, where turning them away at once would have them resend and
+// spend the CPU on refusals.
+func (p *pool) try(fn func(ctx context.Context), wait time.Duration) error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
+	closed := p.closed
+	p.mu.Unlock()
+	if closed {
 		return errShutdown
 	}
 	select {
 	case p.sem <- struct{}{}:
 	default:
-		return errBusy
+		if wait <= 0 {
+			return errBusy
+		}
+		p.waiting.Add(1)
+		defer p.waiting.Add(-1)
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case p.sem <- struct{}{}:
+		case <-t.C:
+			return errBusy
+		case <-p.closing:
+			return errShutdown
+		}
+	}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		<-p.sem
+		return errShutdown
 	}
 	p.wg.Add(1)
+	p.mu.Unlock()
 	go func() {
 		defer p.wg.Done()
 		defer func() { <-p.sem }()
@@ -280,7 +315,10 @@ func (p *pool) try(fn func(ctx context.Context)) error {
 
 func (p *pool) shutdown(ctx context.Context) error {
 	p.mu.Lock()
-	p.closed = true
+	if !p.closed {
+		p.closed = true
+		close(p.closing)
+	}
 	p.mu.Unlock()
 	done := make(chan struct{})
 	go func() {

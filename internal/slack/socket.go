@@ -106,21 +106,21 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 			ak = ackOK
 			break
 		}
-		ak = a.handleEvent(ev, evt.Request.RetryAttempt)
+		ak = a.handleEvent(ev, evt.Request.RetryAttempt, 0)
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slackgo.SlashCommand)
 		if !ok {
 			ak = ackOK
 			break
 		}
-		ak = a.handleCommand(cmd)
+		ak = a.handleCommand(cmd, 0)
 	case socketmode.EventTypeInteractive:
 		ic, ok := evt.Data.(slackgo.InteractionCallback)
 		if !ok {
 			ak = ackOK
 			break
 		}
-		ak = a.handleInteraction(ic)
+		ak = a.handleInteraction(ic, 0)
 	default:
 		return
 	}
