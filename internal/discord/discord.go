@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/logsample"
 )
 
 // Core is what the adapter needs from the bot's core. *bot.Bot satisfies it.
@@ -101,6 +102,9 @@ type Adapter struct {
 	httpBudget time.Duration
 
 	seen *seenIDs
+	// storeLog samples the warnings that the shared SeenStore failed: a
+	// replayed request can arrive by the thousand.
+	storeLog *logsample.Sampler
 
 	// Gateway replies run in goroutines the adapter starts itself: at most
 	// cap(work) replies and cap(notices) "busy" notices at once, each
@@ -150,6 +154,7 @@ func New(core Core, cfg Config) (*Adapter, error) {
 		shardWait:  5 * time.Second,
 		httpBudget: httpBudget,
 		seen:       newSeenIDs(seenMax, replayWindow),
+		storeLog:   logsample.New(5, time.Second),
 		work:       make(chan struct{}, gatewayWorkers),
 		notices:    make(chan struct{}, busyNotices),
 	}, nil

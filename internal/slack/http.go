@@ -13,11 +13,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/summitbot/summitbot/internal/logsample"
 )
 
 const (
@@ -137,7 +138,7 @@ func (a *Adapter) firstSeenShared(ctx context.Context, sig string) bool {
 	defer cancel()
 	fresh, err := a.cfg.Seen.ClaimInteraction(ctx, "slack:"+sig, a.cfg.Now(), replayWindow)
 	if err != nil {
-		if n, ok := a.rejectLog.allow(a.cfg.Now()); ok {
+		if n, ok := a.storeLog.allow(a.cfg.Now()); ok {
 			a.log.Warn("cannot check the shared record of request signatures; using this replica's", "err", err, "unlogged_since_last", n)
 		}
 		return true
@@ -161,40 +162,16 @@ const (
 	rejectEvery = time.Second
 )
 
-// logSampler lets through a burst of log lines and then one per interval,
-// counting the lines it holds back. The zero value lets nothing through;
-// make one with newLogSampler.
-type logSampler struct {
-	mu         sync.Mutex
-	burst      int
-	every      time.Duration
-	tokens     float64
-	last       time.Time
-	suppressed int
-}
+// logSampler samples one kind of log line (internal/logsample).
+type logSampler struct{ *logsample.Sampler }
 
 func newLogSampler(burst int, every time.Duration) *logSampler {
-	return &logSampler{burst: burst, every: every, tokens: float64(burst)}
+	return &logSampler{logsample.New(burst, every)}
 }
 
 // allow reports whether a line may be logged now, and how many were held
 // back since the last one allowed.
-func (s *logSampler) allow(now time.Time) (suppressed int, ok bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.last.IsZero() {
-		s.tokens = min(float64(s.burst), s.tokens+float64(now.Sub(s.last))/float64(s.every))
-	}
-	s.last = now
-	if s.tokens < 1 {
-		s.suppressed++
-		return 0, false
-	}
-	s.tokens--
-	n := s.suppressed
-	s.suppressed = 0
-	return n, true
-}
+func (s *logSampler) allow(now time.Time) (suppressed int, ok bool) { return s.Allow(now) }
 
 // readSigned reads a capped body and verifies its signature.
 func (a *Adapter) readSigned(w http.ResponseWriter, r *http.Request, kind string) ([]byte, bool) {

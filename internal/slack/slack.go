@@ -123,8 +123,12 @@ type Adapter struct {
 	// rejectLog samples the log lines of rejected requests, busyLog those
 	// of requests turned away because every worker is busy.
 	rejectLog, busyLog *logSampler
-	mods               *moderators
-	socket             atomic.Bool // Socket Mode connected
+	// storeLog samples the warnings that the shared SeenStore failed: a
+	// sampler of their own, so that attackers' rejections cannot silence
+	// them.
+	storeLog *logSampler
+	mods     *moderators
+	socket   atomic.Bool // Socket Mode connected
 }
 
 // New returns an Adapter for core. It makes no network calls.
@@ -198,6 +202,7 @@ func New(core Core, cfg Config) (*Adapter, error) {
 
 		rejectLog: newLogSampler(rejectBurst, rejectEvery),
 		busyLog:   newLogSampler(rejectBurst, rejectEvery),
+		storeLog:  newLogSampler(rejectBurst, rejectEvery),
 	}
 	a.mods = newModerators(cfg.Moderators, cfg.ModeratorGroups, groupCacheTTL, cfg.Now, a.groupMembers)
 	return a, nil
