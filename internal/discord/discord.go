@@ -83,6 +83,10 @@ type Config struct {
 	// returned release when the interaction is answered. When ok is false
 	// the request gets 503. Nil admits every verified request.
 	Admit func() (release func(), ok bool)
+	// OnReject, if set, is told of each HTTP interaction refused, with one
+	// of the reasons bad_signature, stale, replay, too_large, busy (for
+	// metrics).
+	OnReject func(reason string)
 }
 
 // Adapter connects a Core to Discord. Its methods are safe for concurrent use.

@@ -57,14 +57,16 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	sig, ts, ok := a.signatureHeaders(r)
-	if !ok {
+	sig, ts, reason := a.signatureHeaders(r)
+	if reason != "" {
+		a.rejected(reason)
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+			a.rejected("too_large")
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
@@ -74,6 +76,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	msg := make([]byte, 0, len(ts)+len(body))
 	msg = append(append(msg, ts...), body...)
 	if !ed25519.Verify(a.cfg.PublicKey, msg, sig) {
+		a.rejected("bad_signature")
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
@@ -92,6 +95,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	// is asked only with a work slot, which bounds its writes.
 	now := a.now()
 	if i.ID == "" || !a.seen.add(i.ID, now) {
+		a.rejected("replay")
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
@@ -101,6 +105,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		release, ok := a.cfg.Admit()
 		if !ok {
 			a.seen.remove(i.ID) // not answered: a retry may come through
+			a.rejected("busy")
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "too many requests in flight", http.StatusServiceUnavailable)
 			return
@@ -108,6 +113,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		defer release()
 	}
 	if !a.firstSeenShared(r.Context(), i.ID, now) {
+		a.rejected("replay")
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
@@ -117,22 +123,30 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, resp.interactionResponse())
 }
 
-// signatureHeaders decodes the signature and checks the timestamp's age.
-func (a *Adapter) signatureHeaders(r *http.Request) (sig []byte, ts string, ok bool) {
+// signatureHeaders decodes the signature and checks the timestamp's age;
+// reject is why they are refused, or "".
+func (a *Adapter) signatureHeaders(r *http.Request) (sig []byte, ts, reject string) {
 	sig, err := hex.DecodeString(r.Header.Get("X-Signature-Ed25519"))
 	if err != nil || len(sig) != ed25519.SignatureSize {
-		return nil, "", false
+		return nil, "", "bad_signature"
 	}
 	ts = r.Header.Get("X-Signature-Timestamp")
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return nil, "", false
+		return nil, "", "bad_signature"
 	}
 	age := a.now().Sub(time.Unix(sec, 0))
 	if age > maxSkew || age < -maxFuture {
-		return nil, "", false
+		return nil, "", "stale"
 	}
-	return sig, ts, true
+	return sig, ts, ""
+}
+
+// rejected tells Config.OnReject of a refused interaction.
+func (a *Adapter) rejected(reason string) {
+	if a.cfg.OnReject != nil {
+		a.cfg.OnReject(reason)
+	}
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

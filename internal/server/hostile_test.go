@@ -147,6 +147,10 @@ func TestReplaysAreAnsweredOnce(t *testing.T) {
 	if got := a.metric(t, `summitbot_questions_total{outcome="answered",platform="slack"}`); got != 1 {
 		t.Errorf("a command delivered 10 times was answered %v times, want once", got)
 	}
+	// Each replay gets an empty 200, but is counted as a rejection.
+	if got := a.metric(t, `summitbot_webhook_rejections_total{platform="slack",reason="replay"}`); got != 9 {
+		t.Errorf("replayed slack commands counted = %v, want 9", got)
+	}
 	// Replayed to another replica on the same database: ignored there too.
 	r, _ := http.NewRequest(http.MethodPost, b.url+"/slack/commands", bytes.NewReader(body))
 	r.Header = captured.Header.Clone()
@@ -173,6 +177,9 @@ func TestReplaysAreAnsweredOnce(t *testing.T) {
 	if got := b.metric(t, `summitbot_questions_total{outcome="answered",platform="discord"}`); got != 0 {
 		t.Errorf("the other replica answered the replay")
 	}
+	if got := b.metric(t, `summitbot_webhook_rejections_total{platform="discord",reason="replay"}`); got != 1 {
+		t.Errorf("replayed discord interactions counted = %v, want 1", got)
+	}
 }
 
 // Rejected webhooks are each counted in the metrics, while their log lines
@@ -193,6 +200,17 @@ func TestRejectionsAreCounted(t *testing.T) {
 	}
 	if got := in.metric(t, `summitbot_http_requests_total{code="401",route="POST /slack/commands"}`); got != bad {
 		t.Errorf("rejections counted = %v, want %d", got, bad)
+	}
+	if got := in.metric(t, `summitbot_webhook_rejections_total{platform="slack",reason="bad_signature"}`); got != bad {
+		t.Errorf("rejections counted by reason = %v, want %d", got, bad)
+	}
+	stale := slackCommand(in.url, "U1", "what is the sco", sink.srv.URL+"/response")
+	stale.Header.Set("X-Slack-Request-Timestamp", "1")
+	if resp, err := http.DefaultClient.Do(stale); err == nil {
+		resp.Body.Close()
+	}
+	if got := in.metric(t, `summitbot_webhook_rejections_total{platform="slack",reason="stale"}`); got != 1 {
+		t.Errorf("stale requests counted = %v, want 1", got)
 	}
 	if n := strings.Count(in.logs.String(), `"rejected request"`); n > 15 {
 		t.Errorf("%d log lines for %d rejected requests", n, bad)

@@ -358,6 +358,7 @@ func (s *Server) buildAdapters() error {
 			Logger:          s.log,
 			HTTPClient:      s.client,
 			Admit:           s.discordSlots.take,
+			OnReject:        func(reason string) { s.metrics.Rejected(bot.PlatformDiscord, reason) },
 		}
 		if s.store != nil {
 			// (a nil *Store would not be a nil interface)
@@ -405,6 +406,7 @@ func (s *Server) buildAdapters() error {
 			Logger:          s.log,
 			HTTPClient:      s.client,
 			Admit:           s.slackSlots.take,
+			OnReject:        func(reason string) { s.metrics.Rejected(bot.PlatformSlack, reason) },
 		}
 		if s.store != nil {
 			cfg.Gaps = s.store

@@ -97,6 +97,7 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind stri
 	if a.cfg.Admit != nil {
 		if release, ok = a.cfg.Admit(); !ok {
 			a.replays.release(sig) // not handled: a retry may come through
+			a.counted("busy")
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "too many requests in flight", http.StatusServiceUnavailable)
 			return nil, nil, false
@@ -112,7 +113,7 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind stri
 
 // replayed answers a replay: an empty 200, and nothing done.
 func (a *Adapter) replayed(w http.ResponseWriter, kind string) {
-	a.rejected(kind, "replayed request")
+	a.rejected(kind, "replay", "replayed request")
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -146,13 +147,21 @@ func (a *Adapter) firstSeenShared(ctx context.Context, sig string) bool {
 	return fresh
 }
 
-// rejected logs a refused request, a few lines a second at most: anyone
-// can send bad requests by the thousand, and each costs a log line. The
-// server counts every one (summitbot_http_requests_total by status code);
-// a line after a quiet spell says how many went unlogged.
-func (a *Adapter) rejected(kind, reason string) {
+// rejected counts a refused request (Config.OnReject, for one of a fixed
+// set of reasons) and logs it, a few lines a second at most: anyone can
+// send bad requests by the thousand, and each costs a log line. A line
+// after a quiet spell says how many went unlogged.
+func (a *Adapter) rejected(kind, reason, detail string) {
+	a.counted(reason)
 	if n, ok := a.rejectLog.allow(a.cfg.Now()); ok {
-		a.log.Warn("rejected request", "kind", kind, "reason", reason, "unlogged_since_last", n)
+		a.log.Warn("rejected request", "kind", kind, "reason", detail, "unlogged_since_last", n)
+	}
+}
+
+// counted tells Config.OnReject of a refused request.
+func (a *Adapter) counted(reason string) {
+	if a.cfg.OnReject != nil {
+		a.cfg.OnReject(reason)
 	}
 }
 
@@ -183,7 +192,7 @@ func (a *Adapter) readSigned(w http.ResponseWriter, r *http.Request, kind string
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			a.rejected(kind, "body too large")
+			a.rejected(kind, "too_large", "body too large")
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return nil, false
 		}
@@ -191,7 +200,11 @@ func (a *Adapter) readSigned(w http.ResponseWriter, r *http.Request, kind string
 		return nil, false
 	}
 	if err := verify(a.cfg.SigningSecret, r.Header, body, a.cfg.Now()); err != nil {
-		a.rejected(kind, err.Error())
+		reason := "bad_signature"
+		if errors.Is(err, errStaleTimestamp) {
+			reason = "stale"
+		}
+		a.rejected(kind, reason, err.Error())
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return nil, false
 	}

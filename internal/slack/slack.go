@@ -83,6 +83,10 @@ type Config struct {
 	// returned release when the request is answered. When ok is false the
 	// request gets 503. Nil admits every verified request.
 	Admit func() (release func(), ok bool)
+	// OnReject, if set, is told of each HTTP request refused, with one of
+	// the reasons bad_signature, stale, replay, too_large, busy (for
+	// metrics).
+	OnReject func(reason string)
 }
 
 // Tuning that the contract does not expose.
