@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -234,12 +233,10 @@ func (s *Server) kbSource() string {
 }
 
 // logWarning logs a knowledge base warning: at debug level, but at warn
-// level for a file left out of the knowledge base ("...; ignored": a named
-// pipe, a symlink leading out of the folder, a stray file in topics/), which
-// the people who put it there should hear of.
+// level for a file left out of the knowledge base (Problem.Skipped).
 func (s *Server) logWarning(p knowledge.Problem) {
 	level := slog.LevelDebug
-	if strings.HasSuffix(p.Message, "; ignored") {
+	if p.Skipped {
 		level = slog.LevelWarn
 	}
 	s.log.Log(context.Background(), level, "knowledge warning", "problem", p.String())
