@@ -145,6 +145,9 @@ func (l *connLimiter) victim() (c *limitedConn, idle bool, wait time.Duration) {
 // setWaiting (re)starts c's wait for a complete request, at the back of
 // the list. l.mu is held.
 func (l *connLimiter) setWaiting(c *limitedConn, idle bool) {
+	if c.closed {
+		return // closed to make room while its server goroutine went on
+	}
 	if c.elem != nil {
 		l.waiting.Remove(c.elem)
 	}
@@ -282,11 +285,12 @@ func (b *atEOF) Read(p []byte) (int, error) {
 // Conn are guarded by l.mu.
 type limitedConn struct {
 	net.Conn
-	l     *connLimiter
-	elem  *list.Element // in l.waiting, or nil
-	since time.Time     // when it started waiting
-	idle  bool          // waiting as an idle keep-alive connection
-	once  sync.Once
+	l      *connLimiter
+	elem   *list.Element // in l.waiting, or nil
+	since  time.Time     // when it started waiting
+	idle   bool          // waiting as an idle keep-alive connection
+	closed bool
+	once   sync.Once
 }
 
 func (c *limitedConn) Close() error {
@@ -294,6 +298,7 @@ func (c *limitedConn) Close() error {
 	c.once.Do(func() {
 		c.l.mu.Lock()
 		c.l.setBusy(c)
+		c.closed = true
 		c.l.mu.Unlock()
 		c.l.release()
 	})
