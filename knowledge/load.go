@@ -150,7 +150,7 @@ func (l *loader) load() *KB {
 			continue
 		}
 		if path.Ext(e.Name()) != ".md" {
-			l.problems = append(l.problems, Problem{Path: p, Severity: Warning, Message: "not a topic file (topics end in .md); ignored"})
+			l.problems = append(l.problems, Problem{Path: p, Severity: Warning, Message: "not a topic file (topics end in .md); ignored", Skipped: true})
 			continue
 		}
 		paths = append(paths, p)

@@ -24,6 +24,10 @@ type Problem struct {
 	Col      int
 	Severity Severity
 	Message  string
+	// Skipped marks a file left out of the knowledge base (a named pipe, a
+	// symlink leading out of the folder, a stray file in topics/), which
+	// the people who put it there should hear of.
+	Skipped bool
 	// blocking marks a problem that stopped a file from being read at all
 	// (a YAML syntax error, a binary file): listed first, since it explains
 	// the problems that follow from it.

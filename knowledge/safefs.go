@@ -144,7 +144,7 @@ func (r *rootFS) ReadDir(name string) ([]fs.DirEntry, error) {
 			return false // a symlink to a file or folder inside the root
 		}
 		r.mu.Lock()
-		r.skipped = append(r.skipped, Problem{Path: p, Severity: Warning, Message: msg})
+		r.skipped = append(r.skipped, Problem{Path: p, Severity: Warning, Message: msg, Skipped: true})
 		r.mu.Unlock()
 		return true
 	}), nil

@@ -87,8 +87,15 @@ func TestLoadDirSkipsSpecialFiles(t *testing.T) {
 		t.Errorf("loaded %d topics, want the 2 regular ones", len(kb.Topics))
 	}
 	var warned []string
+	skipped := 0
 	for _, p := range kb.Warnings {
 		warned = append(warned, p.String())
+		if p.Skipped {
+			skipped++
+		}
+	}
+	if skipped != 6 {
+		t.Errorf("%d warnings marked Skipped, want the 6 files left out", skipped)
 	}
 	all := strings.Join(warned, "\n")
 	for _, want := range []string{

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/logsample"
 )
 
 // Core is what the adapter needs from the bot's core. *bot.Bot satisfies it.
@@ -82,6 +83,10 @@ type Config struct {
 	// returned release when the interaction is answered. When ok is false
 	// the request gets 503. Nil admits every verified request.
 	Admit func() (release func(), ok bool)
+	// OnReject, if set, is told of each HTTP interaction refused, with one
+	// of the reasons bad_signature, stale, replay, too_large, busy (for
+	// metrics).
+	OnReject func(reason string)
 }
 
 // Adapter connects a Core to Discord. Its methods are safe for concurrent use.
@@ -101,6 +106,9 @@ type Adapter struct {
 	httpBudget time.Duration
 
 	seen *seenIDs
+	// storeLog samples the warnings that the shared SeenStore failed: a
+	// replayed request can arrive by the thousand.
+	storeLog *logsample.Sampler
 
 	// Gateway replies run in goroutines the adapter starts itself: at most
 	// cap(work) replies and cap(notices) "busy" notices at once, each
@@ -150,6 +158,7 @@ func New(core Core, cfg Config) (*Adapter, error) {
 		shardWait:  5 * time.Second,
 		httpBudget: httpBudget,
 		seen:       newSeenIDs(seenMax, replayWindow),
+		storeLog:   logsample.New(5, time.Second),
 		work:       make(chan struct{}, gatewayWorkers),
 		notices:    make(chan struct{}, busyNotices),
 	}, nil

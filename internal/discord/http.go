@@ -57,14 +57,16 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	sig, ts, ok := a.signatureHeaders(r)
-	if !ok {
+	sig, ts, reason := a.signatureHeaders(r)
+	if reason != "" {
+		a.rejected(reason)
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+			a.rejected("too_large")
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
@@ -74,6 +76,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	msg := make([]byte, 0, len(ts)+len(body))
 	msg = append(append(msg, ts...), body...)
 	if !ed25519.Verify(a.cfg.PublicKey, msg, sig) {
+		a.rejected("bad_signature")
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
@@ -87,8 +90,12 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A signed request seen before is a replay: answering it again could,
-	// for one, record feedback twice.
-	if i.ID == "" || !a.firstSeen(r.Context(), i.ID) {
+	// for one, record feedback twice. This replica's memory decides first,
+	// so a replay it already refused costs nothing more; the shared record
+	// is asked only with a work slot, which bounds its writes.
+	now := a.now()
+	if i.ID == "" || !a.seen.add(i.ID, now) {
+		a.rejected("replay")
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
@@ -97,11 +104,18 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	if a.cfg.Admit != nil {
 		release, ok := a.cfg.Admit()
 		if !ok {
+			a.seen.remove(i.ID) // not answered: a retry may come through
+			a.rejected("busy")
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "too many requests in flight", http.StatusServiceUnavailable)
 			return
 		}
 		defer release()
+	}
+	if !a.firstSeenShared(r.Context(), i.ID, now) {
+		a.rejected("replay")
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), a.httpBudget)
 	defer cancel()
@@ -109,22 +123,30 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, resp.interactionResponse())
 }
 
-// signatureHeaders decodes the signature and checks the timestamp's age.
-func (a *Adapter) signatureHeaders(r *http.Request) (sig []byte, ts string, ok bool) {
+// signatureHeaders decodes the signature and checks the timestamp's age;
+// reject is why they are refused, or "".
+func (a *Adapter) signatureHeaders(r *http.Request) (sig []byte, ts, reject string) {
 	sig, err := hex.DecodeString(r.Header.Get("X-Signature-Ed25519"))
 	if err != nil || len(sig) != ed25519.SignatureSize {
-		return nil, "", false
+		return nil, "", "bad_signature"
 	}
 	ts = r.Header.Get("X-Signature-Timestamp")
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return nil, "", false
+		return nil, "", "bad_signature"
 	}
 	age := a.now().Sub(time.Unix(sec, 0))
 	if age > maxSkew || age < -maxFuture {
-		return nil, "", false
+		return nil, "", "stale"
 	}
-	return sig, ts, true
+	return sig, ts, ""
+}
+
+// rejected tells Config.OnReject of a refused interaction.
+func (a *Adapter) rejected(reason string) {
+	if a.cfg.OnReject != nil {
+		a.cfg.OnReject(reason)
+	}
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
@@ -145,24 +167,23 @@ type SeenStore interface {
 	ClaimInteraction(ctx context.Context, id string, now time.Time, window time.Duration) (bool, error)
 }
 
-// firstSeen records an interaction id and reports whether it is new: in the
-// shared SeenStore when there is one, and always in memory, which decides
-// alone when the store fails or is slow (the replica still refuses the
-// replays it saw itself).
-func (a *Adapter) firstSeen(ctx context.Context, id string) bool {
-	now := a.now()
-	local := a.seen.add(id, now)
+// firstSeenShared claims an interaction id in the shared SeenStore and
+// reports whether no replica had seen it; true when there is no store, or
+// when it fails or is slow (this replica's memory has decided already).
+func (a *Adapter) firstSeenShared(ctx context.Context, id string, now time.Time) bool {
 	if a.cfg.Seen == nil {
-		return local
+		return true
 	}
 	ctx, cancel := context.WithTimeout(ctx, seenTimeout)
 	defer cancel()
 	shared, err := a.cfg.Seen.ClaimInteraction(ctx, id, now, replayWindow)
 	if err != nil {
-		a.log.Warn("cannot check the shared record of interaction ids; using this replica's", "err", err)
-		return local
+		if n, ok := a.storeLog.Allow(now); ok {
+			a.log.Warn("cannot check the shared record of interaction ids; using this replica's", "err", err, "unlogged_since_last", n)
+		}
+		return true
 	}
-	return local && shared
+	return shared
 }
 
 // seenIDs remembers interaction ids for ttl, bounded to max entries; when
@@ -172,7 +193,12 @@ type seenIDs struct {
 	max   int
 	ttl   time.Duration
 	at    map[string]time.Time
-	order []string
+	order []seenAt // oldest first; an entry whose time no longer matches at is stale
+}
+
+type seenAt struct {
+	id string
+	at time.Time
 }
 
 func newSeenIDs(max int, ttl time.Duration) *seenIDs {
@@ -185,16 +211,25 @@ func (s *seenIDs) add(id string, now time.Time) bool {
 	defer s.mu.Unlock()
 	for len(s.order) > 0 {
 		oldest := s.order[0]
-		if len(s.order) < s.max && now.Sub(s.at[oldest]) < s.ttl {
-			break
+		if at, ok := s.at[oldest.id]; ok && at.Equal(oldest.at) {
+			if len(s.at) < s.max && now.Sub(oldest.at) < s.ttl {
+				break
+			}
+			delete(s.at, oldest.id)
 		}
-		delete(s.at, oldest)
 		s.order = s.order[1:]
 	}
 	if _, dup := s.at[id]; dup {
 		return false
 	}
 	s.at[id] = now
-	s.order = append(s.order, id)
+	s.order = append(s.order, seenAt{id, now})
 	return true
+}
+
+// remove forgets id, as if it had never been seen.
+func (s *seenIDs) remove(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.at, id)
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,14 +15,16 @@ import (
 // sharedSeen is a SeenStore as a shared database would be: one set of ids
 // for every adapter that uses it.
 type sharedSeen struct {
-	mu   sync.Mutex
-	ids  map[string]time.Time
-	fail bool
+	mu     sync.Mutex
+	ids    map[string]time.Time
+	fail   bool
+	claims int // calls to ClaimInteraction
 }
 
 func (s *sharedSeen) ClaimInteraction(_ context.Context, id string, now time.Time, window time.Duration) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.claims++
 	if s.fail {
 		return false, errors.New("database unreachable")
 	}
@@ -66,5 +70,103 @@ func TestReplayRefusedByEveryReplica(t *testing.T) {
 	seen.fail = true
 	if code := post(a); code != http.StatusUnauthorized {
 		t.Errorf("replay to the same replica with the store down: %d, want 401", code)
+	}
+}
+
+// Review M4: every replay, even one this replica's memory had refused,
+// claimed its id in the shared database, before taking a work slot, and
+// with the database down each logged a warning.
+func TestReplaysDoNotReachTheSharedStore(t *testing.T) {
+	sg := newSigner(t)
+	seen := &sharedSeen{ids: map[string]time.Time{}}
+	a, logs := newTestAdapter(t, newFakeCore(), Config{PublicKey: sg.pub, Seen: seen})
+	now := time.Now()
+	post := func(id string) int {
+		w := httptest.NewRecorder()
+		ask := interactionJSON(t, commandInteraction(id, cmdAsk, true, strOpt(optQuestion, "what is power of siberia")))
+		a.InteractionsHandler().ServeHTTP(w, sg.request(ask, now))
+		return w.Code
+	}
+	if code := post("301"); code != http.StatusOK {
+		t.Fatalf("first delivery: %d", code)
+	}
+	for range 20 {
+		if code := post("301"); code != http.StatusUnauthorized {
+			t.Fatalf("replay: %d, want 401", code)
+		}
+	}
+	if seen.claims != 1 {
+		t.Errorf("the shared store was asked %d times for one id and 20 replays, want once", seen.claims)
+	}
+
+	// With the store down, new ids are still answered; its warning is
+	// sampled.
+	seen.fail = true
+	const ids = 50
+	for n := range ids {
+		if code := post(strconv.Itoa(1000 + n)); code != http.StatusOK {
+			t.Fatalf("new id with the store down: %d", code)
+		}
+	}
+	if n := strings.Count(logs.String(), "cannot check the shared record"); n < 1 || n > 10 {
+		t.Errorf("%d warnings for %d requests with the store down, want 1 to 10", n, ids)
+	}
+}
+
+// Review L8: an interaction refused for want of a work slot had its id
+// burnt already, so a retry of it was refused as a replay. Like Slack, the
+// id counts as seen only once the interaction is answered.
+func TestBusyInteractionIsNotBurnt(t *testing.T) {
+	sg := newSigner(t)
+	seen := &sharedSeen{ids: map[string]time.Time{}}
+	busy := true
+	a, _ := newTestAdapter(t, newFakeCore(), Config{PublicKey: sg.pub, Seen: seen, Admit: func() (func(), bool) {
+		return func() {}, !busy
+	}})
+	ask := interactionJSON(t, commandInteraction("401", cmdAsk, true, strOpt(optQuestion, "what is power of siberia")))
+	now := time.Now()
+	post := func() int {
+		w := httptest.NewRecorder()
+		a.InteractionsHandler().ServeHTTP(w, sg.request(ask, now))
+		return w.Code
+	}
+	if code := post(); code != http.StatusServiceUnavailable {
+		t.Fatalf("with every slot taken: %d, want 503", code)
+	}
+	busy = false
+	if code := post(); code != http.StatusOK {
+		t.Errorf("the same interaction once a slot is free: %d, want 200", code)
+	}
+	if code := post(); code != http.StatusUnauthorized {
+		t.Errorf("a replay of the answered interaction: %d, want 401", code)
+	}
+}
+
+func TestSeenIDs(t *testing.T) {
+	s := newSeenIDs(3, time.Minute)
+	t0 := time.Unix(0, 0)
+	for i, id := range []string{"a", "b", "c"} {
+		if !s.add(id, t0.Add(time.Duration(i)*time.Second)) {
+			t.Fatalf("%s: not new", id)
+		}
+	}
+	if s.add("b", t0.Add(3*time.Second)) {
+		t.Error("b seen twice")
+	}
+	s.remove("a")
+	if !s.add("a", t0.Add(4*time.Second)) { // re-added: its old place in the order is stale
+		t.Error("a removed, then not new")
+	}
+	// Full (a, b, c): the oldest live entry, b, is forgotten, not the
+	// newly re-added a.
+	if !s.add("d", t0.Add(5*time.Second)) {
+		t.Error("d not new")
+	}
+	if s.add("a", t0.Add(6*time.Second)) {
+		t.Error("a, re-added, was forgotten before older ids")
+	}
+	// Past the ttl every id is forgotten.
+	if !s.add("c", t0.Add(2*time.Minute)) {
+		t.Error("c remembered past its ttl")
 	}
 }

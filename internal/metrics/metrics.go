@@ -6,6 +6,7 @@ package metrics
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -30,6 +31,7 @@ type Metrics struct {
 	lastReload     prometheus.Gauge
 	requests       *prometheus.CounterVec
 	requestLatency *prometheus.HistogramVec
+	rejections     *prometheus.CounterVec
 	// answers holds the children of questions and latency for each known
 	// platform, made in New, so that an answer costs no label lookup.
 	answers map[string]platformAnswers
@@ -84,13 +86,22 @@ func New() *Metrics {
 			Help:    "HTTP request duration by route.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route"}),
+		rejections: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "summitbot_webhook_rejections_total",
+			Help: "Webhook requests refused, by platform and reason (bad_signature, stale, replay, too_large, busy).",
+		}, []string{"platform", "reason"}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.questions, m.latency, m.topics, m.reloads, m.reloadFailures, m.reloadTimeouts, m.lastReload,
-		m.requests, m.requestLatency,
+		m.requests, m.requestLatency, m.rejections,
 	)
+	for _, p := range []string{bot.PlatformDiscord, bot.PlatformSlack} {
+		for _, r := range rejectReasons {
+			m.rejections.WithLabelValues(p, r)
+		}
+	}
 	// Show every platform and outcome from the start, so a dashboard's rate()
 	// works before the first question.
 	m.answers = make(map[string]platformAnswers, len(platforms))
@@ -102,6 +113,19 @@ func New() *Metrics {
 		m.answers[p] = pa
 	}
 	return m
+}
+
+// rejectReasons are the reasons a webhook request is refused for; any
+// other is counted as "other", so the label set stays fixed.
+var rejectReasons = []string{"bad_signature", "stale", "replay", "too_large", "busy"}
+
+// Rejected counts a webhook request that platform's adapter refused, for
+// one of rejectReasons.
+func (m *Metrics) Rejected(platform, reason string) {
+	if !slices.Contains(rejectReasons, reason) {
+		reason = "other"
+	}
+	m.rejections.WithLabelValues(platform, reason).Inc()
 }
 
 var (
@@ -175,7 +199,7 @@ func (m *Metrics) Recorder(stats func() store.RecorderStats) {
 		dropped: prometheus.NewDesc("summitbot_records_dropped_total",
 			"Records lost because the queue was full or the database unreachable at shutdown.", nil, nil),
 		failures: prometheus.NewDesc("summitbot_record_write_failures_total",
-			"Batch writes to the database that failed or timed out, and were retried.", nil, nil),
+			"Writes to the database that failed or timed out: batches of records (retried) and retention deletions (retried an hour later).", nil, nil),
 		queued: prometheus.NewDesc("summitbot_records_queued",
 			"Records waiting to be written.", nil, nil),
 		lost: prometheus.NewDesc("summitbot_record_database_lost_total",
@@ -226,9 +250,10 @@ func (m *Metrics) Adapter(name string, connected func() bool) {
 	}))
 }
 
-// Connections registers the HTTP server's open connections and the idle
-// ones it closed to stay under its cap, read at every scrape. Call it once.
-func (m *Metrics) Connections(open func() int, shed func() uint64) {
+// Connections registers the HTTP server's open connections and those it
+// closed to stay under its cap (idle ones, and ones still sending a
+// request), read at every scrape. Call it once.
+func (m *Metrics) Connections(open func() int, shed, shedUnsent func() uint64) {
 	m.reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "summitbot_http_connections_open",
@@ -238,6 +263,10 @@ func (m *Metrics) Connections(open func() int, shed func() uint64) {
 			Name: "summitbot_http_idle_connections_closed_total",
 			Help: "Idle keep-alive connections closed to make room for new ones under the connection cap.",
 		}, func() float64 { return float64(shed()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "summitbot_http_unfinished_connections_closed_total",
+			Help: "Connections closed to make room under the connection cap while still sending their request (headers or body) after a second or more.",
+		}, func() float64 { return float64(shedUnsent()) }),
 	)
 }
 

@@ -68,6 +68,7 @@ func TestSlowlorisLeavesWorkAnswered(t *testing.T) {
 		}
 		conns = append(conns, slowRequest(t, in.addr, path))
 	}
+	sent := time.Now()
 
 	const probes = 40
 	answered := 0
@@ -92,14 +93,14 @@ func TestSlowlorisLeavesWorkAnswered(t *testing.T) {
 	}
 
 	// Each slow request is cut off by the webhook read deadline, well
-	// before the server's 15 s ReadTimeout: it gets an error response or a
+	// before the server's 10 s ReadTimeout: it gets an error response or a
 	// closed connection.
-	limit := time.Now().Add(webhookReadTimeout + 8*time.Second)
+	limit := sent.Add(webhookReadTimeout + 3*time.Second)
 	for i, c := range conns {
 		c.SetReadDeadline(limit)
 		_, err := bufio.NewReader(c).ReadString('\n')
 		if ne, ok := err.(net.Error); ok && ne.Timeout() {
-			t.Fatalf("slow connection %d still open after %v", i, webhookReadTimeout+8*time.Second)
+			t.Fatalf("slow connection %d still open %v after its request was sent", i, webhookReadTimeout+3*time.Second)
 		}
 	}
 }
@@ -146,6 +147,10 @@ func TestReplaysAreAnsweredOnce(t *testing.T) {
 	if got := a.metric(t, `summitbot_questions_total{outcome="answered",platform="slack"}`); got != 1 {
 		t.Errorf("a command delivered 10 times was answered %v times, want once", got)
 	}
+	// Each replay gets an empty 200, but is counted as a rejection.
+	if got := a.metric(t, `summitbot_webhook_rejections_total{platform="slack",reason="replay"}`); got != 9 {
+		t.Errorf("replayed slack commands counted = %v, want 9", got)
+	}
 	// Replayed to another replica on the same database: ignored there too.
 	r, _ := http.NewRequest(http.MethodPost, b.url+"/slack/commands", bytes.NewReader(body))
 	r.Header = captured.Header.Clone()
@@ -172,6 +177,9 @@ func TestReplaysAreAnsweredOnce(t *testing.T) {
 	if got := b.metric(t, `summitbot_questions_total{outcome="answered",platform="discord"}`); got != 0 {
 		t.Errorf("the other replica answered the replay")
 	}
+	if got := b.metric(t, `summitbot_webhook_rejections_total{platform="discord",reason="replay"}`); got != 1 {
+		t.Errorf("replayed discord interactions counted = %v, want 1", got)
+	}
 }
 
 // Rejected webhooks are each counted in the metrics, while their log lines
@@ -192,6 +200,17 @@ func TestRejectionsAreCounted(t *testing.T) {
 	}
 	if got := in.metric(t, `summitbot_http_requests_total{code="401",route="POST /slack/commands"}`); got != bad {
 		t.Errorf("rejections counted = %v, want %d", got, bad)
+	}
+	if got := in.metric(t, `summitbot_webhook_rejections_total{platform="slack",reason="bad_signature"}`); got != bad {
+		t.Errorf("rejections counted by reason = %v, want %d", got, bad)
+	}
+	stale := slackCommand(in.url, "U1", "what is the sco", sink.srv.URL+"/response")
+	stale.Header.Set("X-Slack-Request-Timestamp", "1")
+	if resp, err := http.DefaultClient.Do(stale); err == nil {
+		resp.Body.Close()
+	}
+	if got := in.metric(t, `summitbot_webhook_rejections_total{platform="slack",reason="stale"}`); got != 1 {
+		t.Errorf("stale requests counted = %v, want 1", got)
 	}
 	if n := strings.Count(in.logs.String(), `"rejected request"`); n > 15 {
 		t.Errorf("%d log lines for %d rejected requests", n, bad)

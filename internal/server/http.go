@@ -81,7 +81,16 @@ func (s *Server) routes() http.Handler {
 // recoverPanics writes; it reads the pattern the mux sets on the same
 // *Request.
 func (s *Server) outer(mux *http.ServeMux, patterns []string) http.Handler {
-	return s.metrics.Instrument(s.closeWhenDraining(s.recoverPanics(mux)), patterns...)
+	return s.metrics.Instrument(s.closeWhenDraining(bodies(s.recoverPanics(mux))), patterns...)
+}
+
+// bodies gives every request's body, on every route (unmatched ones too,
+// whose body the server discards after the handler), the API's read
+// deadline, and lets the connection cap close a connection whose body is
+// still to come (arriving). The webhooks set a shorter deadline of their
+// own.
+func bodies(next http.Handler) http.Handler {
+	return readDeadline(apiReadTimeout, arriving(next))
 }
 
 // closeWhenDraining answers every request as usual, but once shutdown has

@@ -57,11 +57,22 @@ func (s *slots) take() (release func(), ok bool) {
 func (s *slots) full() bool { return len(s.ch) == cap(s.ch) }
 
 // readDeadline bounds how long reading the rest of the request (its body)
-// may take. It is a no-op on a ResponseWriter that cannot set deadlines
-// (httptest's recorder).
+// may take, from when the handler starts. The deadline is cleared once
+// the body has been read to its end, and never set on a request without
+// a body: net/http reads on in the background while the handler works,
+// and a read deadline firing then would cancel the request's context. It
+// is a no-op on a ResponseWriter that cannot set deadlines (httptest's
+// recorder).
 func readDeadline(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(d))
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rc := http.NewResponseController(w)
+		if rc.SetReadDeadline(time.Now().Add(d)) == nil {
+			r.Body = &atEOF{ReadCloser: r.Body, done: func() { _ = rc.SetReadDeadline(time.Time{}) }}
+		}
 		next.ServeHTTP(w, r)
 	})
 }

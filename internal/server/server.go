@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -154,6 +153,12 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 				return l.shed.Load()
 			}
 			return 0
+		},
+		func() uint64 {
+			if l := s.conns.Load(); l != nil {
+				return l.shedUnsent.Load()
+			}
+			return 0
 		})
 	s.metrics.Loaded(len(kb.Topics), opts.Now())
 	s.log.Info("knowledge base loaded", "source", s.kbSource(), "topics", len(kb.Topics), "warnings", len(kb.Warnings))
@@ -228,12 +233,10 @@ func (s *Server) kbSource() string {
 }
 
 // logWarning logs a knowledge base warning: at debug level, but at warn
-// level for a file left out of the knowledge base ("...; ignored": a named
-// pipe, a symlink leading out of the folder, a stray file in topics/), which
-// the people who put it there should hear of.
+// level for a file left out of the knowledge base (Problem.Skipped).
 func (s *Server) logWarning(p knowledge.Problem) {
 	level := slog.LevelDebug
-	if strings.HasSuffix(p.Message, "; ignored") {
+	if p.Skipped {
 		level = slog.LevelWarn
 	}
 	s.log.Log(context.Background(), level, "knowledge warning", "problem", p.String())
@@ -352,6 +355,7 @@ func (s *Server) buildAdapters() error {
 			Logger:          s.log,
 			HTTPClient:      s.client,
 			Admit:           s.discordSlots.take,
+			OnReject:        func(reason string) { s.metrics.Rejected(bot.PlatformDiscord, reason) },
 		}
 		if s.store != nil {
 			// (a nil *Store would not be a nil interface)
@@ -399,6 +403,7 @@ func (s *Server) buildAdapters() error {
 			Logger:          s.log,
 			HTTPClient:      s.client,
 			Admit:           s.slackSlots.take,
+			OnReject:        func(reason string) { s.metrics.Rejected(bot.PlatformSlack, reason) },
 		}
 		if s.store != nil {
 			cfg.Gaps = s.store
@@ -470,9 +475,10 @@ func (s *Server) ready() (bool, map[string]bool) {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
+		ReadHeaderTimeout: readHeaderTimeout,
+		// Bodies have shorter deadlines of their own (bodies, in http.go).
+		ReadTimeout:  10 * time.Second,
+		WriteTimeout: 30 * time.Second,
 		// Idle keep-alive connections are dropped after 30 s, and sooner
 		// when the connection cap needs their place.
 		IdleTimeout:    30 * time.Second,
@@ -481,6 +487,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	lim := newConnLimiter(ln, s.opts.MaxConns)
 	hs.ConnState = lim.connState
+	hs.ConnContext = lim.connContext
 	s.conns.Store(lim)
 	ln = lim
 	defer s.Close()

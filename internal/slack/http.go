@@ -13,11 +13,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/summitbot/summitbot/internal/logsample"
 )
 
 const (
@@ -96,6 +97,7 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind stri
 	if a.cfg.Admit != nil {
 		if release, ok = a.cfg.Admit(); !ok {
 			a.replays.release(sig) // not handled: a retry may come through
+			a.counted("busy")
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "too many requests in flight", http.StatusServiceUnavailable)
 			return nil, nil, false
@@ -111,7 +113,7 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind stri
 
 // replayed answers a replay: an empty 200, and nothing done.
 func (a *Adapter) replayed(w http.ResponseWriter, kind string) {
-	a.rejected(kind, "replayed request")
+	a.rejected(kind, "replay", "replayed request")
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -137,7 +139,7 @@ func (a *Adapter) firstSeenShared(ctx context.Context, sig string) bool {
 	defer cancel()
 	fresh, err := a.cfg.Seen.ClaimInteraction(ctx, "slack:"+sig, a.cfg.Now(), replayWindow)
 	if err != nil {
-		if n, ok := a.rejectLog.allow(a.cfg.Now()); ok {
+		if n, ok := a.storeLog.allow(a.cfg.Now()); ok {
 			a.log.Warn("cannot check the shared record of request signatures; using this replica's", "err", err, "unlogged_since_last", n)
 		}
 		return true
@@ -145,13 +147,21 @@ func (a *Adapter) firstSeenShared(ctx context.Context, sig string) bool {
 	return fresh
 }
 
-// rejected logs a refused request, a few lines a second at most: anyone
-// can send bad requests by the thousand, and each costs a log line. The
-// server counts every one (summitbot_http_requests_total by status code);
-// a line after a quiet spell says how many went unlogged.
-func (a *Adapter) rejected(kind, reason string) {
+// rejected counts a refused request (Config.OnReject, for one of a fixed
+// set of reasons) and logs it, a few lines a second at most: anyone can
+// send bad requests by the thousand, and each costs a log line. A line
+// after a quiet spell says how many went unlogged.
+func (a *Adapter) rejected(kind, reason, detail string) {
+	a.counted(reason)
 	if n, ok := a.rejectLog.allow(a.cfg.Now()); ok {
-		a.log.Warn("rejected request", "kind", kind, "reason", reason, "unlogged_since_last", n)
+		a.log.Warn("rejected request", "kind", kind, "reason", detail, "unlogged_since_last", n)
+	}
+}
+
+// counted tells Config.OnReject of a refused request.
+func (a *Adapter) counted(reason string) {
+	if a.cfg.OnReject != nil {
+		a.cfg.OnReject(reason)
 	}
 }
 
@@ -161,40 +171,16 @@ const (
 	rejectEvery = time.Second
 )
 
-// logSampler lets through a burst of log lines and then one per interval,
-// counting the lines it holds back. The zero value lets nothing through;
-// make one with newLogSampler.
-type logSampler struct {
-	mu         sync.Mutex
-	burst      int
-	every      time.Duration
-	tokens     float64
-	last       time.Time
-	suppressed int
-}
+// logSampler samples one kind of log line (internal/logsample).
+type logSampler struct{ *logsample.Sampler }
 
 func newLogSampler(burst int, every time.Duration) *logSampler {
-	return &logSampler{burst: burst, every: every, tokens: float64(burst)}
+	return &logSampler{logsample.New(burst, every)}
 }
 
 // allow reports whether a line may be logged now, and how many were held
 // back since the last one allowed.
-func (s *logSampler) allow(now time.Time) (suppressed int, ok bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.last.IsZero() {
-		s.tokens = min(float64(s.burst), s.tokens+float64(now.Sub(s.last))/float64(s.every))
-	}
-	s.last = now
-	if s.tokens < 1 {
-		s.suppressed++
-		return 0, false
-	}
-	s.tokens--
-	n := s.suppressed
-	s.suppressed = 0
-	return n, true
-}
+func (s *logSampler) allow(now time.Time) (suppressed int, ok bool) { return s.Allow(now) }
 
 // readSigned reads a capped body and verifies its signature.
 func (a *Adapter) readSigned(w http.ResponseWriter, r *http.Request, kind string) ([]byte, bool) {
@@ -206,7 +192,7 @@ func (a *Adapter) readSigned(w http.ResponseWriter, r *http.Request, kind string
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			a.rejected(kind, "body too large")
+			a.rejected(kind, "too_large", "body too large")
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return nil, false
 		}
@@ -214,7 +200,11 @@ func (a *Adapter) readSigned(w http.ResponseWriter, r *http.Request, kind string
 		return nil, false
 	}
 	if err := verify(a.cfg.SigningSecret, r.Header, body, a.cfg.Now()); err != nil {
-		a.rejected(kind, err.Error())
+		reason := "bad_signature"
+		if errors.Is(err, errStaleTimestamp) {
+			reason = "stale"
+		}
+		a.rejected(kind, reason, err.Error())
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return nil, false
 	}

@@ -2,28 +2,10 @@ package slack
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 )
-
-func TestLogSampler(t *testing.T) {
-	s := newLogSampler(2, time.Second)
-	t0 := time.Unix(0, 0)
-	var got []bool
-	for i := range 5 {
-		_, ok := s.allow(t0.Add(time.Duration(i) * time.Millisecond))
-		got = append(got, ok)
-	}
-	if want := []bool{true, true, false, false, false}; !slices.Equal(got, want) {
-		t.Errorf("a burst: %v, want %v", got, want)
-	}
-	n, ok := s.allow(t0.Add(1100 * time.Millisecond))
-	if !ok || n != 3 {
-		t.Errorf("after a second: ok=%v unlogged=%d, want true and 3", ok, n)
-	}
-}
 
 // Issue 13 finding 7: 42,000 bad-signature requests a second wrote 421,000
 // warning lines in 10 s.

@@ -1,8 +1,11 @@
 package slack
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -58,5 +61,32 @@ func TestFutureTimestampsWithinAMinute(t *testing.T) {
 		if (err == nil) != c.ok {
 			t.Errorf("timestamp %v ahead: %v", c.ahead, err)
 		}
+	}
+}
+
+// downSeen is a shared SeenStore that is down.
+type downSeen struct{}
+
+func (downSeen) ClaimInteraction(context.Context, string, time.Time, time.Duration) (bool, error) {
+	return false, errors.New("database unreachable")
+}
+
+// Review L1: attackers' rejections and the warning that the shared record
+// is down shared one log sampler, so a flood of bad signatures silenced
+// the warning.
+func TestStoreWarningsSurviveARejectionFlood(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) { c.Seen = downSeen{} })
+	for range 100 {
+		r := signed(http.MethodPost, "/slack/commands", "application/x-www-form-urlencoded", []byte("text=x"), time.Now(), "wrong secret")
+		if w := serve(e.a.CommandsHandler(), r); w.Code != http.StatusUnauthorized {
+			t.Fatalf("bad signature: %d", w.Code)
+		}
+	}
+	if w := e.command("what is power of siberia", "C1"); w.Code != http.StatusOK {
+		t.Fatalf("signed command with the store down: %d", w.Code)
+	}
+	e.drain(t)
+	if !strings.Contains(e.logs.String(), "cannot check the shared record") {
+		t.Error("the store's warning was not logged after a flood of rejections")
 	}
 }

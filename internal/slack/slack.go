@@ -83,6 +83,10 @@ type Config struct {
 	// returned release when the request is answered. When ok is false the
 	// request gets 503. Nil admits every verified request.
 	Admit func() (release func(), ok bool)
+	// OnReject, if set, is told of each HTTP request refused, with one of
+	// the reasons bad_signature, stale, replay, too_large, busy (for
+	// metrics).
+	OnReject func(reason string)
 }
 
 // Tuning that the contract does not expose.
@@ -123,8 +127,12 @@ type Adapter struct {
 	// rejectLog samples the log lines of rejected requests, busyLog those
 	// of requests turned away because every worker is busy.
 	rejectLog, busyLog *logSampler
-	mods               *moderators
-	socket             atomic.Bool // Socket Mode connected
+	// storeLog samples the warnings that the shared SeenStore failed: a
+	// sampler of their own, so that attackers' rejections cannot silence
+	// them.
+	storeLog *logSampler
+	mods     *moderators
+	socket   atomic.Bool // Socket Mode connected
 }
 
 // New returns an Adapter for core. It makes no network calls.
@@ -198,6 +206,7 @@ func New(core Core, cfg Config) (*Adapter, error) {
 
 		rejectLog: newLogSampler(rejectBurst, rejectEvery),
 		busyLog:   newLogSampler(rejectBurst, rejectEvery),
+		storeLog:  newLogSampler(rejectBurst, rejectEvery),
 	}
 	a.mods = newModerators(cfg.Moderators, cfg.ModeratorGroups, groupCacheTTL, cfg.Now, a.groupMembers)
 	return a, nil

@@ -41,8 +41,8 @@ type RecorderStats struct {
 	Recorded uint64
 	// Dropped is how many records were lost.
 	Dropped uint64
-	// FailedWrites is how many batch writes failed or timed out (and were
-	// retried).
+	// FailedWrites is how many writes failed or timed out: batches of
+	// records (retried) and retention's deletions (retried an hour later).
 	FailedWrites uint64
 	// DatabaseLost is how many batch writes were refused because the
 	// SQLite file was deleted or replaced while serving (also counted in
@@ -66,6 +66,10 @@ type Recorder struct {
 
 	recorded, dropped, failed atomic.Uint64
 	running                   atomic.Bool
+	// retentionRuns counts finished retention runs, done or failed.
+	retentionRuns atomic.Uint64
+	// testHookRetry, set only by tests, sees each wait before a retry.
+	testHookRetry func(wait time.Duration)
 
 	// mu makes enqueue's check of closed and its send one step as far as
 	// shutdown is concerned: enqueue holds it shared, shutdown takes it to
@@ -84,6 +88,7 @@ type Recorder struct {
 	maxBackoff      time.Duration
 	retentionEvery  time.Duration
 	retentionRetry  time.Duration
+	retentionChunk  int
 	shutdownTimeout time.Duration
 }
 
@@ -142,6 +147,7 @@ func NewRecorder(s *Store, opts RecorderOptions) *Recorder {
 		maxBackoff:      MaxRetryWait,
 		retentionEvery:  24 * time.Hour,
 		retentionRetry:  time.Hour,
+		retentionChunk:  5000,
 		shutdownTimeout: 5 * time.Second,
 	}
 }
@@ -218,8 +224,10 @@ func (r *Recorder) Stats() RecorderStats {
 // at MaxRetryWait, each write bounded by DefaultWriteTimeout (a hang is a
 // failure); the queue meanwhile fills and further records are dropped and
 // counted. Run
-// also deletes records older than RetentionDays at start and daily. It
-// returns an error only if records were lost at shutdown. Call it once.
+// also deletes records older than RetentionDays at start and daily, a
+// chunk at a time between batches (each chunk a write bounded by the same
+// timeout and counted as a failure if it fails). It returns an error only
+// if records were lost at shutdown. Call it once.
 func (r *Recorder) Run(ctx context.Context) error {
 	if !r.running.CompareAndSwap(false, true) {
 		return errors.New("recorder: Run called twice")
@@ -230,14 +238,31 @@ func (r *Recorder) Run(ctx context.Context) error {
 		batch    []event
 		backoff  = r.minBackoff
 		failures = 0
+		purge    *retentionRun // a retention run under way, if any
 	)
 	for {
+		if len(batch) == 0 && purge != nil {
+			// Queued records go first; retention takes a chunk when
+			// there are none.
+			select {
+			case <-ctx.Done():
+				return r.shutdown(ctx, nil)
+			case ev := <-r.queue:
+				batch = r.fill(append(batch, ev))
+			default:
+				if next, done := r.retainChunk(ctx, purge); done {
+					purge = nil
+					retention.Reset(next)
+				}
+				continue
+			}
+		}
 		if len(batch) == 0 {
 			select {
 			case <-ctx.Done():
 				return r.shutdown(ctx, nil)
 			case <-retention.C:
-				retention.Reset(r.retain(ctx))
+				purge = r.startRetention()
 				continue
 			case ev := <-r.queue:
 				batch = r.fill(append(batch, ev))
@@ -257,6 +282,9 @@ func (r *Recorder) Run(ctx context.Context) error {
 		failures++
 		r.failed.Add(1)
 		wait := jitter(backoff)
+		if r.testHookRetry != nil {
+			r.testHookRetry(wait)
+		}
 		if errors.Is(err, ErrDatabaseLost) {
 			r.log.Error("recording refused: the database file was deleted or replaced; records queue and then drop until it is restored", "err", err, "records", len(batch), "attempt", failures, "retry_in", wait.String())
 		} else {
@@ -439,25 +467,58 @@ func cutAtSpace(s string, n int) string {
 	return cut
 }
 
-// retentionTimeout bounds one retention run (a day's deletions).
-const retentionTimeout = time.Minute
+// retentionRun is a retention run under way: the records older than
+// cutoff still to delete from tables (the first one in progress).
+type retentionRun struct {
+	cutoff  time.Time
+	tables  []string
+	deleted int64
+}
 
-// retain deletes expired records and says when to run again.
-func (r *Recorder) retain(ctx context.Context) time.Duration {
-	cutoff := r.now().Add(-time.Duration(r.retentionDays) * 24 * time.Hour)
-	ctx, cancel := context.WithTimeout(ctx, retentionTimeout)
-	defer cancel()
-	n, err := r.s.deleteBefore(ctx, cutoff)
+func (r *Recorder) startRetention() *retentionRun {
+	return &retentionRun{
+		cutoff: r.now().Add(-time.Duration(r.retentionDays) * 24 * time.Hour),
+		tables: retentionTables,
+	}
+}
+
+// retainChunk deletes one chunk of expired records, bounded by
+// writeTimeout like a batch (a hang is a failure). done says whether the
+// run is over, and next when to start the next one.
+func (r *Recorder) retainChunk(ctx context.Context, run *retentionRun) (next time.Duration, done bool) {
+	wctx, cancel := context.WithTimeout(ctx, r.writeTimeout)
+	n, err := r.s.deleteChunk(wctx, run.tables[0], run.cutoff, r.retentionChunk)
+	cancel()
 	if err != nil {
+		r.retentionRuns.Add(1)
 		if ctx.Err() == nil {
-			r.log.Warn("retention failed; will retry", "err", err, "retry_in", r.retentionRetry.String())
+			r.failed.Add(1)
+			r.log.Warn("retention failed; will retry", "err", err, "deleted", run.deleted, "retry_in", r.retentionRetry.String())
 		}
-		return r.retentionRetry
+		return r.retentionRetry, true
 	}
-	if n > 0 {
-		r.log.Info("retention deleted old records", "records", n, "days", r.retentionDays)
+	run.deleted += n
+	if n < int64(r.retentionChunk) {
+		run.tables = run.tables[1:]
 	}
-	return r.retentionEvery
+	if len(run.tables) > 0 {
+		return 0, false
+	}
+	r.retentionRuns.Add(1)
+	if run.deleted > 0 {
+		r.log.Info("retention deleted old records", "records", run.deleted, "days", r.retentionDays)
+	}
+	return r.retentionEvery, true
+}
+
+// retain runs a whole retention run at once and says when to run again.
+func (r *Recorder) retain(ctx context.Context) time.Duration {
+	run := r.startRetention()
+	for {
+		if next, done := r.retainChunk(ctx, run); done {
+			return next
+		}
+	}
 }
 
 // shutdown writes the batch in hand and what is queued, retrying for at most

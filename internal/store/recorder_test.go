@@ -490,8 +490,9 @@ func TestRecorderRetention(t *testing.T) {
 		s := openTest(t, url)
 		now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 		r := NewRecorder(s, RecorderOptions{RetentionDays: 30, Logger: slog.New(slog.DiscardHandler)})
+		r.retentionChunk = 2 // several chunks a table
 		ctx := context.Background()
-		for _, age := range []int{0, 29, 31, 400} {
+		for _, age := range []int{0, 29, 31, 32, 33, 34, 400} {
 			r.now = func() time.Time { return now.AddDate(0, 0, -age) }
 			q, a := declined(fmt.Sprintf("asked %d days ago", age))
 			r.OnAnswer(ctx, q, a, 0)
@@ -507,7 +508,7 @@ func TestRecorderRetention(t *testing.T) {
 			t.Fatalf("retain returned %v, want %v", next, r.retentionEvery)
 		}
 		if d, f := count(t, s, "declined"), count(t, s, "feedback"); d != 2 || f != 2 {
-			t.Fatalf("after retention: %d declined, %d feedback; want 2 and 2", d, f)
+			t.Fatalf("after retention in chunks of 2: %d declined, %d feedback; want 2 and 2", d, f)
 		}
 	})
 }

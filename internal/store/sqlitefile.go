@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -84,13 +85,22 @@ func (f *dbFile) mark() error {
 // checkNeverCreated refuses to create a database at abs where the marker or
 // a WAL file says one existed.
 func checkNeverCreated(abs, path string) error {
+	var signs []string
 	for _, sign := range []string{abs + markerSuffix, abs + "-wal"} {
 		if _, err := os.Stat(sign); err == nil {
-			return fmt.Errorf("database %s is missing, but %s shows one existed: %w; restore it from a backup, or delete %[2]s to start an empty store",
-				path, sign, ErrDatabaseLost)
+			signs = append(signs, sign)
 		}
 	}
-	return nil
+	if len(signs) == 0 {
+		return nil
+	}
+	// Every sign is named, so that deleting them as told takes one restart.
+	list, verb := strings.Join(signs, " and "), "shows"
+	if len(signs) > 1 {
+		verb = "show"
+	}
+	return fmt.Errorf("database %s is missing, but %s %s one existed: %w; restore it from a backup, or delete %s to start an empty store",
+		path, list, verb, ErrDatabaseLost, list)
 }
 
 // createSQLite creates a new SQLite database file at abs, in WAL mode.

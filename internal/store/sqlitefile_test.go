@@ -87,3 +87,21 @@ func TestReplacedDatabaseIsDetected(t *testing.T) {
 		t.Errorf("fileLost = %d", s.fileLost())
 	}
 }
+
+// Review L9: with both the marker and a -wal left, the error named only the
+// marker, so deleting it as told led to a second refusal naming the -wal.
+func TestMissingDatabaseNamesEverySign(t *testing.T) {
+	abs := filepath.Join(t.TempDir(), "summitbot.db")
+	for _, sign := range []string{abs + markerSuffix, abs + "-wal"} {
+		if err := os.WriteFile(sign, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := checkNeverCreated(abs, "summitbot.db")
+	if !errors.Is(err, ErrDatabaseLost) || !strings.Contains(err.Error(), abs+markerSuffix) || !strings.Contains(err.Error(), abs+"-wal") {
+		t.Fatalf("checkNeverCreated = %v, want ErrDatabaseLost naming the marker and the -wal", err)
+	}
+	if err := checkNeverCreated(filepath.Join(t.TempDir(), "new.db"), "new.db"); err != nil {
+		t.Errorf("a first start: %v", err)
+	}
+}

@@ -157,18 +157,22 @@ func (s *Store) insertSQL(t table, rows int) string {
 	return b.String()
 }
 
-// deleteBefore removes records older than cutoff and returns how many.
-func (s *Store) deleteBefore(ctx context.Context, cutoff time.Time) (int64, error) {
-	var total int64
-	for _, table := range []string{"declined", "feedback"} {
-		res, err := s.db.ExecContext(ctx, "DELETE FROM "+table+" WHERE created_at < $1", cutoff.UnixMilli())
-		if err != nil {
-			return total, fmt.Errorf("delete old %s: %w", table, err)
-		}
-		n, _ := res.RowsAffected()
-		total += n
+// retentionTables are the tables retention purges, in order.
+var retentionTables = []string{"declined", "feedback"}
+
+// deleteChunk removes at most n records of table older than cutoff and
+// returns how many: a day's records are deleted a chunk at a time, each a
+// short write, so that retention never holds the writer (or the table)
+// for long.
+func (s *Store) deleteChunk(ctx context.Context, table string, cutoff time.Time, n int) (int64, error) {
+	res, err := s.db.ExecContext(ctx,
+		"DELETE FROM "+table+" WHERE id IN (SELECT id FROM "+table+" WHERE created_at < $1 LIMIT $2)",
+		cutoff.UnixMilli(), n)
+	if err != nil {
+		return 0, fmt.Errorf("delete old %s: %w", table, err)
 	}
-	return total, nil
+	deleted, _ := res.RowsAffected()
+	return deleted, nil
 }
 
 // saltSetting names the user-hash salt in the settings table.

@@ -1,0 +1,46 @@
+// Package logsample limits how often a kind of log line is written: anyone
+// can send bad requests by the thousand, and each would cost a line.
+package logsample
+
+import (
+	"sync"
+	"time"
+)
+
+// Sampler lets through a burst of log lines and then one per interval,
+// counting the lines it holds back. The zero value lets nothing through;
+// make one with New. Use one Sampler per kind of line, so that a flood of
+// one kind cannot silence another.
+type Sampler struct {
+	mu         sync.Mutex
+	burst      int
+	every      time.Duration
+	tokens     float64
+	last       time.Time
+	suppressed int
+}
+
+// New returns a Sampler letting through burst lines at once, then one per
+// every.
+func New(burst int, every time.Duration) *Sampler {
+	return &Sampler{burst: burst, every: every, tokens: float64(burst)}
+}
+
+// Allow reports whether a line may be logged now, and how many were held
+// back since the last one allowed.
+func (s *Sampler) Allow(now time.Time) (suppressed int, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.last.IsZero() {
+		s.tokens = min(float64(s.burst), s.tokens+float64(now.Sub(s.last))/float64(s.every))
+	}
+	s.last = now
+	if s.tokens < 1 {
+		s.suppressed++
+		return 0, false
+	}
+	s.tokens--
+	n := s.suppressed
+	s.suppressed = 0
+	return n, true
+}
