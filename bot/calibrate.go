@@ -34,6 +34,7 @@ var signalNames = [...]string{
 	"typos",        // share of the explained weight matched by typo or compound
 	"missed",       // share of the question's uncommon words the topic lacks
 	"matched",      // how many uncommon words the topic has, over four at most
+	"evidence",     // the explained weight against the largest idf, over three at most
 }
 
 const nSignals = len(signalNames)
@@ -48,7 +49,7 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence}
 }
 
 // model is a fitted logistic regression.
@@ -109,7 +110,7 @@ const (
 	// building a large index stays quick; topics are then sampled evenly.
 	maxFitQuestions = 1500
 	// ridge is the L2 penalty on the standardised coefficients.
-	ridge = 5.0
+	ridge = 30.0
 )
 
 type sample struct {

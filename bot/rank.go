@@ -37,6 +37,7 @@ type scored struct {
 	strong     float64 // share of the question's weight found in names, questions, titles or keywords
 	missed     float64 // share of the question's uncommon words the topic does not have at all
 	matched    float64 // how many uncommon words it has, over four at most
+	evidence   float64 // the explained weight against the largest idf, over three at most
 	score      float64 // the ranking's own score, which orders candidates
 	margin     float64 // key of this candidate minus the best other one's
 	confidence float64 // calibrated probability that this topic is the answer
@@ -302,6 +303,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		c.missed = float64(content-hit) / float64(content)
 	}
 	c.matched = float64(min(hit, 4)) / 4
+	c.evidence = min(cov/idx.maxIDF, 3) / 3
 	c.coverage = cov / q.total
 	c.strong = strong / q.total
 	if q.known > 0 {
