@@ -170,7 +170,14 @@ func (r *resolver) word(w string) {
 	}
 	defer r.next()
 	if id, ok := idx.known(ts[0]); ok {
-		r.add(qterm{id: id, factor: 1, weight: idx.idf[id], how: MatchExact, word: w})
+		// A common word ("much", "true", "role") says little about what
+		// a question is about, even when some topic's text happens to use
+		// it: it weighs no more than it would unknown.
+		weight := idx.idf[id]
+		if softWords[w] {
+			weight = min(weight, softWeight*idx.maxIDF)
+		}
+		r.add(qterm{id: id, factor: 1, weight: weight, how: MatchExact, word: w})
 		// A word the index knows expands only to one-term equivalents: a
 		// part of a longer one ("people's" of "people's republic of
 		// china") would stand for the word on its own.
@@ -214,15 +221,19 @@ func (r *resolver) word(w string) {
 
 // allKnown reports whether the index holds every term of the words (stop
 // words aside): a phrase of synonyms.yaml made of them needs no expansion.
+// A phrase of stop words alone ("like each other") has no terms to know,
+// so it is never "all known": without its expansion it would say nothing.
 func (idx *index) allKnown(ws []string) bool {
+	terms := 0
 	for _, w := range ws {
 		for _, t := range idx.wordTerms(w) {
+			terms++
 			if _, ok := idx.known(t); !ok {
 				return false
 			}
 		}
 	}
-	return true
+	return terms > 0
 }
 
 // known returns the id of a term the index holds for at least one topic.
