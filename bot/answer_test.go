@@ -54,7 +54,11 @@ figures:
   - {year: 2023, answer: Trade was $240bn in 2023., sources: [https://tass.example/trade-old], as_of: 2024-01}`,
 		"", "Trade fell to $228bn in 2025, according to Chinese customs."),
 	"topics/joint-exercises.md": topic("joint-exercises", "military", "[what joint military exercises do they hold, do china and russia hold drills together, military drills of china and russia]", "[exercises, drills, military]",
-		"[{title: Drills, publisher: TASS, url: \"https://tass.example/drills\"}]", "", "They hold joint naval and air exercises every year."),
+		"[{title: Drills, publisher: TASS, url: \"https://tass.example/drills\"}]", "related: [north-interaction-2023]\n", "They hold joint naval and air exercises every year."),
+	// A military topic that shares nothing with North/Interaction-2023 but
+	// its category: "what about 2023?" after it stays on it.
+	"topics/arms-sales.md": topic("arms-sales", "military", "[what weapons does russia sell to china, arms sales between russia and china, does china buy russian fighter jets]", "[arms, weapons, fighter, jets, sales]",
+		"[{title: Arms, publisher: Reuters, url: \"https://reuters.example/arms\"}]", "", "Russia has sold China fighter jets and air defence systems."),
 	"topics/north-interaction-2023.md": topic("north-interaction-2023", "military", "[what was north interaction 2023, the 2023 sea of japan exercise, naval drills in july 2023]", "[exercises, drills, 2023, sea of japan, north interaction]",
 		"[{title: North 2023, publisher: TASS, url: \"https://tass.example/north-2023\"}]", "aliases: [North/Interaction-2023]\n", "North/Interaction-2023 was a joint exercise in the Sea of Japan in July 2023."),
 }
@@ -242,12 +246,17 @@ func TestYearFollowUps(t *testing.T) {
 		first, follow string
 		wantTopic     string
 		want          string
+		note          string // "" for none
 	}{
-		{"when did xi and putin last meet", "what about 2024?", "", "Putin's state visit to Beijing"},
-		{"when did xi and putin last meet", "and in 2017?", "", "no Xi–Putin meeting in 2017"},
-		{"what joint military exercises do they hold", "what about 2023?", "north-interaction-2023", "North/Interaction-2023"},
-		{"how much do china and russia trade", "what about 2024?", "trade-volume", "record $245bn"},
-		{"how much do china and russia trade", "what about 2019?", "trade-volume", "Trade fell to $228bn"},
+		{"when did xi and putin last meet", "what about 2024?", "", "Putin's state visit to Beijing", ""},
+		{"when did xi and putin last meet", "and in 2017?", "", "no Xi–Putin meeting in 2017", ""},
+		{"what joint military exercises do they hold", "what about 2023?", "north-interaction-2023", "North/Interaction-2023", ""},
+		{"how much do china and russia trade", "what about 2024?", "trade-volume", "record $245bn", ""},
+		{"how much do china and russia trade", "what about 2019?", "trade-volume", "Trade fell to $228bn", "I have no figure for 2019 on this topic"},
+		// The same category is no reason to jump (review High 1): stay on
+		// the topic and say it has nothing on that year.
+		{"what weapons does russia sell to china", "what about 2023?", "arms-sales", "fighter jets", "I have nothing specific on 2023 in this topic"},
+		{"what joint military exercises do they hold", "what about 2019?", "joint-exercises", "every year", "I have nothing specific on 2019 in this topic"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.first+" / "+tt.follow, func(t *testing.T) {
@@ -264,8 +273,8 @@ func TestYearFollowUps(t *testing.T) {
 			if tt.wantTopic != "" && a.Topic.ID != tt.wantTopic {
 				t.Errorf("topic = %s, want %s", a.Topic.ID, tt.wantTopic)
 			}
-			if strings.Contains(a.Note, "no figure") != strings.Contains(tt.follow, "2019") {
-				t.Errorf("note = %q", a.Note)
+			if (tt.note == "") != (a.Note == "") || !strings.Contains(a.Note, tt.note) {
+				t.Errorf("note = %q, want %q", a.Note, tt.note)
 			}
 		})
 	}

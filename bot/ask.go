@@ -275,15 +275,20 @@ func (b *Bot) yearFollowUp(ctx context.Context, idx *index, q Question, t *knowl
 	}
 	if at, ok := idx.kb.Topic(a.Topic.ID); ok && a.Answered && a.Text == at.Answer && len(at.Figures) == 0 && !namesYear(at, year) {
 		// The general answer of a topic about every year ("joint
-		// exercises"): a topic of the same kind about that year
-		// ("North/Interaction-2023") answers "what about 2023?" better.
-		if alt := yearTopic(idx.kb, at, year); alt != nil {
+		// exercises"): a related topic about that year
+		// ("North/Interaction-2023") answers "what about 2023?" better, if
+		// it also wins the question asked again among the related topics.
+		if alt := yearTopic(idx, at, again, year); alt != nil {
 			a = idx.topicAnswer(alt, again, 1)
 		}
 	}
 	if a.Topic != nil {
-		if at, ok := idx.kb.Topic(a.Topic.ID); ok && len(at.Figures) > 0 && a.Text == at.Answer {
-			a.Note = fmt.Sprintf("I have no figure for %d on this topic; here is the general answer.", year)
+		if at, ok := idx.kb.Topic(a.Topic.ID); ok && a.Answered && a.Text == at.Answer && !aboutYear(at, year) {
+			if len(at.Figures) > 0 {
+				a.Note = fmt.Sprintf("I have no figure for %d on this topic; here is the general answer.", year)
+			} else {
+				a.Note = fmt.Sprintf("I have nothing specific on %d in this topic; here is the general answer.", year)
+			}
 		}
 		a.Question = again
 		b.convs.remember(q.Conversation, a)
@@ -302,18 +307,40 @@ func namesYear(t *knowledge.Topic, year int) bool {
 	return slices.ContainsFunc(t.Aliases, func(a string) bool { return slices.Contains(words(a), y) })
 }
 
-// yearTopic finds a topic about year among those related to t, then those
-// in t's category; nil if there is none, or none figures for that year.
-func yearTopic(kb *knowledge.KB, t *knowledge.Topic, year int) *knowledge.Topic {
-	for _, id := range t.Related {
-		if r, ok := kb.Topic(id); ok && namesYear(r, year) {
-			return r
-		}
+// aboutYear reports whether a topic has anything specific on year: it
+// names the year, has a figure for it, or its answer or details mention it.
+func aboutYear(t *knowledge.Topic, year int) bool {
+	if _, ok := figureFor(t, year); ok || namesYear(t, year) {
+		return true
 	}
-	for _, r := range kb.Topics {
-		if r.ID != t.ID && r.Category == t.Category && namesYear(r, year) {
+	y := strconv.Itoa(year)
+	return slices.Contains(words(t.Answer), y) || slices.Contains(words(t.Details), y)
+}
+
+// yearTopic finds a topic about year among those related to t: the related
+// topic that ranks best for the question asked again (again), if it names
+// the year and is a plausible answer (confidence ≥ suggestAbove; t itself,
+// the general answer, usually ranks above it). nil if there is none. A topic
+// merely in the same category is no evidence: a category holds unrelated
+// topics of every year.
+func yearTopic(idx *index, t *knowledge.Topic, again string, year int) *knowledge.Topic {
+	related := map[string]bool{}
+	for _, id := range t.Related {
+		related[id] = id != t.ID
+	}
+	qs := idx.resolve(words(again))
+	if len(qs) == 0 {
+		return nil
+	}
+	for _, c := range idx.rank(qs) {
+		r := idx.topics[c.topic].t
+		if !related[r.ID] {
+			continue
+		}
+		if c.confidence >= suggestAbove && namesYear(r, year) {
 			return r
 		}
+		return nil // the related topic that wins the question is not about that year
 	}
 	return nil
 }
