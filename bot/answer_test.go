@@ -297,3 +297,59 @@ func TestWithYear(t *testing.T) {
 		}
 	}
 }
+
+// TestYearAndPlaceQuestions: a question about the leaders meeting in a year
+// (and place) goes to the timeline, not to a leader's own topic or a topic
+// about another year (review High 2). Built from the shipped timeline: every
+// year of an in-person meeting in Moscow or Beijing, and every year between
+// the first and last meeting with none.
+func TestYearAndPlaceQuestions(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New(kb, Options{})
+	type tc struct{ question, want string }
+	var tests []tc
+	years := map[int]bool{}
+	ms := kb.Timeline.Meetings
+	for _, m := range ms {
+		years[m.Year()] = true
+		if isCall(m) {
+			continue
+		}
+		city, _, _ := strings.Cut(m.Place, ",")
+		switch city {
+		case "Moscow":
+			tests = append(tests, tc{fmt.Sprintf("did xi visit moscow in %d", m.Year()), m.Title})
+		case "Beijing":
+			tests = append(tests, tc{fmt.Sprintf("did putin visit beijing in %d", m.Year()), m.Title})
+		}
+	}
+	for y := ms[0].Year(); y <= ms[len(ms)-1].Year(); y++ {
+		if !years[y] {
+			tests = append(tests, tc{fmt.Sprintf("did xi and putin meet in %d", y), fmt.Sprintf("My timeline has no Xi–Putin meeting in %d.", y)},
+				tc{fmt.Sprintf("when did xi and putin meet in %d", y), "The nearest are"})
+		}
+	}
+	if len(tests) < 8 {
+		t.Fatalf("only %d cases from the timeline", len(tests))
+	}
+	for _, tt := range tests {
+		a := ask(b, tt.question)
+		if a.Answered && a.Topic != nil && !strings.Contains(tt.want, "no Xi–Putin") && !strings.Contains(tt.want, "nearest") {
+			// A topic about that very visit ("beijing-visit-may-2026") is
+			// as good an answer as the timeline's entry.
+			if at, ok := kb.Topic(a.Topic.ID); ok && at.Category != knowledge.People && namesYear(at, yearIn(words(tt.question))) {
+				continue
+			}
+		}
+		if !a.Answered || !strings.Contains(a.Text, tt.want) {
+			topic := ""
+			if a.Topic != nil {
+				topic = a.Topic.ID
+			}
+			t.Errorf("%q = %s %q, want it to mention %q", tt.question, topic, a.Text, tt.want)
+		}
+	}
+}

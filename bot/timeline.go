@@ -97,6 +97,17 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	// topic that would be answered on its own (Threshold) takes it.
 	clearTopic := len(cands) > 0 && (cands[0].score >= 0.6 || !leaders && cands[0].confidence >= Threshold) &&
 		idx.topics[cands[0].topic].t.Category != knowledge.Summits
+	if clearTopic && year != 0 && leaders && (putin || xi) {
+		// "did xi visit moscow in 2019": another topic takes a question
+		// about a leader's meetings in a year only if it is about that
+		// year. Never a leader's own topic: the names that make it match
+		// are the words that make this a question about their meetings.
+		// Without a leader's name ("sco summit tianjin 2025") the topic
+		// that matches clearly keeps it.
+		t := idx.topics[cands[0].topic].t
+		_, fig := figureFor(t, year)
+		clearTopic = t.Category != knowledge.People && (fig || namesYear(t, year))
+	}
 	switch {
 	case leaders && count && !latest && year == 0:
 		return tl.countAnswer(idx, cands), true
