@@ -118,8 +118,8 @@ func TestAnswerShowsBackingSources(t *testing.T) {
 		t.Errorf("as_of = %q, freshness = %q", a.AsOf, a.Freshness())
 	}
 
-	more := q("tell me more")
-	if !strings.HasPrefix(more.Text, "More detail on trade-volume") || urls(more.Sources) != urls(a.MoreSources) {
+	more := q("tell me more") // the sources the answer did not show, aggregators last
+	if !strings.HasPrefix(more.Text, "More detail on trade-volume") || urls(more.Sources) != "http://kremlin.example/customs https://tass.example/trade-old https://repost.example/trade" {
 		t.Errorf("details follow-up: text %q, sources %s; want the details with the sources the answer did not show", more.Text, urls(more.Sources))
 	}
 
@@ -351,5 +351,37 @@ func TestYearAndPlaceQuestions(t *testing.T) {
 			}
 			t.Errorf("%q = %s %q, want it to mention %q", tt.question, topic, a.Text, tt.want)
 		}
+	}
+}
+
+// TestTimelineAnswerIdentity: a computed timeline answer is the timeline's
+// (title, freshness, "tell me more"), not that of whichever summits topic
+// ranked first (review Medium 5).
+func TestTimelineAnswerIdentity(t *testing.T) {
+	tests := []struct {
+		question, topic, more string
+		moreURLs              string
+	}{
+		{"did xi visit moscow in 2017", "summits-timeline", "More detail on summits-timeline", "https://kremlin.example/2019"},
+		{"when did xi and putin last meet", "latest-meeting", "Earlier meetings:\n- 2–3 September 2025: Talks in Beijing", ""},
+		{"xi and putin meetings in beijing", "summits-timeline", "- 16 May 2024: Putin's state visit to Beijing (Beijing, China)", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			b := answerBot(t, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+			conv := Question{Platform: PlatformCLI, Conversation: "c", Text: tt.question}
+			a := b.Ask(context.Background(), conv)
+			if !a.Answered || a.Topic.ID != tt.topic {
+				t.Fatalf("%q = %+v, want topic %s", tt.question, a.Topic, tt.topic)
+			}
+			conv.Text = "tell me more"
+			more := b.Ask(context.Background(), conv)
+			if !strings.Contains(more.Text, tt.more) {
+				t.Errorf("tell me more = %q, want the answer's own details %q", more.Text, tt.more)
+			}
+			if tt.moreURLs != "" && urls(more.Sources) != tt.moreURLs {
+				t.Errorf("tell me more sources = %s, want %s (aggregators last)", urls(more.Sources), tt.moreURLs)
+			}
+		})
 	}
 }

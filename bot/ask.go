@@ -231,32 +231,48 @@ func (b *Bot) followUp(ctx context.Context, idx *index, q Question, ws []string)
 		return b.yearFollowUp(ctx, idx, q, t, last, year), true
 	}
 	a := idx.topicAnswer(t, q.Text, 1)
+	keep := func(a Answer) {
+		a.Question, a.Sources, a.MoreSources, a.Details = last.question, last.sources, last.more, last.details
+		b.convs.remember(q.Conversation, a)
+	}
 	if sources {
 		// The list is the answer: every source of the last answer, the
 		// backing ones first. Nothing else to list under it.
-		all := append(slices.Clone(last.sources), last.more...)
-		a.Text = sourcesText(all)
+		a.Text = sourcesText(append(slices.Clone(last.sources), last.more...))
 		a.Sources, a.MoreSources = []knowledge.Source{}, []knowledge.Source{}
 		a.Details = ""
-		keep := a
-		keep.Question, keep.Sources, keep.MoreSources = last.question, last.sources, last.more
-		b.convs.remember(q.Conversation, keep)
+		keep(a)
 		return a, true
 	}
-	if t.Details == "" {
+	// The last answer's own details and the sources it did not show: a
+	// computed timeline answer's, or the topic's.
+	if last.details == "" {
 		a.Text = "That's all I have on this topic. Its sources are listed below."
+		a.Sources = aggregatorsLast(append(slices.Clone(last.sources), last.more...))
 	} else {
-		a.Text = t.Details
+		a.Text = last.details
+		a.Sources = aggregatorsLast(last.more)
+		if len(a.Sources) == 0 {
+			a.Sources = slices.Clone(last.sources)
+		}
 	}
 	a.Details = ""
-	// The details go with the sources the answer did not show.
-	if len(a.MoreSources) > 0 {
-		a.Sources, a.MoreSources = a.MoreSources, []knowledge.Source{}
-	}
-	keep := a
-	keep.Question, keep.Sources, keep.MoreSources = last.question, last.sources, last.more
-	b.convs.remember(q.Conversation, keep)
+	a.MoreSources = []knowledge.Source{}
+	keep(a)
 	return a, true
+}
+
+// aggregatorsLast returns the sources in order, aggregators moved last.
+func aggregatorsLast(ss []knowledge.Source) []knowledge.Source {
+	out := make([]knowledge.Source, 0, len(ss))
+	for _, agg := range []bool{false, true} {
+		for _, s := range ss {
+			if (s.Kind == knowledge.Aggregator) == agg {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 // yearFollowUp answers "what about 2023?" as the last question asked again

@@ -191,8 +191,28 @@ func (tl *timelineIndex) topic(idx *index, cands []scored) *knowledge.Topic {
 	return tl.summits[0]
 }
 
-func (tl *timelineIndex) base(idx *index, cands []scored) Answer {
-	a := idx.topicAnswer(tl.topic(idx, cands), "", 0.9)
+// Topics a computed timeline answer belongs to, by kind of answer: its
+// identity, title and freshness, and the "More detail" button's target.
+var (
+	timelineHome = []string{"summits-timeline"}
+	latestHome   = []string{"latest-meeting", "summits-timeline"}
+	countHome    = []string{"how-often-they-meet", "latest-meeting", "summits-timeline"}
+)
+
+// home is the first of the summits topics ids that the knowledge base has,
+// or else the best ranked summits topic: a computed answer is the timeline's,
+// not that of whichever meeting's topic ranked first.
+func (tl *timelineIndex) home(idx *index, cands []scored, ids []string) *knowledge.Topic {
+	for _, id := range ids {
+		if t, ok := idx.kb.Topic(id); ok && t.Category == knowledge.Summits {
+			return t
+		}
+	}
+	return tl.topic(idx, cands)
+}
+
+func (tl *timelineIndex) base(idx *index, cands []scored, ids []string) Answer {
+	a := idx.topicAnswer(tl.home(idx, cands, ids), "", 0.9)
 	a.Sources, a.MoreSources = []knowledge.Source{}, []knowledge.Source{}
 	return a
 }
@@ -200,7 +220,13 @@ func (tl *timelineIndex) base(idx *index, cands []scored) Answer {
 const maxListed = 5
 
 func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, kind string) Answer {
-	a := tl.base(idx, cands)
+	home := timelineHome
+	if len(cands) > 0 && cands[0].confidence >= Threshold && idx.topics[cands[0].topic].t.Category == knowledge.Summits {
+		// A summits topic that answers the question on its own ("why did
+		// xi go to russia in march 2023") names the meetings listed.
+		home = []string{idx.topics[cands[0].topic].t.ID}
+	}
+	a := tl.base(idx, cands, home)
 	var text, details strings.Builder
 	switch {
 	case len(ms) == 0:
@@ -286,7 +312,7 @@ func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, now time.Time)
 	if inPerson < 0 && call < 0 {
 		return Answer{}, false
 	}
-	a := tl.base(idx, cands)
+	a := tl.base(idx, cands, latestHome)
 	var text, details strings.Builder
 	cited := []int{}
 	if inPerson >= 0 {
@@ -335,7 +361,7 @@ func (tl *timelineIndex) placeName(m int, t string) string {
 // that place, when one was asked about), and cites their sources: the
 // timeline's own evidence, not the topic's.
 func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed []int, place string) Answer {
-	a := tl.base(idx, cands)
+	a := tl.base(idx, cands, timelineHome)
 	where := ""
 	if place != "" {
 		where = " in " + place
@@ -425,7 +451,7 @@ func brief(m knowledge.Meeting) string {
 }
 
 func (tl *timelineIndex) countAnswer(idx *index, cands []scored) Answer {
-	a := tl.base(idx, cands)
+	a := tl.base(idx, cands, countHome)
 	var text strings.Builder
 	if n := len(tl.counts); n > 0 {
 		c := tl.counts[n-1]
@@ -447,7 +473,7 @@ func (tl *timelineIndex) countAnswer(idx *index, cands []scored) Answer {
 	// The counts' sources, newest first, back the answer.
 	all := a.MoreSources
 	if len(all) == 0 {
-		all = tl.topic(idx, cands).Backing()
+		all = tl.home(idx, cands, countHome).Backing()
 	}
 	a.Sources = knowledge.Strongest(all, knowledge.MaxBacking)
 	a.MoreSources = others(all, a.Sources)
