@@ -385,3 +385,38 @@ func TestTimelineAnswerIdentity(t *testing.T) {
 		})
 	}
 }
+
+// TestTimelinePlaces: "last" with a place, two places in one question, and a
+// video call that is not a meeting in either city (review Medium 3, 4).
+func TestTimelinePlaces(t *testing.T) {
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		question string
+		want     []string
+		wantNot  []string
+	}{
+		{"when did xi last visit moscow", []string{"Their most recent meeting in Moscow in my timeline: **Xi's state visit to Moscow** (Moscow, Russia, 5 June 2019)."}, []string{"video call"}},
+		// The May 2026 visit is after now.
+		{"when did putin last visit beijing", []string{"Their most recent meeting in Beijing in my timeline: **Talks in Beijing**"}, []string{"May 2026", "video call"}},
+		{"did xi and putin meet in beijing or moscow in 2017", []string{"no Xi–Putin meeting in Beijing or Moscow in 2017.",
+			"The nearest in Beijing or Moscow are Putin at the Beijing parade (Beijing, China, 3 September 2015) before and Xi's state visit to Moscow (Moscow, Russia, 5 June 2019) after."}, nil},
+		{"did xi and putin meet in moscow or beijing in 2017", []string{"no Xi–Putin meeting in Moscow or Beijing in 2017.",
+			"The nearest in Moscow or Beijing are Putin at the Beijing parade (Beijing, China, 3 September 2015) before and Xi's state visit to Moscow (Moscow, Russia, 5 June 2019) after."}, nil},
+		{"xi and putin meetings in moscow", []string{"**Xi's state visit to Moscow** (Moscow, Russia, 5 June 2019)."}, []string{"video call"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			a := ask(answerBot(t, now), tt.question)
+			for _, w := range tt.want {
+				if !strings.Contains(a.Text, w) {
+					t.Errorf("answer lacks %q:\n%s", w, a.Text)
+				}
+			}
+			for _, w := range tt.wantNot {
+				if strings.Contains(a.Text, w) {
+					t.Errorf("answer has %q:\n%s", w, a.Text)
+				}
+			}
+		})
+	}
+}

@@ -28,6 +28,9 @@ type timelineAlias struct {
 func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 	tl := timelineIndex{meetings: kb.Timeline.Meetings, counts: kb.Timeline.Counts, places: map[string][]int{}}
 	for i, m := range tl.meetings {
+		if isCall(m) {
+			continue // "Moscow and Beijing (video link)" is not a meeting in Moscow
+		}
 		city, _, _ := strings.Cut(m.Place, ",")
 		for _, t := range terms(words(city)) {
 			if l := tl.places[t]; len(l) == 0 || l[len(l)-1] != i {
@@ -78,15 +81,18 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	qterms := terms(ws)
 	named := tl.named(qterms)
 	var placed []int
-	place := ""
+	var names []string
 	for _, t := range qterms {
 		if ms, ok := tl.places[t]; ok {
 			placed = append(placed, ms...)
-			if place == "" {
-				place = tl.placeName(ms[0], t)
+			if n := tl.placeName(ms[0], t); !slices.Contains(names, n) {
+				names = append(names, n)
 			}
 		}
 	}
+	// "in beijing or moscow": one pool, by date, each meeting once.
+	placed = filterYear(tl.meetings, placed, 0)
+	place := strings.Join(names, " or ")
 	leaders := meetingWord || (putin && xi)
 	// A question that names another topic clearly ("the Iran meeting in
 	// Beijing", "what they signed at the Winter Olympics") is about that
@@ -111,8 +117,13 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	switch {
 	case leaders && count && !latest && year == 0:
 		return tl.countAnswer(idx, cands), true
-	case leaders && latest && year == 0 && len(placed) == 0:
-		if a, ok := tl.latestAnswer(idx, cands, now); ok {
+	case leaders && latest && year == 0:
+		// "when did xi last visit moscow": the latest of that place's.
+		pool := placed
+		if len(pool) == 0 {
+			pool = allIndexes(len(tl.meetings))
+		}
+		if a, ok := tl.latestAnswer(idx, cands, pool, place, now); ok {
 			return a, true
 		}
 		return Answer{}, false
@@ -132,9 +143,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		// meeting in Beijing") was left alone above.
 		ms := placed
 		if len(ms) == 0 {
-			for i := range tl.meetings {
-				ms = append(ms, i)
-			}
+			ms = allIndexes(len(tl.meetings))
 		}
 		ms = filterYear(tl.meetings, ms, year)
 		if len(ms) == 0 {
@@ -295,11 +304,13 @@ func started(m knowledge.Meeting, now time.Time) bool {
 	return err == nil && !d.After(now)
 }
 
-// latestAnswer answers "when did they last meet": the latest meeting in
+// latestAnswer answers "when did they last meet" (in a place: pool holds
+// its meetings, ascending): the latest meeting in
 // person up to now and, when they have spoken by call since, the latest call.
-func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, now time.Time) (Answer, bool) {
+func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, pool []int, place string, now time.Time) (Answer, bool) {
 	inPerson, call := -1, -1
-	for i, m := range tl.meetings {
+	for _, i := range pool { // ascending
+		m := tl.meetings[i]
 		if !started(m, now) {
 			continue
 		}
@@ -317,7 +328,11 @@ func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, now time.Time)
 	cited := []int{}
 	if inPerson >= 0 {
 		m := tl.meetings[inPerson]
-		fmt.Fprintf(&text, "Their most recent meeting in person in my timeline: **%s** (%s, %s).", m.Title, m.Place, when(m))
+		where := " in person"
+		if place != "" {
+			where = " in " + place
+		}
+		fmt.Fprintf(&text, "Their most recent meeting%s in my timeline: **%s** (%s, %s).", where, m.Title, m.Place, when(m))
 		if len(m.Outcomes) > 0 {
 			text.WriteString(" " + m.Outcomes[0])
 		}
@@ -335,8 +350,9 @@ func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, now time.Time)
 	}
 	last := max(inPerson, call)
 	details.WriteString("Earlier meetings:")
-	for i := last - 1; i >= 0 && i >= last-maxListed; i-- {
-		writeMeeting(&details, tl.meetings[i])
+	at := slices.Index(pool, last)
+	for k := at - 1; k >= 0 && k >= at-maxListed; k-- {
+		writeMeeting(&details, tl.meetings[pool[k]])
 	}
 	a.Text = text.String()
 	a.Details = details.String()
@@ -376,9 +392,7 @@ func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed
 	if year != 0 {
 		pool := placed
 		if len(pool) == 0 {
-			for i := range tl.meetings {
-				pool = append(pool, i)
-			}
+			pool = allIndexes(len(tl.meetings))
 		}
 		before, after := tl.nearest(pool, year)
 		there := ""
@@ -402,12 +416,19 @@ func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed
 			// Meetings elsewhere that year answer "did Xi visit Moscow in
 			// 2015" as much as the nearest Moscow ones.
 			that := filterYear(tl.meetings, allIndexes(len(tl.meetings)), year)
-			if len(that) > 0 {
+			met := slices.DeleteFunc(slices.Clone(that), func(i int) bool { return isCall(tl.meetings[i]) })
+			switch {
+			case len(met) > 0:
 				more := ""
-				if len(that) > 1 {
-					more = fmt.Sprintf(" (and %d more)", len(that)-1)
+				if len(met) > 1 {
+					more = fmt.Sprintf(" (and %d more)", len(met)-1)
 				}
-				fmt.Fprintf(&text, " That year they met elsewhere: %s%s.", brief(tl.meetings[that[0]]), more)
+				fmt.Fprintf(&text, " That year they met elsewhere: %s%s.", brief(tl.meetings[met[0]]), more)
+				near = append([]int{met[0]}, near...)
+			case len(that) > 0:
+				m := tl.meetings[that[0]]
+				how := map[string]string{"video-call": "by video call", "phone-call": "by telephone"}[m.Kind]
+				fmt.Fprintf(&text, " That year they spoke %s: %s.", how, brief(m))
 				near = append([]int{that[0]}, near...)
 			}
 		}
