@@ -32,6 +32,9 @@ var signalNames = [...]string{
 	"unknown-more", // more than one uncommon unknown word
 	"fields",       // share of the question's weight found in names, questions, titles, keywords
 	"typos",        // share of the explained weight matched by typo or compound
+	"missed",       // share of the question's uncommon words the topic lacks
+	"matched",      // how many uncommon words the topic has, over four at most
+	"evidence",     // the explained weight against the largest idf, over three at most
 }
 
 const nSignals = len(signalNames)
@@ -46,7 +49,7 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence}
 }
 
 // model is a fitted logistic regression.
@@ -107,7 +110,7 @@ const (
 	// building a large index stays quick; topics are then sampled evenly.
 	maxFitQuestions = 1500
 	// ridge is the L2 penalty on the standardised coefficients.
-	ridge = 5.0
+	ridge = 30.0
 )
 
 type sample struct {
@@ -165,7 +168,7 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 				if qi%fitFolds != f {
 					continue
 				}
-				ask(in, q, ti, 0.25)
+				ask(in, q, ti, 0.5)
 				// The same question after a clause of context: words the
 				// knowledge base does not know must not sink it by themselves.
 				if len(clauses) > 0 {

@@ -16,6 +16,9 @@ const (
 	// rawWeight is how much the summed term evidence adds to the ordering
 	// of candidates.
 	rawWeight = 0.1
+	// uncommonShare is the least idf, relative to the largest, of a word
+	// that says what a question is about.
+	uncommonShare = 0.4
 )
 
 // scored is a topic with its ranking signals: what the calibrated model
@@ -32,6 +35,9 @@ type scored struct {
 	loose      float64 // share of the explained weight matched by expansion (synonyms, WordNet)
 	typo       float64 // share of the explained weight matched by typo or compound
 	strong     float64 // share of the question's weight found in names, questions, titles or keywords
+	missed     float64 // share of the question's uncommon words the topic does not have at all
+	matched    float64 // how many uncommon words it has, over four at most
+	evidence   float64 // the explained weight against the largest idf, over three at most
 	score      float64 // the ranking's own score, which orders candidates
 	margin     float64 // key of this candidate minus the best other one's
 	confidence float64 // calibrated probability that this topic is the answer
@@ -261,7 +267,14 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		}
 	}
 	var raw, cov, loose, typo, strong float64
+	var content, hit int
 	for s, m := range best {
+		if q.slotW[s] >= uncommonShare*idx.maxIDF {
+			content++
+			if m > 0 {
+				hit++
+			}
+		}
 		if m == 0 {
 			continue
 		}
@@ -286,6 +299,11 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		}
 	}
 	c.raw = raw
+	if content > 0 {
+		c.missed = float64(content-hit) / float64(content)
+	}
+	c.matched = float64(min(hit, 4)) / 4
+	c.evidence = min(cov/idx.maxIDF, 3) / 3
 	c.coverage = cov / q.total
 	c.strong = strong / q.total
 	if q.known > 0 {
