@@ -230,10 +230,16 @@ const maxListed = 5
 
 func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, kind string) Answer {
 	home := timelineHome
-	if len(cands) > 0 && cands[0].confidence >= Threshold && idx.topics[cands[0].topic].t.Category == knowledge.Summits {
+	if len(cands) > 0 && len(ms) > 0 {
 		// A summits topic that answers the question on its own ("why did
-		// xi go to russia in march 2023") names the meetings listed.
-		home = []string{idx.topics[cands[0].topic].t.ID}
+		// xi go to russia in march 2023"), or is about the one year listed
+		// ("xi in moscow 2023"), names the meetings listed.
+		t := idx.topics[cands[0].topic].t
+		y := tl.meetings[ms[0]].Year()
+		oneYear := tl.meetings[ms[len(ms)-1]].Year() == y && namesYear(t, y)
+		if t.Category == knowledge.Summits && (cands[0].confidence >= Threshold || oneYear) {
+			home = []string{t.ID}
+		}
 	}
 	a := tl.base(idx, cands, home)
 	var text, details strings.Builder
