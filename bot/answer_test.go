@@ -420,3 +420,40 @@ func TestTimelinePlaces(t *testing.T) {
 		})
 	}
 }
+
+func TestStarted(t *testing.T) {
+	at := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	tests := []struct {
+		date, now string
+		want      bool
+	}{
+		{"2026-12-15", "2026-12-14", false},
+		{"2026-12-15", "2026-12-15", true},
+		// A month-only date may be any day of it (review Low 11).
+		{"2026-12", "2026-12-01", false},
+		{"2026-12", "2026-12-31", false},
+		{"2026-12", "2027-01-01", true},
+		{"2026-13", "2030-01-01", false},
+	}
+	for _, tt := range tests {
+		if got := started(knowledge.Meeting{Date: tt.date}, at(tt.now)); got != tt.want {
+			t.Errorf("started(%s) at %s = %v, want %v", tt.date, tt.now, got, tt.want)
+		}
+	}
+}
+
+// TestSourcesFollowUpPhrasing: the ways people ask for the last answer's
+// sources (review Low 12).
+func TestSourcesFollowUpPhrasing(t *testing.T) {
+	for _, follow := range []string{"sources?", "what are your sources", "what sources have you got", "where is this from, any sources"} {
+		t.Run(follow, func(t *testing.T) {
+			b := answerBot(t, testNow)
+			q := Question{Platform: PlatformCLI, Conversation: "c", Text: "how much do china and russia trade"}
+			b.Ask(context.Background(), q)
+			q.Text = follow
+			if a := b.Ask(context.Background(), q); !strings.HasPrefix(a.Text, "Sources for my last answer:") {
+				t.Errorf("%q = %s %q", follow, a.Outcome, a.Text)
+			}
+		})
+	}
+}

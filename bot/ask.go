@@ -189,7 +189,7 @@ func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 var (
 	moreWords    = set(`more detail details elaborate expand continue further deeper`)
 	sourcesWords = set(`source sources citation citations cite reference references proof evidence`)
-	followFiller = set(`tell me more please give show can you the a on it that this go and some what about how in for any what's whats are there where is from`)
+	followFiller = set(`tell me more please give show can you the a on it that this go and some what about how in for any what's whats are there where is from your you got have`)
 )
 
 // followUp answers "tell me more", "sources?" and "what about 2023?" from

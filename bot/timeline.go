@@ -300,13 +300,15 @@ func (tl *timelineIndex) cite(a *Answer, ms []int) {
 // isCall reports whether a meeting was held by video or telephone.
 func isCall(m knowledge.Meeting) bool { return m.Kind == "video-call" || m.Kind == "phone-call" }
 
-// started reports whether the meeting's first day is not after now.
+// started reports whether the meeting's first day is not after now. A
+// month-only date ("2026-12") has started only once that month is over: the
+// day may be late in the month.
 func started(m knowledge.Meeting, now time.Time) bool {
-	layout := time.DateOnly
 	if len(m.Date) == 7 {
-		layout = "2006-01"
+		d, err := time.Parse("2006-01", m.Date)
+		return err == nil && !d.AddDate(0, 1, 0).After(now)
 	}
-	d, err := time.Parse(layout, m.Date)
+	d, err := time.Parse(time.DateOnly, m.Date)
 	return err == nil && !d.After(now)
 }
 
