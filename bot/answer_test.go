@@ -54,7 +54,11 @@ figures:
   - {year: 2023, answer: Trade was $240bn in 2023., sources: [https://tass.example/trade-old], as_of: 2024-01}`,
 		"", "Trade fell to $228bn in 2025, according to Chinese customs."),
 	"topics/joint-exercises.md": topic("joint-exercises", "military", "[what joint military exercises do they hold, do china and russia hold drills together, military drills of china and russia]", "[exercises, drills, military]",
-		"[{title: Drills, publisher: TASS, url: \"https://tass.example/drills\"}]", "", "They hold joint naval and air exercises every year."),
+		"[{title: Drills, publisher: TASS, url: \"https://tass.example/drills\"}]", "related: [north-interaction-2023]\n", "They hold joint naval and air exercises every year."),
+	// A military topic that shares nothing with North/Interaction-2023 but
+	// its category: "what about 2023?" after it stays on it.
+	"topics/arms-sales.md": topic("arms-sales", "military", "[what weapons does russia sell to china, arms sales between russia and china, does china buy russian fighter jets]", "[arms, weapons, fighter, jets, sales]",
+		"[{title: Arms, publisher: Reuters, url: \"https://reuters.example/arms\"}]", "", "Russia has sold China fighter jets and air defence systems."),
 	"topics/north-interaction-2023.md": topic("north-interaction-2023", "military", "[what was north interaction 2023, the 2023 sea of japan exercise, naval drills in july 2023]", "[exercises, drills, 2023, sea of japan, north interaction]",
 		"[{title: North 2023, publisher: TASS, url: \"https://tass.example/north-2023\"}]", "aliases: [North/Interaction-2023]\n", "North/Interaction-2023 was a joint exercise in the Sea of Japan in July 2023."),
 }
@@ -114,8 +118,8 @@ func TestAnswerShowsBackingSources(t *testing.T) {
 		t.Errorf("as_of = %q, freshness = %q", a.AsOf, a.Freshness())
 	}
 
-	more := q("tell me more")
-	if !strings.HasPrefix(more.Text, "More detail on trade-volume") || urls(more.Sources) != urls(a.MoreSources) {
+	more := q("tell me more") // the sources the answer did not show, aggregators last
+	if !strings.HasPrefix(more.Text, "More detail on trade-volume") || urls(more.Sources) != "http://kremlin.example/customs https://tass.example/trade-old https://repost.example/trade" {
 		t.Errorf("details follow-up: text %q, sources %s; want the details with the sources the answer did not show", more.Text, urls(more.Sources))
 	}
 
@@ -242,12 +246,17 @@ func TestYearFollowUps(t *testing.T) {
 		first, follow string
 		wantTopic     string
 		want          string
+		note          string // "" for none
 	}{
-		{"when did xi and putin last meet", "what about 2024?", "", "Putin's state visit to Beijing"},
-		{"when did xi and putin last meet", "and in 2017?", "", "no Xi–Putin meeting in 2017"},
-		{"what joint military exercises do they hold", "what about 2023?", "north-interaction-2023", "North/Interaction-2023"},
-		{"how much do china and russia trade", "what about 2024?", "trade-volume", "record $245bn"},
-		{"how much do china and russia trade", "what about 2019?", "trade-volume", "Trade fell to $228bn"},
+		{"when did xi and putin last meet", "what about 2024?", "", "Putin's state visit to Beijing", ""},
+		{"when did xi and putin last meet", "and in 2017?", "", "no Xi–Putin meeting in 2017", ""},
+		{"what joint military exercises do they hold", "what about 2023?", "north-interaction-2023", "North/Interaction-2023", ""},
+		{"how much do china and russia trade", "what about 2024?", "trade-volume", "record $245bn", ""},
+		{"how much do china and russia trade", "what about 2019?", "trade-volume", "Trade fell to $228bn", "I have no figure for 2019 on this topic"},
+		// The same category is no reason to jump (review High 1): stay on
+		// the topic and say it has nothing on that year.
+		{"what weapons does russia sell to china", "what about 2023?", "arms-sales", "fighter jets", "I have nothing specific on 2023 in this topic"},
+		{"what joint military exercises do they hold", "what about 2019?", "joint-exercises", "every year", "I have nothing specific on 2019 in this topic"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.first+" / "+tt.follow, func(t *testing.T) {
@@ -264,8 +273,8 @@ func TestYearFollowUps(t *testing.T) {
 			if tt.wantTopic != "" && a.Topic.ID != tt.wantTopic {
 				t.Errorf("topic = %s, want %s", a.Topic.ID, tt.wantTopic)
 			}
-			if strings.Contains(a.Note, "no figure") != strings.Contains(tt.follow, "2019") {
-				t.Errorf("note = %q", a.Note)
+			if (tt.note == "") != (a.Note == "") || !strings.Contains(a.Note, tt.note) {
+				t.Errorf("note = %q, want %q", a.Note, tt.note)
 			}
 		})
 	}
@@ -286,5 +295,165 @@ func TestWithYear(t *testing.T) {
 		if got := withYear(tt.q, tt.year); got != tt.want {
 			t.Errorf("withYear(%q, %d) = %q, want %q", tt.q, tt.year, got, tt.want)
 		}
+	}
+}
+
+// TestYearAndPlaceQuestions: a question about the leaders meeting in a year
+// (and place) goes to the timeline, not to a leader's own topic or a topic
+// about another year (review High 2). Built from the shipped timeline: every
+// year of an in-person meeting in Moscow or Beijing, and every year between
+// the first and last meeting with none.
+func TestYearAndPlaceQuestions(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New(kb, Options{})
+	type tc struct{ question, want string }
+	var tests []tc
+	years := map[int]bool{}
+	ms := kb.Timeline.Meetings
+	for _, m := range ms {
+		years[m.Year()] = true
+		if isCall(m) {
+			continue
+		}
+		city, _, _ := strings.Cut(m.Place, ",")
+		switch city {
+		case "Moscow":
+			tests = append(tests, tc{fmt.Sprintf("did xi visit moscow in %d", m.Year()), m.Title})
+		case "Beijing":
+			tests = append(tests, tc{fmt.Sprintf("did putin visit beijing in %d", m.Year()), m.Title})
+		}
+	}
+	for y := ms[0].Year(); y <= ms[len(ms)-1].Year(); y++ {
+		if !years[y] {
+			tests = append(tests, tc{fmt.Sprintf("did xi and putin meet in %d", y), fmt.Sprintf("My timeline has no Xi–Putin meeting in %d.", y)},
+				tc{fmt.Sprintf("when did xi and putin meet in %d", y), "The nearest are"})
+		}
+	}
+	if len(tests) < 8 {
+		t.Fatalf("only %d cases from the timeline", len(tests))
+	}
+	for _, tt := range tests {
+		a := ask(b, tt.question)
+		if a.Answered && a.Topic != nil && !strings.Contains(tt.want, "no Xi–Putin") && !strings.Contains(tt.want, "nearest") {
+			// A topic about that very visit ("beijing-visit-may-2026") is
+			// as good an answer as the timeline's entry.
+			if at, ok := kb.Topic(a.Topic.ID); ok && at.Category != knowledge.People && namesYear(at, yearIn(words(tt.question))) {
+				continue
+			}
+		}
+		if !a.Answered || !strings.Contains(a.Text, tt.want) {
+			topic := ""
+			if a.Topic != nil {
+				topic = a.Topic.ID
+			}
+			t.Errorf("%q = %s %q, want it to mention %q", tt.question, topic, a.Text, tt.want)
+		}
+	}
+}
+
+// TestTimelineAnswerIdentity: a computed timeline answer is the timeline's
+// (title, freshness, "tell me more"), not that of whichever summits topic
+// ranked first (review Medium 5).
+func TestTimelineAnswerIdentity(t *testing.T) {
+	tests := []struct {
+		question, topic, more string
+		moreURLs              string
+	}{
+		{"did xi visit moscow in 2017", "summits-timeline", "More detail on summits-timeline", "https://kremlin.example/2019"},
+		{"when did xi and putin last meet", "latest-meeting", "Earlier meetings:\n- 2–3 September 2025: Talks in Beijing", ""},
+		{"xi and putin meetings in beijing", "summits-timeline", "- 16 May 2024: Putin's state visit to Beijing (Beijing, China)", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			b := answerBot(t, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+			conv := Question{Platform: PlatformCLI, Conversation: "c", Text: tt.question}
+			a := b.Ask(context.Background(), conv)
+			if !a.Answered || a.Topic.ID != tt.topic {
+				t.Fatalf("%q = %+v, want topic %s", tt.question, a.Topic, tt.topic)
+			}
+			conv.Text = "tell me more"
+			more := b.Ask(context.Background(), conv)
+			if !strings.Contains(more.Text, tt.more) {
+				t.Errorf("tell me more = %q, want the answer's own details %q", more.Text, tt.more)
+			}
+			if tt.moreURLs != "" && urls(more.Sources) != tt.moreURLs {
+				t.Errorf("tell me more sources = %s, want %s (aggregators last)", urls(more.Sources), tt.moreURLs)
+			}
+		})
+	}
+}
+
+// TestTimelinePlaces: "last" with a place, two places in one question, and a
+// video call that is not a meeting in either city (review Medium 3, 4).
+func TestTimelinePlaces(t *testing.T) {
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		question string
+		want     []string
+		wantNot  []string
+	}{
+		{"when did xi last visit moscow", []string{"Their most recent meeting in Moscow in my timeline: **Xi's state visit to Moscow** (Moscow, Russia, 5 June 2019)."}, []string{"video call"}},
+		// The May 2026 visit is after now.
+		{"when did putin last visit beijing", []string{"Their most recent meeting in Beijing in my timeline: **Talks in Beijing**"}, []string{"May 2026", "video call"}},
+		{"did xi and putin meet in beijing or moscow in 2017", []string{"no Xi–Putin meeting in Beijing or Moscow in 2017.",
+			"The nearest in Beijing or Moscow are Putin at the Beijing parade (Beijing, China, 3 September 2015) before and Xi's state visit to Moscow (Moscow, Russia, 5 June 2019) after."}, nil},
+		{"did xi and putin meet in moscow or beijing in 2017", []string{"no Xi–Putin meeting in Moscow or Beijing in 2017.",
+			"The nearest in Moscow or Beijing are Putin at the Beijing parade (Beijing, China, 3 September 2015) before and Xi's state visit to Moscow (Moscow, Russia, 5 June 2019) after."}, nil},
+		{"xi and putin meetings in moscow", []string{"**Xi's state visit to Moscow** (Moscow, Russia, 5 June 2019)."}, []string{"video call"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			a := ask(answerBot(t, now), tt.question)
+			for _, w := range tt.want {
+				if !strings.Contains(a.Text, w) {
+					t.Errorf("answer lacks %q:\n%s", w, a.Text)
+				}
+			}
+			for _, w := range tt.wantNot {
+				if strings.Contains(a.Text, w) {
+					t.Errorf("answer has %q:\n%s", w, a.Text)
+				}
+			}
+		})
+	}
+}
+
+func TestStarted(t *testing.T) {
+	at := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	tests := []struct {
+		date, now string
+		want      bool
+	}{
+		{"2026-12-15", "2026-12-14", false},
+		{"2026-12-15", "2026-12-15", true},
+		// A month-only date may be any day of it (review Low 11).
+		{"2026-12", "2026-12-01", false},
+		{"2026-12", "2026-12-31", false},
+		{"2026-12", "2027-01-01", true},
+		{"2026-13", "2030-01-01", false},
+	}
+	for _, tt := range tests {
+		if got := started(knowledge.Meeting{Date: tt.date}, at(tt.now)); got != tt.want {
+			t.Errorf("started(%s) at %s = %v, want %v", tt.date, tt.now, got, tt.want)
+		}
+	}
+}
+
+// TestSourcesFollowUpPhrasing: the ways people ask for the last answer's
+// sources (review Low 12).
+func TestSourcesFollowUpPhrasing(t *testing.T) {
+	for _, follow := range []string{"sources?", "what are your sources", "what sources have you got", "where is this from, any sources"} {
+		t.Run(follow, func(t *testing.T) {
+			b := answerBot(t, testNow)
+			q := Question{Platform: PlatformCLI, Conversation: "c", Text: "how much do china and russia trade"}
+			b.Ask(context.Background(), q)
+			q.Text = follow
+			if a := b.Ask(context.Background(), q); !strings.HasPrefix(a.Text, "Sources for my last answer:") {
+				t.Errorf("%q = %s %q", follow, a.Outcome, a.Text)
+			}
+		})
 	}
 }

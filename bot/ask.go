@@ -189,7 +189,7 @@ func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 var (
 	moreWords    = set(`more detail details elaborate expand continue further deeper`)
 	sourcesWords = set(`source sources citation citations cite reference references proof evidence`)
-	followFiller = set(`tell me more please give show can you the a on it that this go and some what about how in for any what's whats are there where is from`)
+	followFiller = set(`tell me more please give show can you the a on it that this go and some what about how in for any what's whats are there where is from your you got have`)
 )
 
 // followUp answers "tell me more", "sources?" and "what about 2023?" from
@@ -231,32 +231,48 @@ func (b *Bot) followUp(ctx context.Context, idx *index, q Question, ws []string)
 		return b.yearFollowUp(ctx, idx, q, t, last, year), true
 	}
 	a := idx.topicAnswer(t, q.Text, 1)
+	keep := func(a Answer) {
+		a.Question, a.Sources, a.MoreSources, a.Details = last.question, last.sources, last.more, last.details
+		b.convs.remember(q.Conversation, a)
+	}
 	if sources {
 		// The list is the answer: every source of the last answer, the
 		// backing ones first. Nothing else to list under it.
-		all := append(slices.Clone(last.sources), last.more...)
-		a.Text = sourcesText(all)
+		a.Text = sourcesText(append(slices.Clone(last.sources), last.more...))
 		a.Sources, a.MoreSources = []knowledge.Source{}, []knowledge.Source{}
 		a.Details = ""
-		keep := a
-		keep.Question, keep.Sources, keep.MoreSources = last.question, last.sources, last.more
-		b.convs.remember(q.Conversation, keep)
+		keep(a)
 		return a, true
 	}
-	if t.Details == "" {
+	// The last answer's own details and the sources it did not show: a
+	// computed timeline answer's, or the topic's.
+	if last.details == "" {
 		a.Text = "That's all I have on this topic. Its sources are listed below."
+		a.Sources = aggregatorsLast(append(slices.Clone(last.sources), last.more...))
 	} else {
-		a.Text = t.Details
+		a.Text = last.details
+		a.Sources = aggregatorsLast(last.more)
+		if len(a.Sources) == 0 {
+			a.Sources = slices.Clone(last.sources)
+		}
 	}
 	a.Details = ""
-	// The details go with the sources the answer did not show.
-	if len(a.MoreSources) > 0 {
-		a.Sources, a.MoreSources = a.MoreSources, []knowledge.Source{}
-	}
-	keep := a
-	keep.Question, keep.Sources, keep.MoreSources = last.question, last.sources, last.more
-	b.convs.remember(q.Conversation, keep)
+	a.MoreSources = []knowledge.Source{}
+	keep(a)
 	return a, true
+}
+
+// aggregatorsLast returns the sources in order, aggregators moved last.
+func aggregatorsLast(ss []knowledge.Source) []knowledge.Source {
+	out := make([]knowledge.Source, 0, len(ss))
+	for _, agg := range []bool{false, true} {
+		for _, s := range ss {
+			if (s.Kind == knowledge.Aggregator) == agg {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 // yearFollowUp answers "what about 2023?" as the last question asked again
@@ -275,15 +291,20 @@ func (b *Bot) yearFollowUp(ctx context.Context, idx *index, q Question, t *knowl
 	}
 	if at, ok := idx.kb.Topic(a.Topic.ID); ok && a.Answered && a.Text == at.Answer && len(at.Figures) == 0 && !namesYear(at, year) {
 		// The general answer of a topic about every year ("joint
-		// exercises"): a topic of the same kind about that year
-		// ("North/Interaction-2023") answers "what about 2023?" better.
-		if alt := yearTopic(idx.kb, at, year); alt != nil {
+		// exercises"): a related topic about that year
+		// ("North/Interaction-2023") answers "what about 2023?" better, if
+		// it also wins the question asked again among the related topics.
+		if alt := yearTopic(idx, at, again, year); alt != nil {
 			a = idx.topicAnswer(alt, again, 1)
 		}
 	}
 	if a.Topic != nil {
-		if at, ok := idx.kb.Topic(a.Topic.ID); ok && len(at.Figures) > 0 && a.Text == at.Answer {
-			a.Note = fmt.Sprintf("I have no figure for %d on this topic; here is the general answer.", year)
+		if at, ok := idx.kb.Topic(a.Topic.ID); ok && a.Answered && a.Text == at.Answer && !aboutYear(at, year) {
+			if len(at.Figures) > 0 {
+				a.Note = fmt.Sprintf("I have no figure for %d on this topic; here is the general answer.", year)
+			} else {
+				a.Note = fmt.Sprintf("I have nothing specific on %d in this topic; here is the general answer.", year)
+			}
 		}
 		a.Question = again
 		b.convs.remember(q.Conversation, a)
@@ -302,18 +323,40 @@ func namesYear(t *knowledge.Topic, year int) bool {
 	return slices.ContainsFunc(t.Aliases, func(a string) bool { return slices.Contains(words(a), y) })
 }
 
-// yearTopic finds a topic about year among those related to t, then those
-// in t's category; nil if there is none, or none figures for that year.
-func yearTopic(kb *knowledge.KB, t *knowledge.Topic, year int) *knowledge.Topic {
-	for _, id := range t.Related {
-		if r, ok := kb.Topic(id); ok && namesYear(r, year) {
-			return r
-		}
+// aboutYear reports whether a topic has anything specific on year: it
+// names the year, has a figure for it, or its answer or details mention it.
+func aboutYear(t *knowledge.Topic, year int) bool {
+	if _, ok := figureFor(t, year); ok || namesYear(t, year) {
+		return true
 	}
-	for _, r := range kb.Topics {
-		if r.ID != t.ID && r.Category == t.Category && namesYear(r, year) {
+	y := strconv.Itoa(year)
+	return slices.Contains(words(t.Answer), y) || slices.Contains(words(t.Details), y)
+}
+
+// yearTopic finds a topic about year among those related to t: the related
+// topic that ranks best for the question asked again (again), if it names
+// the year and is a plausible answer (confidence ≥ suggestAbove; t itself,
+// the general answer, usually ranks above it). nil if there is none. A topic
+// merely in the same category is no evidence: a category holds unrelated
+// topics of every year.
+func yearTopic(idx *index, t *knowledge.Topic, again string, year int) *knowledge.Topic {
+	related := map[string]bool{}
+	for _, id := range t.Related {
+		related[id] = id != t.ID
+	}
+	qs := idx.resolve(words(again))
+	if len(qs) == 0 {
+		return nil
+	}
+	for _, c := range idx.rank(qs) {
+		r := idx.topics[c.topic].t
+		if !related[r.ID] {
+			continue
+		}
+		if c.confidence >= suggestAbove && namesYear(r, year) {
 			return r
 		}
+		return nil // the related topic that wins the question is not about that year
 	}
 	return nil
 }

@@ -27,6 +27,9 @@ type convEntry struct {
 	// sources backed the last answer; more are the topic's others.
 	sources []knowledge.Source
 	more    []knowledge.Source
+	// details are the last answer's own details: a computed timeline
+	// answer's are not its topic's.
+	details string
 	expires time.Time
 }
 
@@ -37,7 +40,7 @@ func newConversations(max int, ttl time.Duration, now func() time.Time) *convers
 func (c *conversations) remember(key string, a Answer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := &convEntry{key: key, topicID: a.Topic.ID, question: a.Question, sources: a.Sources, more: a.MoreSources, expires: c.now().Add(c.ttl)}
+	e := &convEntry{key: key, topicID: a.Topic.ID, question: a.Question, sources: a.Sources, more: a.MoreSources, details: a.Details, expires: c.now().Add(c.ttl)}
 	if el, ok := c.byKey[key]; ok {
 		el.Value = e
 		c.order.MoveToFront(el)

@@ -28,6 +28,9 @@ type timelineAlias struct {
 func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 	tl := timelineIndex{meetings: kb.Timeline.Meetings, counts: kb.Timeline.Counts, places: map[string][]int{}}
 	for i, m := range tl.meetings {
+		if isCall(m) {
+			continue // "Moscow and Beijing (video link)" is not a meeting in Moscow
+		}
 		city, _, _ := strings.Cut(m.Place, ",")
 		for _, t := range terms(words(city)) {
 			if l := tl.places[t]; len(l) == 0 || l[len(l)-1] != i {
@@ -78,15 +81,18 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	qterms := terms(ws)
 	named := tl.named(qterms)
 	var placed []int
-	place := ""
+	var names []string
 	for _, t := range qterms {
 		if ms, ok := tl.places[t]; ok {
 			placed = append(placed, ms...)
-			if place == "" {
-				place = tl.placeName(ms[0], t)
+			if n := tl.placeName(ms[0], t); !slices.Contains(names, n) {
+				names = append(names, n)
 			}
 		}
 	}
+	// "in beijing or moscow": one pool, by date, each meeting once.
+	placed = filterYear(tl.meetings, placed, 0)
+	place := strings.Join(names, " or ")
 	leaders := meetingWord || (putin && xi)
 	// A question that names another topic clearly ("the Iran meeting in
 	// Beijing", "what they signed at the Winter Olympics") is about that
@@ -97,11 +103,27 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	// topic that would be answered on its own (Threshold) takes it.
 	clearTopic := len(cands) > 0 && (cands[0].score >= 0.6 || !leaders && cands[0].confidence >= Threshold) &&
 		idx.topics[cands[0].topic].t.Category != knowledge.Summits
+	if clearTopic && year != 0 && leaders && (putin || xi) {
+		// "did xi visit moscow in 2019": another topic takes a question
+		// about a leader's meetings in a year only if it is about that
+		// year. Never a leader's own topic: the names that make it match
+		// are the words that make this a question about their meetings.
+		// Without a leader's name ("sco summit tianjin 2025") the topic
+		// that matches clearly keeps it.
+		t := idx.topics[cands[0].topic].t
+		_, fig := figureFor(t, year)
+		clearTopic = t.Category != knowledge.People && (fig || namesYear(t, year))
+	}
 	switch {
 	case leaders && count && !latest && year == 0:
 		return tl.countAnswer(idx, cands), true
-	case leaders && latest && year == 0 && len(placed) == 0:
-		if a, ok := tl.latestAnswer(idx, cands, now); ok {
+	case leaders && latest && year == 0:
+		// "when did xi last visit moscow": the latest of that place's.
+		pool := placed
+		if len(pool) == 0 {
+			pool = allIndexes(len(tl.meetings))
+		}
+		if a, ok := tl.latestAnswer(idx, cands, pool, place, now); ok {
 			return a, true
 		}
 		return Answer{}, false
@@ -121,9 +143,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		// meeting in Beijing") was left alone above.
 		ms := placed
 		if len(ms) == 0 {
-			for i := range tl.meetings {
-				ms = append(ms, i)
-			}
+			ms = allIndexes(len(tl.meetings))
 		}
 		ms = filterYear(tl.meetings, ms, year)
 		if len(ms) == 0 {
@@ -180,8 +200,28 @@ func (tl *timelineIndex) topic(idx *index, cands []scored) *knowledge.Topic {
 	return tl.summits[0]
 }
 
-func (tl *timelineIndex) base(idx *index, cands []scored) Answer {
-	a := idx.topicAnswer(tl.topic(idx, cands), "", 0.9)
+// Topics a computed timeline answer belongs to, by kind of answer: its
+// identity, title and freshness, and the "More detail" button's target.
+var (
+	timelineHome = []string{"summits-timeline"}
+	latestHome   = []string{"latest-meeting", "summits-timeline"}
+	countHome    = []string{"how-often-they-meet", "latest-meeting", "summits-timeline"}
+)
+
+// home is the first of the summits topics ids that the knowledge base has,
+// or else the best ranked summits topic: a computed answer is the timeline's,
+// not that of whichever meeting's topic ranked first.
+func (tl *timelineIndex) home(idx *index, cands []scored, ids []string) *knowledge.Topic {
+	for _, id := range ids {
+		if t, ok := idx.kb.Topic(id); ok && t.Category == knowledge.Summits {
+			return t
+		}
+	}
+	return tl.topic(idx, cands)
+}
+
+func (tl *timelineIndex) base(idx *index, cands []scored, ids []string) Answer {
+	a := idx.topicAnswer(tl.home(idx, cands, ids), "", 0.9)
 	a.Sources, a.MoreSources = []knowledge.Source{}, []knowledge.Source{}
 	return a
 }
@@ -189,7 +229,19 @@ func (tl *timelineIndex) base(idx *index, cands []scored) Answer {
 const maxListed = 5
 
 func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, kind string) Answer {
-	a := tl.base(idx, cands)
+	home := timelineHome
+	if len(cands) > 0 && len(ms) > 0 {
+		// A summits topic that answers the question on its own ("why did
+		// xi go to russia in march 2023"), or is about the one year listed
+		// ("xi in moscow 2023"), names the meetings listed.
+		t := idx.topics[cands[0].topic].t
+		y := tl.meetings[ms[0]].Year()
+		oneYear := tl.meetings[ms[len(ms)-1]].Year() == y && namesYear(t, y)
+		if t.Category == knowledge.Summits && (cands[0].confidence >= Threshold || oneYear) {
+			home = []string{t.ID}
+		}
+	}
+	a := tl.base(idx, cands, home)
 	var text, details strings.Builder
 	switch {
 	case len(ms) == 0:
@@ -248,21 +300,25 @@ func (tl *timelineIndex) cite(a *Answer, ms []int) {
 // isCall reports whether a meeting was held by video or telephone.
 func isCall(m knowledge.Meeting) bool { return m.Kind == "video-call" || m.Kind == "phone-call" }
 
-// started reports whether the meeting's first day is not after now.
+// started reports whether the meeting's first day is not after now. A
+// month-only date ("2026-12") has started only once that month is over: the
+// day may be late in the month.
 func started(m knowledge.Meeting, now time.Time) bool {
-	layout := time.DateOnly
 	if len(m.Date) == 7 {
-		layout = "2006-01"
+		d, err := time.Parse("2006-01", m.Date)
+		return err == nil && !d.AddDate(0, 1, 0).After(now)
 	}
-	d, err := time.Parse(layout, m.Date)
+	d, err := time.Parse(time.DateOnly, m.Date)
 	return err == nil && !d.After(now)
 }
 
-// latestAnswer answers "when did they last meet": the latest meeting in
+// latestAnswer answers "when did they last meet" (in a place: pool holds
+// its meetings, ascending): the latest meeting in
 // person up to now and, when they have spoken by call since, the latest call.
-func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, now time.Time) (Answer, bool) {
+func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, pool []int, place string, now time.Time) (Answer, bool) {
 	inPerson, call := -1, -1
-	for i, m := range tl.meetings {
+	for _, i := range pool { // ascending
+		m := tl.meetings[i]
 		if !started(m, now) {
 			continue
 		}
@@ -275,12 +331,16 @@ func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, now time.Time)
 	if inPerson < 0 && call < 0 {
 		return Answer{}, false
 	}
-	a := tl.base(idx, cands)
+	a := tl.base(idx, cands, latestHome)
 	var text, details strings.Builder
 	cited := []int{}
 	if inPerson >= 0 {
 		m := tl.meetings[inPerson]
-		fmt.Fprintf(&text, "Their most recent meeting in person in my timeline: **%s** (%s, %s).", m.Title, m.Place, when(m))
+		where := " in person"
+		if place != "" {
+			where = " in " + place
+		}
+		fmt.Fprintf(&text, "Their most recent meeting%s in my timeline: **%s** (%s, %s).", where, m.Title, m.Place, when(m))
 		if len(m.Outcomes) > 0 {
 			text.WriteString(" " + m.Outcomes[0])
 		}
@@ -298,8 +358,9 @@ func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, now time.Time)
 	}
 	last := max(inPerson, call)
 	details.WriteString("Earlier meetings:")
-	for i := last - 1; i >= 0 && i >= last-maxListed; i-- {
-		writeMeeting(&details, tl.meetings[i])
+	at := slices.Index(pool, last)
+	for k := at - 1; k >= 0 && k >= at-maxListed; k-- {
+		writeMeeting(&details, tl.meetings[pool[k]])
 	}
 	a.Text = text.String()
 	a.Details = details.String()
@@ -324,7 +385,7 @@ func (tl *timelineIndex) placeName(m int, t string) string {
 // that place, when one was asked about), and cites their sources: the
 // timeline's own evidence, not the topic's.
 func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed []int, place string) Answer {
-	a := tl.base(idx, cands)
+	a := tl.base(idx, cands, timelineHome)
 	where := ""
 	if place != "" {
 		where = " in " + place
@@ -339,9 +400,7 @@ func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed
 	if year != 0 {
 		pool := placed
 		if len(pool) == 0 {
-			for i := range tl.meetings {
-				pool = append(pool, i)
-			}
+			pool = allIndexes(len(tl.meetings))
 		}
 		before, after := tl.nearest(pool, year)
 		there := ""
@@ -365,12 +424,19 @@ func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed
 			// Meetings elsewhere that year answer "did Xi visit Moscow in
 			// 2015" as much as the nearest Moscow ones.
 			that := filterYear(tl.meetings, allIndexes(len(tl.meetings)), year)
-			if len(that) > 0 {
+			met := slices.DeleteFunc(slices.Clone(that), func(i int) bool { return isCall(tl.meetings[i]) })
+			switch {
+			case len(met) > 0:
 				more := ""
-				if len(that) > 1 {
-					more = fmt.Sprintf(" (and %d more)", len(that)-1)
+				if len(met) > 1 {
+					more = fmt.Sprintf(" (and %d more)", len(met)-1)
 				}
-				fmt.Fprintf(&text, " That year they met elsewhere: %s%s.", brief(tl.meetings[that[0]]), more)
+				fmt.Fprintf(&text, " That year they met elsewhere: %s%s.", brief(tl.meetings[met[0]]), more)
+				near = append([]int{met[0]}, near...)
+			case len(that) > 0:
+				m := tl.meetings[that[0]]
+				how := map[string]string{"video-call": "by video call", "phone-call": "by telephone"}[m.Kind]
+				fmt.Fprintf(&text, " That year they spoke %s: %s.", how, brief(m))
 				near = append([]int{that[0]}, near...)
 			}
 		}
@@ -414,7 +480,7 @@ func brief(m knowledge.Meeting) string {
 }
 
 func (tl *timelineIndex) countAnswer(idx *index, cands []scored) Answer {
-	a := tl.base(idx, cands)
+	a := tl.base(idx, cands, countHome)
 	var text strings.Builder
 	if n := len(tl.counts); n > 0 {
 		c := tl.counts[n-1]
@@ -436,7 +502,7 @@ func (tl *timelineIndex) countAnswer(idx *index, cands []scored) Answer {
 	// The counts' sources, newest first, back the answer.
 	all := a.MoreSources
 	if len(all) == 0 {
-		all = tl.topic(idx, cands).Backing()
+		all = tl.home(idx, cands, countHome).Backing()
 	}
 	a.Sources = knowledge.Strongest(all, knowledge.MaxBacking)
 	a.MoreSources = others(all, a.Sources)

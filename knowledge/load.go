@@ -465,9 +465,11 @@ func (l *loader) source(d *decoder, item ast.Node, what string) (Source, bool) {
 			}
 		}
 	}
-	if pub.V != "" && !l.checkPublisher(d, what, &src, pub, u) {
-		good = false
-	}
+	// A publisher the registry does not know, or a host that is not the
+	// publisher's, is reported here once; the source is still kept, so that
+	// the answer_sources, figures and meetings that cite it are not reported
+	// again as citing nothing (the knowledge base does not load either way).
+	_ = pub.V != "" && l.checkPublisher(d, what, &src, pub, u)
 	return src, good
 }
 

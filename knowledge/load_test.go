@@ -539,3 +539,36 @@ func TestRegistrySyntaxError(t *testing.T) {
 		t.Errorf("problems =\n%s", strings.Join(lines, "\n"))
 	}
 }
+
+// TestOneRootProblem: one mistake is one error, not a flood of follow-on
+// errors from every place that relies on it (review Medium 8).
+func TestOneRootProblem(t *testing.T) {
+	pos := func(old, new string) map[string]string {
+		return map[string]string{"topics/power-of-siberia.md": strings.ReplaceAll(goodTopic, old, new)}
+	}
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		// The source is cited by answer_sources and a figure as well (the
+		// URL changed everywhere in the second case).
+		{"misspelt publisher", pos("publisher: TASS", "publisher: Tass"), `sources[0].publisher "Tass" is not in publishers.yaml`},
+		{"host not the publisher's", pos("https://example.org/pos", "https://tass.example.com/pos"), `host "tass.example.com" is not one of TASS's hosts`},
+		{"empty publishers list", map[string]string{"publishers.yaml": "publishers: []\n"}, "publishers.yaml:1:1: publishers.yaml: the publishers list is empty"},
+		{"publishers list missing", map[string]string{"publishers.yaml": "publishers:\n"}, "publishers.yaml:1:1: publishers.yaml: the publishers list is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var errs []string
+			for _, l := range problemLines(t, testFolder(tt.files), testNow) {
+				if !strings.Contains(l, "warning") {
+					errs = append(errs, l)
+				}
+			}
+			if len(errs) != 1 || !strings.Contains(errs[0], tt.want) {
+				t.Errorf("errors =\n%s\nwant only %q", strings.Join(errs, "\n"), tt.want)
+			}
+		})
+	}
+}

@@ -2,6 +2,8 @@ package knowledge
 
 import (
 	"fmt"
+
+	"github.com/goccy/go-yaml/ast"
 	"net/url"
 	"slices"
 	"strings"
@@ -138,18 +140,28 @@ func (l *loader) publishers() map[string]*Publisher {
 		// empty registry would bury it under follow-on errors.
 		return nil
 	}
+	// An empty or missing list is the one problem to report, like a syntax
+	// error: nil skips the checks that would fail on every source.
 	out := map[string]*Publisher{}
 	if root == nil {
 		d.add(Error, 1, 1, "%s is empty: it needs a publishers list", PublishersFile)
-		return out
+		return nil
 	}
 	vals, _, ok := d.fields(root, PublishersFile, "publishers")
 	if !ok {
-		return out
+		return nil
+	}
+	items := d.list(vals["publishers"], "publishers")
+	if len(items) == 0 {
+		switch unwrap(vals["publishers"]).(type) {
+		case nil, *ast.NullNode, *ast.SequenceNode: // list reported anything else
+			d.add(Error, 1, 1, "%s: the publishers list is empty; every source's publisher must be listed here", PublishersFile)
+		}
+		return nil
 	}
 	// Two publishers may share a host ("Stabroek News" and "Stabroek News
 	// (Reuters)"): the source's publisher decides its kind.
-	for i, item := range d.list(vals["publishers"], "publishers") {
+	for i, item := range items {
 		what := fmt.Sprintf("publishers[%d]", i)
 		pv, _, ok := d.fields(item, what, publisherFields...)
 		if !ok {

@@ -307,10 +307,18 @@ func TestChatSourcesOnce(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	// The first answer lists its sources; "sources?" is the command and lists
-	// them again, once; "tell me more" and "what are your sources" do not
-	// repeat a list that is already on the screen.
-	if n := strings.Count(out, "https://example.org/pos-launch"); n != 2 {
-		t.Errorf("the source URL is printed %d times, want 2 (answer, then 'sources?'):\n%s", n, out)
+	// them again, once; "tell me more" does not repeat a list that is
+	// already on the screen; "what are your sources" asks for it, once.
+	if n := strings.Count(out, "https://example.org/pos-launch"); n != 3 {
+		t.Errorf("the source URL is printed %d times, want 3 (answer, 'sources?', 'what are your sources'):\n%s", n, out)
+	}
+	i := strings.Index(out, "Deliveries reached")
+	if i < 0 {
+		t.Fatalf("'tell me more' gave no details:\n%s", out)
+	}
+	more := out[i:]
+	if n := strings.Count(more, "https://example.org/pos-launch"); n != 1 {
+		t.Errorf("after 'tell me more' the URL is printed %d times, want once (for 'what are your sources'):\n%s", n, more)
 	}
 	if !strings.Contains(out, "Sources as above") {
 		t.Errorf("a follow-up does not say where its sources are:\n%s", out)
