@@ -11,7 +11,7 @@ import (
 // embedded knowledge base, so `go test ./...` catches a moderator's edit
 // that breaks answers before it ships, as `kb test` does: every question
 // not marked `known` lands where it must, and known misses stay few (at
-// most 2% of the set).
+// most 3% of the set).
 func TestEmbeddedRegressionSet(t *testing.T) {
 	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{Prefix: knowledge.EmbeddedPrefix})
 	if err != nil {
@@ -38,7 +38,7 @@ func TestEmbeddedRegressionSet(t *testing.T) {
 			t.Errorf("tests.yaml:%d: %q: expected %s, got %s (%.2f)", tc.Line, tc.Question, tc.Expect, got, a.Confidence)
 		}
 	}
-	if len(kb.Tests) < 250 || float64(known) > 0.02*float64(len(kb.Tests)) {
-		t.Errorf("regression set: %d of %d passed, %d known misses; want at least 250 questions and at most 2%% known misses", passed, len(kb.Tests), known)
+	if len(kb.Tests) < 250 || float64(known) > 0.03*float64(len(kb.Tests)) {
+		t.Errorf("regression set: %d of %d passed, %d known misses; want at least 250 questions and at most 3%% known misses", passed, len(kb.Tests), known)
 	}
 }
