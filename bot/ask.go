@@ -16,13 +16,15 @@ const (
 	// MaxQuestion is the longest question accepted, in characters.
 	MaxQuestion = 1000
 	// Threshold is the confidence below which the bot declines to answer.
-	// Confidence combines how much of the question the best topic explains
-	// (coverage, weighted by how rare each word is), how similar the
-	// question is to one of the topic's names or alternate questions, and
-	// whether a whole name appears in it. `summitbot kb eval` measures it.
-	Threshold = 0.45
-	// suggestBelow is the least confidence for a "Did you mean" suggestion.
-	suggestAbove = 0.22
+	// Confidence is a calibrated probability that the best topic is the
+	// answer: a logistic regression over the ranking's signals, fit on the
+	// knowledge base's own held-out questions and off-topic questions each
+	// time the index is built (see calibrate.go). The bot answers when the
+	// best topic is more likely right than wrong. `summitbot kb eval`
+	// measures it and shows the calibration.
+	Threshold = 0.5
+	// suggestAbove is the least confidence for a "Did you mean" suggestion.
+	suggestAbove = 0.1
 )
 
 // Messages the core writes. Adapters post them as they are.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -32,6 +33,28 @@ func BenchmarkAskEmbedded(b *testing.B) {
 
 func BenchmarkAsk1000Topics(b *testing.B)  { benchSynthetic(b, 1000) }
 func BenchmarkAsk10000Topics(b *testing.B) { benchSynthetic(b, 10000) }
+func BenchmarkAsk50000Topics(b *testing.B) { benchSynthetic(b, 50000) }
+
+// BenchmarkIndexHeap10000Topics reports the live heap an index of 10,000
+// generated topics holds (heap-MiB), beyond the knowledge base itself, and
+// how long building it takes.
+func BenchmarkIndexHeap10000Topics(b *testing.B) {
+	kb, _ := syntheticKB(b, 10000)
+	var keep *index
+	var heap float64
+	for b.Loop() {
+		keep = nil
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		keep = buildIndex(kb)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		heap = float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
+	}
+	runtime.KeepAlive(keep)
+	b.ReportMetric(heap, "heap-MiB")
+}
 
 func benchAsk(b *testing.B, bot *Bot, qs []string) {
 	ctx := context.Background()

@@ -321,6 +321,9 @@ func TestNormalize(t *testing.T) {
 		{"西伯利亚力量是什么", "西伯利亚力量是什么"},
 		{"Xi习近平Putin", "xi 习近平 putin"},
 		{"S-400 and Su-35", "s-400 and su-35"},
+		{"trade 2024-中俄", "trade 2024 中俄"},
+		{"a-中", "a 中"},
+		{"ꮚᏊ", "ᏊᏊ"},
 		{"straße", "strasse"},
 		{"\x00bad\xffbytes", "bad bytes"},
 	}

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"cmp"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -54,12 +56,18 @@ type index struct {
 	// stemming a misspelt word ("jniping") does not give a misspelt stem.
 	surfaces    map[string]int32
 	surfaceList []string
-	deletes     map[uint64][]int32 // hashed deletion variants of surfaceList entries
-	surfaceHash map[uint64]int32   // hash of each surfaceList entry
-	maxIDF      float64
-	suggest     suggester
-	timeline    timelineIndex
-	about       About
+	deletes     hashTable // hashed deletion variants of surfaceList entries
+	surfaceHash hashTable // hash of each surfaceList entry
+	// stems memoises the terms of every word of the knowledge base:
+	// stemming is most of the cost of resolving a question otherwise.
+	stems    map[string][]string
+	maxIDF   float64
+	lexicon  domainLexicon
+	wnMemo   *wordnetMemo
+	model    *model // nil while the model is being fit
+	suggest  suggester
+	timeline timelineIndex
+	about    About
 }
 
 func buildIndex(kb *knowledge.KB) *index {
@@ -74,61 +82,30 @@ func buildIndex(kb *knowledge.KB) *index {
 		return id
 	}
 	// Stemming is most of the cost of indexing, and words repeat.
-	stems := map[string][]string{}
+	idx.stems = map[string][]string{}
 	// Per topic, the best field weight of each term.
 	best := make([]map[int32]float32, len(kb.Topics))
-	phraseTerms := make([][][]int32, len(kb.Topics))
-	phraseAlias := make([][]bool, len(kb.Topics))
+	phrases := make([][]phrase, len(kb.Topics))
 	for i, t := range kb.Topics {
 		idx.byID[t.ID] = i
-		m := map[int32]float32{}
-		add := func(text string, w float32, isPhrase, alias bool) {
-			var ids []int32
-			for _, word := range words(text) {
-				ts, ok := stems[word]
-				if !ok {
-					ts = wordTerms(word)
-					stems[word] = ts
-				}
-				for _, s := range ts {
-					id := termID(s)
-					if m[id] < w {
-						m[id] = w
-					}
-					if !slices.Contains(ids, id) {
-						ids = append(ids, id)
-					}
-				}
-				if len(ts) == 1 && isASCIIAlpha(word) {
-					if _, ok := idx.surfaces[word]; !ok {
-						idx.surfaces[word] = idx.vocab[ts[0]]
-					}
-				}
-			}
-			if isPhrase && len(ids) > 0 {
-				phraseTerms[i] = append(phraseTerms[i], ids)
-				phraseAlias[i] = append(phraseAlias[i], alias)
-			}
-		}
-		add(t.Title, wTitle, true, false)
-		for _, a := range t.Aliases {
-			add(a, wAlias, true, true)
-		}
-		for _, q := range t.Questions {
-			add(q, wQuestion, true, false)
-		}
-		for _, k := range t.Keywords {
-			add(k, wKeyword, false, false)
-		}
-		add(plainText(t.Answer), wAnswer, false, false)
-		add(plainText(t.Details), wDetails, false, false)
-		for _, f := range t.Figures {
-			add(plainText(f.Answer), wDetails, false, false)
-		}
-		best[i] = m
+		best[i], phrases[i] = idx.topicTerms(t, nil, termID)
 	}
 	n := float64(len(kb.Topics))
 	idx.idf = make([]float64, len(idx.postings))
+	// All postings live in one array, each term's list a slice of it with
+	// no spare capacity: append-grown lists held a third more than needed.
+	count := make([]int, len(idx.postings))
+	total := 0
+	for _, m := range best {
+		for id := range m {
+			count[id]++
+			total++
+		}
+	}
+	flat := make([]posting, total)
+	for id, c := range count {
+		idx.postings[id], flat = flat[:0:c], flat[c:]
+	}
 	for i, m := range best {
 		for id, w := range m {
 			idx.postings[id] = append(idx.postings[id], posting{topic: int32(i), weight: w})
@@ -141,15 +118,8 @@ func buildIndex(kb *knowledge.KB) *index {
 	idx.maxIDF = math.Log(1 + n)
 	idx.topics = make([]topicEntry, len(kb.Topics))
 	for i, t := range kb.Topics {
-		e := topicEntry{t: t, ref: TopicRef{ID: t.ID, Title: t.Title, Category: string(t.Category)}}
-		for j, ids := range phraseTerms[i] {
-			var sq float64
-			for _, id := range ids {
-				sq += idx.idf[id] * idx.idf[id]
-			}
-			e.phrases = append(e.phrases, phrase{terms: ids, norm: math.Sqrt(sq), alias: phraseAlias[i][j]})
-		}
-		idx.topics[i] = e
+		idx.topics[i] = topicEntry{t: t, ref: TopicRef{ID: t.ID, Title: t.Title, Category: string(t.Category)}, phrases: phrases[i]}
+		idx.setNorms(phrases[i])
 	}
 	for i, t := range kb.Topics {
 		for _, r := range t.Related {
@@ -165,80 +135,81 @@ func buildIndex(kb *knowledge.KB) *index {
 	slices.Sort(idx.surfaceList) // deterministic candidate order
 	idx.deletes = deletionIndex(idx.surfaceList)
 	idx.surfaceHash = hashIndex(idx.surfaceList)
+	idx.lexicon = newDomainLexicon(idx, kb.Synonyms)
+	idx.wnMemo = &wordnetMemo{m: map[string][]wnHit{}}
 	idx.suggest = newSuggester(idx)
 	idx.timeline = newTimelineIndex(kb)
 	idx.about = about(kb)
+	idx.model = idx.fit(kb)
 	return idx
 }
 
-func refNoCategory(r TopicRef) TopicRef { return TopicRef{ID: r.ID, Title: r.Title} }
-
-// deletionIndex maps each one-byte deletion of each word of four letters or
-// more, and each two-byte deletion of words of six or more, to the words it
-// came from (by index in list). With the same deletions of a query word,
-// every word within the allowed edits shares a key with it. Keys are hashes
-// of the deleted strings, built without allocating; a collision only adds a
-// candidate, and every candidate is checked by edit distance.
-func deletionIndex(list []string) map[uint64][]int32 {
-	m := make(map[uint64][]int32, len(list)*8)
-	add := func(h uint64, i int) {
-		if l := m[h]; len(l) == 0 || l[len(l)-1] != int32(i) {
-			m[h] = append(l, int32(i))
-		}
-	}
-	for i, w := range list {
-		if len(w) < 4 {
-			continue
-		}
-		eachDeletion(w, len(w) >= 6, func(h uint64) { add(h, i) })
-	}
-	return m
-}
-
-// eachDeletion calls fn with the hash of every string made by deleting one
-// byte of w and, if two is set, two bytes.
-func eachDeletion(w string, two bool, fn func(uint64)) {
-	for i := range len(w) {
-		if i > 0 && w[i] == w[i-1] {
-			continue // same result as deleting the previous byte
-		}
-		fn(hashSkip(w, i, -1))
-		if !two {
-			continue
-		}
-		for j := i + 1; j < len(w); j++ {
-			if j > i+1 && w[j] == w[j-1] {
-				continue
+// topicTerms returns the best field weight of each term of a topic, and
+// its phrases (title, aliases, alternate questions) without their norms.
+// skip leaves out alternate questions by index (nil keeps them all);
+// termID maps a term to its id.
+func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID func(string) int32) (map[int32]float32, []phrase) {
+	m := map[int32]float32{}
+	var ps []phrase
+	add := func(text string, w float32, isPhrase, alias bool) {
+		var ids []int32
+		for _, word := range words(text) {
+			ts, ok := idx.stems[word]
+			if !ok {
+				ts = wordTerms(word)
+				idx.stems[word] = ts
 			}
-			fn(hashSkip(w, i, j))
+			for _, s := range ts {
+				id := termID(s)
+				if m[id] < w {
+					m[id] = w
+				}
+				if !slices.Contains(ids, id) {
+					ids = append(ids, id)
+				}
+			}
+			if len(ts) == 1 && isASCIIAlpha(word) && idx.surfaces != nil {
+				if _, ok := idx.surfaces[word]; !ok {
+					idx.surfaces[word] = idx.vocab[ts[0]]
+				}
+			}
+		}
+		if isPhrase && len(ids) > 0 {
+			ps = append(ps, phrase{terms: ids, alias: alias})
 		}
 	}
-}
-
-// hashSkip is the FNV-1a hash of w without the bytes at i and j (j < 0: only i).
-func hashSkip(w string, i, j int) uint64 {
-	h := uint64(14695981039346656037)
-	for k := 0; k < len(w); k++ {
-		if k == i || k == j {
-			continue
+	add(t.Title, wTitle, true, false)
+	for _, a := range t.Aliases {
+		add(a, wAlias, true, true)
+	}
+	for i, q := range t.Questions {
+		if skip == nil || !skip(i) {
+			add(q, wQuestion, true, false)
 		}
-		h ^= uint64(w[k])
-		h *= 1099511628211
 	}
-	return h
+	for _, k := range t.Keywords {
+		add(k, wKeyword, false, false)
+	}
+	add(plainText(t.Answer), wAnswer, false, false)
+	add(plainText(t.Details), wDetails, false, false)
+	for _, f := range t.Figures {
+		add(plainText(f.Answer), wDetails, false, false)
+	}
+	return m, ps
 }
 
-// hashIndex maps the hash of each word to its index in list.
-func hashIndex(list []string) map[uint64]int32 {
-	m := make(map[uint64]int32, len(list))
-	for i, w := range list {
-		m[hashWord(w)] = int32(i)
+// setNorms sets the Euclidean norm of each phrase's idf-weighted vector.
+func (idx *index) setNorms(ps []phrase) {
+	for i := range ps {
+		var sq float64
+		for _, id := range ps[i].terms {
+			sq += idx.idf[id] * idx.idf[id]
+		}
+		ps[i].norm = math.Sqrt(sq)
 	}
-	return m
 }
 
-// hashWord is the FNV-1a hash of w, the key of a word with nothing deleted.
-func hashWord(w string) uint64 { return hashSkip(w, -1, -1) }
+func refNoCategory(r TopicRef) TopicRef { return TopicRef{ID: r.ID, Title: r.Title} }
 
 // plainText strips Markdown link targets and emphasis so URLs and syntax
 // do not become terms.
@@ -295,4 +266,100 @@ func (idx *index) topicList(category string) []TopicRef {
 	}
 	slices.SortFunc(out, func(a, b TopicRef) int { return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)) })
 	return out
+}
+
+// topicParts are a topic's terms split so that alternate questions can be
+// left out cheaply: the weights and phrases of its other fields, and the
+// terms of each alternate question.
+type topicParts struct {
+	base      map[int32]float32
+	phrases   []phrase // title and aliases
+	questions [][]int32
+}
+
+func (idx *index) parts(t *knowledge.Topic) topicParts {
+	lookup := func(s string) int32 { return idx.vocab[s] }
+	c := *t
+	c.Questions = nil
+	var p topicParts
+	p.base, p.phrases = idx.topicTerms(&c, nil, lookup)
+	for _, q := range t.Questions {
+		c := knowledge.Topic{Title: q}
+		_, ps := idx.topicTerms(&c, nil, lookup)
+		var ids []int32
+		if len(ps) > 0 {
+			ids = ps[0].terms
+		}
+		p.questions = append(p.questions, ids)
+	}
+	return p
+}
+
+// weights returns the topic's term weights and phrases without the
+// alternate questions skip reports, as topicTerms would.
+func (p *topicParts) weights(skip func(int) bool) (map[int32]float32, []phrase) {
+	m := maps.Clone(p.base)
+	ps := slices.Clone(p.phrases)
+	for i, ids := range p.questions {
+		if skip != nil && skip(i) || len(ids) == 0 {
+			continue
+		}
+		for _, id := range ids {
+			m[id] = max(m[id], wQuestion)
+		}
+		ps = append(ps, phrase{terms: ids})
+	}
+	return m, ps
+}
+
+// without returns a copy of the index in which some topics lack some of
+// their alternate questions (held maps a topic to the questions left out),
+// as if it had been built without them: their postings, the idf of the
+// terms concerned and their phrases are redone; the rest is shared. It is
+// how the decision model sees held-out questions without rebuilding the
+// index once per fold. The copy has no model.
+func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts) *index {
+	c := *idx
+	c.model = nil
+	c.postings = slices.Clone(idx.postings)
+	c.idf = slices.Clone(idx.idf)
+	c.topics = slices.Clone(idx.topics)
+	touched := map[int32]bool{}
+	var redone []int
+	for ti := range idx.topics {
+		skip := held[ti]
+		if skip == nil {
+			continue
+		}
+		all, _ := parts[ti].weights(nil)
+		some, ps := parts[ti].weights(skip)
+		for id, w := range all {
+			if some[id] == w {
+				continue
+			}
+			touched[id] = true
+			ps := slices.Clone(c.postings[id])
+			i, _ := slices.BinarySearchFunc(ps, int32(ti), func(p posting, t int32) int { return cmp.Compare(p.topic, t) })
+			if some[id] == 0 {
+				ps = slices.Delete(ps, i, i+1)
+			} else {
+				ps[i].weight = some[id]
+			}
+			c.postings[id] = ps
+		}
+		c.topics[ti].phrases = ps
+		redone = append(redone, ti)
+	}
+	n := float64(len(idx.topics))
+	for id := range touched {
+		if df := len(c.postings[id]); df > 0 {
+			c.idf[id] = math.Log(1 + n/float64(df))
+		} else {
+			c.idf[id] = c.maxIDF
+		}
+	}
+	for _, ti := range redone {
+		c.setNorms(c.topics[ti].phrases)
+	}
+	return &c
 }

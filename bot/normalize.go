@@ -43,7 +43,7 @@ func words(s string) []string {
 		s = slackLabelled.ReplaceAllString(s, " $1 ")
 		s = markup.ReplaceAllString(s, " ")
 	}
-	s = folder.String(norm.NFKC.String(s))
+	s = foldCherokee(folder.String(norm.NFKC.String(s)))
 	out := make([]string, 0, 16)
 	start, han := -1, false // start of the current word in s
 	var b []byte            // the word when it differs from s[start:i] (apostrophes dropped)
@@ -76,8 +76,10 @@ func words(s string) []string {
 			if b == nil {
 				b = append([]byte(nil), s[start:i]...)
 			}
-		case r == '-' && start >= 0 && (unicode.IsLetter(next) || unicode.IsDigit(next)):
+		case r == '-' && start >= 0 && (unicode.IsLetter(next) || unicode.IsDigit(next)) && isHan(next) == han:
 			// Keep hyphenated words together (s-400, su-35); terms() splits them.
+			// Not across a change of script ("2024-中俄"): the word ends there,
+			// and a hyphen left dangling would be dropped on a second pass.
 			if b != nil {
 				b = append(b, '-')
 			}
@@ -88,6 +90,27 @@ func words(s string) []string {
 	flush(len(s))
 	return out
 }
+
+// foldCherokee settles Cherokee letters on their capital form, which is
+// what Unicode case folding maps them to: x/text's folder swaps capital and
+// small Cherokee letters, so folding its own output would undo it and
+// Normalize would not be idempotent.
+func foldCherokee(s string) string {
+	if strings.IndexByte(s, 0xe1) < 0 && strings.IndexByte(s, 0xea) < 0 {
+		return s // no rune in U+1000–U+1FFF or U+A000–U+AFFF
+	}
+	if !strings.ContainsFunc(s, isCherokee) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isCherokee(r) {
+			return unicode.ToUpper(r)
+		}
+		return r
+	}, s)
+}
+
+func isCherokee(r rune) bool { return r >= 0x13a0 && r <= 0x13ff || r >= 0xab70 && r <= 0xabbf }
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
@@ -145,17 +168,21 @@ func wordTerms(w string) []string {
 		parts := strings.Split(w, "-")
 		out := []string{stem(strings.Join(parts, ""))}
 		for _, p := range parts {
-			if p != "" && !enStop[p] {
+			if p != "" && !enStop[p] && !isLetter(p) {
 				out = append(out, stem(p))
 			}
 		}
 		return out
 	}
-	if enStop[w] {
+	if enStop[w] || isLetter(w) {
 		return nil
 	}
 	return []string{stem(w)}
 }
+
+// isLetter reports whether w is a single Latin letter: the "s" of "S-400"
+// or of "%s" says nothing about a topic.
+func isLetter(w string) bool { return len(w) == 1 && w[0] >= 'a' && w[0] <= 'z' }
 
 // appendHan splits a run of Chinese characters into overlapping bigrams (a
 // single character stays whole), the usual way to match Chinese without a

@@ -95,11 +95,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	// One leader's name without a meeting word ("tsugol range putin war
 	// games 2018") is weak evidence of a question about meetings: then any
 	// topic that would be answered on its own (Threshold) takes it.
-	bar := 0.6
-	if !leaders {
-		bar = Threshold
-	}
-	clearTopic := len(cands) > 0 && cands[0].confidence >= bar &&
+	clearTopic := len(cands) > 0 && (cands[0].score >= 0.6 || !leaders && cands[0].confidence >= Threshold) &&
 		idx.topics[cands[0].topic].t.Category != knowledge.Summits
 	switch {
 	case leaders && count && !latest && year == 0:
@@ -171,10 +167,15 @@ func filterYear(ms []knowledge.Meeting, idxs []int, year int) []int {
 // topic picks the summits topic a timeline answer belongs to: the best
 // ranked one, or the first.
 func (tl *timelineIndex) topic(idx *index, cands []scored) *knowledge.Topic {
+	var best *knowledge.Topic
+	bestScore := -1.0
 	for _, c := range cands {
-		if t := idx.topics[c.topic].t; t.Category == knowledge.Summits {
-			return t
+		if t := idx.topics[c.topic].t; t.Category == knowledge.Summits && c.score > bestScore {
+			best, bestScore = t, c.score // the ranking's score: how well it reads the question
 		}
+	}
+	if best != nil {
+		return best
 	}
 	return tl.summits[0]
 }

@@ -18,6 +18,7 @@ const maxLine = 64 << 10
 func runAsk(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "ask", `"question"  (or questions on stdin, one per line)`)
 	asJSON := fs.Bool("json", false, "print one JSON object per answer")
+	explain := fs.Bool("explain", false, "say how the question was read: the top five topics, every matched term and how it matched, the parts of the confidence")
 	kb := kbFlag(fs, env)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -25,6 +26,18 @@ func runAsk(ctx context.Context, env *Env, args []string) int {
 	b, ok := newBot(env, *kb)
 	if !ok {
 		return exitFail
+	}
+	if *explain {
+		if fs.NArg() == 0 {
+			fmt.Fprintln(env.Stderr, "summitbot ask --explain: give the question as an argument")
+			return exitUsage
+		}
+		ex := b.Explain(strings.Join(fs.Args(), " "), 5)
+		if *asJSON {
+			return writeJSON(env, ex)
+		}
+		printExplanation(env.Stdout, ex, "")
+		return exitOK
 	}
 	if fs.NArg() > 0 {
 		a := b.Ask(ctx, bot.Question{Text: strings.Join(fs.Args(), " "), Platform: bot.PlatformCLI})
@@ -158,4 +171,49 @@ func sourceLine(s knowledge.Source) string {
 		return s.Byline()
 	}
 	return s.Byline() + ", " + s.Date
+}
+
+// printExplanation writes the engine's account of a question: how each word
+// matched, then each candidate with its matched terms and the parts of its
+// confidence. Every line starts with indent.
+func printExplanation(w io.Writer, ex bot.Explanation, indent string) {
+	fmt.Fprintf(w, "%sWords:", indent)
+	if len(ex.Terms) == 0 {
+		fmt.Fprint(w, " none the index can use")
+	}
+	fmt.Fprintln(w)
+	for _, t := range ex.Terms {
+		fmt.Fprintf(w, "%s  %-18s %s\n", indent, t.Word, termLine(t))
+	}
+	fmt.Fprintf(w, "%sCandidates (the bot answers at confidence %.2f or more):\n", indent, ex.Threshold)
+	for i, c := range ex.Candidates {
+		fmt.Fprintf(w, "%s%d. %s (%s): confidence %.3f\n", indent, i+1, c.Topic.Title, c.Topic.ID, c.Confidence)
+		for _, m := range c.Matches {
+			fmt.Fprintf(w, "%s     %-18s %s in %s, credit %.2f of %.2f\n", indent, m.Word, termLine(m), m.Field, m.Credit, m.Weight)
+		}
+		if len(c.Signals) == 0 {
+			fmt.Fprintf(w, "%s     confidence = the ranking's score (too few questions in this knowledge base to fit a model)\n", indent)
+			continue
+		}
+		parts := make([]string, 0, len(c.Signals)+1)
+		parts = append(parts, fmt.Sprintf("bias %+.2f", c.Bias))
+		for _, s := range c.Signals {
+			if s.Part != 0 {
+				parts = append(parts, fmt.Sprintf("%s %.2f×%.2f=%+.2f", s.Name, s.Value, s.Coef, s.Part))
+			}
+		}
+		fmt.Fprintf(w, "%s     confidence = logistic(%s)\n", indent, strings.Join(parts, ", "))
+	}
+}
+
+// termLine says how one word matched: "→ term (how, via)".
+func termLine(t bot.TermMatch) string {
+	if t.Term == "" {
+		return fmt.Sprintf("(%s, weight %.2f)", t.How, t.Weight)
+	}
+	how := t.How
+	if t.Via != "" {
+		how += ", " + t.Via
+	}
+	return fmt.Sprintf("→ %s (%s)", t.Term, how)
 }

@@ -36,6 +36,39 @@ type Miss struct {
 	Expected   string  `json:"expected"`
 	Chose      string  `json:"chose"`
 	Confidence float64 `json:"confidence"`
+	// Explanation is the engine's own account of the question (the same
+	// as `summitbot ask --explain`); nil for the reference rankers.
+	Explanation *bot.Explanation `json:"explanation,omitempty"`
+}
+
+// Bucket is one range of confidence and how often the first topic was
+// right within it: calibrated, the share right falls inside the range.
+type Bucket struct {
+	Low   float64 `json:"low"`
+	High  float64 `json:"high"`
+	N     int     `json:"questions"`
+	Right float64 `json:"share_right"`
+}
+
+// calibration buckets the results of a ranker that decides by confidence
+// (tenths): the first topic is right when it is the expected one; an
+// off-topic question has no right topic.
+func calibration(results []asked) []Bucket {
+	var n, right [10]int
+	for _, a := range results {
+		b := min(9, max(0, int(a.res.Score*10)))
+		n[b]++
+		if a.tc.Expect != knowledge.None && len(a.res.Ranked) > 0 && a.res.Ranked[0] == a.tc.Expect {
+			right[b]++
+		}
+	}
+	var out []Bucket
+	for i := range n {
+		if n[i] > 0 {
+			out = append(out, Bucket{Low: float64(i) / 10, High: float64(i+1) / 10, N: n[i], Right: ratio(float64(right[i]), n[i])})
+		}
+	}
+	return out
 }
 
 // Category is top-1 accuracy within one category of expected topics.
@@ -59,6 +92,8 @@ type Report struct {
 	WronglyDeclined float64    `json:"in_scope_wrongly_declined"`
 	Categories      []Category `json:"categories"`
 	Misses          []Miss     `json:"misses"`
+	// Calibration is for the engine only, whose score is a probability.
+	Calibration []Bucket `json:"calibration,omitempty"`
 }
 
 type asked struct {
@@ -82,6 +117,11 @@ func Evaluate(ctx context.Context, kb *knowledge.KB, tests []knowledge.TestCase,
 		rep.Ranker = r.Name()
 		if e, ok := r.(Engine); ok {
 			rep.Threshold = e.Bot.Threshold()
+			rep.Calibration = calibration(results)
+			for i := range rep.Misses {
+				ex := e.Bot.Explain(rep.Misses[i].Question, 3)
+				rep.Misses[i].Explanation = &ex
+			}
 		}
 		out = append(out, rep)
 	}

@@ -14,6 +14,8 @@ type Fold struct {
 	Top1            float64 `json:"top1"`
 	MRR             float64 `json:"mrr"`
 	WronglyDeclined float64 `json:"in_scope_wrongly_declined"`
+	// Calibration is for the engine only, on the held-out questions.
+	Calibration []Bucket `json:"calibration,omitempty"`
 }
 
 // CrossValidate guards against tuning to the test: each topic's own
@@ -27,6 +29,7 @@ func CrossValidate(ctx context.Context, kb *knowledge.KB, k int, thresholds map[
 	}
 	totals := map[string]*[4]float64{} // questions, top1, rr, declined
 	var names []string
+	var engine []asked
 	for f := range k {
 		var topics []*knowledge.Topic
 		var held []knowledge.TestCase
@@ -43,6 +46,7 @@ func CrossValidate(ctx context.Context, kb *knowledge.KB, k int, thresholds map[
 			topics = append(topics, &c)
 		}
 		foldKB := knowledge.NewKB(topics, kb.Timeline, held)
+		foldKB.Synonyms = kb.Synonyms
 		rankers := []Ranker{Engine{Bot: bot.New(foldKB, bot.Options{Threshold: engineThreshold})}, NewFuzzy(foldKB), NewBM25(foldKB)}
 		for _, r := range rankers {
 			if totals[r.Name()] == nil {
@@ -52,6 +56,9 @@ func CrossValidate(ctx context.Context, kb *knowledge.KB, k int, thresholds map[
 			tot := totals[r.Name()]
 			for _, tc := range held {
 				res := r.Rank(ctx, tc.Question)
+				if res.Decides {
+					engine = append(engine, asked{tc, res})
+				}
 				c := chosen(res, thresholds[r.Name()])
 				tot[0]++
 				if c == tc.Expect {
@@ -73,7 +80,11 @@ func CrossValidate(ctx context.Context, kb *knowledge.KB, k int, thresholds map[
 	for _, name := range names {
 		t := totals[name]
 		n := int(t[0])
-		out = append(out, Fold{Ranker: name, Questions: n, Top1: ratio(t[1], n), MRR: ratio(t[2], n), WronglyDeclined: ratio(t[3], n)})
+		f := Fold{Ranker: name, Questions: n, Top1: ratio(t[1], n), MRR: ratio(t[2], n), WronglyDeclined: ratio(t[3], n)}
+		if name == (Engine{}).Name() {
+			f.Calibration = calibration(engine)
+		}
+		out = append(out, f)
 	}
 	return out
 }

@@ -1,0 +1,364 @@
+package bot
+
+import (
+	_ "embed"
+	"math"
+	"strings"
+
+	"github.com/summitbot/summitbot/knowledge"
+)
+
+// The decision to answer is a logistic regression over the ranking's
+// signals, fit every time an index is built, on the knowledge base's own
+// data: each topic's alternate questions, held out by fold, are the
+// positives (a question is a positive when its topic comes first); the
+// regression set's `expect: none` questions and a built-in set of everyday
+// off-topic questions are the negatives. The confidence it gives is the
+// fitted probability that the first topic is the right answer.
+
+// The signals the model reads, in order.
+var signalNames = [...]string{
+	"score",        // the ranking's own score
+	"coverage",     // share of the question's weight the topic explains
+	"known",        // the same, of the words the index knows
+	"similarity",   // cosine similarity to the closest phrase
+	"contained",    // share of the best alias, title or question in the question
+	"margin",       // lead over the next candidate
+	"informative",  // how much the known words say
+	"unknown",      // share of the weight in unknown, uncommon words
+	"name",         // a whole alias is in the question
+	"rarest",       // idf of the rarest matched term, relative
+	"expanded",     // share of the explained weight matched through synonyms or WordNet
+	"unknown-more", // more than one uncommon unknown word
+	"fields",       // share of the question's weight found in names, questions, titles, keywords
+	"typos",        // share of the explained weight matched by typo or compound
+}
+
+const nSignals = len(signalNames)
+
+type features [nSignals]float64
+
+func signals(c *scored, q *query) features {
+	b := func(v bool) float64 {
+		if v {
+			return 1
+		}
+		return 0
+	}
+	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo}
+}
+
+// model is a fitted logistic regression.
+type model struct {
+	coef [nSignals]float64
+	bias float64
+}
+
+// confidence returns the calibrated probability for a candidate, and
+// records its parts in ex if it is not nil. Without a model (while one is
+// being fit) it is the ranking's score.
+func (m *model) confidence(c *scored, q *query, ex *CandidateExplanation) float64 {
+	if m == nil {
+		return c.score
+	}
+	x := signals(c, q)
+	z := m.bias
+	for i, v := range x {
+		z += m.coef[i] * v
+	}
+	if ex != nil {
+		ex.Bias = round3(m.bias)
+		for i, v := range x {
+			ex.Signals = append(ex.Signals, Signal{Name: signalNames[i], Value: round3(v), Coef: round3(m.coef[i]), Part: round3(m.coef[i] * v)})
+		}
+	}
+	return sigmoid(z)
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+//go:embed offtopic.txt
+var offTopicText string
+
+//go:embed clauses.txt
+var clausesText string
+
+// lines returns the non-empty lines of a text that are not # comments.
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+var (
+	offTopic = lines(offTopicText)
+	clauses  = lines(clausesText)
+)
+
+const (
+	// fitFolds is how many folds the alternate questions are held out in.
+	fitFolds = 5
+	// maxFitQuestions bounds the alternate questions the fit asks, so that
+	// building a large index stays quick; topics are then sampled evenly.
+	maxFitQuestions = 1500
+	// ridge is the L2 penalty on the standardised coefficients.
+	ridge = 5.0
+)
+
+type sample struct {
+	x features
+	y float64
+	w float64 // weight: the variants of one question share one
+}
+
+// fit fits the decision model on the knowledge base's own questions. It
+// is deterministic: the folds, the sampled topics and the context clauses
+// added to questions all follow from the order of the knowledge base.
+func (idx *index) fit(kb *knowledge.KB) *model {
+	var data []sample
+	ask := func(in *index, q string, want int, weight float64) {
+		qs := in.resolve(words(q))
+		cands := in.rank(qs)
+		if len(cands) == 0 {
+			return
+		}
+		query := in.newQuery(qs)
+		y := 0.0
+		if cands[0].topic == want {
+			y = 1
+		}
+		data = append(data, sample{x: signals(&cands[0], &query), y: y, w: weight})
+	}
+	nq := 0
+	for _, t := range kb.Topics {
+		nq += len(t.Questions)
+	}
+	if nq < minFit {
+		return nil // too few to fit on (see minFit): skip asking them
+	}
+	stride := max(1, (nq+maxFitQuestions-1)/maxFitQuestions)
+	parts := map[int]*topicParts{}
+	for ti := 0; ti < len(kb.Topics); ti += stride {
+		if len(kb.Topics[ti].Questions) > 1 {
+			p := idx.parts(kb.Topics[ti])
+			parts[ti] = &p
+		}
+	}
+	for f := range fitFolds {
+		held := map[int]func(int) bool{}
+		for ti := 0; ti < len(kb.Topics); ti += stride {
+			if len(kb.Topics[ti].Questions) > 1 {
+				held[ti] = func(qi int) bool { return qi%fitFolds == f }
+			}
+		}
+		in := idx.without(held, parts)
+		for ti := 0; ti < len(kb.Topics); ti += stride {
+			if held[ti] == nil {
+				continue
+			}
+			for qi, q := range kb.Topics[ti].Questions {
+				if qi%fitFolds != f {
+					continue
+				}
+				ask(in, q, ti, 0.25)
+				// The same question after a clause of context: words the
+				// knowledge base does not know must not sink it by themselves.
+				if len(clauses) > 0 {
+					ask(in, clauses[(ti+qi)%len(clauses)]+" "+q, ti, 0.25)
+				}
+				// And as people type it: letters slipped in its long words,
+				// two words run together.
+				if typo := slips(q); typo != q {
+					ask(in, typo, ti, 0.25)
+				}
+				if joined := runTogether(q); joined != q {
+					ask(in, joined, ti, 0.25)
+				}
+			}
+		}
+	}
+	for _, tc := range kb.Tests {
+		if tc.Expect == knowledge.None {
+			ask(idx, tc.Question, -1, 1)
+		}
+	}
+	for _, q := range offTopic {
+		ask(idx, q, -1, 1)
+	}
+	return fitLogistic(data)
+}
+
+// minFit is the least weight of each class (questions, whatever their
+// variants) to fit a model on. A knowledge base too small for that (a test
+// fixture of a few topics) keeps the ranking's score as its confidence.
+const minFit = 40
+
+// fitLogistic fits a ridge-penalised, weighted logistic regression by
+// Newton's method on standardised signals. It returns nil with less than
+// minFit of either class.
+func fitLogistic(data []sample) *model {
+	var pos, neg float64
+	for _, s := range data {
+		if s.y > 0 {
+			pos += s.w
+		} else {
+			neg += s.w
+		}
+	}
+	if pos < minFit || neg < minFit {
+		return nil
+	}
+	const n = nSignals
+	var mean, sd [n]float64
+	for _, s := range data {
+		for i, v := range s.x {
+			mean[i] += v
+		}
+	}
+	for i := range mean {
+		mean[i] /= float64(len(data))
+	}
+	for _, s := range data {
+		for i, v := range s.x {
+			sd[i] += (v - mean[i]) * (v - mean[i])
+		}
+	}
+	for i := range sd {
+		sd[i] = math.Sqrt(sd[i] / float64(len(data)))
+		if sd[i] < 1e-9 {
+			sd[i] = 1 // a constant signal: its coefficient stays 0 under the penalty
+		}
+	}
+	// w[0] is the bias, w[1..n] the standardised coefficients.
+	var w [n + 1]float64
+	z := make([][n + 1]float64, len(data))
+	for k, s := range data {
+		z[k][0] = 1
+		for i, v := range s.x {
+			z[k][i+1] = (v - mean[i]) / sd[i]
+		}
+	}
+	for range 50 {
+		var g [n + 1]float64
+		var h [n + 1][n + 1]float64
+		for k, s := range data {
+			var lin float64
+			for i := range w {
+				lin += w[i] * z[k][i]
+			}
+			p := sigmoid(lin)
+			r := s.w * p * (1 - p)
+			for i := range w {
+				g[i] += s.w * (p - s.y) * z[k][i]
+				for j := range w {
+					h[i][j] += r * z[k][i] * z[k][j]
+				}
+			}
+		}
+		for i := 1; i <= n; i++ {
+			g[i] += ridge * w[i]
+			h[i][i] += ridge
+		}
+		h[0][0] += 1e-9
+		step, ok := solve(h, g)
+		if !ok {
+			break
+		}
+		size := 0.0
+		for i := range w {
+			w[i] -= step[i]
+			size = max(size, math.Abs(step[i]))
+		}
+		if size < 1e-8 {
+			break
+		}
+	}
+	m := &model{bias: w[0]}
+	for i := range n {
+		m.coef[i] = w[i+1] / sd[i]
+		m.bias -= m.coef[i] * mean[i]
+	}
+	return m
+}
+
+// solve solves a x = b by Gaussian elimination with partial pivoting.
+func solve(a [nSignals + 1][nSignals + 1]float64, b [nSignals + 1]float64) ([nSignals + 1]float64, bool) {
+	const n = nSignals + 1
+	for col := range n {
+		p := col
+		for r := col + 1; r < n; r++ {
+			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
+				p = r
+			}
+		}
+		if math.Abs(a[p][col]) < 1e-12 {
+			return b, false
+		}
+		a[col], a[p] = a[p], a[col]
+		b[col], b[p] = b[p], b[col]
+		for r := col + 1; r < n; r++ {
+			f := a[r][col] / a[col][col]
+			for c := col; c < n; c++ {
+				a[r][c] -= f * a[col][c]
+			}
+			b[r] -= f * b[col]
+		}
+	}
+	var x [n]float64
+	for r := n - 1; r >= 0; r-- {
+		v := b[r]
+		for c := r + 1; c < n; c++ {
+			v -= a[r][c] * x[c]
+		}
+		x[r] = v / a[r][r]
+	}
+	return x, true
+}
+
+// slips makes typist's slips, one in each word of five or six letters and
+// two in longer words, never in the first letter: letters swapped,
+// dropped, doubled or replaced, in turn.
+func slips(q string) string {
+	ws := strings.Fields(q)
+	k := 0
+	for i, w := range ws {
+		if len(w) < 5 || !isASCIIAlpha(strings.ToLower(w)) {
+			continue
+		}
+		b := []byte(w)
+		for n := 0; n < 1 || n < 2 && len(w) >= 7; n++ {
+			p := 1 + (i*7+k)%(len(b)-2)
+			switch k % 4 {
+			case 0:
+				b[p], b[p+1] = b[p+1], b[p]
+			case 1:
+				b = append(b[:p:p], b[p+1:]...)
+			case 2:
+				b = append(b[:p+1:p+1], b[p:]...)
+			default:
+				b[p] = 'a' + (b[p]-'a'+1)%26
+			}
+			k++
+		}
+		ws[i] = string(b)
+	}
+	return strings.Join(ws, " ")
+}
+
+// runTogether writes the first two adjacent words of four letters or more
+// without the space between them.
+func runTogether(q string) string {
+	ws := strings.Fields(q)
+	for i := 0; i+1 < len(ws); i++ {
+		a, b := strings.ToLower(ws[i]), strings.ToLower(ws[i+1])
+		if len(a) >= 4 && len(b) >= 4 && isASCIIAlpha(a) && isASCIIAlpha(b) && !enStop[a] && !enStop[b] {
+			return strings.Join(append(append(ws[:i:i], ws[i]+ws[i+1]), ws[i+2:]...), " ")
+		}
+	}
+	return q
+}

@@ -1,0 +1,105 @@
+package bot
+
+import "fmt"
+
+// Explanation is how the engine read a question and why it ranked the
+// topics it did, for moderators (`summitbot ask --explain`, `kb eval`). It
+// is recorded by the code that scores, as it scores.
+type Explanation struct {
+	Question string `json:"question"`
+	// Terms is how each word of the question was found in the index.
+	Terms []TermMatch `json:"terms"`
+	// Candidates are the best topics, best first.
+	Candidates []CandidateExplanation `json:"candidates"`
+	// Threshold is the confidence below which the bot declines.
+	Threshold float64 `json:"threshold"`
+}
+
+// TermMatch is one word of the question and the index term it matched.
+type TermMatch struct {
+	Word string `json:"word"`
+	// Term is the index term (stemmed), empty for an unknown word.
+	Term string `json:"term,omitempty"`
+	// How is exact, compound, typo, synonym, wordnet or unknown.
+	How string `json:"how"`
+	// Via says where an expansion came from ("synonyms.yaml:14", "wordnet
+	// hypernym \"weapon\", sense 1") or how far a typo was.
+	Via string `json:"via,omitempty"`
+	// Field is where the topic has the term (alias, question or title,
+	// keyword, answer, details); empty in Explanation.Terms.
+	Field string `json:"field,omitempty"`
+	// Weight is how much the word counts (its idf, less for filler).
+	Weight float64 `json:"weight"`
+	// Credit is the share of Weight the topic explains.
+	Credit float64 `json:"credit,omitempty"`
+}
+
+// Signal is one input of the calibrated model and its part of the
+// confidence: Coef × Value, added up with the bias and passed through the
+// logistic function.
+type Signal struct {
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
+	Coef  float64 `json:"coef"`
+	Part  float64 `json:"part"`
+}
+
+// CandidateExplanation is one candidate topic.
+type CandidateExplanation struct {
+	Topic      TopicRef    `json:"topic"`
+	Confidence float64     `json:"confidence"`
+	Matches    []TermMatch `json:"matches"`
+	Signals    []Signal    `json:"signals"`
+	Bias       float64     `json:"bias"`
+}
+
+// Explain ranks a question as Ask does and says how: the words matched,
+// the top n candidates with every matched term and the parts of their
+// confidence. It does not answer, remember or count the question.
+func (b *Bot) Explain(question string, n int) Explanation {
+	idx := b.idx.Load()
+	ex := Explanation{Question: question, Terms: []TermMatch{}, Candidates: []CandidateExplanation{}, Threshold: b.opts.Threshold}
+	qs := idx.resolve(words(question))
+	for _, t := range qs {
+		tm := TermMatch{Word: t.word, How: t.how.String(), Via: t.via, Weight: round3(t.weight)}
+		if t.id >= 0 {
+			tm.Term = idx.termName(t.id)
+		}
+		ex.Terms = append(ex.Terms, tm)
+	}
+	if n <= 0 {
+		return ex
+	}
+	if _, cands := idx.rankExplained(qs, n); cands != nil {
+		ex.Candidates = cands
+	}
+	return ex
+}
+
+// termName returns the term with an id. Only explanations need it, so the
+// index keeps no reverse table.
+func (idx *index) termName(id int32) string {
+	for t, i := range idx.vocab {
+		if i == id {
+			return t
+		}
+	}
+	return fmt.Sprintf("#%d", id)
+}
+
+// fieldName says which field a posting weight comes from.
+func fieldName(w float32) string {
+	switch w {
+	case wAlias:
+		return "alias"
+	case wQuestion:
+		return "question or title"
+	case wKeyword:
+		return "keyword"
+	case wAnswer:
+		return "answer"
+	case wDetails:
+		return "details"
+	}
+	return ""
+}

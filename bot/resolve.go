@@ -1,0 +1,347 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/summitbot/summitbot/bot/lexicon"
+)
+
+// Match says how a word of a question was found among the index's terms.
+type Match uint8
+
+// How a word matched, from the surest to the loosest.
+const (
+	MatchExact    Match = iota // spelled as in the knowledge base (after stemming)
+	MatchCompound              // two known words written without a space
+	MatchTypo                  // one or two edits from a knowledge-base word
+	MatchSynonym               // through knowledge/data/synonyms.yaml
+	MatchWordNet               // through WordNet (synonym, derivation, hypernym ...)
+	MatchUnknown               // not found: the word counts against every topic
+)
+
+var matchNames = [...]string{"exact", "compound", "typo", "synonym", "wordnet", "unknown"}
+
+func (m Match) String() string {
+	if int(m) < len(matchNames) {
+		return matchNames[m]
+	}
+	return fmt.Sprintf("match(%d)", uint8(m))
+}
+
+// Matching quality of a query term that is not spelled like any index term.
+// The ranking uses them to order topics; how much each kind of match is
+// worth to the decision is fit from data (see calibrate.go).
+const (
+	factorTypo1    = 0.85 // one edit away
+	factorTypo2    = 0.7  // two edits away
+	factorCompound = 0.9  // "chinarussia" split into two known terms
+	factorSynonym  = 0.9  // a term of the same synonyms.yaml group
+	factorBroader  = 0.8  // a broader term in synonyms.yaml
+	// softWeight scales unknown words that are common English (big, new,
+	// current ...): they rarely decide whether a question is in scope.
+	softWeight = 0.3
+)
+
+// factorWordNet is how well a WordNet relation stands for the word.
+var factorWordNet = [...]float64{
+	lexicon.Synonym:    0.85,
+	lexicon.Derivation: 0.8,
+	lexicon.Hypernym:   0.5,
+	lexicon.Hyponym:    0.5,
+	lexicon.Holonym:    0.7,
+}
+
+// qterm is one query term resolved against the index. The terms of one
+// slot are alternatives for one word or phrase of the question: a topic is
+// credited with the best of them, and the slot's weight counts once.
+type qterm struct {
+	id     int32   // -1 if unknown
+	slot   int32   // which word or phrase of the question it stands for
+	factor float64 // match quality: 1 exact, less for typos and expansions
+	weight float64 // how much the word matters: its idf, or a default if unknown
+	how    Match
+	word   string // the word or phrase of the question
+	via    string // where an expansion comes from ("synonyms.yaml:14", "wordnet hypernym, sense 2")
+}
+
+// resolve maps the words of a question onto the vocabulary, tolerating
+// typos and missing spaces, and expanding through the domain lexicon and
+// WordNet. Unknown words keep a weight: they are what makes an off-topic
+// question ("a recipe for Russian borscht") score low.
+func (idx *index) resolve(ws []string) []qterm {
+	r := resolver{idx: idx, out: make([]qterm, 0, len(ws)+2), seen: make(map[int32]bool, len(ws))}
+	for i := 0; i < len(ws); i++ {
+		if n, targets := idx.lexicon.phraseAt(ws, i); n > 1 && !idx.allKnown(ws[i:i+n]) {
+			// "mutual defence pact": the phrase is one slot, its own known
+			// words and the group's other terms alternatives in it.
+			phrase := strings.Join(ws[i:i+n], " ")
+			for _, w := range ws[i : i+n] {
+				for _, t := range idx.wordTerms(w) {
+					if id, ok := idx.known(t); ok {
+						r.add(qterm{id: id, factor: 1, weight: idx.idf[id], how: MatchExact, word: w})
+					}
+				}
+			}
+			r.expand(phrase, targets)
+			r.next()
+			i += n - 1
+			continue
+		}
+		r.word(ws[i])
+	}
+	return r.out
+}
+
+type resolver struct {
+	idx     *index
+	out     []qterm
+	seen    map[int32]bool
+	slot    int32
+	filled  bool // the current slot has a term
+	unknown map[string]bool
+}
+
+// add puts a term into the current slot, unless the question has it already.
+func (r *resolver) add(q qterm) {
+	if q.id >= 0 {
+		if r.seen[q.id] {
+			return
+		}
+		r.seen[q.id] = true
+	}
+	q.slot = r.slot
+	r.out = append(r.out, q)
+	r.filled = true
+}
+
+// next closes the current slot.
+func (r *resolver) next() {
+	if r.filled {
+		r.slot++
+		r.filled = false
+	}
+}
+
+func (r *resolver) expand(word string, targets []synTarget) {
+	for _, t := range targets {
+		for _, id := range t.ids {
+			r.add(qterm{id: id, factor: t.factor, weight: r.idx.idf[id], how: MatchSynonym, word: word, via: t.via})
+		}
+	}
+}
+
+func (r *resolver) addUnknown(t string, soft bool) {
+	if r.unknown == nil {
+		r.unknown = map[string]bool{}
+	}
+	if r.unknown[t] {
+		return
+	}
+	r.unknown[t] = true
+	w := r.idx.maxIDF
+	if soft || softWords[t] || (scriptOf(t) == han && hanFiller[t]) {
+		w *= softWeight
+	} else if isNumber(t) {
+		w *= 0.5
+	}
+	r.add(qterm{id: -1, weight: w, how: MatchUnknown, word: t})
+}
+
+// word resolves one word of the question into one slot (or one per term,
+// for hyphenated and Chinese words).
+func (r *resolver) word(w string) {
+	idx := r.idx
+	syn := idx.lexicon.word(w)
+	ts := idx.wordTerms(w)
+	if len(ts) != 1 || !isASCIIAlpha(w) {
+		for _, t := range ts {
+			if id, ok := idx.known(t); ok {
+				r.add(qterm{id: id, factor: 1, weight: idx.idf[id], how: MatchExact, word: w})
+			} else if len(syn) == 0 {
+				r.addUnknown(t, false)
+			}
+			r.next()
+		}
+		r.expand(w, syn)
+		r.next()
+		return
+	}
+	defer r.next()
+	if id, ok := idx.known(ts[0]); ok {
+		r.add(qterm{id: id, factor: 1, weight: idx.idf[id], how: MatchExact, word: w})
+		// A word the index knows expands only to one-term equivalents: a
+		// part of a longer one ("people's" of "people's republic of
+		// china") would stand for the word on its own.
+		for _, t := range syn {
+			if len(t.ids) == 1 && t.complete {
+				r.expand(w, []synTarget{t})
+			}
+		}
+		return
+	}
+	if len(syn) > 0 {
+		r.expand(w, syn)
+		return
+	}
+	if a, b, ok := idx.split(w); ok {
+		r.add(qterm{id: a, factor: factorCompound, weight: idx.idf[a], how: MatchCompound, word: w})
+		r.next() // two words, two slots
+		r.add(qterm{id: b, factor: factorCompound, weight: idx.idf[b], how: MatchCompound, word: w})
+		return
+	}
+	id, d := idx.fuzzy(w)
+	if id >= 0 && d == 1 {
+		r.add(qterm{id: id, factor: factorTypo1, weight: idx.idf[id], how: MatchTypo, word: w, via: "1 edit"})
+		return
+	}
+	if !softWords[w] && !nearStopWord(w) {
+		if hits := idx.wordnet(w); len(hits) > 0 {
+			for _, h := range hits {
+				r.add(qterm{id: h.id, factor: factorWordNet[h.rel], weight: idx.idf[h.id], how: MatchWordNet, word: w, via: h.via})
+			}
+			return
+		}
+	}
+	if id >= 0 {
+		r.add(qterm{id: id, factor: factorTypo2, weight: idx.idf[id], how: MatchTypo, word: w, via: "2 edits"})
+		return
+	}
+	// A misspelt filler word ("betwen", "otehr") weighs like filler.
+	r.addUnknown(ts[0], nearStopWord(w))
+}
+
+// allKnown reports whether the index holds every term of the words (stop
+// words aside): a phrase of synonyms.yaml made of them needs no expansion.
+func (idx *index) allKnown(ws []string) bool {
+	for _, w := range ws {
+		for _, t := range idx.wordTerms(w) {
+			if _, ok := idx.known(t); !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// known returns the id of a term the index holds for at least one topic.
+func (idx *index) known(t string) (int32, bool) {
+	id, ok := idx.vocab[t]
+	return id, ok && len(idx.postings[id]) > 0
+}
+
+// wordTerms is wordTerms(w), from the index's memo when w is a word of the
+// knowledge base.
+func (idx *index) wordTerms(w string) []string {
+	if ts, ok := idx.stems[w]; ok {
+		return ts
+	}
+	return wordTerms(w)
+}
+
+// textTerms returns the ids of the terms of a text that the index holds,
+// and whether it holds all of them.
+func (idx *index) textTerms(text string) ([]int32, bool) {
+	var ids []int32
+	all := true
+	for _, w := range words(text) {
+		for _, t := range idx.wordTerms(w) {
+			if id, ok := idx.known(t); ok {
+				ids = append(ids, id)
+			} else {
+				all = false
+			}
+		}
+	}
+	return ids, all && len(ids) > 0
+}
+
+// lemmaTerms is textTerms for a WordNet lemma: lower case already, words
+// joined by spaces, hyphens or underscores.
+func (idx *index) lemmaTerms(lemma string) ([]int32, bool) {
+	var ids []int32
+	all := true
+	for _, w := range strings.FieldsFunc(lemma, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }) {
+		for _, t := range idx.wordTerms(w) {
+			if id, ok := idx.known(t); ok {
+				ids = append(ids, id)
+			} else {
+				all = false
+			}
+		}
+	}
+	return ids, all && len(ids) > 0
+}
+
+func isNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// wnHit is a WordNet expansion of a word onto an index term.
+type wnHit struct {
+	id  int32
+	rel lexicon.Relation
+	via string
+}
+
+// expandWordNet is lexicon.Expand; tests may replace it.
+var expandWordNet = lexicon.Expand
+
+// maxWordNetMemo bounds the per-index memo of WordNet look-ups.
+const maxWordNetMemo = 20000
+
+// wordnetMemo remembers the expansions of words already asked about: a
+// look-up scores the word's senses against the knowledge base, which costs
+// more than the rest of a question.
+type wordnetMemo struct {
+	mu    sync.Mutex
+	m     map[string][]wnHit
+	known sync.Map // WordNet lemma -> whether the index holds all its terms
+}
+
+// wordnet expands a word the index does not hold onto terms it holds,
+// through the senses of the word that the knowledge base uses.
+func (idx *index) wordnet(w string) []wnHit {
+	if len(w) < 3 || len(w) > 30 {
+		return nil
+	}
+	memo := idx.wnMemo
+	memo.mu.Lock()
+	hits, ok := memo.m[w]
+	memo.mu.Unlock()
+	if ok {
+		return hits
+	}
+	known := func(term string) bool {
+		if k, ok := memo.known.Load(term); ok {
+			return k.(bool)
+		}
+		_, all := idx.lemmaTerms(term)
+		memo.known.Store(term, all) // WordNet's lemmas are finite: this stays bounded
+		return all
+	}
+	for _, e := range expandWordNet(w, known) {
+		ids, all := idx.lemmaTerms(e.Term)
+		if !all || len(ids) > 1 && e.Rel != lexicon.Holonym {
+			continue // a multiword hypernym ("european country") is too loose
+		}
+		for _, id := range ids {
+			hits = append(hits, wnHit{id: id, rel: e.Rel, via: fmt.Sprintf("wordnet %s %q, sense %d", e.Rel, e.Term, e.Sense)})
+		}
+		if len(hits) >= 6 {
+			break
+		}
+	}
+	memo.mu.Lock()
+	if len(memo.m) < maxWordNetMemo {
+		memo.m[w] = hits
+	}
+	memo.mu.Unlock()
+	return hits
+}
