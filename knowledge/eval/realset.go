@@ -58,12 +58,25 @@ type raw struct {
 	Expect   any    `yaml:"expect"`
 }
 
+// unmarshal decodes src strictly. goccy/go-yaml (v1.19.2) panics on some
+// malformed documents, e.g. a tagged scalar where a list is expected
+// ("!x 0": TagNode.ArrayRange returns nil and decodeSlice calls Len on it);
+// such a panic is reported as an error, like any other bad document.
+func unmarshal(src []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot decode: %v", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(src, v, yaml.DisallowUnknownField())
+}
+
 // Parse reads a set in the real.yaml format. Every entry needs a question,
 // an http(s) url and an expect (none, or a list of ids); questions must be
 // unique (compared case- and space-insensitively).
 func Parse(src []byte) ([]Question, error) {
 	var raws []raw
-	if err := yaml.UnmarshalWithOptions(src, &raws, yaml.DisallowUnknownField()); err != nil {
+	if err := unmarshal(src, &raws); err != nil {
 		return nil, fmt.Errorf("%s: %w", File, err)
 	}
 	lines := entryLines(src)

@@ -96,6 +96,8 @@ func TestParse(t *testing.T) {
 		{name: "duplicate", src: "- question: Why  not?\n  url: https://c.example/\n  expect: none\n- question: why not?\n  url: https://d.example/\n  expect: none\n",
 			err: ":4: question repeats line 1"},
 		{name: "unknown field", src: "- question: Q\n  url: https://c.example/\n  expect: none\n  note: x\n", err: "note"},
+		{name: "tagged scalar for the list", src: "!x 0\n", err: "cannot decode"},
+		{name: "tagged scalar for an entry", src: "- !x 0\n", err: File},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
