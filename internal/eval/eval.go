@@ -149,21 +149,29 @@ func correct(a asked, threshold float64) bool {
 // bestThreshold picks the decline threshold that gets the most questions
 // right: the reference rankers' best case.
 func bestThreshold(results []asked) float64 {
-	cands := []float64{0}
-	for _, a := range results {
-		cands = append(cands, a.res.Score)
-	}
-	sort.Float64s(cands)
-	best, bestN := 0.0, -1
-	for _, t := range slices.Compact(cands) {
+	return bestThresholdBy(results, func(a asked) float64 { return a.res.Score }, func(t float64) float64 {
 		n := 0
 		for _, a := range results {
 			if correct(a, t) {
 				n++
 			}
 		}
-		if n > bestN {
-			best, bestN = t, n
+		return float64(n)
+	})
+}
+
+// bestThresholdBy tries 0 and every result's score as the decline threshold,
+// lowest first, and returns the first that maximises value.
+func bestThresholdBy[T any](results []T, scoreOf func(T) float64, value func(threshold float64) float64) float64 {
+	cands := []float64{0}
+	for _, a := range results {
+		cands = append(cands, scoreOf(a))
+	}
+	sort.Float64s(cands)
+	best, bestV := 0.0, -1.0
+	for _, t := range slices.Compact(cands) {
+		if v := value(t); v > bestV {
+			best, bestV = t, v
 		}
 	}
 	return best

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/summitbot/summitbot/knowledge"
@@ -147,18 +146,9 @@ func balanced(results []realAsked, threshold float64) float64 {
 // bestBalancedThreshold picks the decline threshold with the best balanced
 // accuracy on the set itself: the reference rankers' best case.
 func bestBalancedThreshold(results []realAsked) float64 {
-	cands := []float64{0}
-	for _, a := range results {
-		cands = append(cands, a.res.Score)
-	}
-	sort.Float64s(cands)
-	best, bestB := 0.0, -1.0
-	for _, t := range slices.Compact(cands) {
-		if b := balanced(results, t); b > bestB {
-			best, bestB = t, b
-		}
-	}
-	return best
+	return bestThresholdBy(results, func(a realAsked) float64 { return a.res.Score }, func(t float64) float64 {
+		return balanced(results, t)
+	})
 }
 
 func scoreReal(results []realAsked, threshold float64) RealReport {

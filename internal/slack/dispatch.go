@@ -252,7 +252,7 @@ func (a *Adapter) handleInteraction(ic slackgo.InteractionCallback, wait time.Du
 // lines a second at most: under overload a line each would take the CPU
 // the answers need.
 func (a *Adapter) logBusy(kind string) {
-	if n, ok := a.busyLog.allow(a.cfg.Now()); ok {
+	if n, ok := a.busyLog.Allow(a.cfg.Now()); ok {
 		a.log.Warn("busy", "kind", kind, "unlogged_since_last", n)
 	}
 }
@@ -330,7 +330,7 @@ func (a *Adapter) busy(t target) {
 		}
 	}, 0)
 	if err != nil {
-		if n, ok := a.busyLog.allow(a.cfg.Now()); ok {
+		if n, ok := a.busyLog.Allow(a.cfg.Now()); ok {
 			a.log.Warn("busy notice dropped", "err", err, "unlogged_since_last", n)
 		}
 	}

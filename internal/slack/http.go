@@ -17,8 +17,6 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
-
-	"github.com/summitbot/summitbot/internal/logsample"
 )
 
 const (
@@ -139,7 +137,7 @@ func (a *Adapter) firstSeenShared(ctx context.Context, sig string) bool {
 	defer cancel()
 	fresh, err := a.cfg.Seen.ClaimInteraction(ctx, "slack:"+sig, a.cfg.Now(), replayWindow)
 	if err != nil {
-		if n, ok := a.storeLog.allow(a.cfg.Now()); ok {
+		if n, ok := a.storeLog.Allow(a.cfg.Now()); ok {
 			a.log.Warn("cannot check the shared record of request signatures; using this replica's", "err", err, "unlogged_since_last", n)
 		}
 		return true
@@ -153,7 +151,7 @@ func (a *Adapter) firstSeenShared(ctx context.Context, sig string) bool {
 // after a quiet spell says how many went unlogged.
 func (a *Adapter) rejected(kind, reason, detail string) {
 	a.counted(reason)
-	if n, ok := a.rejectLog.allow(a.cfg.Now()); ok {
+	if n, ok := a.rejectLog.Allow(a.cfg.Now()); ok {
 		a.log.Warn("rejected request", "kind", kind, "reason", detail, "unlogged_since_last", n)
 	}
 }
@@ -170,17 +168,6 @@ const (
 	rejectBurst = 5
 	rejectEvery = time.Second
 )
-
-// logSampler samples one kind of log line (internal/logsample).
-type logSampler struct{ *logsample.Sampler }
-
-func newLogSampler(burst int, every time.Duration) *logSampler {
-	return &logSampler{logsample.New(burst, every)}
-}
-
-// allow reports whether a line may be logged now, and how many were held
-// back since the last one allowed.
-func (s *logSampler) allow(now time.Time) (suppressed int, ok bool) { return s.Allow(now) }
 
 // readSigned reads a capped body and verifies its signature.
 func (a *Adapter) readSigned(w http.ResponseWriter, r *http.Request, kind string) ([]byte, bool) {

@@ -21,6 +21,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/logsample"
 )
 
 // Core is what the adapter needs from the bot. *bot.Bot satisfies it.
@@ -126,11 +127,11 @@ type Adapter struct {
 	replays *dedupe
 	// rejectLog samples the log lines of rejected requests, busyLog those
 	// of requests turned away because every worker is busy.
-	rejectLog, busyLog *logSampler
+	rejectLog, busyLog *logsample.Sampler
 	// storeLog samples the warnings that the shared SeenStore failed: a
 	// sampler of their own, so that attackers' rejections cannot silence
 	// them.
-	storeLog *logSampler
+	storeLog *logsample.Sampler
 	mods     *moderators
 	socket   atomic.Bool // Socket Mode connected
 }
@@ -204,9 +205,9 @@ func New(core Core, cfg Config) (*Adapter, error) {
 		seen:    newDedupe(dedupeMax, dedupeTTL, cfg.Now),
 		replays: newDedupe(replayMax, replayWindow, cfg.Now),
 
-		rejectLog: newLogSampler(rejectBurst, rejectEvery),
-		busyLog:   newLogSampler(rejectBurst, rejectEvery),
-		storeLog:  newLogSampler(rejectBurst, rejectEvery),
+		rejectLog: logsample.New(rejectBurst, rejectEvery),
+		busyLog:   logsample.New(rejectBurst, rejectEvery),
+		storeLog:  logsample.New(rejectBurst, rejectEvery),
 	}
 	a.mods = newModerators(cfg.Moderators, cfg.ModeratorGroups, groupCacheTTL, cfg.Now, a.groupMembers)
 	return a, nil
