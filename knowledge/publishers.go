@@ -170,9 +170,8 @@ func (l *loader) publishers() map[string]*Publisher {
 		var p Publisher
 		good := true
 		for _, f := range publisherFields[:3] {
-			s, ok := d.scalar(pv[f], what+"."+f)
-			if !ok || s.V == "" {
-				d.errAt(item, "%s is missing %q", what, f)
+			s, ok := d.required(pv, item, what, f)
+			if !ok {
 				good = false
 				continue
 			}
