@@ -3,6 +3,7 @@ package knowledge
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
@@ -25,17 +26,12 @@ func (l *loader) backing(d *decoder, n ast.Node, field string, topicSources []So
 	var kinds []Kind
 	var at []str
 	for _, s := range d.strings(n, field) {
-		i := -1
-		for j, src := range topicSources {
-			if src.URL == s.V {
-				i = j
-			}
-		}
+		i := slices.IndexFunc(topicSources, func(src Source) bool { return src.URL == s.V })
 		switch {
 		case i < 0:
 			d.errStr(s, "%s: %q is not one of this topic's sources", field, s.V)
 			continue
-		case contains(out, s.V):
+		case slices.Contains(out, s.V):
 			d.errStr(s, "%s: %q is listed twice", field, s.V)
 			continue
 		}
@@ -70,15 +66,6 @@ func (l *loader) backing(d *decoder, n ast.Node, field string, topicSources []So
 		d.errStr(at[0], "%s: an aggregator cannot be the only backing source; pair it with a stronger source or attribute the fact to the original", field)
 	}
 	return out
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 var asOfPattern = regexp.MustCompile(`^\d{4}-\d{2}$`)

@@ -469,7 +469,9 @@ func (l *loader) source(d *decoder, item ast.Node, what string) (Source, bool) {
 	// publisher's, is reported here once; the source is still kept, so that
 	// the answer_sources, figures and meetings that cite it are not reported
 	// again as citing nothing (the knowledge base does not load either way).
-	_ = pub.V != "" && l.checkPublisher(d, what, &src, pub, u)
+	if pub.V != "" {
+		l.checkPublisher(d, what, &src, pub, u)
+	}
 	return src, good
 }
 

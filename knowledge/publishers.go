@@ -170,9 +170,8 @@ func (l *loader) publishers() map[string]*Publisher {
 		var p Publisher
 		good := true
 		for _, f := range publisherFields[:3] {
-			s, ok := d.scalar(pv[f], what+"."+f)
-			if !ok || s.V == "" {
-				d.errAt(item, "%s is missing %q", what, f)
+			s, ok := d.required(pv, item, what, f)
+			if !ok {
 				good = false
 				continue
 			}
@@ -227,9 +226,9 @@ func joinKinds() string {
 
 // checkPublisher checks a source's publisher and URL host against the
 // registry, and fills in the source's kind and country.
-func (l *loader) checkPublisher(d *decoder, what string, src *Source, pub, u str) bool {
+func (l *loader) checkPublisher(d *decoder, what string, src *Source, pub, u str) {
 	if l.pubs == nil {
-		return true
+		return
 	}
 	p, ok := l.pubs[pub.V]
 	if !ok {
@@ -240,12 +239,10 @@ func (l *loader) checkPublisher(d *decoder, what string, src *Source, pub, u str
 			}
 		}
 		d.errStr(pub, "%s.publisher %q is not in %s%s: add it there with its kind, country and hosts", what, pub.V, PublishersFile, hint)
-		return false
+		return
 	}
 	src.Kind, src.Country = p.Kind, p.Country
 	if u.V != "" && !p.HasHost(urlHost(u.V)) {
 		d.errStr(u, "%s.url: host %q is not one of %s's hosts in %s (%s)", what, urlHost(u.V), p.Name, PublishersFile, strings.Join(p.Hosts, ", "))
-		return false
 	}
-	return true
 }

@@ -89,8 +89,9 @@ func (l *loader) synonyms(kb *KB) Synonyms {
 		}
 		line, col := startOf(item)
 		var narrow []str
-		if s, ok := unwrap(fields["narrow"]).(*ast.StringNode); ok {
-			narrow = []str{{V: strings.TrimSpace(s.Value), Line: s.GetToken().Position.Line, Col: s.GetToken().Position.Column}}
+		if _, one := unwrap(fields["narrow"]).(*ast.StringNode); one {
+			s, _ := d.scalar(fields["narrow"], what+".narrow")
+			narrow = []str{s}
 		} else {
 			narrow = d.strings(fields["narrow"], what+".narrow")
 		}

@@ -52,9 +52,8 @@ func (l *loader) timeline() Timeline {
 		var c MeetingCount
 		good := true
 		for _, f := range []string{"date", "count", "said_by"} {
-			s, ok := d.scalar(cv[f], what+"."+f)
-			if !ok || s.V == "" {
-				d.errAt(item, "%s is missing %q", what, f)
+			s, ok := d.required(cv, item, what, f)
+			if !ok {
 				good = false
 				continue
 			}
@@ -96,16 +95,12 @@ func (l *loader) meeting(d *decoder, item ast.Node, what string, ids map[string]
 	m := Meeting{Line: line}
 	good := true
 	get := func(f string, required bool) (str, bool) {
-		n, present := vals[f]
-		s, ok := str{}, false
-		if present {
-			s, ok = d.scalar(n, what+"."+f)
+		if required {
+			s, ok := d.required(vals, item, what, f)
+			good = good && ok
+			return s, ok
 		}
-		if (!ok || s.V == "") && required {
-			d.errAt(item, "%s is missing %q", what, f)
-			good = false
-			return s, false
-		}
+		s, ok := d.scalar(vals[f], what+"."+f)
 		return s, ok && s.V != ""
 	}
 	if s, ok := get("id", true); ok {

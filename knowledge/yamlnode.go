@@ -172,6 +172,17 @@ func (d *decoder) scalar(n ast.Node, field string) (str, bool) {
 	return s, true
 }
 
+// required reads field f of the mapping item (whose fields are vals) as a
+// non-empty scalar, reporting it missing otherwise.
+func (d *decoder) required(vals map[string]ast.Node, item ast.Node, what, f string) (str, bool) {
+	s, ok := d.scalar(vals[f], what+"."+f)
+	if !ok || s.V == "" {
+		d.errAt(item, "%s is missing %q", what, f)
+		return s, false
+	}
+	return s, true
+}
+
 // list reads a sequence of nodes. A missing or null value is an empty list.
 func (d *decoder) list(n ast.Node, field string) []ast.Node {
 	switch v := unwrap(n).(type) {

@@ -160,25 +160,31 @@ type reader struct {
 	err error
 }
 
-func (r *reader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
+// skip consumes the n bytes a varint decoder reported; n <= 0 means the
+// decoder failed, which marks the table corrupt and reports false.
+func (r *reader) skip(n int) bool {
 	if n <= 0 {
 		r.err = errCorrupt
 		r.b = nil
-		return 0
+		return false
 	}
 	r.b = r.b[n:]
+	return true
+}
+
+func (r *reader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if !r.skip(n) {
+		return 0
+	}
 	return v
 }
 
 func (r *reader) varint() int64 {
 	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.err = errCorrupt
-		r.b = nil
+	if !r.skip(n) {
 		return 0
 	}
-	r.b = r.b[n:]
 	return v
 }
 
