@@ -32,6 +32,9 @@ type Metrics struct {
 	requests       *prometheus.CounterVec
 	requestLatency *prometheus.HistogramVec
 	rejections     *prometheus.CounterVec
+	// rejected holds rejections' children for the adapters' platforms and
+	// rejectReasons, made in New, so that a refusal costs no label lookup.
+	rejected map[[2]string]prometheus.Counter
 	// answers holds the children of questions and latency for each known
 	// platform, made in New, so that an answer costs no label lookup.
 	answers map[string]platformAnswers
@@ -97,9 +100,10 @@ func New() *Metrics {
 		m.questions, m.latency, m.topics, m.reloads, m.reloadFailures, m.reloadTimeouts, m.lastReload,
 		m.requests, m.requestLatency, m.rejections,
 	)
+	m.rejected = make(map[[2]string]prometheus.Counter, 2*len(rejectReasons))
 	for _, p := range []string{bot.PlatformDiscord, bot.PlatformSlack} {
 		for _, r := range rejectReasons {
-			m.rejections.WithLabelValues(p, r)
+			m.rejected[[2]string{p, r}] = m.rejections.WithLabelValues(p, r)
 		}
 	}
 	// Show every platform and outcome from the start, so a dashboard's rate()
@@ -122,6 +126,10 @@ var rejectReasons = []string{"bad_signature", "stale", "replay", "too_large", "b
 // Rejected counts a webhook request that platform's adapter refused, for
 // one of rejectReasons.
 func (m *Metrics) Rejected(platform, reason string) {
+	if c, ok := m.rejected[[2]string{platform, reason}]; ok {
+		c.Inc()
+		return
+	}
 	if !slices.Contains(rejectReasons, reason) {
 		reason = "other"
 	}

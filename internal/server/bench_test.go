@@ -58,19 +58,7 @@ type signedRequest struct {
 // reply counts as an error and fails the benchmark.
 func BenchmarkWebhooks(b *testing.B) {
 	var replies atomic.Int64
-	sink := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		replies.Add(1)
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"ok":true}`)
-	})}
-	sinkLn, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	go sink.Serve(sinkLn)
-	defer sink.Close()
-	sinkURL := "http://" + sinkLn.Addr().String()
+	sinkURL := startSink(b, func(body []byte) { replies.Add(1) })
 
 	dsig := newDiscordSigner(b)
 	cfg := config.Default() // the embedded knowledge base, as shipped
@@ -87,7 +75,7 @@ func BenchmarkWebhooks(b *testing.B) {
 
 	clients := benchClients
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
-	var next, failures atomic.Int64
+	var failures atomic.Int64
 	var firstErr atomic.Value
 	fail := func(msg string) {
 		failures.Add(1)
@@ -154,24 +142,13 @@ func BenchmarkWebhooks(b *testing.B) {
 		}
 		b.StartTimer()
 		begin := time.Now()
-		var wg sync.WaitGroup
-		for range clients {
-			wg.Go(func() {
-				for {
-					n := next.Add(1) - 1
-					if n >= until {
-						next.Add(-1) // leave n for the next half
-						return
-					}
-					p := batch[n-from]
-					batch[n-from] = signedRequest{}
-					t0 := time.Now()
-					send(p)
-					latencies[n] = time.Since(t0)
-				}
-			})
-		}
-		wg.Wait()
+		driveLoad(clients, from, until, func(n int64) {
+			p := batch[n-from]
+			batch[n-from] = signedRequest{}
+			t0 := time.Now()
+			send(p)
+			latencies[n] = time.Since(t0)
+		})
 		elapsed += time.Since(begin)
 		b.StopTimer()
 	}
@@ -247,6 +224,46 @@ func signRequest(dsig discordSigner, n int64, responseURL string) signedRequest 
 		"X-Slack-Request-Timestamp": {stamp},
 		"X-Slack-Signature":         {"v0=" + hex.EncodeToString(mac.Sum(nil))},
 	}}
+}
+
+// startSink serves a stand-in for Slack's API and response_url on loopback
+// until b ends, passing each request body to got and answering {"ok":true};
+// it returns the stand-in's base URL.
+func startSink(b *testing.B, got func(body []byte)) string {
+	sink := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		got(body)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":true}`)
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go sink.Serve(ln)
+	b.Cleanup(func() { sink.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// driveLoad runs do(n) for every n in [from, until) from clients
+// goroutines, each taking the next n as soon as its last do returns, and
+// waits for all of them.
+func driveLoad(clients int, from, until int64, do func(n int64)) {
+	var next atomic.Int64
+	next.Store(from)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			for {
+				n := next.Add(1) - 1
+				if n >= until {
+					return
+				}
+				do(n)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // liveHeap returns the heap in use after a full collection.

@@ -22,18 +22,11 @@ func TestUnfinishedRequestsCannotHoldTheCap(t *testing.T) {
 	const max = 20
 	in := start(t, testConfig(copyKB(t)), Options{MaxConns: max})
 	for i := range max {
-		c, err := net.Dial("tcp", in.addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
 		req := "GET /healthz HTTP/1.1\r\nHost: x\r\n" // headers never finished
 		if i%2 == 1 {
 			req = "POST /nope HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nx" // body never finished
 		}
-		if _, err := io.WriteString(c, req); err != nil {
-			t.Fatal(err)
-		}
+		rawConn(t, in.addr, req)
 	}
 	// Without shedding, the first place frees when the attackers' own
 	// deadlines expire: the header timeout at the earliest.

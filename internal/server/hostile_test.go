@@ -36,16 +36,22 @@ func webhookConfig(t *testing.T, sink *responseSink, dsig discordSigner) *instan
 // as a slowloris client does.
 func slowRequest(t *testing.T, addr, path string) net.Conn {
 	t.Helper()
+	return rawConn(t, addr, fmt.Sprintf("POST %s HTTP/1.1\r\nHost: summitbot\r\nContent-Type: application/x-www-form-urlencoded\r\n"+
+		"Content-Length: 1000\r\nX-Slack-Request-Timestamp: %d\r\nX-Slack-Signature: v0=%s\r\n"+
+		"X-Signature-Timestamp: %[2]d\r\nX-Signature-Ed25519: %[4]s\r\n\r\ntext=",
+		path, time.Now().Unix(), strings.Repeat("0", 64), strings.Repeat("0", 128)))
+}
+
+// rawConn dials addr, closed when the test ends, and writes req on it as
+// is.
+func rawConn(t *testing.T, addr, req string) net.Conn {
+	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	_, err = fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: summitbot\r\nContent-Type: application/x-www-form-urlencoded\r\n"+
-		"Content-Length: 1000\r\nX-Slack-Request-Timestamp: %d\r\nX-Slack-Signature: v0=%s\r\n"+
-		"X-Signature-Timestamp: %[2]d\r\nX-Signature-Ed25519: %[4]s\r\n\r\ntext=",
-		path, time.Now().Unix(), strings.Repeat("0", 64), strings.Repeat("0", 128))
-	if err != nil {
+	if _, err := io.WriteString(c, req); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -221,14 +227,7 @@ func TestRejectionsAreCounted(t *testing.T) {
 // leaves it idle.
 func idleConn(t *testing.T, addr string) net.Conn {
 	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	if _, err := io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: summitbot\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
+	c := rawConn(t, addr, "GET /healthz HTTP/1.1\r\nHost: summitbot\r\n\r\n")
 	c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {

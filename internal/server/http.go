@@ -42,16 +42,16 @@ func (s *Server) routes() http.Handler {
 
 	// The API checks its token on the headers, then takes a slot of its
 	// own; the webhooks take theirs in the adapters, once the signature
-	// over the body is verified (Config.Admit). Every body has a short
-	// read deadline.
+	// over the body is verified (Config.Admit). Every body has the API's
+	// read deadline already (outer, bodies).
 	api := func(h http.Handler) http.Handler {
-		return readDeadline(apiReadTimeout, s.authorized(work(s.apiSlots, h)))
+		return s.authorized(work(s.apiSlots, h))
 	}
 	// Questions are also limited per token (one token today, so one
 	// bucket), before they take a slot.
 	askRate := newRateBucket(s.cfg.APIRateLimit, s.cfg.APIRateWindow, time.Now)
-	handle("POST /v1/ask", readDeadline(apiReadTimeout, s.authorized(
-		rateLimited(askRate, work(s.apiSlots, http.HandlerFunc(s.handleAsk))))))
+	handle("POST /v1/ask", s.authorized(
+		rateLimited(askRate, work(s.apiSlots, http.HandlerFunc(s.handleAsk)))))
 	var gaps, feedback http.Handler = recordingOff, recordingOff
 	if s.store != nil {
 		gaps, feedback = store.GapsHandler(s.store, s.log), store.FeedbackHandler(s.store, s.log)

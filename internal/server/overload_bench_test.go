@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,23 +31,13 @@ func BenchmarkSlackOverload(b *testing.B) {
 
 func benchSlackOverload(b *testing.B, conns int) {
 	var answers, notices atomic.Int64
-	sink := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
+	sinkURL := startSink(b, func(body []byte) {
 		if bytes.Contains(body, []byte("answering a lot of questions")) || bytes.Contains(body, []byte("couldn't finish")) {
 			notices.Add(1)
 		} else {
 			answers.Add(1)
 		}
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"ok":true}`)
-	})}
-	sinkLn, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	go sink.Serve(sinkLn)
-	defer sink.Close()
-	sinkURL := "http://" + sinkLn.Addr().String()
+	})
 
 	dsig := newDiscordSigner(b)
 	cfg := config.Default()
@@ -68,44 +56,34 @@ func benchSlackOverload(b *testing.B, conns int) {
 	for i := range batch {
 		batch[i] = signRequest(dsig, int64(2*i+1), sinkURL+"/response")
 	}
-	var next, acked, busyAcks, refused, failed atomic.Int64
+	var acked, busyAcks, refused, failed atomic.Int64
 	var firstErr atomic.Value
 	b.ResetTimer()
 	begin := time.Now()
-	var wg sync.WaitGroup
-	for range conns {
-		wg.Go(func() {
-			for {
-				n := next.Add(1) - 1
-				if n >= int64(b.N) {
-					return
-				}
-				p := batch[n]
-				req, _ := http.NewRequest(http.MethodPost, in.url+p.path, bytes.NewReader(p.body))
-				req.Header = p.header
-				resp, err := client.Do(req)
-				if err != nil {
-					failed.Add(1)
-					firstErr.CompareAndSwap(nil, err.Error())
-					continue
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				switch {
-				case resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusTooManyRequests:
-					refused.Add(1)
-				case resp.StatusCode != http.StatusOK:
-					failed.Add(1)
-					firstErr.CompareAndSwap(nil, resp.Status+": "+string(body))
-				case strings.Contains(string(body), "answering a lot of questions"):
-					busyAcks.Add(1)
-				default:
-					acked.Add(1)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	driveLoad(conns, 0, int64(b.N), func(n int64) {
+		p := batch[n]
+		req, _ := http.NewRequest(http.MethodPost, in.url+p.path, bytes.NewReader(p.body))
+		req.Header = p.header
+		resp, err := client.Do(req)
+		if err != nil {
+			failed.Add(1)
+			firstErr.CompareAndSwap(nil, err.Error())
+			return
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		switch {
+		case resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusTooManyRequests:
+			refused.Add(1)
+		case resp.StatusCode != http.StatusOK:
+			failed.Add(1)
+			firstErr.CompareAndSwap(nil, resp.Status+": "+string(body))
+		case strings.Contains(string(body), "answering a lot of questions"):
+			busyAcks.Add(1)
+		default:
+			acked.Add(1)
+		}
+	})
 	// Every acknowledged command is answered in the background.
 	for deadline := time.Now().Add(30 * time.Second); answers.Load()+notices.Load() < acked.Load() && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,33 +36,23 @@ func BenchmarkRecordingUnderLoad(b *testing.B) {
 	}
 	clients := benchClients
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
-	var next, failures atomic.Int64
+	var failures atomic.Int64
 	b.ResetTimer()
 	begin := time.Now()
-	var wg sync.WaitGroup
-	for range clients {
-		wg.Go(func() {
-			for {
-				n := next.Add(1) - 1
-				if n >= int64(b.N) {
-					return
-				}
-				req, _ := http.NewRequest(http.MethodPost, in.url+"/v1/ask", bytes.NewReader(bodies[n%int64(len(bodies))]))
-				req.Header.Set("Authorization", "Bearer "+testToken)
-				resp, err := client.Do(req)
-				if err != nil {
-					failures.Add(1)
-					continue
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
-					failures.Add(1)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	driveLoad(clients, 0, int64(b.N), func(n int64) {
+		req, _ := http.NewRequest(http.MethodPost, in.url+"/v1/ask", bytes.NewReader(bodies[n%int64(len(bodies))]))
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		resp, err := client.Do(req)
+		if err != nil {
+			failures.Add(1)
+			return
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			failures.Add(1)
+		}
+	})
 	elapsed := time.Since(begin)
 	b.StopTimer()
 	st := in.srv.recorder.Stats()

@@ -511,16 +511,6 @@ func (r *Recorder) retainChunk(ctx context.Context, run *retentionRun) (next tim
 	return r.retentionEvery, true
 }
 
-// retain runs a whole retention run at once and says when to run again.
-func (r *Recorder) retain(ctx context.Context) time.Duration {
-	run := r.startRetention()
-	for {
-		if next, done := r.retainChunk(ctx, run); done {
-			return next
-		}
-	}
-}
-
 // shutdown writes the batch in hand and what is queued, retrying for at most
 // shutdownTimeout, and counts whatever could not be written as dropped.
 func (r *Recorder) shutdown(ctx context.Context, batch []event) error {

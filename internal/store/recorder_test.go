@@ -560,3 +560,14 @@ func TestStoredQuestion(t *testing.T) {
 		})
 	}
 }
+
+// retain runs a whole retention run at once and says when to run again;
+// Run takes a run a chunk at a time, so only the tests call it.
+func (r *Recorder) retain(ctx context.Context) time.Duration {
+	run := r.startRetention()
+	for {
+		if next, done := r.retainChunk(ctx, run); done {
+			return next
+		}
+	}
+}
