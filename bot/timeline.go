@@ -13,11 +13,12 @@ import (
 // summit timeline: the latest meeting, meetings in a year or a place, a
 // named meeting ("the Kazan BRICS summit"), and how many times they met.
 type timelineIndex struct {
-	meetings []knowledge.Meeting // by date
-	counts   []knowledge.MeetingCount
-	places   map[string][]int   // place term -> meetings
-	aliases  []timelineAlias    // multi-word names of meetings
-	summits  []*knowledge.Topic // topics in the summits category, by id
+	meetings   []knowledge.Meeting // by date
+	counts     []knowledge.MeetingCount
+	places     map[string][]int   // place term -> meetings
+	placeNames map[string]string  // place term -> the city's word it matched, as written
+	aliases    []timelineAlias    // multi-word names of meetings
+	summits    []*knowledge.Topic // topics in the summits category, by id
 }
 
 type timelineAlias struct {
@@ -42,6 +43,10 @@ func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 				tl.aliases = append(tl.aliases, timelineAlias{terms: ts, meeting: i})
 			}
 		}
+	}
+	tl.placeNames = make(map[string]string, len(tl.places))
+	for t, ms := range tl.places {
+		tl.placeNames[t] = tl.placeName(ms[0], t)
 	}
 	for _, t := range kb.Topics {
 		if t.Category == knowledge.Summits {
@@ -85,7 +90,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	for _, t := range qterms {
 		if ms, ok := tl.places[t]; ok {
 			placed = append(placed, ms...)
-			if n := tl.placeName(ms[0], t); !slices.Contains(names, n) {
+			if n := tl.placeNames[t]; !slices.Contains(names, n) {
 				names = append(names, n)
 			}
 		}
