@@ -17,6 +17,7 @@ type timelineIndex struct {
 	counts     []knowledge.MeetingCount
 	places     map[string][]int   // place term -> meetings
 	placeNames map[string]string  // place term -> the city's word it matched, as written
+	starts     []start            // of each meeting
 	aliases    []timelineAlias    // multi-word names of meetings
 	summits    []*knowledge.Topic // topics in the summits category, by id
 }
@@ -29,6 +30,7 @@ type timelineAlias struct {
 func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 	tl := timelineIndex{meetings: kb.Timeline.Meetings, counts: kb.Timeline.Counts, places: map[string][]int{}}
 	for i, m := range tl.meetings {
+		tl.starts = append(tl.starts, startOf(m))
 		if isCall(m) {
 			continue // "Moscow and Beijing (video link)" is not a meeting in Moscow
 		}
@@ -309,12 +311,25 @@ func isCall(m knowledge.Meeting) bool { return m.Kind == "video-call" || m.Kind 
 // month-only date ("2026-12") has started only once that month is over: the
 // day may be late in the month.
 func started(m knowledge.Meeting, now time.Time) bool {
+	return startOf(m).by(now)
+}
+
+// start is when a meeting counts as started; never, if its date does not
+// parse.
+type start struct {
+	at time.Time
+	ok bool
+}
+
+func (s start) by(now time.Time) bool { return s.ok && !s.at.After(now) }
+
+func startOf(m knowledge.Meeting) start {
 	if len(m.Date) == 7 {
 		d, err := time.Parse("2006-01", m.Date)
-		return err == nil && !d.AddDate(0, 1, 0).After(now)
+		return start{d.AddDate(0, 1, 0), err == nil}
 	}
 	d, err := time.Parse(time.DateOnly, m.Date)
-	return err == nil && !d.After(now)
+	return start{d, err == nil}
 }
 
 // latestAnswer answers "when did they last meet" (in a place: pool holds
@@ -324,7 +339,7 @@ func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, pool []int, pl
 	inPerson, call := -1, -1
 	for _, i := range pool { // ascending
 		m := tl.meetings[i]
-		if !started(m, now) {
+		if !tl.starts[i].by(now) {
 			continue
 		}
 		if isCall(m) {
