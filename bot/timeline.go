@@ -304,6 +304,9 @@ func (tl *timelineIndex) cite(a *Answer, ms []int) {
 	a.MoreSources = others(all, a.Sources)
 }
 
+// callHow says how a call of each kind was held.
+var callHow = map[string]string{"video-call": "by video call", "phone-call": "by telephone"}
+
 // isCall reports whether a meeting was held by video or telephone.
 func isCall(m knowledge.Meeting) bool { return m.Kind == "video-call" || m.Kind == "phone-call" }
 
@@ -368,7 +371,7 @@ func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, pool []int, pl
 	}
 	if call > inPerson {
 		m := tl.meetings[call]
-		how := map[string]string{"video-call": "by video call", "phone-call": "by telephone"}[m.Kind]
+		how := callHow[m.Kind]
 		if inPerson >= 0 {
 			fmt.Fprintf(&text, " Since then they have spoken %s, on %s: %s.", how, when(m), strings.TrimSuffix(m.Title, "."))
 		} else {
@@ -455,7 +458,7 @@ func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed
 				near = append([]int{met[0]}, near...)
 			case len(that) > 0:
 				m := tl.meetings[that[0]]
-				how := map[string]string{"video-call": "by video call", "phone-call": "by telephone"}[m.Kind]
+				how := callHow[m.Kind]
 				fmt.Fprintf(&text, " That year they spoke %s: %s.", how, brief(m))
 				near = append([]int{that[0]}, near...)
 			}
