@@ -87,6 +87,22 @@ func answerBot(t *testing.T, now time.Time) *Bot {
 	return New(kb, Options{Now: func() time.Time { return now }})
 }
 
+// checkText reports each of want that text lacks and each of wantNot that
+// it has.
+func checkText(t *testing.T, text string, want, wantNot []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("answer lacks %q:\n%s", w, text)
+		}
+	}
+	for _, w := range wantNot {
+		if strings.Contains(text, w) {
+			t.Errorf("answer has %q:\n%s", w, text)
+		}
+	}
+}
+
 func urls(ss []knowledge.Source) string {
 	var out []string
 	for _, s := range ss {
@@ -185,16 +201,7 @@ func TestLatestMeeting(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := ask(answerBot(t, tt.now), "when did xi and putin last meet")
-			for _, w := range tt.want {
-				if !strings.Contains(a.Text, w) {
-					t.Errorf("answer lacks %q:\n%s", w, a.Text)
-				}
-			}
-			for _, w := range tt.wantNot {
-				if strings.Contains(a.Text, w) {
-					t.Errorf("answer has %q:\n%s", w, a.Text)
-				}
-			}
+			checkText(t, a.Text, tt.want, tt.wantNot)
 			if got := urls(a.Sources); got != tt.wantURLs {
 				t.Errorf("sources = %s, want %s", got, tt.wantURLs)
 			}
@@ -227,11 +234,7 @@ func TestYearWithoutMeeting(t *testing.T) {
 			if a.Outcome != OutcomeAnswered {
 				t.Fatalf("outcome %s: %s", a.Outcome, a.Text)
 			}
-			for _, w := range tt.want {
-				if !strings.Contains(a.Text, w) {
-					t.Errorf("answer lacks %q:\n%s", w, a.Text)
-				}
-			}
+			checkText(t, a.Text, tt.want, nil)
 			if got := urls(a.Sources); got != tt.wantURLs {
 				t.Errorf("sources = %s, want the nearest meetings' own: %s", got, tt.wantURLs)
 			}
@@ -407,16 +410,7 @@ func TestTimelinePlaces(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
 			a := ask(answerBot(t, now), tt.question)
-			for _, w := range tt.want {
-				if !strings.Contains(a.Text, w) {
-					t.Errorf("answer lacks %q:\n%s", w, a.Text)
-				}
-			}
-			for _, w := range tt.wantNot {
-				if strings.Contains(a.Text, w) {
-					t.Errorf("answer has %q:\n%s", w, a.Text)
-				}
-			}
+			checkText(t, a.Text, tt.want, tt.wantNot)
 		})
 	}
 }

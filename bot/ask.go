@@ -112,7 +112,6 @@ func (b *Bot) ask(ctx context.Context, idx *index, q Question) Answer {
 func (idx *index) topicAnswer(t *knowledge.Topic, question string, confidence float64) Answer {
 	e := &idx.topics[idx.byID[t.ID]]
 	ref := e.ref
-	backing := t.Backing()
 	return Answer{
 		Question:    question,
 		Answered:    true,
@@ -120,8 +119,8 @@ func (idx *index) topicAnswer(t *knowledge.Topic, question string, confidence fl
 		Topic:       &ref,
 		Text:        t.Answer,
 		Details:     t.Details,
-		Sources:     backing,
-		MoreSources: others(t.Sources, backing),
+		Sources:     slices.Clone(e.backing),
+		MoreSources: slices.Clone(e.more),
 		Related:     append([]TopicRef{}, e.related...),
 		Suggestions: []TopicRef{},
 		Confidence:  round3(confidence),

@@ -40,6 +40,8 @@ type topicEntry struct {
 	ref     TopicRef
 	phrases []phrase
 	related []TopicRef
+	backing []knowledge.Source // t.Backing()
+	more    []knowledge.Source // t's other sources, in order
 }
 
 // index is an immutable search structure over one knowledge base. A Bot
@@ -118,7 +120,9 @@ func buildIndex(kb *knowledge.KB) *index {
 	idx.maxIDF = math.Log(1 + n)
 	idx.topics = make([]topicEntry, len(kb.Topics))
 	for i, t := range kb.Topics {
-		idx.topics[i] = topicEntry{t: t, ref: TopicRef{ID: t.ID, Title: t.Title, Category: string(t.Category)}, phrases: phrases[i]}
+		backing := t.Backing()
+		idx.topics[i] = topicEntry{t: t, ref: TopicRef{ID: t.ID, Title: t.Title, Category: string(t.Category)}, phrases: phrases[i],
+			backing: backing, more: others(t.Sources, backing)}
 		idx.setNorms(phrases[i])
 	}
 	for i, t := range kb.Topics {

@@ -254,26 +254,21 @@ func (idx *index) wordTerms(w string) []string {
 // textTerms returns the ids of the terms of a text that the index holds,
 // and whether it holds all of them.
 func (idx *index) textTerms(text string) ([]int32, bool) {
-	var ids []int32
-	all := true
-	for _, w := range words(text) {
-		for _, t := range idx.wordTerms(w) {
-			if id, ok := idx.known(t); ok {
-				ids = append(ids, id)
-			} else {
-				all = false
-			}
-		}
-	}
-	return ids, all && len(ids) > 0
+	return idx.termIDs(words(text))
 }
 
 // lemmaTerms is textTerms for a WordNet lemma: lower case already, words
 // joined by spaces, hyphens or underscores.
 func (idx *index) lemmaTerms(lemma string) ([]int32, bool) {
+	return idx.termIDs(strings.FieldsFunc(lemma, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }))
+}
+
+// termIDs returns the ids of the terms of ws that the index holds, and
+// whether it holds all of them.
+func (idx *index) termIDs(ws []string) ([]int32, bool) {
 	var ids []int32
 	all := true
-	for _, w := range strings.FieldsFunc(lemma, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }) {
+	for _, w := range ws {
 		for _, t := range idx.wordTerms(w) {
 			if id, ok := idx.known(t); ok {
 				ids = append(ids, id)

@@ -13,11 +13,13 @@ import (
 // summit timeline: the latest meeting, meetings in a year or a place, a
 // named meeting ("the Kazan BRICS summit"), and how many times they met.
 type timelineIndex struct {
-	meetings []knowledge.Meeting // by date
-	counts   []knowledge.MeetingCount
-	places   map[string][]int   // place term -> meetings
-	aliases  []timelineAlias    // multi-word names of meetings
-	summits  []*knowledge.Topic // topics in the summits category, by id
+	meetings   []knowledge.Meeting // by date
+	counts     []knowledge.MeetingCount
+	places     map[string][]int   // place term -> meetings
+	placeNames map[string]string  // place term -> the city's word it matched, as written
+	starts     []start            // of each meeting
+	aliases    []timelineAlias    // multi-word names of meetings
+	summits    []*knowledge.Topic // topics in the summits category, by id
 }
 
 type timelineAlias struct {
@@ -28,6 +30,7 @@ type timelineAlias struct {
 func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 	tl := timelineIndex{meetings: kb.Timeline.Meetings, counts: kb.Timeline.Counts, places: map[string][]int{}}
 	for i, m := range tl.meetings {
+		tl.starts = append(tl.starts, startOf(m))
 		if isCall(m) {
 			continue // "Moscow and Beijing (video link)" is not a meeting in Moscow
 		}
@@ -42,6 +45,10 @@ func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 				tl.aliases = append(tl.aliases, timelineAlias{terms: ts, meeting: i})
 			}
 		}
+	}
+	tl.placeNames = make(map[string]string, len(tl.places))
+	for t, ms := range tl.places {
+		tl.placeNames[t] = tl.placeName(ms[0], t)
 	}
 	for _, t := range kb.Topics {
 		if t.Category == knowledge.Summits {
@@ -85,7 +92,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	for _, t := range qterms {
 		if ms, ok := tl.places[t]; ok {
 			placed = append(placed, ms...)
-			if n := tl.placeName(ms[0], t); !slices.Contains(names, n) {
+			if n := tl.placeNames[t]; !slices.Contains(names, n) {
 				names = append(names, n)
 			}
 		}
@@ -297,6 +304,9 @@ func (tl *timelineIndex) cite(a *Answer, ms []int) {
 	a.MoreSources = others(all, a.Sources)
 }
 
+// callHow says how a call of each kind was held.
+var callHow = map[string]string{"video-call": "by video call", "phone-call": "by telephone"}
+
 // isCall reports whether a meeting was held by video or telephone.
 func isCall(m knowledge.Meeting) bool { return m.Kind == "video-call" || m.Kind == "phone-call" }
 
@@ -304,12 +314,25 @@ func isCall(m knowledge.Meeting) bool { return m.Kind == "video-call" || m.Kind 
 // month-only date ("2026-12") has started only once that month is over: the
 // day may be late in the month.
 func started(m knowledge.Meeting, now time.Time) bool {
+	return startOf(m).by(now)
+}
+
+// start is when a meeting counts as started; never, if its date does not
+// parse.
+type start struct {
+	at time.Time
+	ok bool
+}
+
+func (s start) by(now time.Time) bool { return s.ok && !s.at.After(now) }
+
+func startOf(m knowledge.Meeting) start {
 	if len(m.Date) == 7 {
 		d, err := time.Parse("2006-01", m.Date)
-		return err == nil && !d.AddDate(0, 1, 0).After(now)
+		return start{d.AddDate(0, 1, 0), err == nil}
 	}
 	d, err := time.Parse(time.DateOnly, m.Date)
-	return err == nil && !d.After(now)
+	return start{d, err == nil}
 }
 
 // latestAnswer answers "when did they last meet" (in a place: pool holds
@@ -319,7 +342,7 @@ func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, pool []int, pl
 	inPerson, call := -1, -1
 	for _, i := range pool { // ascending
 		m := tl.meetings[i]
-		if !started(m, now) {
+		if !tl.starts[i].by(now) {
 			continue
 		}
 		if isCall(m) {
@@ -348,7 +371,7 @@ func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, pool []int, pl
 	}
 	if call > inPerson {
 		m := tl.meetings[call]
-		how := map[string]string{"video-call": "by video call", "phone-call": "by telephone"}[m.Kind]
+		how := callHow[m.Kind]
 		if inPerson >= 0 {
 			fmt.Fprintf(&text, " Since then they have spoken %s, on %s: %s.", how, when(m), strings.TrimSuffix(m.Title, "."))
 		} else {
@@ -435,7 +458,7 @@ func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed
 				near = append([]int{met[0]}, near...)
 			case len(that) > 0:
 				m := tl.meetings[that[0]]
-				how := map[string]string{"video-call": "by video call", "phone-call": "by telephone"}[m.Kind]
+				how := callHow[m.Kind]
 				fmt.Fprintf(&text, " That year they spoke %s: %s.", how, brief(m))
 				near = append([]int{that[0]}, near...)
 			}
