@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/summitbot/summitbot/bot"
-	"github.com/summitbot/summitbot/internal/logsample"
+	"github.com/summitbot/summitbot/internal/seen"
 )
 
 // Core is what the adapter needs from the bot's core. *bot.Bot satisfies it.
@@ -105,10 +105,10 @@ type Adapter struct {
 	// httpBudget bounds the handling of one HTTP interaction.
 	httpBudget time.Duration
 
-	seen *seenIDs
-	// storeLog samples the warnings that the shared SeenStore failed: a
-	// replayed request can arrive by the thousand.
-	storeLog *logsample.Sampler
+	// seen remembers the interaction ids answered in this process, shared
+	// those every replica answered (Config.Seen).
+	seen   *seen.Memory
+	shared *seen.Shared
 
 	// Gateway replies run in goroutines the adapter starts itself: at most
 	// cap(work) replies and cap(notices) "busy" notices at once, each
@@ -149,16 +149,17 @@ func New(core Core, cfg Config) (*Adapter, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	log = log.With("platform", bot.PlatformDiscord)
 	return &Adapter{
 		core:       core,
 		cfg:        cfg,
-		log:        log.With("platform", bot.PlatformDiscord),
+		log:        log,
 		now:        time.Now,
 		deferAfter: 1500 * time.Millisecond,
 		shardWait:  5 * time.Second,
 		httpBudget: httpBudget,
-		seen:       newSeenIDs(seenMax, replayWindow),
-		storeLog:   logsample.New(5, time.Second),
+		seen:       seen.NewMemory(seenMax, replayWindow),
+		shared:     seen.NewShared(cfg.Seen, replayWindow, log, "interaction ids"),
 		work:       make(chan struct{}, gatewayWorkers),
 		notices:    make(chan struct{}, busyNotices),
 	}, nil

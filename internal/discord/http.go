@@ -9,10 +9,11 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/summitbot/summitbot/internal/seen"
 )
 
 const (
@@ -27,9 +28,6 @@ const (
 	replayWindow = maxSkew + maxFuture
 	// seenMax bounds the ids remembered in memory.
 	seenMax = 50000
-	// seenTimeout bounds a lookup in the shared SeenStore; past it (or on
-	// an error) the in-memory record decides.
-	seenTimeout = 500 * time.Millisecond
 	// httpBudget bounds the work for one HTTP interaction: Discord drops a
 	// response that comes after 3 s, so a slow answer must give way to the
 	// adapter's apology in time for it to arrive.
@@ -94,7 +92,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	// so a replay it already refused costs nothing more; the shared record
 	// is asked only with a work slot, which bounds its writes.
 	now := a.now()
-	if i.ID == "" || !a.seen.add(i.ID, now) {
+	if i.ID == "" || !a.seen.Claim(i.ID, now) {
 		a.rejected("replay")
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
@@ -104,7 +102,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	if a.cfg.Admit != nil {
 		release, ok := a.cfg.Admit()
 		if !ok {
-			a.seen.remove(i.ID) // not answered: a retry may come through
+			a.seen.Release(i.ID) // not answered: a retry may come through
 			a.rejected("busy")
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "too many requests in flight", http.StatusServiceUnavailable)
@@ -112,7 +110,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		}
 		defer release()
 	}
-	if !a.firstSeenShared(r.Context(), i.ID, now) {
+	if !a.shared.Claim(r.Context(), i.ID, now) {
 		a.rejected("replay")
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
@@ -161,75 +159,4 @@ func writeJSON(w http.ResponseWriter, v any) {
 
 // SeenStore remembers interaction ids where every replica sees them.
 // internal/store's *Store satisfies it.
-type SeenStore interface {
-	// ClaimInteraction records id as seen at now and reports whether it
-	// was new; ids seen more than window ago are forgotten.
-	ClaimInteraction(ctx context.Context, id string, now time.Time, window time.Duration) (bool, error)
-}
-
-// firstSeenShared claims an interaction id in the shared SeenStore and
-// reports whether no replica had seen it; true when there is no store, or
-// when it fails or is slow (this replica's memory has decided already).
-func (a *Adapter) firstSeenShared(ctx context.Context, id string, now time.Time) bool {
-	if a.cfg.Seen == nil {
-		return true
-	}
-	ctx, cancel := context.WithTimeout(ctx, seenTimeout)
-	defer cancel()
-	shared, err := a.cfg.Seen.ClaimInteraction(ctx, id, now, replayWindow)
-	if err != nil {
-		if n, ok := a.storeLog.Allow(now); ok {
-			a.log.Warn("cannot check the shared record of interaction ids; using this replica's", "err", err, "unlogged_since_last", n)
-		}
-		return true
-	}
-	return shared
-}
-
-// seenIDs remembers interaction ids for ttl, bounded to max entries; when
-// full, the oldest are forgotten first.
-type seenIDs struct {
-	mu    sync.Mutex
-	max   int
-	ttl   time.Duration
-	at    map[string]time.Time
-	order []seenAt // oldest first; an entry whose time no longer matches at is stale
-}
-
-type seenAt struct {
-	id string
-	at time.Time
-}
-
-func newSeenIDs(max int, ttl time.Duration) *seenIDs {
-	return &seenIDs{max: max, ttl: ttl, at: make(map[string]time.Time)}
-}
-
-// add records id and reports whether it was new.
-func (s *seenIDs) add(id string, now time.Time) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for len(s.order) > 0 {
-		oldest := s.order[0]
-		if at, ok := s.at[oldest.id]; ok && at.Equal(oldest.at) {
-			if len(s.at) < s.max && now.Sub(oldest.at) < s.ttl {
-				break
-			}
-			delete(s.at, oldest.id)
-		}
-		s.order = s.order[1:]
-	}
-	if _, dup := s.at[id]; dup {
-		return false
-	}
-	s.at[id] = now
-	s.order = append(s.order, seenAt{id, now})
-	return true
-}
-
-// remove forgets id, as if it had never been seen.
-func (s *seenIDs) remove(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.at, id)
-}
+type SeenStore = seen.Store

@@ -279,25 +279,6 @@ func TestInteractionsHandlerOff(t *testing.T) {
 	}
 }
 
-func TestSeenIDsBounded(t *testing.T) {
-	s := newSeenIDs(3, time.Minute)
-	t0 := time.Unix(0, 0)
-	for _, id := range []string{"a", "b", "c", "d"} {
-		if !s.add(id, t0) {
-			t.Errorf("%s reported as seen", id)
-		}
-	}
-	if len(s.at) > 3 {
-		t.Errorf("%d ids kept, max 3", len(s.at))
-	}
-	if s.add("d", t0) {
-		t.Error("d not remembered")
-	}
-	if !s.add("d", t0.Add(2*time.Minute)) {
-		t.Error("d remembered after its ttl")
-	}
-}
-
 func TestNewRejectsBadConfig(t *testing.T) {
 	for name, cfg := range map[string]Config{
 		"short key":          {PublicKey: ed25519.PublicKey{1, 2, 3}},

@@ -141,32 +141,3 @@ func TestBusyInteractionIsNotBurnt(t *testing.T) {
 		t.Errorf("a replay of the answered interaction: %d, want 401", code)
 	}
 }
-
-func TestSeenIDs(t *testing.T) {
-	s := newSeenIDs(3, time.Minute)
-	t0 := time.Unix(0, 0)
-	for i, id := range []string{"a", "b", "c"} {
-		if !s.add(id, t0.Add(time.Duration(i)*time.Second)) {
-			t.Fatalf("%s: not new", id)
-		}
-	}
-	if s.add("b", t0.Add(3*time.Second)) {
-		t.Error("b seen twice")
-	}
-	s.remove("a")
-	if !s.add("a", t0.Add(4*time.Second)) { // re-added: its old place in the order is stale
-		t.Error("a removed, then not new")
-	}
-	// Full (a, b, c): the oldest live entry, b, is forgotten, not the
-	// newly re-added a.
-	if !s.add("d", t0.Add(5*time.Second)) {
-		t.Error("d not new")
-	}
-	if s.add("a", t0.Add(6*time.Second)) {
-		t.Error("a, re-added, was forgotten before older ids")
-	}
-	// Past the ttl every id is forgotten.
-	if !s.add("c", t0.Add(2*time.Minute)) {
-		t.Error("c remembered past its ttl")
-	}
-}

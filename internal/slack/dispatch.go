@@ -155,7 +155,7 @@ func (a *Adapter) handleEvent(ev slackevents.EventsAPIEvent, retryNum int, wait 
 	default:
 		return ackOK
 	}
-	if !a.seen.claim(cb.EventID) {
+	if !a.seen.Claim(cb.EventID, a.cfg.Now()) {
 		a.log.Info("duplicate event", "event_id", cb.EventID, "retry", retryNum)
 		return ackOK
 	}
@@ -172,7 +172,7 @@ func (a *Adapter) handleEvent(ev slackevents.EventsAPIEvent, retryNum int, wait 
 		a.busy(t)
 	case err != nil:
 		// Let Slack redeliver it to whoever is up.
-		a.seen.release(cb.EventID)
+		a.seen.Release(cb.EventID)
 		return ack{status: http.StatusServiceUnavailable}
 	}
 	return ackOK

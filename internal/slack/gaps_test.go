@@ -3,7 +3,6 @@ package slack
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -108,45 +107,5 @@ func TestModeratorGroupCache(t *testing.T) {
 	}
 	if ok, _ := m.allowed(ctx, ""); ok {
 		t.Error("empty user allowed")
-	}
-}
-
-func TestDedupe(t *testing.T) {
-	now := time.Unix(1_700_000_000, 0)
-	d := newDedupe(3, time.Minute, func() time.Time { return now })
-	if !d.claim("a") || d.claim("a") {
-		t.Fatal("claim a")
-	}
-	if !d.claim("") || !d.claim("") {
-		t.Error("an empty id must never be treated as a duplicate")
-	}
-	d.release("a")
-	if !d.claim("a") {
-		t.Error("released id still claimed")
-	}
-	d.claim("b")
-	d.claim("c")
-	d.claim("d") // evicts a, the oldest
-	if d.len() != 3 {
-		t.Errorf("len %d, want 3", d.len())
-	}
-	if !d.claim("a") {
-		t.Error("evicted id still claimed")
-	}
-	now = now.Add(2 * time.Minute)
-	if !d.claim("c") || d.len() != 1 {
-		t.Errorf("expired ids kept: len %d", d.len())
-	}
-}
-
-func BenchmarkDedupeClaim(b *testing.B) {
-	d := newDedupe(dedupeMax, dedupeTTL, time.Now)
-	ids := make([]string, 20000)
-	for i := range ids {
-		ids[i] = "Ev" + strconv.Itoa(i)
-	}
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		d.claim(ids[i%len(ids)])
 	}
 }

@@ -2,7 +2,6 @@ package slack
 
 import (
 	"bytes"
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,6 +16,8 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/summitbot/summitbot/internal/seen"
 )
 
 const (
@@ -86,7 +87,7 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind stri
 	sig := ""
 	if kind != "event" {
 		sig = r.Header.Get("X-Slack-Signature")
-		if !a.replays.claim(sig) {
+		if !a.replays.Claim(sig, a.cfg.Now()) {
 			a.replayed(w, kind)
 			return nil, nil, false
 		}
@@ -94,14 +95,14 @@ func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request, kind stri
 	release = func() {}
 	if a.cfg.Admit != nil {
 		if release, ok = a.cfg.Admit(); !ok {
-			a.replays.release(sig) // not handled: a retry may come through
+			a.replays.Release(sig) // not handled: a retry may come through
 			a.counted("busy")
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "too many requests in flight", http.StatusServiceUnavailable)
 			return nil, nil, false
 		}
 	}
-	if sig != "" && !a.firstSeenShared(r.Context(), sig) {
+	if sig != "" && !a.shared.Claim(r.Context(), "slack:"+sig, a.cfg.Now()) {
 		release()
 		a.replayed(w, kind)
 		return nil, nil, false
@@ -117,33 +118,7 @@ func (a *Adapter) replayed(w http.ResponseWriter, kind string) {
 
 // SeenStore remembers ids where every replica sees them.
 // internal/store's *Store satisfies it.
-type SeenStore interface {
-	// ClaimInteraction records id as seen at now and reports whether it
-	// was new; ids seen more than window ago are forgotten.
-	ClaimInteraction(ctx context.Context, id string, now time.Time, window time.Duration) (bool, error)
-}
-
-// seenTimeout bounds a lookup in the shared SeenStore; past it (or on an
-// error) this replica's memory alone decides.
-const seenTimeout = 500 * time.Millisecond
-
-// firstSeenShared reports whether no replica has seen the signature yet,
-// according to the shared SeenStore; true when there is none or it fails.
-func (a *Adapter) firstSeenShared(ctx context.Context, sig string) bool {
-	if a.cfg.Seen == nil {
-		return true
-	}
-	ctx, cancel := context.WithTimeout(ctx, seenTimeout)
-	defer cancel()
-	fresh, err := a.cfg.Seen.ClaimInteraction(ctx, "slack:"+sig, a.cfg.Now(), replayWindow)
-	if err != nil {
-		if n, ok := a.storeLog.Allow(a.cfg.Now()); ok {
-			a.log.Warn("cannot check the shared record of request signatures; using this replica's", "err", err, "unlogged_since_last", n)
-		}
-		return true
-	}
-	return fresh
-}
+type SeenStore = seen.Store
 
 // rejected counts a refused request (Config.OnReject, for one of a fixed
 // set of reasons) and logs it, a few lines a second at most: anyone can

@@ -485,7 +485,7 @@ func TestShutdown(t *testing.T) {
 	if w := e.event(mentionEvent("Ev1", "<@UBOT> what is power of siberia", ""), 0); w.Code != http.StatusServiceUnavailable {
 		t.Errorf("event after shutdown: %d", w.Code)
 	}
-	if e.a.seen.len() != 0 {
+	if e.a.seen.Len() != 0 {
 		t.Error("a refused event stayed marked as seen")
 	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/summitbot/summitbot/bot"
 	"github.com/summitbot/summitbot/internal/logsample"
+	"github.com/summitbot/summitbot/internal/seen"
 )
 
 // Core is what the adapter needs from the bot. *bot.Bot satisfies it.
@@ -121,19 +122,19 @@ type Adapter struct {
 	work *pool
 	// notices posts "busy" notices after the ack, when work is full.
 	notices *pool
-	seen    *dedupe
+	// seen remembers the Events API event ids handled, so that Slack's
+	// redeliveries (sent when an ack is late) are answered once.
+	seen *seen.Memory
 	// replays remembers the signatures of the slash commands and button
-	// clicks answered, for as long as a signature is accepted.
-	replays *dedupe
+	// clicks answered, for as long as a signature is accepted; shared
+	// claims them where every replica sees them (Config.Seen).
+	replays *seen.Memory
+	shared  *seen.Shared
 	// rejectLog samples the log lines of rejected requests, busyLog those
 	// of requests turned away because every worker is busy.
 	rejectLog, busyLog *logsample.Sampler
-	// storeLog samples the warnings that the shared SeenStore failed: a
-	// sampler of their own, so that attackers' rejections cannot silence
-	// them.
-	storeLog *logsample.Sampler
-	mods     *moderators
-	socket   atomic.Bool // Socket Mode connected
+	mods               *moderators
+	socket             atomic.Bool // Socket Mode connected
 }
 
 // New returns an Adapter for core. It makes no network calls.
@@ -202,12 +203,14 @@ func New(core Core, cfg Config) (*Adapter, error) {
 		api:     slackgo.New(cfg.BotToken, opts...),
 		work:    newPool(cmp.Or(cfg.Workers, defaultWorkers), log),
 		notices: newPool(busyNotices, log),
-		seen:    newDedupe(dedupeMax, dedupeTTL, cfg.Now),
-		replays: newDedupe(replayMax, replayWindow, cfg.Now),
+		seen:    seen.NewMemory(dedupeMax, dedupeTTL),
+		replays: seen.NewMemory(replayMax, replayWindow),
+		// The shared record's warnings have a sampler of their own, so
+		// that attackers' rejections cannot silence them.
+		shared: seen.NewShared(cfg.Seen, replayWindow, log, "request signatures"),
 
 		rejectLog: logsample.New(rejectBurst, rejectEvery),
 		busyLog:   logsample.New(rejectBurst, rejectEvery),
-		storeLog:  logsample.New(rejectBurst, rejectEvery),
 	}
 	a.mods = newModerators(cfg.Moderators, cfg.ModeratorGroups, groupCacheTTL, cfg.Now, a.groupMembers)
 	return a, nil

@@ -14,7 +14,7 @@ const purgeEvery = time.Minute
 // reports whether it was new, in a table every replica shares, so that a
 // replayed signed request is refused by whichever replica it reaches, and
 // after a restart. Ids seen more than window ago are deleted, at most once
-// a minute per process. It satisfies discord.SeenStore and slack.SeenStore.
+// a minute per process. It satisfies seen.Store (discord.SeenStore, slack.SeenStore).
 func (s *Store) ClaimInteraction(ctx context.Context, id string, now time.Time, window time.Duration) (bool, error) {
 	s.purgeMu.Lock()
 	purge := now.Sub(s.lastPurge) >= purgeEvery
