@@ -5,6 +5,8 @@ package logsample
 import (
 	"sync"
 	"time"
+
+	"github.com/summitbot/summitbot/internal/tokenbucket"
 )
 
 // Sampler lets through a burst of log lines and then one per interval,
@@ -13,17 +15,14 @@ import (
 // one kind cannot silence another.
 type Sampler struct {
 	mu         sync.Mutex
-	burst      int
-	every      time.Duration
-	tokens     float64
-	last       time.Time
+	bucket     tokenbucket.Bucket
 	suppressed int
 }
 
 // New returns a Sampler letting through burst lines at once, then one per
 // every.
 func New(burst int, every time.Duration) *Sampler {
-	return &Sampler{burst: burst, every: every, tokens: float64(burst)}
+	return &Sampler{bucket: tokenbucket.New(burst, every)}
 }
 
 // Allow reports whether a line may be logged now, and how many were held
@@ -31,15 +30,10 @@ func New(burst int, every time.Duration) *Sampler {
 func (s *Sampler) Allow(now time.Time) (suppressed int, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.last.IsZero() {
-		s.tokens = min(float64(s.burst), s.tokens+float64(now.Sub(s.last))/float64(s.every))
-	}
-	s.last = now
-	if s.tokens < 1 {
+	if ok, _ := s.bucket.Take(now); !ok {
 		s.suppressed++
 		return 0, false
 	}
-	s.tokens--
 	n := s.suppressed
 	s.suppressed = 0
 	return n, true

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/summitbot/summitbot/internal/tokenbucket"
 )
 
 // Work slots bound the requests being worked on at once, per class of
@@ -117,17 +119,19 @@ func shedWhenFull(sl *slots, next http.Handler) http.Handler {
 // holding up to n, refilled at n per window. The zero value (n 0) allows
 // everything.
 type rateBucket struct {
-	n      float64
-	window time.Duration
-	now    func() time.Time
+	n   int
+	now func() time.Time
 
 	mu     sync.Mutex
-	tokens float64
-	last   time.Time
+	bucket tokenbucket.Bucket
 }
 
 func newRateBucket(n int, window time.Duration, now func() time.Time) *rateBucket {
-	return &rateBucket{n: float64(n), window: window, now: now, tokens: float64(n)}
+	b := &rateBucket{n: n, now: now}
+	if n > 0 {
+		b.bucket = tokenbucket.New(n, max(window/time.Duration(n), 1))
+	}
+	return b
 }
 
 // allow takes a token if there is one; if not, it says how long until
@@ -138,16 +142,7 @@ func (b *rateBucket) allow() (ok bool, retry time.Duration) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	now := b.now()
-	if !b.last.IsZero() {
-		b.tokens = min(b.n, b.tokens+b.n*float64(now.Sub(b.last))/float64(b.window))
-	}
-	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
-	}
-	return false, time.Duration((1 - b.tokens) / b.n * float64(b.window))
+	return b.bucket.Take(b.now())
 }
 
 // rateLimited answers 429 with Retry-After once the caller's bucket is
