@@ -25,7 +25,14 @@ func (l *loader) backing(d *decoder, n ast.Node, field string, topicSources []So
 	var out []string
 	var kinds []Kind
 	var at []str
-	for _, s := range d.strings(n, field) {
+	items := d.list(n, field) // reports a value that is not a list
+	if len(items) == 0 {
+		if isList(n) {
+			d.errAt(n, "%s needs 1 to %d URLs from the topic's sources", field, MaxBacking)
+		}
+		return nil
+	}
+	for _, s := range d.stringsOf(items, field) {
 		i := slices.IndexFunc(topicSources, func(src Source) bool { return src.URL == s.V })
 		switch {
 		case i < 0:
@@ -38,10 +45,6 @@ func (l *loader) backing(d *decoder, n ast.Node, field string, topicSources []So
 		out = append(out, s.V)
 		kinds = append(kinds, topicSources[i].Kind)
 		at = append(at, s)
-	}
-	if len(d.list(n, field)) == 0 {
-		d.errAt(n, "%s needs 1 to %d URLs from the topic's sources", field, MaxBacking)
-		return out
 	}
 	if !ranked {
 		return out

@@ -312,7 +312,7 @@ func (l *loader) topic(p string) *rawTopic {
 	}
 	if n, present := vals["sources"]; present {
 		t.Sources = l.sources(d, n, "sources")
-		if len(d.list(n, "sources")) == 0 {
+		if isList(n) && len(d.list(n, "sources")) == 0 {
 			d.errAt(n, "a topic needs at least one source")
 		}
 	} else {

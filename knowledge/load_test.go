@@ -555,6 +555,11 @@ func TestOneRootProblem(t *testing.T) {
 		// URL changed everywhere in the second case).
 		{"misspelt publisher", pos("publisher: TASS", "publisher: Tass"), `sources[0].publisher "Tass" is not in publishers.yaml`},
 		{"host not the publisher's", pos("https://example.org/pos", "https://tass.example.com/pos"), `host "tass.example.com" is not one of TASS's hosts`},
+		// A scalar where a list belongs was reported three times: as not
+		// a list by each of two reads, then as an empty list.
+		{"answer_sources not a list", pos("answer_sources: [https://example.org/pos]", "answer_sources: https://example.org/pos"), "topics/power-of-siberia.md:21:17: answer_sources must be a list"},
+		{"figure sources not a list", pos("    sources: [https://example.org/pos]", "    sources: https://example.org/pos"), "topics/power-of-siberia.md:25:14: figures[0].sources must be a list"},
+		{"meetings not a list", map[string]string{"summits.yaml": "meetings: 2024-10-kazan\n"}, "summits.yaml:1:11: meetings must be a list"},
 		{"empty publishers list", map[string]string{"publishers.yaml": "publishers: []\n"}, "publishers.yaml:1:1: publishers.yaml: the publishers list is empty"},
 		{"publishers list missing", map[string]string{"publishers.yaml": "publishers:\n"}, "publishers.yaml:1:1: publishers.yaml: the publishers list is empty"},
 	}

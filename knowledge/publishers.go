@@ -3,7 +3,6 @@ package knowledge
 import (
 	"fmt"
 
-	"github.com/goccy/go-yaml/ast"
 	"net/url"
 	"slices"
 	"strings"
@@ -153,8 +152,7 @@ func (l *loader) publishers() map[string]*Publisher {
 	}
 	items := d.list(vals["publishers"], "publishers")
 	if len(items) == 0 {
-		switch unwrap(vals["publishers"]).(type) {
-		case nil, *ast.NullNode, *ast.SequenceNode: // list reported anything else
+		if isList(vals["publishers"]) { // list reported anything else
 			d.add(Error, 1, 1, "%s: the publishers list is empty; every source's publisher must be listed here", PublishersFile)
 		}
 		return nil

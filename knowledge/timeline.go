@@ -35,7 +35,7 @@ func (l *loader) timeline() Timeline {
 	}
 	ids := map[string]bool{}
 	items := d.list(vals["meetings"], "meetings")
-	if len(items) == 0 {
+	if len(items) == 0 && isList(vals["meetings"]) {
 		d.add(Error, 1, 1, "%s lists no meetings", TimelineFile)
 	}
 	for i, item := range items {

@@ -200,10 +200,27 @@ func (d *decoder) list(n ast.Node, field string) []ast.Node {
 	}
 }
 
+// isList reports whether n is a list, or missing or null (an empty list).
+// Where it is not, list has reported it already: a caller that checks a
+// list for length asks this first so as not to report an empty list too.
+func isList(n ast.Node) bool {
+	switch unwrap(n).(type) {
+	case nil, *ast.NullNode, *ast.SequenceNode:
+		return true
+	}
+	return false
+}
+
 // strings reads a list of scalars, reporting empty entries.
 func (d *decoder) strings(n ast.Node, field string) []str {
+	return d.stringsOf(d.list(n, field), field)
+}
+
+// stringsOf reads the items of a list (from list) as scalars, reporting
+// empty entries.
+func (d *decoder) stringsOf(items []ast.Node, field string) []str {
 	var out []str
-	for i, x := range d.list(n, field) {
+	for i, x := range items {
 		s, ok := d.scalar(x, fmt.Sprintf("%s[%d]", field, i))
 		if !ok || s.V == "" {
 			if ok || isNull(x) {
