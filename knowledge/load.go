@@ -94,10 +94,17 @@ func (l *loader) fileProblem(p, format string, args ...any) {
 	l.problems = append(l.problems, Problem{Path: p, Severity: Error, Message: fmt.Sprintf(format, args...), blocking: true})
 }
 
+// missing reports whether the folder leaves p out. Any other failure to
+// look at p is not "missing": read reports it.
+func (l *loader) missing(p string) bool {
+	_, err := fs.Stat(l.fsys, p)
+	return errors.Is(err, fs.ErrNotExist)
+}
+
 // readOptional reads a file the folder may leave out, with a warning when
 // it is missing.
 func (l *loader) readOptional(p string) ([]byte, bool) {
-	if _, err := fs.Stat(l.fsys, p); errors.Is(err, fs.ErrNotExist) {
+	if l.missing(p) {
 		l.problems = append(l.problems, Problem{Path: p, Severity: Warning, Message: "file is missing: sources' publishers are not checked and answers show no source kinds"})
 		return nil, false
 	}

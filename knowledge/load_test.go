@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"errors"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -295,7 +296,7 @@ func FuzzTopic(f *testing.F) {
 
 // problemLines loads fsys and returns every problem, errors and warnings,
 // one per line.
-func problemLines(t *testing.T, fsys fstest.MapFS, now time.Time) []string {
+func problemLines(t *testing.T, fsys fs.FS, now time.Time) []string {
 	t.Helper()
 	kb, err := Load(fsys, Options{Now: now})
 	var ps Problems
@@ -573,6 +574,38 @@ func TestOneRootProblem(t *testing.T) {
 			}
 			if len(errs) != 1 || !strings.Contains(errs[0], tt.want) {
 				t.Errorf("errors =\n%s\nwant only %q", strings.Join(errs, "\n"), tt.want)
+			}
+		})
+	}
+}
+
+// failingFS is a folder in which one file cannot be looked at.
+type failingFS struct {
+	fs.FS
+	name string
+	err  error
+}
+
+func (f failingFS) Open(name string) (fs.File, error) {
+	if name == f.name {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: f.err}
+	}
+	return f.FS.Open(name)
+}
+
+// TestOptionalFileUnreadable: synonyms.yaml and tests.yaml may be missing,
+// but one that is there and cannot be read was skipped as if missing.
+func TestOptionalFileUnreadable(t *testing.T) {
+	for _, name := range []string{SynonymsFile, TestsFile} {
+		t.Run(name, func(t *testing.T) {
+			lines := problemLines(t, failingFS{testFolder(nil), name, fs.ErrPermission}, testNow)
+			want := name + ": cannot read:"
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], want) || !strings.Contains(lines[0], "permission denied") {
+				t.Errorf("problems =\n%s\nwant one, %q… permission denied", strings.Join(lines, "\n"), want)
+			}
+			// Missing is allowed.
+			if lines := problemLines(t, failingFS{testFolder(map[string]string{name: ""}), name, fs.ErrNotExist}, testNow); len(lines) != 0 {
+				t.Errorf("with %s missing: %v", name, lines)
 			}
 		})
 	}

@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"fmt"
-	"io/fs"
 	"slices"
 	"strings"
 	"unicode"
@@ -53,7 +52,7 @@ type BroaderTerm struct {
 // missing file is an empty lexicon.
 func (l *loader) synonyms(kb *KB) Synonyms {
 	var syn Synonyms
-	if _, err := fs.Stat(l.fsys, SynonymsFile); err != nil {
+	if l.missing(SynonymsFile) {
 		return syn
 	}
 	src, ok := l.read(SynonymsFile)

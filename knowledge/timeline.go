@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"fmt"
-	"io/fs"
 	"slices"
 	"strings"
 	"time"
@@ -182,7 +181,7 @@ type rawTest struct {
 // under construction); kb test then has nothing to run. Expected topics are
 // checked by checkTests once the topics are loaded.
 func (l *loader) parseTests() []rawTest {
-	if _, err := fs.Stat(l.fsys, TestsFile); err != nil {
+	if l.missing(TestsFile) {
 		return nil
 	}
 	src, ok := l.read(TestsFile)
