@@ -3,6 +3,7 @@ package knowledge
 import (
 	"errors"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -608,5 +609,21 @@ func TestOptionalFileUnreadable(t *testing.T) {
 				t.Errorf("with %s missing: %v", name, lines)
 			}
 		})
+	}
+}
+
+// TestPublisherHintDeterministic: with two registered names that differ
+// only in case, the hint named whichever the map gave last.
+func TestPublisherHintDeterministic(t *testing.T) {
+	files := map[string]string{
+		"publishers.yaml":            goodPublishers + "  - {name: Tass, kind: state media, country: Russia, hosts: [example.org]}\n",
+		"topics/power-of-siberia.md": strings.Replace(goodTopic, "publisher: TASS", "publisher: tass", 1),
+	}
+	want := `topics/power-of-siberia.md:15:16: sources[0].publisher "tass" is not in publishers.yaml (did you mean "TASS" or "Tass"?)`
+	for range 20 {
+		lines := problemLines(t, testFolder(files), testNow)
+		if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, want) }) {
+			t.Fatalf("problems =\n%s\nwant one starting %q", strings.Join(lines, "\n"), want)
+		}
 	}
 }

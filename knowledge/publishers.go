@@ -2,9 +2,9 @@ package knowledge
 
 import (
 	"fmt"
-
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -230,11 +230,18 @@ func (l *loader) checkPublisher(d *decoder, what string, src *Source, pub, u str
 	}
 	p, ok := l.pubs[pub.V]
 	if !ok {
-		hint := ""
+		// Every registered name that differs only in case, in order: the
+		// registry is a map, and the hint must not change from run to run.
+		var like []string
 		for name := range l.pubs {
 			if strings.EqualFold(name, pub.V) {
-				hint = fmt.Sprintf(" (did you mean %q?)", name)
+				like = append(like, strconv.Quote(name))
 			}
+		}
+		hint := ""
+		if len(like) > 0 {
+			slices.Sort(like)
+			hint = " (did you mean " + strings.Join(like, " or ") + "?)"
 		}
 		d.errStr(pub, "%s.publisher %q is not in %s%s: add it there with its kind, country and hosts", what, pub.V, PublishersFile, hint)
 		return
