@@ -13,6 +13,7 @@ package knowledge
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -57,12 +58,17 @@ type Source struct {
 func (s Source) Label() string { return Label(s.Kind, s.Country) }
 
 // Byline names the publisher with its label, as chats show it: "TASS,
-// Russian state media"; the publisher alone when it has no kind.
+// Russian state media"; the publisher alone when it has no kind, and ""
+// when it has no publisher (a label alone would name nobody).
 func (s Source) Byline() string {
-	if l := s.Label(); l != "" {
-		return s.Publisher + ", " + l
+	p := strings.TrimSpace(s.Publisher)
+	if p == "" {
+		return ""
 	}
-	return s.Publisher
+	if l := s.Label(); l != "" {
+		return p + ", " + l
+	}
+	return p
 }
 
 // Figure is a year-specific answer for a topic whose figures change over

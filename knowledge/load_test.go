@@ -451,6 +451,27 @@ func TestLabel(t *testing.T) {
 	}
 }
 
+// TestByline: the one place a source's publisher and label are joined
+// (Slack, Discord and the CLI all show it).
+func TestByline(t *testing.T) {
+	tests := []struct {
+		src  Source
+		want string
+	}{
+		{Source{Publisher: "TASS", Kind: StateMedia, Country: "Russia"}, "TASS, Russian state media"},
+		{Source{Publisher: "Gazprom"}, "Gazprom"},
+		{Source{Publisher: " TASS\n", Kind: Wire, Country: International}, "TASS, international news agency"},
+		// A label with nobody to attach it to was ", Russian state media".
+		{Source{Publisher: " ", Kind: StateMedia, Country: "Russia"}, ""},
+		{Source{}, ""},
+	}
+	for _, tt := range tests {
+		if got := tt.src.Byline(); got != tt.want {
+			t.Errorf("%+v.Byline() = %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}
+
 func TestStrongest(t *testing.T) {
 	a1, a2 := Source{URL: "a1", Kind: Aggregator}, Source{URL: "a2", Kind: Aggregator}
 	p, o, w := Source{URL: "p", Kind: Press}, Source{URL: "o", Kind: Official}, Source{URL: "w", Kind: Wire}

@@ -152,11 +152,8 @@ func sourceLine(n int, s knowledge.Source) string {
 	title = clipPlain(oneLine(title), 200)
 	line := fmt.Sprintf("%d. %s", n, mdLink(title, s.URL))
 	var meta []string
-	if p := strings.TrimSpace(s.Publisher); p != "" {
-		meta = append(meta, escapeMarkdown(clipPlain(oneLine(p), 100)))
-		if l := s.Label(); l != "" {
-			meta = append(meta, escapeMarkdown(clipPlain(oneLine(l), 60)))
-		}
+	if b := s.Byline(); b != "" {
+		meta = append(meta, escapeMarkdown(clipPlain(oneLine(b), 160)))
 	}
 	if d := strings.TrimSpace(s.Date); d != "" {
 		meta = append(meta, escapeMarkdown(clipPlain(oneLine(d), 20)))
