@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-
-	"github.com/goccy/go-yaml"
 )
 
 //go:embed real.yaml
@@ -84,25 +82,6 @@ func Planned() []string {
 	return ids
 }
 
-type raw struct {
-	Question string `yaml:"question"`
-	URL      string `yaml:"url"`
-	Expect   any    `yaml:"expect"`
-}
-
-// unmarshal decodes src strictly. goccy/go-yaml (v1.19.2) panics on some
-// malformed documents, e.g. a tagged scalar where a list is expected
-// ("!x 0": TagNode.ArrayRange returns nil and decodeSlice calls Len on it);
-// such a panic is reported as an error, like any other bad document.
-func unmarshal(src []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("cannot decode: %v", r)
-		}
-	}()
-	return yaml.UnmarshalWithOptions(src, v, yaml.DisallowUnknownField())
-}
-
 // Parse reads a set in the real.yaml format; errors name real.yaml.
 func Parse(src []byte) ([]Question, error) { return ParseFile(File, src) }
 
@@ -114,14 +93,10 @@ func ParseFile(file string, src []byte) ([]Question, error) {
 	if err := unmarshal(src, &raws); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	lines := entryLines(src)
 	seen := map[string]int{}
 	out := make([]Question, 0, len(raws))
-	for i, r := range raws {
-		line := 0
-		if i < len(lines) {
-			line = lines[i]
-		}
+	for _, r := range raws {
+		line := r.line
 		q := Question{Question: r.Question, URL: r.URL, Line: line}
 		if strings.TrimSpace(r.Question) == "" {
 			return nil, fmt.Errorf("%s:%d: empty question", file, line)
@@ -158,14 +133,3 @@ func ParseFile(file string, src []byte) ([]Question, error) {
 
 // Key is the form two questions are compared in: lower case, single spaces.
 func Key(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
-
-// entryLines finds the line of each "- question:" entry, in order.
-func entryLines(src []byte) []int {
-	var lines []int
-	for i, l := range strings.Split(string(src), "\n") {
-		if strings.HasPrefix(l, "- ") {
-			lines = append(lines, i+1)
-		}
-	}
-	return lines
-}
