@@ -11,34 +11,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/summitbot/summitbot/internal/config"
+	"github.com/summitbot/summitbot/internal/testutil"
 )
 
-// lockedBuffer collects output written from several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func serveEnv(vars map[string]string) (*Env, *lockedBuffer, *lockedBuffer) {
-	out, errs := &lockedBuffer{}, &lockedBuffer{}
+func serveEnv(vars map[string]string) (*Env, *testutil.LockedBuffer, *testutil.LockedBuffer) {
+	out, errs := &testutil.LockedBuffer{}, &testutil.LockedBuffer{}
 	if _, ok := vars["SUMMITBOT_DATABASE_URL"]; !ok {
 		vars = maps.Clone(vars)
 		if vars == nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/testutil"
 )
 
 func TestGatewayInteractionGolden(t *testing.T) {
@@ -252,7 +253,7 @@ func TestGatewayWorkBounded(t *testing.T) {
 	<-core.started // the only worker is now busy
 
 	a.interactionCreate(ctx, s, commandInteraction("902", cmdAsk, true, strOpt(optQuestion, "what is power of siberia")))
-	waitFor(t, "busy notice", func() bool { return len(callsFor(fd, "902")) == 1 })
+	testutil.WaitFor(t, "busy notice", func() bool { return len(callsFor(fd, "902")) == 1 })
 	var busy discordgo.InteractionResponse
 	if err := json.Unmarshal(callsFor(fd, "902")[0].Body, &busy); err != nil {
 		t.Fatal(err)
@@ -262,7 +263,7 @@ func TestGatewayWorkBounded(t *testing.T) {
 	}
 
 	a.interactionCreate(ctx, s, autocompleteInteraction("903", cmdTopic, optName, "siberia"))
-	waitFor(t, "busy autocomplete", func() bool { return len(callsFor(fd, "903")) == 1 })
+	testutil.WaitFor(t, "busy autocomplete", func() bool { return len(callsFor(fd, "903")) == 1 })
 	if got := string(callsFor(fd, "903")[0].Body); !strings.HasPrefix(got, `{"type":8,`) || strings.Contains(got, `"value"`) {
 		t.Errorf("busy autocomplete = %s", got)
 	}
@@ -270,7 +271,7 @@ func TestGatewayWorkBounded(t *testing.T) {
 	human := &discordgo.User{ID: "u1"}
 	a.messageCreate(ctx, s, &discordgo.Message{ID: "m1", ChannelID: "c1", GuildID: "g1", Author: human, Content: "not for the bot"})
 	a.messageCreate(ctx, s, &discordgo.Message{ID: "m2", ChannelID: "d1", Author: human, Content: "what is power of siberia"})
-	waitFor(t, "busy message reply", func() bool { return len(fd.recorded()) == 3 })
+	testutil.WaitFor(t, "busy message reply", func() bool { return len(fd.recorded()) == 3 })
 	if c := fd.recorded()[2]; c.Path != "/api/v9/channels/d1/messages" || !strings.Contains(string(c.Body), msgBusy) {
 		t.Errorf("busy message reply = %s %s", c.Path, c.Body)
 	}
@@ -497,12 +498,12 @@ func TestRunGateway(t *testing.T) {
 	errc := make(chan error, 1)
 	go func() { errc <- a.RunGateway(ctx) }()
 
-	waitFor(t, "first identify", func() bool { gw.mu.Lock(); defer gw.mu.Unlock(); return len(gw.identifies) == 1 })
+	testutil.WaitFor(t, "first identify", func() bool { gw.mu.Lock(); defer gw.mu.Unlock(); return len(gw.identifies) == 1 })
 	if a.Connected() {
 		t.Error("Connected() is true before READY")
 	}
 	close(gw.release)
-	waitFor(t, "both shards connected", func() bool { return a.Connected() })
+	testutil.WaitFor(t, "both shards connected", func() bool { return a.Connected() })
 
 	gw.mu.Lock()
 	ids := gw.identifies
@@ -583,7 +584,7 @@ func TestRunGatewayOneShardOfMany(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- a.RunGateway(ctx) }()
-	waitFor(t, "connected", func() bool { gw.mu.Lock(); defer gw.mu.Unlock(); return len(gw.identifies) == 1 && a.Connected() })
+	testutil.WaitFor(t, "connected", func() bool { gw.mu.Lock(); defer gw.mu.Unlock(); return len(gw.identifies) == 1 && a.Connected() })
 	gw.mu.Lock()
 	if fmt.Sprint(gw.identifies[0]["shard"]) != "[2 3]" {
 		t.Errorf("shard = %v", gw.identifies[0]["shard"])

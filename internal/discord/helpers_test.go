@@ -357,16 +357,3 @@ func autocompleteInteraction(id, cmd, opt, typed string) *discordgo.Interaction 
 	setUser(i, true, "user1")
 	return i
 }
-
-// waitFor polls cond until it holds or a generous deadline passes; it
-// asserts an eventual state, not a speed.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}

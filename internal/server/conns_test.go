@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/summitbot/summitbot/internal/testutil"
 )
 
 // Review H1: at the connection cap, connections still sending their
@@ -32,7 +34,7 @@ func TestUnfinishedRequestsCannotHoldTheCap(t *testing.T) {
 	// deadlines expire: the header timeout at the earliest.
 	sent := time.Now()
 	freed := sent.Add(readHeaderTimeout)
-	eventually(t, "the attackers' connections to be accepted", func() bool { return in.srv.conns.Load().openConns() == max })
+	testutil.WaitFor(t, "the attackers' connections to be accepted", func() bool { return in.srv.conns.Load().openConns() == max })
 
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
 	for i := range 6 {

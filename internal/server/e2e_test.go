@@ -15,36 +15,18 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/summitbot/summitbot/bot"
 	"github.com/summitbot/summitbot/internal/config"
+	"github.com/summitbot/summitbot/internal/testutil"
 )
 
 const testToken = "test-token-0123456789abcdef"
 
 // testNow keeps the test knowledge base's review dates fresh.
 func testNow() time.Time { return time.Date(2025, 7, 1, 12, 0, 0, 0, time.UTC) }
-
-// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // copyKB copies testdata/kb to a fresh folder the test may edit.
 func copyKB(t testing.TB) string {
@@ -61,7 +43,7 @@ type instance struct {
 	srv    *Server
 	addr   string
 	url    string
-	logs   *syncBuffer
+	logs   *testutil.LockedBuffer
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -70,7 +52,7 @@ type instance struct {
 // does, and stops the server when the test ends.
 func start(t testing.TB, cfg config.Config, opts Options) *instance {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testutil.LockedBuffer{}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
@@ -173,18 +155,6 @@ func sampleValue(t testing.TB, out, sample string) float64 {
 	return v
 }
 
-// eventually polls cond for up to five seconds.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // replace writes a file the way editors save: a temporary file renamed over
 // the original.
 func replace(t testing.TB, path, content string) {
@@ -269,7 +239,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("reload a valid edit", func(t *testing.T) {
 		edited := strings.Replace(string(original), "opened on 2 December 2019", "opened on 2 December 2019 (edited by a moderator)", 1)
 		replace(t, topic, edited)
-		eventually(t, "the edit to go live", func() bool {
+		testutil.WaitFor(t, "the edit to go live", func() bool {
 			return strings.Contains(in.answer(t, "what is power of siberia").Text, "edited by a moderator")
 		})
 		if got := in.metric(t, "summitbot_knowledge_reloads_total"); got < 1 {
@@ -280,7 +250,7 @@ func TestEndToEnd(t *testing.T) {
 		before := in.metric(t, "summitbot_knowledge_reload_failures_total")
 		broken := strings.Replace(string(original), "category: energy", "category: energy\nmood: cheerful", 1)
 		replace(t, topic, broken)
-		eventually(t, "the failure to be counted", func() bool {
+		testutil.WaitFor(t, "the failure to be counted", func() bool {
 			return in.metric(t, "summitbot_knowledge_reload_failures_total") == before+1
 		})
 		if a := in.answer(t, "what is power of siberia"); !strings.Contains(a.Text, "edited by a moderator") {
@@ -348,7 +318,7 @@ func TestGracefulShutdown(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // let the server start reading it
 
 	in.cancel()
-	eventually(t, "the listener to close", func() bool {
+	testutil.WaitFor(t, "the listener to close", func() bool {
 		c, err := net.DialTimeout("tcp", in.addr, time.Second)
 		if err == nil {
 			c.Close()
@@ -411,7 +381,7 @@ func TestGracefulShutdownSlack(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // let the server start reading it
 
 	in.cancel()
-	eventually(t, "the listener to close", func() bool {
+	testutil.WaitFor(t, "the listener to close", func() bool {
 		c, err := net.DialTimeout("tcp", in.addr, time.Second)
 		if err == nil {
 			c.Close()
@@ -430,7 +400,7 @@ func TestGracefulShutdownSlack(t *testing.T) {
 	if resp.StatusCode != 200 || len(body) != 0 {
 		t.Errorf("the command in flight got %d %q, want a plain ack", resp.StatusCode, body)
 	}
-	eventually(t, "the reply", func() bool { return strings.Contains(sink.bodies(), "Shanghai") })
+	testutil.WaitFor(t, "the reply", func() bool { return strings.Contains(sink.bodies(), "Shanghai") })
 	select {
 	case err := <-in.done:
 		if err != nil {
@@ -469,7 +439,7 @@ func TestRecording(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
-	eventually(t, "the declined question to be recorded", func() bool {
+	testutil.WaitFor(t, "the declined question to be recorded", func() bool {
 		return in.metric(t, "summitbot_records_written_total") == 2
 	})
 	code, body := get("/v1/gaps", testToken)

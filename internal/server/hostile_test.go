@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/testutil"
 )
 
 // webhookConfig turns both platforms' webhooks on, with replies going to
@@ -149,7 +150,7 @@ func TestReplaysAreAnsweredOnce(t *testing.T) {
 			t.Fatalf("delivery %d: %d", n, code)
 		}
 	}
-	eventually(t, "the slack reply", func() bool { return strings.Contains(sink.bodies(), "Shanghai") })
+	testutil.WaitFor(t, "the slack reply", func() bool { return strings.Contains(sink.bodies(), "Shanghai") })
 	if got := a.metric(t, `summitbot_questions_total{outcome="answered",platform="slack"}`); got != 1 {
 		t.Errorf("a command delivered 10 times was answered %v times, want once", got)
 	}

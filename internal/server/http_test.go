@@ -18,6 +18,7 @@ import (
 
 	"github.com/summitbot/summitbot/bot"
 	"github.com/summitbot/summitbot/internal/config"
+	"github.com/summitbot/summitbot/internal/testutil"
 )
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -163,7 +164,7 @@ func TestInvalidKnowledgeAtStart(t *testing.T) {
 	topic := filepath.Join(kb, "topics", "sco.md")
 	b, _ := os.ReadFile(topic)
 	os.WriteFile(topic, []byte(strings.Replace(string(b), "category: global-order", "category: gossip", 1)), 0o644)
-	var logs syncBuffer
+	var logs testutil.LockedBuffer
 	_, err := New(context.Background(), testConfig(kb), Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Now: testNow})
 	if err == nil {
 		t.Fatal("New accepted an invalid knowledge folder")
@@ -244,7 +245,7 @@ func TestWebhookRoutes(t *testing.T) {
 	if code, _ := do(slackCommand(in.url, "U1", "what is the sco", sink.srv.URL+"/response")); code != 200 {
 		t.Errorf("slack command: %d", code)
 	}
-	eventually(t, "the slack reply", func() bool { return strings.Contains(sink.bodies(), "Shanghai") })
+	testutil.WaitFor(t, "the slack reply", func() bool { return strings.Contains(sink.bodies(), "Shanghai") })
 	bad := slackCommand(in.url, "U1", "what is the sco", sink.srv.URL+"/response")
 	bad.Header.Set("X-Slack-Signature", "v0=00")
 	if code, _ := do(bad); code != 401 {
@@ -369,7 +370,7 @@ func TestConnectionLifecycle(t *testing.T) {
 		return nil
 	})
 	<-started
-	eventually(t, "ready", func() bool {
+	testutil.WaitFor(t, "ready", func() bool {
 		code, body := in.get(t, "/readyz")
 		return code == 200 && strings.Contains(body, `"fake":true`)
 	})

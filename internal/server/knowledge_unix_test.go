@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/summitbot/summitbot/internal/testutil"
 	"github.com/summitbot/summitbot/knowledge"
 )
 
@@ -52,7 +53,7 @@ func TestSpecialFilesInKnowledgeFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	replace(t, sco, strings.Replace(string(b), "aliases:\n", "aliases:\n  - zebra fifo check\n", 1))
-	eventually(t, "the edit to be reloaded", func() bool {
+	testutil.WaitFor(t, "the edit to be reloaded", func() bool {
 		return in.answer(t, "zebra fifo check").Outcome == "answered"
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/testutil"
 	"github.com/summitbot/summitbot/knowledge"
 )
 
@@ -259,36 +260,18 @@ func (f *fakeSlack) waitCalls(t *testing.T, path string, n int) []call {
 	}
 }
 
-// lockedBuffer collects log output from concurrent workers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 type testEnv struct {
 	a    *Adapter
 	core *fakeCore
 	fake *fakeSlack
-	logs *lockedBuffer
+	logs *testutil.LockedBuffer
 }
 
 func newTestEnv(t *testing.T, mutate ...func(*Config)) *testEnv {
 	t.Helper()
 	fake := newFakeSlack(t)
 	core := newFakeCore()
-	logs := &lockedBuffer{}
+	logs := &testutil.LockedBuffer{}
 	cfg := Config{
 		SigningSecret: testSecret,
 		BotToken:      "xoxb-test",

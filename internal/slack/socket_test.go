@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/summitbot/summitbot/internal/testutil"
 )
 
 // socketServer accepts Socket Mode websocket connections on the fake Slack
@@ -36,17 +38,6 @@ func nextConn(t *testing.T, conns chan *websocket.Conn) *websocket.Conn {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no socket mode connection")
 		return nil
-	}
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -87,7 +78,7 @@ func TestSocketMode(t *testing.T) {
 	if err := c.WriteJSON(map[string]any{"type": "hello", "num_connections": 1}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "connected", e.a.Connected)
+	testutil.WaitFor(t, "connected", e.a.Connected)
 	if open := e.fake.callsTo("/api/apps.connections.open"); len(open) != 1 {
 		t.Fatalf("apps.connections.open calls: %d", len(open))
 	}
@@ -118,7 +109,7 @@ func TestSocketMode(t *testing.T) {
 		"response_url": e.fake.responseURL(),
 		"actions":      []any{map[string]any{"type": "button", "action_id": "fb_up", "block_id": "b", "value": "power-of-siberia"}},
 	})
-	waitFor(t, "feedback", func() bool { return len(e.core.feedbacks()) == 1 })
+	testutil.WaitFor(t, "feedback", func() bool { return len(e.core.feedbacks()) == 1 })
 
 	// The connection drops: the adapter reconnects.
 	_ = c.Close()
@@ -126,7 +117,7 @@ func TestSocketMode(t *testing.T) {
 	if err := c2.WriteJSON(map[string]any{"type": "hello", "num_connections": 1}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "reconnected", func() bool {
+	testutil.WaitFor(t, "reconnected", func() bool {
 		return e.a.Connected() && len(e.fake.callsTo("/api/apps.connections.open")) == 2
 	})
 	envelope(t, c2, "events_api", "env6", dmEvent("Ev2", "what is power of siberia", nil))

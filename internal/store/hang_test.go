@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/summitbot/summitbot/internal/testutil"
 )
 
 // gate stands between the store and its SQLite database and can make every
@@ -139,7 +141,7 @@ func TestRecorderNoticesAHangAndTheRecovery(t *testing.T) {
 	r.OnAnswer(ctx, q, a, 0)
 	// The start-up retention has run before the database hangs, so
 	// every failure below is a batch's.
-	waitFor(t, "the first record and the start-up retention", func() bool {
+	testutil.WaitFor(t, "the first record and the start-up retention", func() bool {
 		return r.Stats().Recorded == 1 && r.retentionRuns.Load() == 1
 	})
 
@@ -148,9 +150,9 @@ func TestRecorderNoticesAHangAndTheRecovery(t *testing.T) {
 		r.OnAnswer(ctx, q, a, 0)
 	}
 	// Enough failures for the old backoff to have grown past 3 s.
-	waitFor(t, "hung writes to count as failures", func() bool { return r.Stats().FailedWrites >= 7 })
+	testutil.WaitFor(t, "hung writes to count as failures", func() bool { return r.Stats().FailedWrites >= 7 })
 	g.release()
-	waitFor(t, "recording to resume", func() bool { return r.Stats().Recorded == 6 })
+	testutil.WaitFor(t, "recording to resume", func() bool { return r.Stats().Recorded == 6 })
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -181,13 +183,13 @@ func TestRetentionHangIsAFailure(t *testing.T) {
 	r.writeTimeout = 100 * time.Millisecond
 	g.hang() // before the start-up retention
 	stop := runRecorder(t, r)
-	waitFor(t, "the hung retention to count as a failure", func() bool {
+	testutil.WaitFor(t, "the hung retention to count as a failure", func() bool {
 		return r.retentionRuns.Load() == 1 && r.Stats().FailedWrites >= 1
 	})
 	g.release()
 	q, a := declined("what about the arctic")
 	r.OnAnswer(context.Background(), q, a, 0)
-	waitFor(t, "recording after the hung retention", func() bool { return r.Stats().Recorded == 1 })
+	testutil.WaitFor(t, "recording after the hung retention", func() bool { return r.Stats().Recorded == 1 })
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}

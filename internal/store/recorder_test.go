@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/testutil"
 )
 
 func declined(text string) (bot.Question, bot.Answer) {
@@ -40,18 +41,6 @@ func runRecorder(t testing.TB, r *Recorder) (stop func() error) {
 			t.Fatal("Run did not return after cancel")
 			return nil
 		}
-	}
-}
-
-// waitFor polls cond until it holds or the time is up.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -378,15 +367,15 @@ func TestRecorderRetriesWhileTheDatabaseIsDown(t *testing.T) {
 
 		q, a := declined("secret question about user-1")
 		r.OnAnswer(ctx, q, a, 0)
-		waitFor(t, "first record", func() bool { return r.Stats().Recorded == 1 })
+		testutil.WaitFor(t, "first record", func() bool { return r.Stats().Recorded == 1 })
 
 		mend := breakTable(t, s)
 		for range 5 {
 			r.OnAnswer(ctx, q, a, 0)
 		}
-		waitFor(t, "failed writes", func() bool { return r.Stats().FailedWrites >= 3 })
+		testutil.WaitFor(t, "failed writes", func() bool { return r.Stats().FailedWrites >= 3 })
 		mend()
-		waitFor(t, "recording to resume", func() bool { return r.Stats().Recorded == 6 })
+		testutil.WaitFor(t, "recording to resume", func() bool { return r.Stats().Recorded == 6 })
 		if err := stop(); err != nil {
 			t.Fatal(err)
 		}
@@ -414,7 +403,7 @@ func TestRecorderCountsWhatIsLostAtShutdown(t *testing.T) {
 		for range 7 {
 			r.OnAnswer(context.Background(), q, a, 0)
 		}
-		waitFor(t, "a failed write", func() bool { return r.Stats().FailedWrites > 0 })
+		testutil.WaitFor(t, "a failed write", func() bool { return r.Stats().FailedWrites > 0 })
 		err := stop()
 		if err == nil || !strings.Contains(err.Error(), "7 records not written") {
 			t.Fatalf("Run = %v, want it to report 7 lost records", err)

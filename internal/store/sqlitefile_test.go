@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/summitbot/summitbot/internal/testutil"
 )
 
 // Issue 13 finding 4: deleting the SQLite file while serving lost every row
@@ -27,7 +29,7 @@ func TestDeletedDatabaseIsDetectedAndNeverRecreated(t *testing.T) {
 	ctx := context.Background()
 	q, a := declined("what about the arctic")
 	r.OnAnswer(ctx, q, a, 0)
-	waitFor(t, "the first record", func() bool { return r.Stats().Recorded == 1 })
+	testutil.WaitFor(t, "the first record", func() bool { return r.Stats().Recorded == 1 })
 
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -37,7 +39,7 @@ func TestDeletedDatabaseIsDetectedAndNeverRecreated(t *testing.T) {
 	for range 3 {
 		r.OnAnswer(ctx, q, a, 0)
 	}
-	waitFor(t, "the loss to be detected", func() bool { return r.Stats().DatabaseLost >= 2 })
+	testutil.WaitFor(t, "the loss to be detected", func() bool { return r.Stats().DatabaseLost >= 2 })
 	if st := r.Stats(); st.Recorded != 1 || st.FailedWrites < 2 {
 		t.Errorf("Stats = %+v: records were written into a deleted file", st)
 	}
