@@ -19,6 +19,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/testutil"
 	"github.com/summitbot/summitbot/knowledge"
 )
 
@@ -163,27 +164,9 @@ func newFakeCore() *fakeCore {
 	}
 }
 
-// logBuffer collects slog output for assertions.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func newTestAdapter(t *testing.T, core Core, cfg Config) (*Adapter, *logBuffer) {
+func newTestAdapter(t *testing.T, core Core, cfg Config) (*Adapter, *testutil.LockedBuffer) {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &testutil.LockedBuffer{}
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a, err := New(core, cfg)
 	if err != nil {
