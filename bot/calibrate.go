@@ -3,6 +3,7 @@ package bot
 import (
 	_ "embed"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/summitbot/summitbot/knowledge"
@@ -35,6 +36,7 @@ var signalNames = [...]string{
 	"missed",       // share of the question's uncommon words the topic lacks
 	"matched",      // how many uncommon words the topic has, over four at most
 	"evidence",     // the explained weight against the largest idf, over three at most
+	"sides",        // how many of the relationship's two sides the question names, over two
 }
 
 const nSignals = len(signalNames)
@@ -49,13 +51,40 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides}
 }
 
-// model is a fitted logistic regression.
+// model is the fitted decision: two logistic regressions over the same
+// signals. The first is the probability that a candidate is the answer;
+// it orders the candidates and is the confidence shown. The second is the
+// probability that the question is in scope at all, whichever topic
+// answers it: the bot declines when that is low. The two differ on an
+// in-scope question whose topic is uncertain: declining it helps no one.
 type model struct {
 	coef [nSignals]float64
 	bias float64
+	// scope is the in-scope model; nil when there was too little to fit.
+	scope *model
+}
+
+// inScope returns the probability that the question is in scope, judged
+// on the candidate that ranks first.
+// It records its parts in ex.Scope if ex is not nil.
+func (m *model) inScope(c *scored, q *query, ex *CandidateExplanation) float64 {
+	if m == nil || m.scope == nil {
+		return c.confidence
+	}
+	var sx *CandidateExplanation
+	if ex != nil {
+		sx = &CandidateExplanation{}
+	}
+	p := m.scope.confidence(c, q, sx)
+	if ex != nil {
+		ex.Scope = &Scope{InScope: round3(p), Bias: sx.Bias, Signals: sx.Signals}
+	}
+	// A topic the model is sure of is the answer to an in-scope question,
+	// whatever the scope model makes of its form.
+	return max(c.confidence, p)
 }
 
 // confidence returns the calibrated probability for a candidate, and
@@ -123,7 +152,7 @@ type sample struct {
 // is deterministic: the folds, the sampled topics and the context clauses
 // added to questions all follow from the order of the knowledge base.
 func (idx *index) fit(kb *knowledge.KB) *model {
-	var data []sample
+	var data, scope []sample
 	ask := func(in *index, q string, want int, weight float64) {
 		qs := in.resolve(words(q))
 		cands := in.rank(qs)
@@ -131,11 +160,16 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 			return
 		}
 		query := in.newQuery(qs)
-		y := 0.0
+		y, in_ := 0.0, 0.0
 		if cands[0].topic == want {
 			y = 1
 		}
-		data = append(data, sample{x: signals(&cands[0], &query), y: y, w: weight})
+		if want >= 0 {
+			in_ = 1
+		}
+		x := signals(&cands[0], &query)
+		data = append(data, sample{x: x, y: y, w: weight})
+		scope = append(scope, sample{x: x, y: in_, w: weight})
 	}
 	nq := 0
 	for _, t := range kb.Topics {
@@ -193,7 +227,34 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 	for _, q := range offTopic {
 		ask(idx, q, -1, 1)
 	}
-	return fitLogistic(data)
+	m := fitLogistic(data)
+	if m != nil {
+		m.scope = fitLogistic(balanced(scope))
+	}
+	return m
+}
+
+// balanced returns the samples with the negatives reweighted to weigh as
+// much as the positives: whether a question is in scope should not depend
+// on how many questions of each kind the fit happens to ask.
+func balanced(data []sample) []sample {
+	var pos, neg float64
+	for _, d := range data {
+		if d.y > 0 {
+			pos += d.w
+		} else {
+			neg += d.w
+		}
+	}
+	out := slices.Clone(data)
+	if pos > 0 && neg > 0 {
+		for i := range out {
+			if out[i].y == 0 {
+				out[i].w *= pos / neg
+			}
+		}
+	}
+	return out
 }
 
 // minFit is the least weight of each class (questions, whatever their

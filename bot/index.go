@@ -64,6 +64,7 @@ type index struct {
 	// stemming is most of the cost of resolving a question otherwise.
 	stems    map[string][]string
 	maxIDF   float64
+	parties  parties // the relationship's two sides (parties.go)
 	lexicon  domainLexicon
 	wnMemo   *wordnetMemo
 	model    *model // nil while the model is being fit
@@ -118,6 +119,7 @@ func buildIndex(kb *knowledge.KB) *index {
 		idx.idf[id] = math.Log(1 + n/float64(len(ps)))
 	}
 	idx.maxIDF = math.Log(1 + n)
+	idx.parties = findParties(idx)
 	idx.topics = make([]topicEntry, len(kb.Topics))
 	for i, t := range kb.Topics {
 		backing := t.Backing()

@@ -41,6 +41,7 @@ type scored struct {
 	score      float64 // the ranking's own score, which orders candidates
 	margin     float64 // key of this candidate minus the best other one's
 	confidence float64 // calibrated probability that this topic is the answer
+	inScope    float64 // probability that the question is in scope, for the first candidate
 }
 
 // query is a resolved question with its weights per slot.
@@ -54,7 +55,8 @@ type query struct {
 	// hardUnknown is the share of the weight in unknown words that are not
 	// common English.
 	hardUnknown float64
-	hardWords   int // how many such words
+	hardWords   int     // how many such words
+	sides       float64 // how many sides of the relationship it names, over two (parties.go)
 }
 
 func (idx *index) newQuery(qs []qterm) query {
@@ -92,6 +94,7 @@ func (idx *index) newQuery(qs []qterm) query {
 	}
 	q.norm = math.Sqrt(q.norm)
 	q.info = informativeness(idx, q.known)
+	q.sides = idx.sides(qs)
 	if q.total > 0 {
 		q.hardUnknown = hard / q.total
 	}
@@ -170,6 +173,10 @@ func (idx *index) rankExplained(qs []qterm, n int) ([]scored, []CandidateExplana
 		byConf[i] = i
 	}
 	slices.SortStableFunc(byConf, func(a, b int) int { return cmp.Compare(sorted[b].confidence, sorted[a].confidence) })
+	if len(byConf) > 0 {
+		c := &sorted[byConf[0]]
+		c.inScope = idx.model.inScope(c, &q, sortedEx[byConf[0]])
+	}
 	final := make([]scored, len(sorted))
 	var out []CandidateExplanation
 	for i, j := range byConf {
