@@ -7,6 +7,7 @@ import (
 
 	"github.com/summitbot/summitbot/bot"
 	"github.com/summitbot/summitbot/internal/eval"
+	realset "github.com/summitbot/summitbot/knowledge/eval"
 )
 
 func runKBEval(ctx context.Context, env *Env, args []string) int {
@@ -14,7 +15,7 @@ func runKBEval(ctx context.Context, env *Env, args []string) int {
 	asJSON := fs.Bool("json", false, "write the report as JSON")
 	folds := fs.Int("folds", 0, "also cross-validate over topics' own questions split into `k` folds (e.g. 5)")
 	threshold := fs.Float64("threshold", bot.Threshold, "the engine's decline `threshold`, to see the trade-off")
-	realMisses := fs.Bool("real-misses", false, "also list the engine's misses on the real-question set (knowledge/eval/real.yaml)")
+	realMisses := fs.Bool("real-misses", false, "also list the engine's misses on the real-question development set (knowledge/eval/real.yaml; the held-out test set's are never listed)")
 	kbDir := kbFlag(fs, env)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -46,10 +47,18 @@ func runKBEval(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "summitbot kb eval: real-question set: %v\n", err)
 		return exitFail
 	}
-	if !*realMisses {
-		for i := range real {
+	test, err := eval.EvaluateSet(ctx, kb, realset.Test(), eval.Engine{Bot: bot.New(kb, bot.Options{Threshold: *threshold})}, eval.NewFuzzy(kb), eval.NewBM25(kb))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "summitbot kb eval: held-out real-question set: %v\n", err)
+		return exitFail
+	}
+	for i := range real {
+		if !*realMisses {
 			real[i].Misses = nil
 		}
+	}
+	for i := range test {
+		test[i].Misses = nil // the held-out set only measures
 	}
 	if *asJSON {
 		return writeJSON(env, struct {
@@ -57,10 +66,12 @@ func runKBEval(ctx context.Context, env *Env, args []string) int {
 			Folds           int               `json:"folds,omitempty"`
 			CrossValidation []eval.Fold       `json:"cross_validation,omitempty"`
 			Real            []eval.RealReport `json:"real"`
-		}{reports, *folds, cv, real})
+			RealTest        []eval.RealReport `json:"real_test"`
+		}{reports, *folds, cv, real, test})
 	}
 	printEval(env.Stdout, reports, *folds, cv)
 	eval.WriteReal(env.Stdout, real, *realMisses)
+	eval.WriteRealTest(env.Stdout, test)
 	return exitOK
 }
 

@@ -198,10 +198,16 @@ func scoreReal(results []realAsked, threshold float64) RealReport {
 	return rep
 }
 
-// RealSet loads the embedded real-question set and evaluates the rankers
-// on it.
+// RealSet loads the embedded real-question development set and evaluates
+// the rankers on it.
 func RealSet(ctx context.Context, kb *knowledge.KB, rankers ...Ranker) ([]RealReport, error) {
-	qs, err := realset.Load()
+	return EvaluateSet(ctx, kb, realset.Development(), rankers...)
+}
+
+// EvaluateSet loads one embedded real-question set and evaluates the rankers
+// on it.
+func EvaluateSet(ctx context.Context, kb *knowledge.KB, set realset.Set, rankers ...Ranker) ([]RealReport, error) {
+	qs, err := set.Load()
 	if err != nil {
 		return nil, err
 	}
@@ -217,6 +223,37 @@ func WriteReal(w io.Writer, reps []RealReport, misses bool) {
 	}
 	eng := reps[0]
 	fmt.Fprintf(w, "\nReal questions nobody here wrote: %d in-scope and %d off-topic scored (%s)\n", eng.InScope, eng.OffTopic, realset.File)
+	writeRealTable(w, reps)
+	if !misses {
+		fmt.Fprintf(w, "(%d summitbot misses; list them with --real-misses.)\n", eng.MissCount)
+		return
+	}
+	fmt.Fprintf(w, "\nsummitbot misses on real questions (%d):\n", len(eng.Misses))
+	for _, m := range eng.Misses {
+		exp := knowledge.None
+		if len(m.Expected) > 0 {
+			exp = strings.Join(m.Expected, "|")
+		}
+		fmt.Fprintf(w, "  real.yaml:%d: %q: expected %s, chose %s (confidence %.2f)\n", m.Line, m.Question, exp, m.Chose, m.Confidence)
+	}
+}
+
+// WriteRealTest prints the held-out test set's table after the development
+// set's. Its misses are never listed: the set only measures.
+func WriteRealTest(w io.Writer, reps []RealReport) {
+	if len(reps) == 0 {
+		return
+	}
+	eng := reps[0]
+	fmt.Fprintf(w, "\nHeld-out test set, measured only, never developed or tuned on: %d in-scope and %d off-topic scored (%s)\n", eng.InScope, eng.OffTopic, realset.TestFile)
+	fmt.Fprintln(w, "(Real questions from pages the development set does not cite, collected after the engine was built.)")
+	writeRealTable(w, reps)
+	fmt.Fprintf(w, "(%d summitbot misses; not listed for the held-out set.)\n", eng.MissCount)
+}
+
+// writeRealTable prints the figures every real set shares.
+func writeRealTable(w io.Writer, reps []RealReport) {
+	eng := reps[0]
 	if eng.Unknown > 0 || eng.Uncovered > 0 {
 		fmt.Fprintf(w, "  not scored: %d whose topics are not in this knowledge base yet, %d no topic covers\n", eng.Unknown, eng.Uncovered)
 	}
@@ -242,16 +279,4 @@ func WriteReal(w io.Writer, reps []RealReport, misses bool) {
 	row("mean reciprocal rank", func(r RealReport) string { return fmt.Sprintf("%.3f", r.MRR) })
 	row("decline threshold", func(r RealReport) string { return fmt.Sprintf("%.3g", r.Threshold) })
 	fmt.Fprintln(w, "\n(The reference rankers decline below a threshold tuned on this set for balanced accuracy: their best case.)")
-	if !misses {
-		fmt.Fprintf(w, "(%d summitbot misses; list them with --real-misses.)\n", eng.MissCount)
-		return
-	}
-	fmt.Fprintf(w, "\nsummitbot misses on real questions (%d):\n", len(eng.Misses))
-	for _, m := range eng.Misses {
-		exp := knowledge.None
-		if len(m.Expected) > 0 {
-			exp = strings.Join(m.Expected, "|")
-		}
-		fmt.Fprintf(w, "  real.yaml:%d: %q: expected %s, chose %s (confidence %.2f)\n", m.Line, m.Question, exp, m.Chose, m.Confidence)
-	}
 }

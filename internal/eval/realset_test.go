@@ -80,18 +80,53 @@ func TestWriteRealHidesMissesUnlessAsked(t *testing.T) {
 	}
 }
 
-// The embedded set loads and every ranker scores it against the embedded
+// The held-out set's block says it is held out and measured only, and never
+// lists a miss, whatever the report holds.
+func TestWriteRealTestNeverListsMisses(t *testing.T) {
+	reps := []RealReport{{Ranker: "summitbot", InScope: 2, OffTopic: 1, Uncovered: 1, MissCount: 1,
+		Misses: []RealMiss{{Line: 9, Question: "secret?", Chose: "a"}}}}
+	var out bytes.Buffer
+	WriteRealTest(&out, reps)
+	s := out.String()
+	if strings.Contains(s, "secret?") || !strings.Contains(s, "Held-out test set, measured only, never developed or tuned on") ||
+		!strings.Contains(s, realset.TestFile) || !strings.Contains(s, "1 no topic covers") ||
+		!strings.Contains(s, "1 summitbot misses; not listed") || !strings.Contains(s, "balanced accuracy") {
+		t.Errorf("output:\n%s", s)
+	}
+	out.Reset()
+	WriteRealTest(&out, nil)
+	if out.Len() != 0 {
+		t.Errorf("no reports printed %q", out.String())
+	}
+}
+
+// Each embedded set loads and every ranker scores it against the embedded
 // knowledge base, whatever topics are merged.
-func TestRealSetOnEmbeddedKB(t *testing.T) {
+func TestRealSetsOnEmbeddedKB(t *testing.T) {
 	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	reps, err := RealSet(context.Background(), kb, NewBM25(kb))
+	tests := []struct {
+		set        realset.Set
+		in, offMin int
+	}{{realset.Development(), 150, 40}, {realset.Test(), 80, 25}}
+	for _, tt := range tests {
+		t.Run(tt.set.Name, func(t *testing.T) {
+			reps, err := EvaluateSet(context.Background(), kb, tt.set, NewBM25(kb))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := reps[0]; r.InScope+r.Unknown+r.Uncovered < tt.in || r.OffTopic < tt.offMin || r.Top1 < 0 || r.Top1 > 1 {
+				t.Errorf("%+v", r)
+			}
+		})
+	}
+	dev, err := RealSet(context.Background(), kb, NewBM25(kb))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := reps[0]; r.InScope+r.Unknown+r.Uncovered < 100 || r.OffTopic < 30 || r.Top1 < 0 || r.Top1 > 1 {
-		t.Errorf("%+v", r)
+	if dev[0].InScope+dev[0].Unknown+dev[0].Uncovered < 150 {
+		t.Errorf("RealSet does not load the development set: %+v", dev[0])
 	}
 }

@@ -1,7 +1,9 @@
-// Package realset holds the development set of real questions: questions
-// people wrote on public pages, kept exactly as written, each with the page
-// it came from and the topics that would answer it (real.yaml). It measures
-// the engine; nothing here is ever copied into topics or tests.yaml.
+// Package realset holds the sets of real questions: questions people wrote
+// on public pages, kept exactly as written, each with the page it came from
+// and the topics that would answer it. real.yaml is the development set the
+// engine was built against; real-test.yaml is a held-out test set collected
+// afterwards from other pages, only ever measured. Both measure the engine;
+// nothing here is ever copied into topics or tests.yaml.
 package realset
 
 import (
@@ -16,11 +18,41 @@ import (
 //go:embed real.yaml
 var realYAML []byte
 
+//go:embed real-test.yaml
+var testYAML []byte
+
 //go:embed planned.txt
 var plannedTxt string
 
-// File is where the set lives in the source tree, for messages.
-const File = "knowledge/eval/real.yaml"
+// File is where the development set lives in the source tree, for messages;
+// TestFile is where the held-out test set lives.
+const (
+	File     = "knowledge/eval/real.yaml"
+	TestFile = "knowledge/eval/real-test.yaml"
+)
+
+// Set is one embedded file of real questions.
+type Set struct {
+	// Name is "development" or "test".
+	Name string
+	// File is the set's path in the source tree.
+	File string
+	// HeldOut marks the test set: measured, never developed or tuned on.
+	HeldOut bool
+	src     []byte
+}
+
+// Load parses the set.
+func (s Set) Load() ([]Question, error) { return ParseFile(s.File, s.src) }
+
+// Development returns the development set (real.yaml).
+func Development() Set { return Set{Name: "development", File: File, src: realYAML} }
+
+// Test returns the held-out test set (real-test.yaml).
+func Test() Set { return Set{Name: "test", File: TestFile, HeldOut: true, src: testYAML} }
+
+// Sets returns every embedded set, the development set first.
+func Sets() []Set { return []Set{Development(), Test()} }
 
 // Question is one real question.
 type Question struct {
@@ -37,8 +69,8 @@ type Question struct {
 // Uncovered reports an in-scope question that no topic answers yet.
 func (q Question) Uncovered() bool { return !q.OffTopic && len(q.Expect) == 0 }
 
-// Load returns the embedded set.
-func Load() ([]Question, error) { return Parse(realYAML) }
+// Load returns the embedded development set.
+func Load() ([]Question, error) { return Development().Load() }
 
 // Planned returns the topic ids the content helpers announced but that may
 // not be merged yet; an expect id must be an existing topic or one of these.
@@ -71,13 +103,16 @@ func unmarshal(src []byte, v any) (err error) {
 	return yaml.UnmarshalWithOptions(src, v, yaml.DisallowUnknownField())
 }
 
-// Parse reads a set in the real.yaml format. Every entry needs a question,
-// an http(s) url and an expect (none, or a list of ids); questions must be
-// unique (compared case- and space-insensitively).
-func Parse(src []byte) ([]Question, error) {
+// Parse reads a set in the real.yaml format; errors name real.yaml.
+func Parse(src []byte) ([]Question, error) { return ParseFile(File, src) }
+
+// ParseFile reads a set in the real.yaml format, naming file in errors.
+// Every entry needs a question, an http(s) url and an expect (none, or a list
+// of ids); questions must be unique (compared case- and space-insensitively).
+func ParseFile(file string, src []byte) ([]Question, error) {
 	var raws []raw
 	if err := unmarshal(src, &raws); err != nil {
-		return nil, fmt.Errorf("%s: %w", File, err)
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	lines := entryLines(src)
 	seen := map[string]int{}
@@ -89,31 +124,31 @@ func Parse(src []byte) ([]Question, error) {
 		}
 		q := Question{Question: r.Question, URL: r.URL, Line: line}
 		if strings.TrimSpace(r.Question) == "" {
-			return nil, fmt.Errorf("%s:%d: empty question", File, line)
+			return nil, fmt.Errorf("%s:%d: empty question", file, line)
 		}
 		if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("%s:%d: url %q is not an http(s) address", File, line, r.URL)
+			return nil, fmt.Errorf("%s:%d: url %q is not an http(s) address", file, line, r.URL)
 		}
 		switch e := r.Expect.(type) {
 		case string:
 			if e != "none" {
-				return nil, fmt.Errorf("%s:%d: expect must be none or a list of topic ids, not %q", File, line, e)
+				return nil, fmt.Errorf("%s:%d: expect must be none or a list of topic ids, not %q", file, line, e)
 			}
 			q.OffTopic = true
 		case []any:
 			for _, id := range e {
 				s, ok := id.(string)
 				if !ok || strings.TrimSpace(s) == "" {
-					return nil, fmt.Errorf("%s:%d: expect holds %v, not a topic id", File, line, id)
+					return nil, fmt.Errorf("%s:%d: expect holds %v, not a topic id", file, line, id)
 				}
 				q.Expect = append(q.Expect, s)
 			}
 		default:
-			return nil, fmt.Errorf("%s:%d: expect is missing (none, [] or [ids])", File, line)
+			return nil, fmt.Errorf("%s:%d: expect is missing (none, [] or [ids])", file, line)
 		}
 		key := Key(r.Question)
 		if prev, dup := seen[key]; dup {
-			return nil, fmt.Errorf("%s:%d: question repeats line %d", File, line, prev)
+			return nil, fmt.Errorf("%s:%d: question repeats line %d", file, line, prev)
 		}
 		seen[key] = line
 		out = append(out, q)
