@@ -75,7 +75,7 @@ func TestFitIsDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := buildIndex(kb), buildIndex(kb)
-	if a.model == nil || a.model.scope == nil || a.model.coef != b.model.coef || a.model.bias != b.model.bias || *a.model.scope != *b.model.scope {
+	if a.model == nil || a.model.scope == nil || a.model.coef != b.model.coef || a.model.bias != b.model.bias || !slices.Equal(a.model.scope.coef, b.model.scope.coef) || a.model.scope.bias != b.model.scope.bias {
 		t.Fatalf("models differ or are missing: %+v vs %+v", a.model, b.model)
 	}
 }
@@ -247,7 +247,7 @@ func TestScopeIsExplained(t *testing.T) {
 		t.Fatalf("candidates: %+v", ex.Candidates)
 	}
 	s := ex.Candidates[0].Scope
-	if s == nil || len(s.Signals) != nSignals || s.InScope <= 0 || s.InScope >= 1 {
+	if s == nil || len(s.Signals) != 2*nSignals || s.InScope <= 0 || s.InScope >= 1 {
 		t.Fatalf("first candidate's scope: %+v", s)
 	}
 	for _, c := range ex.Candidates[1:] {
