@@ -66,6 +66,7 @@ type index struct {
 	maxIDF   float64
 	lexicon  domainLexicon
 	wnMemo   *wordnetMemo
+	subject  *subjectFit
 	model    *model // nil while the model is being fit
 	suggest  suggester
 	timeline timelineIndex
@@ -144,6 +145,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	idx.suggest = newSuggester(idx)
 	idx.timeline = newTimelineIndex(kb)
 	idx.about = about(kb)
+	idx.subject = newSubjectFit(idx, kb)
 	idx.model = idx.fit(kb)
 	return idx
 }
