@@ -37,6 +37,7 @@ var signalNames = [...]string{
 	"matched",      // how many uncommon words the topic has, over four at most
 	"evidence",     // the explained weight against the largest idf, over three at most
 	"sides",        // how many of the relationship's two sides the question names, over two
+	"subject",      // off-topic log-odds of the unknown words' kinds, by their share of the weight
 }
 
 const nSignals = len(signalNames)
@@ -51,7 +52,7 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, subjectSignal(q)}
 }
 
 // model is the fitted decision: two logistic regressions over the same

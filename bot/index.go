@@ -67,6 +67,7 @@ type index struct {
 	parties  parties // the relationship's two sides (parties.go)
 	lexicon  domainLexicon
 	wnMemo   *wordnetMemo
+	subject  *subjectFit
 	model    *model // nil while the model is being fit
 	suggest  suggester
 	timeline timelineIndex
@@ -146,6 +147,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	idx.suggest = newSuggester(idx)
 	idx.timeline = newTimelineIndex(kb)
 	idx.about = about(kb)
+	idx.subject = newSubjectFit(idx, kb)
 	idx.model = idx.fit(kb)
 	return idx
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 
@@ -64,6 +65,9 @@ type qterm struct {
 	how    Match
 	word   string // the word or phrase of the question
 	via    string // where an expansion comes from ("synonyms.yaml:14", "wordnet hypernym, sense 2")
+	// subject is, for an unknown word, the off-topic log-odds of its kind
+	// of word (subject.go).
+	subject float64
 }
 
 // resolve maps the words of a question onto the vocabulary, tolerating
@@ -132,7 +136,7 @@ func (r *resolver) expand(word string, targets []synTarget) {
 	}
 }
 
-func (r *resolver) addUnknown(t string, soft bool) {
+func (r *resolver) addUnknown(t, surface string, soft bool) {
 	if r.unknown == nil {
 		r.unknown = map[string]bool{}
 	}
@@ -146,7 +150,11 @@ func (r *resolver) addUnknown(t string, soft bool) {
 	} else if isNumber(t) {
 		w *= 0.5
 	}
-	r.add(qterm{id: -1, weight: w, how: MatchUnknown, word: t})
+	subject := r.idx.subject.score(surface)
+	if !soft && subject < 0 {
+		w *= max(softWeight, 2/(1+math.Exp(-subject)))
+	}
+	r.add(qterm{id: -1, weight: w, how: MatchUnknown, word: t, subject: subject})
 }
 
 // word resolves one word of the question into one slot (or one per term,
@@ -160,7 +168,7 @@ func (r *resolver) word(w string) {
 			if id, ok := idx.known(t); ok {
 				r.add(qterm{id: id, factor: 1, weight: idx.idf[id], how: MatchExact, word: w})
 			} else if len(syn) == 0 {
-				r.addUnknown(t, false)
+				r.addUnknown(t, t, false)
 			}
 			r.next()
 		}
@@ -211,12 +219,14 @@ func (r *resolver) word(w string) {
 			return
 		}
 	}
-	if id >= 0 {
+	// Two edits from a knowledge-base word, but itself an English word
+	// ("dumplings", not a slip for "dump"): it is that word, unknown.
+	if id >= 0 && !idx.subject.english(w) {
 		r.add(qterm{id: id, factor: factorTypo2, weight: idx.idf[id], how: MatchTypo, word: w, via: "2 edits"})
 		return
 	}
 	// A misspelt filler word ("betwen", "otehr") weighs like filler.
-	r.addUnknown(ts[0], nearStopWord(w))
+	r.addUnknown(ts[0], w, nearStopWord(w))
 }
 
 // allKnown reports whether the index holds every term of the words (stop

@@ -2,7 +2,9 @@
 // WordNet 3.0: for a word, the terms it can stand for (synonyms,
 // derivational forms, one step up or down the hypernym hierarchy, and the
 // wholes a place or institution is part or member of), restricted to the
-// terms and the senses a knowledge base uses.
+// terms and the senses a knowledge base uses; and how a word is used in
+// general English (Usages: what kinds of sense it has, how often each was
+// met in WordNet's sense-tagged corpus).
 //
 // The data is a table compiled from Debian's wordnet-base files by
 // internal/wngen (go generate) and embedded in the binary; nothing is read
@@ -121,6 +123,7 @@ type table struct {
 	excForm  []string // sorted by form, then pos
 	excPOS   []uint8
 	excBase  []uint32
+	use      useTable // how each word is used in general English
 }
 
 func (t *table) nWords() int { return max(len(t.wordOff)-1, 0) }
@@ -237,7 +240,7 @@ func decode(gz []byte) (*table, error) {
 	return decodeRaw(buf.Bytes())
 }
 
-func decodeRaw(raw []byte) (*table, error) {
+func decodeRaw(raw []byte) (_ *table, err error) {
 	if !bytes.HasPrefix(raw, []byte(wngen.Magic)) {
 		return nil, errCorrupt
 	}
@@ -325,6 +328,12 @@ func decodeRaw(raw []byte) (*table, error) {
 		t.excForm = append(t.excForm, form)
 		t.excPOS = append(t.excPOS, p)
 		t.excBase = append(t.excBase, uint32(base))
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	if t.use, err = decodeUsages(r, nw); err != nil {
+		return nil, err
 	}
 	if r.err != nil {
 		return nil, r.err
