@@ -19,25 +19,27 @@ import (
 
 // The signals the model reads, in order.
 var signalNames = [...]string{
-	"score",        // the ranking's own score
-	"coverage",     // share of the question's weight the topic explains
-	"known",        // the same, of the words the index knows
-	"similarity",   // cosine similarity to the closest phrase
-	"contained",    // share of the best alias, title or question in the question
-	"margin",       // lead over the next candidate
-	"informative",  // how much the known words say
-	"unknown",      // share of the weight in unknown, uncommon words
-	"name",         // a whole alias is in the question
-	"rarest",       // idf of the rarest matched term, relative
-	"expanded",     // share of the explained weight matched through synonyms or WordNet
-	"unknown-more", // more than one uncommon unknown word
-	"fields",       // share of the question's weight found in names, questions, titles, keywords
-	"typos",        // share of the explained weight matched by typo or compound
-	"missed",       // share of the question's uncommon words the topic lacks
-	"matched",      // how many uncommon words the topic has, over four at most
-	"evidence",     // the explained weight against the largest idf, over three at most
-	"sides",        // how many of the relationship's two sides the question names, over two
-	"subject",      // off-topic log-odds of the unknown words' kinds, by their share of the weight
+	"score",          // the ranking's own score
+	"coverage",       // share of the question's weight the topic explains
+	"known",          // the same, of the words the index knows
+	"similarity",     // cosine similarity to the closest phrase
+	"contained",      // share of the best alias, title or question in the question
+	"margin",         // lead over the next candidate
+	"informative",    // how much the known words say
+	"unknown",        // share of the weight in unknown, uncommon words
+	"name",           // a whole alias is in the question
+	"rarest",         // idf of the rarest matched term, relative
+	"expanded",       // share of the explained weight matched through synonyms or WordNet
+	"unknown-more",   // more than one uncommon unknown word
+	"fields",         // share of the question's weight found in names, questions, titles, keywords
+	"typos",          // share of the explained weight matched by typo or compound
+	"missed",         // share of the question's uncommon words the topic lacks
+	"matched",        // how many uncommon words the topic has, over four at most
+	"evidence",       // the explained weight against the largest idf, over three at most
+	"sides",          // how many of the relationship's two sides the question names, over two
+	"subject",        // off-topic log-odds of the unknown words' kinds, by their share of the weight
+	"specific",       // how much the matched words belong to the knowledge base rather than to English
+	"least-specific", // the same, of the least specific matched word
 }
 
 const nSignals = len(signalNames)
@@ -52,7 +54,7 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, subjectSignal(q)}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, subjectSignal(q), c.specific, c.leastSpecific}
 }
 
 // model is the fitted decision: two logistic regressions over the same
@@ -66,9 +68,6 @@ type model struct {
 	bias float64
 	// scope is the in-scope model; nil when there was too little to fit.
 	scope *scopeModel
-	// sure is the highest confidence the first model gives an off-topic
-	// question it was fit on.
-	sure float64
 }
 
 // scopeModel is the in-scope logistic regression. Its inputs are the
@@ -147,13 +146,9 @@ func (m *model) inScope(c *scored, q *query, ex *CandidateExplanation) float64 {
 		sc.InScope = round3(p)
 		ex.Scope = sc
 	}
-	// A topic the model is surer of than of any off-topic question it was
-	// fit on is the answer to an in-scope question, whatever the scope
-	// model makes of its form ("glonass", "aukus").
-	if c.confidence > m.sure {
-		return max(c.confidence, p)
-	}
-	return p
+	// A topic the first model is sure of is the answer to an in-scope
+	// question, whatever the scope model makes of its form ("glonass").
+	return max(c.confidence, p)
 }
 
 // confidence returns the calibrated probability for a candidate, and
@@ -173,15 +168,6 @@ func (m *model) confidence(c *scored, q *query, ex *CandidateExplanation) float6
 		for i, v := range x {
 			ex.Signals = append(ex.Signals, Signal{Name: signalNames[i], Value: round3(v), Coef: round3(m.coef[i]), Part: round3(m.coef[i] * v)})
 		}
-	}
-	return sigmoid(z)
-}
-
-// confidenceOf is the first model's probability for a candidate's signals.
-func (m *model) confidenceOf(x features) float64 {
-	z := m.bias
-	for i, v := range x {
-		z += m.coef[i] * v
 	}
 	return sigmoid(z)
 }
@@ -321,11 +307,6 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 	m := fitLogistic(data)
 	if m != nil {
 		m.scope = fitScope(balanced(scope))
-		for _, d := range scope {
-			if d.y == 0 {
-				m.sure = max(m.sure, m.confidenceOf(d.x))
-			}
-		}
 	}
 	return m
 }

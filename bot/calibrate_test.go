@@ -42,11 +42,13 @@ func TestCalibratedDecision(t *testing.T) {
 		{q: "what happened in the China-India border clash", known: "the 1959 Sino-Indian clashes topic matches every content word; the decision cannot tell which border clash is meant"},
 		{q: "1"},
 		{q: "%s"},
-		{q: "At a time of mixed messaging from Washington, how important is the SCO?", answered: true, known: "the clause's unknown words still weigh as much as the subject; coverage sinks it"},
+		{q: "At a time of mixed messaging from Washington, how important is the SCO?", answered: true},
 		{q: "what does russia want from china", answered: true},
 		{q: "why does china buy russian oil", answered: true},
 		{q: "is it true that china and russia are allies", answered: true},
-		{q: "How much power does the SCO wield?", answered: true, known: "'wield' is unknown and weighs like a rare word; the SCO alias alone does not carry the decision"},
+		{q: "How much power does the SCO wield?", answered: true},
+		{q: "How to Make Chinese Dumplings"},
+		{q: "how do i back up my phone"},
 	}
 	for _, c := range cases {
 		a := ask(b, c.q)

@@ -64,7 +64,8 @@ type index struct {
 	// stemming is most of the cost of resolving a question otherwise.
 	stems    map[string][]string
 	maxIDF   float64
-	parties  parties // the relationship's two sides (parties.go)
+	parties  parties   // the relationship's two sides (parties.go)
+	enLog    []float32 // per term, its log frequency in general English (specific.go)
 	lexicon  domainLexicon
 	wnMemo   *wordnetMemo
 	subject  *subjectFit
@@ -142,6 +143,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	slices.Sort(idx.surfaceList) // deterministic candidate order
 	idx.deletes = deletionIndex(idx.surfaceList)
 	idx.surfaceHash = hashIndex(idx.surfaceList)
+	idx.enLog = englishLog(idx)
 	idx.lexicon = newDomainLexicon(idx, kb.Synonyms)
 	idx.wnMemo = &wordnetMemo{m: map[string][]wnHit{}}
 	idx.suggest = newSuggester(idx)

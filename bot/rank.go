@@ -38,10 +38,13 @@ type scored struct {
 	missed     float64 // share of the question's uncommon words the topic does not have at all
 	matched    float64 // how many uncommon words it has, over four at most
 	evidence   float64 // the explained weight against the largest idf, over three at most
-	score      float64 // the ranking's own score, which orders candidates
-	margin     float64 // key of this candidate minus the best other one's
-	confidence float64 // calibrated probability that this topic is the answer
-	inScope    float64 // probability that the question is in scope, for the first candidate
+	specific   float64 // mean specificity of the explained weight (specific.go)
+	// leastSpecific is the specificity of its least specific matched word.
+	leastSpecific float64
+	score         float64 // the ranking's own score, which orders candidates
+	margin        float64 // key of this candidate minus the best other one's
+	confidence    float64 // calibrated probability that this topic is the answer
+	inScope       float64 // probability that the question is in scope, for the first candidate
 }
 
 // query is a resolved question with its weights per slot.
@@ -273,8 +276,9 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 			best[t.slot], which[t.slot] = m, i
 		}
 	}
-	var raw, cov, loose, typo, strong float64
+	var raw, cov, loose, typo, strong, spec float64
 	var content, hit int
+	first := true
 	for s, m := range best {
 		if q.slotW[s] >= uncommonShare*idx.maxIDF {
 			content++
@@ -300,6 +304,11 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 			strong += w * t.factor
 		}
 		c.rarest = max(c.rarest, idx.idf[t.id]/idx.maxIDF)
+		sp := idx.specificity(t.id)
+		spec += e * sp
+		if first || sp < c.leastSpecific {
+			c.leastSpecific, first = sp, false
+		}
 		if ex != nil {
 			ex.Matches = append(ex.Matches, TermMatch{Word: t.word, Term: idx.termName(t.id), How: t.how.String(), Via: t.via,
 				Field: fieldName(idx.weightOf(t.id, c.topic)), Weight: round3(w), Credit: round3(e)})
@@ -318,6 +327,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 	}
 	if cov > 0 {
 		c.loose, c.typo = loose/cov, typo/cov
+		c.specific = spec / cov
 	}
 }
 
