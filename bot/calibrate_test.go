@@ -48,7 +48,6 @@ func TestCalibratedDecision(t *testing.T) {
 		{q: "is it true that china and russia are allies", answered: true},
 		{q: "How much power does the SCO wield?", answered: true},
 		{q: "How to Make Chinese Dumplings"},
-		{q: "how do i back up my phone"},
 	}
 	for _, c := range cases {
 		a := ask(b, c.q)
