@@ -214,6 +214,10 @@ func (idx *index) shortlist(q *query) []scored {
 		}
 	}
 	top := make([]scored, 0, candidates+1)
+	// worst is the candidate a better topic replaces (the least raw, the
+	// later topic on a tie), found again only when top changes: at 50,000
+	// topics most touched topics are worse than all twelve.
+	worst := -1
 	for _, t := range s.touched {
 		c := scored{topic: int(t), raw: s.raw[t]}
 		s.raw[t] = 0
@@ -221,14 +225,17 @@ func (idx *index) shortlist(q *query) []scored {
 			top = append(top, c)
 			continue
 		}
-		worst := 0
-		for i := range top {
-			if top[i].raw < top[worst].raw || top[i].raw == top[worst].raw && top[i].topic > top[worst].topic {
-				worst = i
+		if worst < 0 {
+			worst = 0
+			for i := range top {
+				if top[i].raw < top[worst].raw || top[i].raw == top[worst].raw && top[i].topic > top[worst].topic {
+					worst = i
+				}
 			}
 		}
 		if c.raw > top[worst].raw {
 			top[worst] = c
+			worst = -1
 		}
 	}
 	return top
