@@ -55,7 +55,14 @@ type query struct {
 	// common English.
 	hardUnknown float64
 	hardWords   int // how many such words
+	// has has bit id%256 set for the id of each known term: most terms of
+	// a candidate's phrases are not in the question, and the filter
+	// spares looking for them among its terms.
+	has [4]uint64
 }
+
+// mayHave reports whether the question may have the term id.
+func (q *query) mayHave(id int32) bool { return q.has[id>>6&3]&(1<<(id&63)) != 0 }
 
 func (idx *index) newQuery(qs []qterm) query {
 	q := query{qs: qs}
@@ -78,6 +85,7 @@ func (idx *index) newQuery(qs []qterm) query {
 		}
 		if t.id >= 0 {
 			knownSlot[t.slot] = true
+			q.has[t.id>>6&3] |= 1 << (t.id & 63)
 		} else if t.weight >= idx.maxIDF*0.99 {
 			hard += t.weight
 			q.hardWords++
@@ -330,6 +338,9 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 		for _, id := range p.terms {
 			w := idx.idf[id]
 			all += w
+			if !q.mayHave(id) {
+				continue
+			}
 			for _, t := range q.qs {
 				if t.id == id {
 					dot += q.slotW[t.slot] * t.factor * w
