@@ -128,7 +128,10 @@ func (idx *index) rankExplained(qs []qterm, n int) ([]scored, []CandidateExplana
 		return nil, nil
 	}
 	top := idx.shortlist(&q)
-	exs := make([]*CandidateExplanation, len(top))
+	// The shortlist holds candidates topics at most: the work arrays of
+	// the ordering live on the stack.
+	var exBuf [candidates]*CandidateExplanation
+	exs := exBuf[:len(top)]
 	for i := range top {
 		var ex *CandidateExplanation
 		if n > 0 {
@@ -147,38 +150,44 @@ func (idx *index) rankExplained(qs []qterm, n int) ([]scored, []CandidateExplana
 		maxRaw = max(maxRaw, c.raw)
 	}
 	key := func(c scored) float64 { return c.score + rawWeight*c.raw/maxRaw }
-	order := make([]int, len(top))
+	var keyBuf [candidates]float64
+	var orderBuf [candidates]int
+	keys, order := keyBuf[:len(top)], orderBuf[:len(top)]
 	for i := range order {
 		order[i] = i
+		keys[i] = key(top[i])
 	}
 	slices.SortFunc(order, func(a, b int) int {
-		ca, cb := top[a], top[b]
-		return cmp.Or(cmp.Compare(key(cb), key(ca)), cmp.Compare(cb.raw, ca.raw), cmp.Compare(ca.topic, cb.topic))
+		ca, cb := &top[a], &top[b]
+		return cmp.Or(cmp.Compare(keys[b], keys[a]), cmp.Compare(cb.raw, ca.raw), cmp.Compare(ca.topic, cb.topic))
 	})
-	sorted := make([]scored, len(top))
-	sortedEx := make([]*CandidateExplanation, len(top))
+	var sortedBuf [candidates]scored
+	var sortedExBuf [candidates]*CandidateExplanation
+	var sortedKeyBuf [candidates]float64
+	sorted, sortedEx, sortedKey := sortedBuf[:len(top)], sortedExBuf[:len(top)], sortedKeyBuf[:len(top)]
 	for i, j := range order {
-		sorted[i], sortedEx[i] = top[j], exs[j]
+		sorted[i], sortedEx[i], sortedKey[i] = top[j], exs[j], keys[j]
 	}
 	for i := range sorted {
 		// The lead over the best other candidate, whatever the final order.
 		other := 0.0
 		if i == 0 && len(sorted) > 1 {
-			other = key(sorted[1])
+			other = sortedKey[1]
 		} else if i > 0 {
-			other = key(sorted[0])
+			other = sortedKey[0]
 		}
-		sorted[i].margin = key(sorted[i]) - other
+		sorted[i].margin = sortedKey[i] - other
 		sorted[i].confidence = idx.model.confidence(&sorted[i], &q, sortedEx[i])
 	}
 	// The calibrated model has the last word on the order: it weighs the
 	// signals by what they were worth on held-out questions.
-	byConf := make([]int, len(sorted))
+	var byConfBuf [candidates]int
+	byConf := byConfBuf[:len(sorted)]
 	for i := range byConf {
 		byConf[i] = i
 	}
 	slices.SortStableFunc(byConf, func(a, b int) int { return cmp.Compare(sorted[b].confidence, sorted[a].confidence) })
-	final := make([]scored, len(sorted))
+	final := top // its candidates are all in sorted: its array takes the final order
 	var out []CandidateExplanation
 	for i, j := range byConf {
 		final[i] = sorted[j]
