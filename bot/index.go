@@ -63,6 +63,7 @@ type index struct {
 	// stems memoises the terms of every word of the knowledge base:
 	// stemming is most of the cost of resolving a question otherwise.
 	stems    map[string][]string
+	asked    *askedMemo // the same for words of questions
 	maxIDF   float64
 	lexicon  domainLexicon
 	wnMemo   *wordnetMemo
@@ -141,6 +142,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	idx.surfaceHash = hashIndex(idx.surfaceList)
 	idx.lexicon = newDomainLexicon(idx, kb.Synonyms)
 	idx.wnMemo = &wordnetMemo{m: map[string][]wnHit{}}
+	idx.asked = &askedMemo{}
 	idx.suggest = newSuggester(idx)
 	idx.timeline = newTimelineIndex(kb)
 	idx.about = about(kb)

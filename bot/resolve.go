@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/summitbot/summitbot/bot/lexicon"
 )
@@ -243,12 +244,54 @@ func (idx *index) known(t string) (int32, bool) {
 }
 
 // wordTerms is wordTerms(w), from the index's memo when w is a word of the
-// knowledge base.
+// knowledge base, or from its memo of question words otherwise.
 func (idx *index) wordTerms(w string) []string {
 	if ts, ok := idx.stems[w]; ok {
 		return ts
 	}
-	return wordTerms(w)
+	return idx.asked.terms(w)
+}
+
+// terms is terms(ws) through the index's memos.
+func (idx *index) terms(ws []string) []string {
+	out := make([]string, 0, len(ws)+4)
+	for _, w := range ws {
+		out = append(out, idx.wordTerms(w)...)
+	}
+	return out
+}
+
+// maxAskedMemo bounds the memo of question words' terms.
+const maxAskedMemo = 20000
+
+// askedMemo remembers the terms of words asked about that the knowledge
+// base does not have ("borscht", "pwer"): stemming one costs more than
+// the rest of resolving it. It holds words of maxWordLen bytes at most,
+// copied out of the question, and maxAskedMemo of them.
+type askedMemo struct {
+	m sync.Map // word -> []string
+	n atomic.Int32
+}
+
+func (a *askedMemo) terms(w string) []string {
+	if a == nil || len(w) > maxWordLen {
+		return wordTerms(w)
+	}
+	if ts, ok := a.m.Load(w); ok {
+		return ts.([]string)
+	}
+	ts := wordTerms(w)
+	if a.n.Load() < maxAskedMemo {
+		// Copies, so that the memo does not keep the question's text.
+		kept := make([]string, len(ts))
+		for i, t := range ts {
+			kept[i] = strings.Clone(t)
+		}
+		if _, loaded := a.m.LoadOrStore(strings.Clone(w), kept); !loaded {
+			a.n.Add(1)
+		}
+	}
+	return ts
 }
 
 // textTerms returns the ids of the terms of a text that the index holds,

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -47,5 +48,39 @@ func TestIsHanShortcut(t *testing.T) {
 	}
 	if !strings.ContainsFunc("中", isHan) {
 		t.Error("isHan misses 中")
+	}
+}
+
+// TestAskedMemo checks that the memo of question words gives wordTerms'
+// answer on a first and a second look-up, keeps no more than its bound,
+// and leaves long words out.
+func TestAskedMemo(t *testing.T) {
+	var a askedMemo
+	for _, w := range []string{"borscht", "pwer", "recipes", "s-400", "сибири", "中俄关系", "the", "x", "running"} {
+		want := wordTerms(w)
+		for pass := range 2 {
+			if got := a.terms(w); !slices.Equal(got, want) {
+				t.Errorf("pass %d: terms(%q) = %q, want %q", pass, w, got, want)
+			}
+		}
+	}
+	long := strings.Repeat("ab", maxWordLen)
+	a.terms(long)
+	if _, ok := a.m.Load(long); ok {
+		t.Errorf("a word of %d bytes was memoised", len(long))
+	}
+	var b askedMemo
+	b.n.Store(maxAskedMemo - 1)
+	b.terms("borscht")
+	b.terms("pelmeni")
+	if got := b.n.Load(); got != maxAskedMemo {
+		t.Errorf("memo holds %d words, want at most %d", got, maxAskedMemo)
+	}
+	if _, ok := b.m.Load("pelmeni"); ok {
+		t.Error("a word past the bound was memoised")
+	}
+	var nilMemo *askedMemo
+	if got, want := nilMemo.terms("borscht"), wordTerms("borscht"); !slices.Equal(got, want) {
+		t.Errorf("nil memo: %q, want %q", got, want)
 	}
 }
