@@ -72,7 +72,7 @@ type qterm struct {
 // WordNet. Unknown words keep a weight: they are what makes an off-topic
 // question ("a recipe for Russian borscht") score low.
 func (idx *index) resolve(ws []string) []qterm {
-	r := resolver{idx: idx, out: make([]qterm, 0, len(ws)+2), seen: make(map[int32]bool, len(ws))}
+	r := resolver{idx: idx, out: make([]qterm, 0, len(ws)+2)}
 	for i := 0; i < len(ws); i++ {
 		if n, targets := idx.lexicon.phraseAt(ws, i); n > 1 && !idx.allKnown(ws[i:i+n]) {
 			// "mutual defence pact": the phrase is one slot, its own known
@@ -96,21 +96,49 @@ func (idx *index) resolve(ws []string) []qterm {
 }
 
 type resolver struct {
-	idx     *index
-	out     []qterm
+	idx *index
+	out []qterm
+	// seen holds the ids in out once there are more than seenAfter of
+	// them; until then out itself is searched, which costs less than a map.
 	seen    map[int32]bool
 	slot    int32
 	filled  bool // the current slot has a term
 	unknown map[string]bool
 }
 
+// seenAfter is how many terms a question has before resolver.seen is built.
+const seenAfter = 32
+
+// has reports whether the question has the term id already.
+func (r *resolver) has(id int32) bool {
+	if r.seen != nil {
+		return r.seen[id]
+	}
+	for i := range r.out {
+		if r.out[i].id == id {
+			return true
+		}
+	}
+	return false
+}
+
 // add puts a term into the current slot, unless the question has it already.
 func (r *resolver) add(q qterm) {
 	if q.id >= 0 {
-		if r.seen[q.id] {
+		if r.has(q.id) {
 			return
 		}
-		r.seen[q.id] = true
+		if r.seen == nil && len(r.out) >= seenAfter {
+			r.seen = make(map[int32]bool, 2*len(r.out))
+			for _, t := range r.out {
+				if t.id >= 0 {
+					r.seen[t.id] = true
+				}
+			}
+		}
+		if r.seen != nil {
+			r.seen[q.id] = true
+		}
 	}
 	q.slot = r.slot
 	r.out = append(r.out, q)

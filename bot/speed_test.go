@@ -84,3 +84,37 @@ func TestAskedMemo(t *testing.T) {
 		t.Errorf("nil memo: %q, want %q", got, want)
 	}
 }
+
+// TestResolveLongQuestionHasEachTermOnce checks the resolver's switch from
+// searching its terms to a set: a question with many more known terms
+// than seenAfter still has each term once, and every known word's own
+// term.
+func TestResolveLongQuestionHasEachTermOnce(t *testing.T) {
+	idx := embeddedBot(t).idx.Load()
+	var titles []string
+	for _, e := range idx.topics {
+		titles = append(titles, e.t.Title)
+	}
+	ws := words(strings.Join(titles, " ") + " " + strings.Join(titles, " "))
+	qs := idx.resolve(ws)
+	ids := map[int32]bool{}
+	for _, q := range qs {
+		if q.id < 0 {
+			continue
+		}
+		if ids[q.id] {
+			t.Fatalf("term %d (%q) is in the question twice", q.id, q.word)
+		}
+		ids[q.id] = true
+	}
+	if len(ids) < 3*seenAfter {
+		t.Fatalf("only %d known terms: the test does not reach the set", len(ids))
+	}
+	for _, w := range ws {
+		for _, term := range idx.wordTerms(w) {
+			if id, ok := idx.known(term); ok && !ids[id] {
+				t.Errorf("%q: term %q missing", w, term)
+			}
+		}
+	}
+}
