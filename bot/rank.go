@@ -262,11 +262,19 @@ func (idx *index) shortlist(q *query) []scored {
 // by binary search in the term's postings.
 func (idx *index) weightOf(id int32, topic int) float32 {
 	ps := idx.postings[id]
-	i, found := slices.BinarySearchFunc(ps, int32(topic), func(p posting, t int32) int { return cmp.Compare(p.topic, t) })
-	if !found {
-		return 0
+	t := int32(topic)
+	lo, hi := 0, len(ps) // the binary search of slices.BinarySearchFunc, without its calls
+	for lo < hi {
+		if m := int(uint(lo+hi) >> 1); ps[m].topic < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
 	}
-	return ps[i].weight
+	if lo < len(ps) && ps[lo].topic == t {
+		return ps[lo].weight
+	}
+	return 0
 }
 
 // evidence credits a candidate with the best match of each slot of the
@@ -343,20 +351,28 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	e := &idx.topics[c.topic]
 	for _, p := range e.phrases {
-		var dot, found, all float64
+		var dot, found float64
+		hit := false
 		for _, id := range p.terms {
-			w := idx.idf[id]
-			all += w
 			if !q.mayHave(id) {
 				continue
 			}
-			for _, t := range q.qs {
-				if t.id == id {
+			for i := range q.qs {
+				if t := &q.qs[i]; t.id == id {
+					w := idx.idf[id]
 					dot += q.slotW[t.slot] * t.factor * w
 					found += w * t.factor
+					hit = true
 					break
 				}
 			}
+		}
+		if !hit {
+			continue // no term in common: no similarity, nothing contained
+		}
+		var all float64
+		for _, id := range p.terms {
+			all += idx.idf[id]
 		}
 		if p.norm > 0 && q.norm > 0 {
 			c.similarity = max(c.similarity, min(1, dot/(p.norm*q.norm)))
