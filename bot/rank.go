@@ -234,12 +234,12 @@ func (idx *index) shortlist(q *query) []scored {
 	// worst is the candidate a better topic replaces (the least raw, the
 	// later topic on a tie), found again only when top changes: at 50,000
 	// topics most touched topics are worse than all twelve.
-	worst := -1
+	worst, worstRaw := -1, 0.0
 	for _, t := range s.touched {
-		c := scored{topic: int(t), raw: s.raw[t]}
+		raw := s.raw[t]
 		s.raw[t] = 0
 		if len(top) < candidates {
-			top = append(top, c)
+			top = append(top, scored{topic: int(t), raw: raw})
 			continue
 		}
 		if worst < 0 {
@@ -249,9 +249,10 @@ func (idx *index) shortlist(q *query) []scored {
 					worst = i
 				}
 			}
+			worstRaw = top[worst].raw
 		}
-		if c.raw > top[worst].raw {
-			top[worst] = c
+		if raw > worstRaw {
+			top[worst] = scored{topic: int(t), raw: raw}
 			worst = -1
 		}
 	}
