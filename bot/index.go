@@ -142,11 +142,13 @@ func buildIndex(kb *knowledge.KB) *index {
 	idx.surfaceHash = hashIndex(idx.surfaceList)
 	idx.lexicon = newDomainLexicon(idx, kb.Synonyms)
 	idx.wnMemo = &wordnetMemo{m: map[string][]wnHit{}}
-	idx.asked = &askedMemo{}
 	idx.suggest = newSuggester(idx)
 	idx.timeline = newTimelineIndex(kb)
 	idx.about = about(kb)
 	idx.model = idx.fit(kb)
+	// After the fit: its thousands of slipped questions would fill the
+	// memo with typos nobody asked.
+	idx.asked = &askedMemo{}
 	return idx
 }
 
