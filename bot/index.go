@@ -63,6 +63,7 @@ type index struct {
 	// stems memoises the terms of every word of the knowledge base:
 	// stemming is most of the cost of resolving a question otherwise.
 	stems    map[string][]string
+	asked    *askedMemo // the same for words of questions
 	maxIDF   float64
 	parties  parties   // the relationship's two sides (parties.go)
 	enLog    []float32 // per term, its log frequency in general English (specific.go)
@@ -151,6 +152,9 @@ func buildIndex(kb *knowledge.KB) *index {
 	idx.about = about(kb)
 	idx.subject = newSubjectFit(idx, kb)
 	idx.model = idx.fit(kb)
+	// After the fit: its thousands of slipped questions would fill the
+	// memo with typos nobody asked.
+	idx.asked = &askedMemo{}
 	return idx
 }
 

@@ -94,7 +94,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	if !meetingWord && !putin && !xi {
 		return Answer{}, false
 	}
-	qterms := terms(ws)
+	qterms := idx.terms(ws)
 	named := tl.named(qterms)
 	var placed []int
 	var names []string
