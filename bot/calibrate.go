@@ -84,9 +84,8 @@ type scopeModel struct {
 var sidesSignal = slices.Index(signalNames[:], "sides")
 
 // scopeInputs returns the in-scope model's inputs for a candidate's signals.
-func scopeInputs(x features) []float64 {
-	out := make([]float64, 2*nSignals)
-	copy(out, x[:])
+func scopeInputs(x features) (out [2 * nSignals]float64) {
+	copy(out[:], x[:])
 	if x[sidesSignal] < 1 {
 		copy(out[nSignals:], x[:])
 	}
@@ -121,7 +120,8 @@ func (m *scopeModel) probability(x features, sc *Scope) float64 {
 func fitScope(data []sample) *scopeModel {
 	xs := make([][]float64, len(data))
 	for k := range data {
-		xs[k] = scopeInputs(data[k].x)
+		in := scopeInputs(data[k].x)
+		xs[k] = in[:]
 	}
 	coef, bias, ok := fitWeights(data, xs)
 	if !ok {

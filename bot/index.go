@@ -67,6 +67,7 @@ type index struct {
 	maxIDF   float64
 	parties  parties   // the relationship's two sides (parties.go)
 	enLog    []float32 // per term, its log frequency in general English (specific.go)
+	spec     []float32 // per term, its specificity (specific.go)
 	lexicon  domainLexicon
 	wnMemo   *wordnetMemo
 	subject  *subjectFit
@@ -145,6 +146,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	idx.deletes = deletionIndex(idx.surfaceList)
 	idx.surfaceHash = hashIndex(idx.surfaceList)
 	idx.enLog = englishLog(idx)
+	idx.spec = idx.specificities()
 	idx.lexicon = newDomainLexicon(idx, kb.Synonyms)
 	idx.wnMemo = &wordnetMemo{m: map[string][]wnHit{}}
 	idx.suggest = newSuggester(idx)
@@ -365,7 +367,9 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 		redone = append(redone, ti)
 	}
 	n := float64(len(idx.topics))
+	c.spec = slices.Clone(idx.spec)
 	for id := range touched {
+		c.spec[id] = c.specificityOf(id)
 		if df := len(c.postings[id]); df > 0 {
 			c.idf[id] = math.Log(1 + n/float64(df))
 		} else {

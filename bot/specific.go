@@ -39,12 +39,24 @@ func englishLog(idx *index) []float32 {
 	return out
 }
 
-// specificity is a term's log share of topics minus its log frequency in
-// English (up to a constant, which the fit absorbs).
-func (idx *index) specificity(id int32) float64 {
+// specificities returns each term's specificity: its log share of topics
+// minus its log frequency in English (up to a constant, which the fit
+// absorbs), 0 for a term no topic has.
+func (idx *index) specificities() []float32 {
+	out := make([]float32, len(idx.postings))
+	for id := range out {
+		out[id] = idx.specificityOf(int32(id))
+	}
+	return out
+}
+
+func (idx *index) specificityOf(id int32) float32 {
 	df := len(idx.postings[id])
 	if df == 0 || int(id) >= len(idx.enLog) {
 		return 0
 	}
-	return math.Log(float64(df)/float64(len(idx.topics))) - float64(idx.enLog[id])
+	return float32(math.Log(float64(df)/float64(len(idx.topics)))) - idx.enLog[id]
 }
+
+// specificity is a term's specificity, computed at index build.
+func (idx *index) specificity(id int32) float64 { return float64(idx.spec[id]) }
