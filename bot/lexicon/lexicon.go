@@ -212,6 +212,27 @@ func (r *reader) bytes(n uint64) []byte {
 	return s
 }
 
+// wordList reads n prefix-coded words (wngen's appendWords) and returns
+// them concatenated, with n+1 offsets.
+func (r *reader) wordList(n int) (string, []uint32, error) {
+	words := make([]byte, 0, len(r.b)) // an upper bound: the words are a part of it
+	off := make([]uint32, 0, n+1)
+	prev := 0
+	for range n {
+		k := int(r.uvarint())
+		suf := r.bytes(r.uvarint())
+		if k > len(words)-prev || r.err != nil {
+			return "", nil, errCorrupt
+		}
+		start := len(words)
+		words = append(words, words[prev:prev+k]...)
+		words = append(words, suf...)
+		off = append(off, uint32(start))
+		prev = start
+	}
+	return string(words), append(off, uint32(len(words))), nil
+}
+
 // count reads a length and checks it against what is left, so a corrupt
 // table cannot ask for a huge allocation.
 func (r *reader) count(per int) int {
@@ -249,23 +270,9 @@ func decodeRaw(raw []byte) (_ *table, err error) {
 	t.ptrs = make([]ptr, 0, r.count(4))
 	t.senses = make([]senseRef, 0, r.count(3))
 	nw := r.count(2)
-	words := make([]byte, 0, len(r.b)) // an upper bound: the words are a part of it
-	t.wordOff = make([]uint32, 0, nw+1)
-	prev := 0
-	for range nw {
-		k := int(r.uvarint())
-		suf := r.bytes(r.uvarint())
-		if k > len(words)-prev || r.err != nil {
-			return nil, errCorrupt
-		}
-		start := len(words)
-		words = append(words, words[prev:prev+k]...)
-		words = append(words, suf...)
-		t.wordOff = append(t.wordOff, uint32(start))
-		prev = start
+	if t.words, t.wordOff, err = r.wordList(nw); err != nil {
+		return nil, err
 	}
-	t.wordOff = append(t.wordOff, uint32(len(words)))
-	t.words = string(words)
 	ns := r.count(2)
 	t.pos = make([]uint8, ns)
 	t.ptrOff = make([]uint32, ns+1)

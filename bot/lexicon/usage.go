@@ -199,23 +199,10 @@ func FileTotals() [NumFiles]Usage {
 func decodeUsages(r *reader, nw int) (useTable, error) {
 	var u useTable
 	ne := r.count(2)
-	words := make([]byte, 0, len(r.b))
-	u.extraOff = make([]uint32, 0, ne+1)
-	prev := 0
-	for range ne {
-		k := int(r.uvarint())
-		suf := r.bytes(r.uvarint())
-		if k > len(words)-prev || r.err != nil {
-			return u, errCorrupt
-		}
-		start := len(words)
-		words = append(words, words[prev:prev+k]...)
-		words = append(words, suf...)
-		u.extraOff = append(u.extraOff, uint32(start))
-		prev = start
+	var err error
+	if u.extra, u.extraOff, err = r.wordList(ne); err != nil {
+		return u, err
 	}
-	u.extraOff = append(u.extraOff, uint32(len(words)))
-	u.extra = string(words)
 	n := nw + ne
 	if n > len(r.b) {
 		return u, errCorrupt

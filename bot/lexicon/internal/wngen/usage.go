@@ -167,14 +167,7 @@ func (u usages) appendTo(out []byte, lemmas []string) []byte {
 	}
 	slices.Sort(extra)
 	out = binary.AppendUvarint(out, uint64(len(extra)))
-	prev := ""
-	for _, w := range extra {
-		k := commonPrefix(prev, w)
-		out = binary.AppendUvarint(out, uint64(k))
-		out = binary.AppendUvarint(out, uint64(len(w)-k))
-		out = append(out, w[k:]...)
-		prev = w
-	}
+	out = appendWords(out, extra)
 	var files, senses, tags []byte
 	for _, w := range slices.Concat(lemmas, extra) {
 		fs := make([]int, 0, len(u[w]))

@@ -319,14 +319,7 @@ func build(dir string) ([]byte, []string, usages, error) {
 	out = binary.AppendUvarint(out, uint64(nPtrs))
 	out = binary.AppendUvarint(out, uint64(nSenses))
 	out = binary.AppendUvarint(out, uint64(len(list)))
-	prev := ""
-	for _, w := range list {
-		k := commonPrefix(prev, w)
-		out = binary.AppendUvarint(out, uint64(k))
-		out = binary.AppendUvarint(out, uint64(len(w)-k))
-		out = append(out, w[k:]...)
-		prev = w
-	}
+	out = appendWords(out, list)
 	out = binary.AppendUvarint(out, uint64(len(syns)))
 	for i, s := range syns {
 		out = append(out, s.pos)
@@ -353,6 +346,20 @@ func build(dir string) ([]byte, []string, usages, error) {
 		out = binary.AppendUvarint(out, uint64(id[e.base]))
 	}
 	return out, list, use, nil
+}
+
+// appendWords appends sorted words, each as the length of the prefix it
+// shares with the one before, then the length and bytes of the rest.
+func appendWords(out []byte, list []string) []byte {
+	prev := ""
+	for _, w := range list {
+		k := commonPrefix(prev, w)
+		out = binary.AppendUvarint(out, uint64(k))
+		out = binary.AppendUvarint(out, uint64(len(w)-k))
+		out = append(out, w[k:]...)
+		prev = w
+	}
+	return out
 }
 
 func commonPrefix(a, b string) int {
