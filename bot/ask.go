@@ -77,7 +77,7 @@ func (b *Bot) ask(ctx context.Context, idx *index, q Question) Answer {
 	year := yearIn(ws)
 	a, ok := idx.timeline.answer(idx, ws, year, cands, b.opts.Now())
 	if !ok {
-		if len(cands) == 0 || cands[0].confidence < b.opts.Threshold {
+		if len(cands) == 0 || cands[0].inScope < b.opts.Threshold {
 			a = declined(q.Text, msgDecline)
 			for _, c := range cands {
 				if len(a.Suggestions) == 3 {

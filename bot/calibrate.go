@@ -3,6 +3,7 @@ package bot
 import (
 	_ "embed"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/summitbot/summitbot/knowledge"
@@ -18,23 +19,27 @@ import (
 
 // The signals the model reads, in order.
 var signalNames = [...]string{
-	"score",        // the ranking's own score
-	"coverage",     // share of the question's weight the topic explains
-	"known",        // the same, of the words the index knows
-	"similarity",   // cosine similarity to the closest phrase
-	"contained",    // share of the best alias, title or question in the question
-	"margin",       // lead over the next candidate
-	"informative",  // how much the known words say
-	"unknown",      // share of the weight in unknown, uncommon words
-	"name",         // a whole alias is in the question
-	"rarest",       // idf of the rarest matched term, relative
-	"expanded",     // share of the explained weight matched through synonyms or WordNet
-	"unknown-more", // more than one uncommon unknown word
-	"fields",       // share of the question's weight found in names, questions, titles, keywords
-	"typos",        // share of the explained weight matched by typo or compound
-	"missed",       // share of the question's uncommon words the topic lacks
-	"matched",      // how many uncommon words the topic has, over four at most
-	"evidence",     // the explained weight against the largest idf, over three at most
+	"score",          // the ranking's own score
+	"coverage",       // share of the question's weight the topic explains
+	"known",          // the same, of the words the index knows
+	"similarity",     // cosine similarity to the closest phrase
+	"contained",      // share of the best alias, title or question in the question
+	"margin",         // lead over the next candidate
+	"informative",    // how much the known words say
+	"unknown",        // share of the weight in unknown, uncommon words
+	"name",           // a whole alias is in the question
+	"rarest",         // idf of the rarest matched term, relative
+	"expanded",       // share of the explained weight matched through synonyms or WordNet
+	"unknown-more",   // more than one uncommon unknown word
+	"fields",         // share of the question's weight found in names, questions, titles, keywords
+	"typos",          // share of the explained weight matched by typo or compound
+	"missed",         // share of the question's uncommon words the topic lacks
+	"matched",        // how many uncommon words the topic has, over four at most
+	"evidence",       // the explained weight against the largest idf, over three at most
+	"sides",          // how many of the relationship's two sides the question names, over two
+	"subject",        // off-topic log-odds of the unknown words' kinds, by their share of the weight
+	"specific",       // how much the matched words belong to the knowledge base rather than to English
+	"least-specific", // the same, of the least specific matched word
 }
 
 const nSignals = len(signalNames)
@@ -49,13 +54,101 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, subjectSignal(q), c.specific, c.leastSpecific}
 }
 
-// model is a fitted logistic regression.
+// model is the fitted decision: two logistic regressions over the same
+// signals. The first is the probability that a candidate is the answer;
+// it orders the candidates and is the confidence shown. The second is the
+// probability that the question is in scope at all, whichever topic
+// answers it: the bot declines when that is low. The two differ on an
+// in-scope question whose topic is uncertain: declining it helps no one.
 type model struct {
 	coef [nSignals]float64
 	bias float64
+	// scope is the in-scope model; nil when there was too little to fit.
+	scope *scopeModel
+}
+
+// scopeModel is the in-scope logistic regression. Its inputs are the
+// signals twice: as they are, and again for a question that does not name
+// both sides of the relationship (zero when it does). A question about
+// both sides and one about AUKUS alone are in scope for different
+// reasons; a linear model over the signals alone could learn only one.
+type scopeModel struct {
+	coef []float64
+	bias float64
+}
+
+// sidesSignal is the index of "sides" in the signals.
+var sidesSignal = slices.Index(signalNames[:], "sides")
+
+// scopeInputs returns the in-scope model's inputs for a candidate's signals.
+func scopeInputs(x features) (out [2 * nSignals]float64) {
+	copy(out[:], x[:])
+	if x[sidesSignal] < 1 {
+		copy(out[nSignals:], x[:])
+	}
+	return out
+}
+
+// scopeName is the name of the in-scope model's input i.
+func scopeName(i int) string {
+	if i < nSignals {
+		return signalNames[i]
+	}
+	return signalNames[i-nSignals] + " (not both sides)"
+}
+
+// probability returns the in-scope probability for a candidate's signals,
+// and records its parts in sc if it is not nil.
+func (m *scopeModel) probability(x features, sc *Scope) float64 {
+	in := scopeInputs(x)
+	z := m.bias
+	for i, v := range in {
+		z += m.coef[i] * v
+	}
+	if sc != nil {
+		sc.Bias = round3(m.bias)
+		for i, v := range in {
+			sc.Signals = append(sc.Signals, Signal{Name: scopeName(i), Value: round3(v), Coef: round3(m.coef[i]), Part: round3(m.coef[i] * v)})
+		}
+	}
+	return sigmoid(z)
+}
+
+func fitScope(data []sample) *scopeModel {
+	xs := make([][]float64, len(data))
+	for k := range data {
+		in := scopeInputs(data[k].x)
+		xs[k] = in[:]
+	}
+	coef, bias, ok := fitWeights(data, xs)
+	if !ok {
+		return nil
+	}
+	return &scopeModel{coef: coef, bias: bias}
+}
+
+// inScope returns the probability that the question is in scope, judged
+// on the candidate that ranks first.
+// It records its parts in ex.Scope if ex is not nil.
+func (m *model) inScope(c *scored, q *query, ex *CandidateExplanation) float64 {
+	if m == nil || m.scope == nil {
+		return c.confidence
+	}
+	var sc *Scope
+	if ex != nil {
+		sc = &Scope{}
+	}
+	p := m.scope.probability(signals(c, q), sc)
+	if ex != nil {
+		sc.InScope = round3(p)
+		ex.Scope = sc
+	}
+	// A topic the first model is sure of is the answer to an in-scope
+	// question, whatever the scope model makes of its form ("glonass").
+	return max(c.confidence, p)
 }
 
 // confidence returns the calibrated probability for a candidate, and
@@ -123,7 +216,7 @@ type sample struct {
 // is deterministic: the folds, the sampled topics and the context clauses
 // added to questions all follow from the order of the knowledge base.
 func (idx *index) fit(kb *knowledge.KB) *model {
-	var data []sample
+	var data, scope []sample
 	ask := func(in *index, q string, want int, weight float64) {
 		qs := in.resolve(words(q))
 		cands := in.rank(qs)
@@ -131,11 +224,16 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 			return
 		}
 		query := in.newQuery(qs)
-		y := 0.0
+		y, in_ := 0.0, 0.0
 		if cands[0].topic == want {
 			y = 1
 		}
-		data = append(data, sample{x: signals(&cands[0], &query), y: y, w: weight})
+		if want >= 0 {
+			in_ = 1
+		}
+		x := signals(&cands[0], &query)
+		data = append(data, sample{x: x, y: y, w: weight})
+		scope = append(scope, sample{x: x, y: in_, w: weight})
 	}
 	nq := 0
 	for _, t := range kb.Topics {
@@ -185,6 +283,19 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 			}
 		}
 	}
+	// A name typed alone ("glonass", "the Sino-Soviet split") is an
+	// in-scope question too, and the index holds it as a user would find
+	// it: the topics' aliases and titles, asked of the whole index, are
+	// positives of the in-scope model only.
+	for ti := 0; ti < len(kb.Topics); ti += stride {
+		t := kb.Topics[ti]
+		names := append([]string{t.Title}, t.Aliases...)
+		for _, a := range names {
+			n := len(data)
+			ask(idx, a, ti, 0.5/float64(len(names)))
+			data = data[:n]
+		}
+	}
 	for _, tc := range kb.Tests {
 		if tc.Expect == knowledge.None {
 			ask(idx, tc.Question, -1, 1)
@@ -193,7 +304,34 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 	for _, q := range offTopic {
 		ask(idx, q, -1, 1)
 	}
-	return fitLogistic(data)
+	m := fitLogistic(data)
+	if m != nil {
+		m.scope = fitScope(balanced(scope))
+	}
+	return m
+}
+
+// balanced returns the samples with the negatives reweighted to weigh as
+// much as the positives: whether a question is in scope should not depend
+// on how many questions of each kind the fit happens to ask.
+func balanced(data []sample) []sample {
+	var pos, neg float64
+	for _, d := range data {
+		if d.y > 0 {
+			pos += d.w
+		} else {
+			neg += d.w
+		}
+	}
+	out := slices.Clone(data)
+	if pos > 0 && neg > 0 {
+		for i := range out {
+			if out[i].y == 0 {
+				out[i].w *= pos / neg
+			}
+		}
+	}
+	return out
 }
 
 // minFit is the least weight of each class (questions, whatever their
@@ -201,10 +339,26 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 // fixture of a few topics) keeps the ranking's score as its confidence.
 const minFit = 40
 
-// fitLogistic fits a ridge-penalised, weighted logistic regression by
-// Newton's method on standardised signals. It returns nil with less than
-// minFit of either class.
+// fitLogistic fits the decision model on signals: see fitWeights.
 func fitLogistic(data []sample) *model {
+	xs := make([][]float64, len(data))
+	for k := range data {
+		xs[k] = data[k].x[:]
+	}
+	coef, bias, ok := fitWeights(data, xs)
+	if !ok {
+		return nil
+	}
+	m := &model{bias: bias}
+	copy(m.coef[:], coef)
+	return m
+}
+
+// fitWeights fits a ridge-penalised, weighted logistic regression of the
+// samples' labels on xs (one vector per sample, all of one length) by
+// Newton's method on standardised inputs. It fails with less than minFit
+// of either class.
+func fitWeights(data []sample, xs [][]float64) (coef []float64, bias float64, ok bool) {
 	var pos, neg float64
 	for _, s := range data {
 		if s.y > 0 {
@@ -213,54 +367,69 @@ func fitLogistic(data []sample) *model {
 			neg += s.w
 		}
 	}
-	if pos < minFit || neg < minFit {
-		return nil
+	if pos < minFit || neg < minFit || len(xs) == 0 {
+		return nil, 0, false
 	}
-	const n = nSignals
-	var mean, sd [n]float64
-	for _, s := range data {
-		for i, v := range s.x {
+	n := len(xs[0])
+	mean, sd := make([]float64, n), make([]float64, n)
+	for _, x := range xs {
+		for i, v := range x {
 			mean[i] += v
 		}
 	}
 	for i := range mean {
-		mean[i] /= float64(len(data))
+		mean[i] /= float64(len(xs))
 	}
-	for _, s := range data {
-		for i, v := range s.x {
+	for _, x := range xs {
+		for i, v := range x {
 			sd[i] += (v - mean[i]) * (v - mean[i])
 		}
 	}
 	for i := range sd {
-		sd[i] = math.Sqrt(sd[i] / float64(len(data)))
+		sd[i] = math.Sqrt(sd[i] / float64(len(xs)))
 		if sd[i] < 1e-9 {
 			sd[i] = 1 // a constant signal: its coefficient stays 0 under the penalty
 		}
 	}
 	// w[0] is the bias, w[1..n] the standardised coefficients.
-	var w [n + 1]float64
-	z := make([][n + 1]float64, len(data))
-	for k, s := range data {
+	w := make([]float64, n+1)
+	z := make([][]float64, len(xs))
+	for k, x := range xs {
+		z[k] = make([]float64, n+1)
 		z[k][0] = 1
-		for i, v := range s.x {
+		for i, v := range x {
 			z[k][i+1] = (v - mean[i]) / sd[i]
 		}
 	}
+	g := make([]float64, n+1)
+	h := make([][]float64, n+1)
+	for i := range h {
+		h[i] = make([]float64, n+1)
+	}
 	for range 50 {
-		var g [n + 1]float64
-		var h [n + 1][n + 1]float64
+		clear(g)
+		for i := range h {
+			clear(h[i])
+		}
 		for k, s := range data {
+			zk := z[k]
 			var lin float64
 			for i := range w {
-				lin += w[i] * z[k][i]
+				lin += w[i] * zk[i]
 			}
 			p := sigmoid(lin)
 			r := s.w * p * (1 - p)
 			for i := range w {
-				g[i] += s.w * (p - s.y) * z[k][i]
-				for j := range w {
-					h[i][j] += r * z[k][i] * z[k][j]
+				g[i] += s.w * (p - s.y) * zk[i]
+				hi := h[i]
+				for j := i; j <= n; j++ {
+					hi[j] += r * zk[i] * zk[j]
 				}
+			}
+		}
+		for i := range h {
+			for j := range i {
+				h[i][j] = h[j][i]
 			}
 		}
 		for i := 1; i <= n; i++ {
@@ -281,44 +450,51 @@ func fitLogistic(data []sample) *model {
 			break
 		}
 	}
-	m := &model{bias: w[0]}
+	coef = make([]float64, n)
+	bias = w[0]
 	for i := range n {
-		m.coef[i] = w[i+1] / sd[i]
-		m.bias -= m.coef[i] * mean[i]
+		coef[i] = w[i+1] / sd[i]
+		bias -= coef[i] * mean[i]
 	}
-	return m
+	return coef, bias, true
 }
 
-// solve solves a x = b by Gaussian elimination with partial pivoting.
-func solve(a [nSignals + 1][nSignals + 1]float64, b [nSignals + 1]float64) ([nSignals + 1]float64, bool) {
-	const n = nSignals + 1
+// solve solves a x = b by Gaussian elimination with partial pivoting. It
+// works on copies: a and b are left as they were.
+func solve(a [][]float64, b []float64) ([]float64, bool) {
+	n := len(b)
+	m := make([][]float64, n)
+	for i := range a {
+		m[i] = slices.Clone(a[i])
+	}
+	b = slices.Clone(b)
 	for col := range n {
 		p := col
 		for r := col + 1; r < n; r++ {
-			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
+			if math.Abs(m[r][col]) > math.Abs(m[p][col]) {
 				p = r
 			}
 		}
-		if math.Abs(a[p][col]) < 1e-12 {
+		if math.Abs(m[p][col]) < 1e-12 {
 			return b, false
 		}
-		a[col], a[p] = a[p], a[col]
+		m[col], m[p] = m[p], m[col]
 		b[col], b[p] = b[p], b[col]
 		for r := col + 1; r < n; r++ {
-			f := a[r][col] / a[col][col]
+			f := m[r][col] / m[col][col]
 			for c := col; c < n; c++ {
-				a[r][c] -= f * a[col][c]
+				m[r][c] -= f * m[col][c]
 			}
 			b[r] -= f * b[col]
 		}
 	}
-	var x [n]float64
+	x := make([]float64, n)
 	for r := n - 1; r >= 0; r-- {
 		v := b[r]
 		for c := r + 1; c < n; c++ {
-			v -= a[r][c] * x[c]
+			v -= m[r][c] * x[c]
 		}
-		x[r] = v / a[r][r]
+		x[r] = v / m[r][r]
 	}
 	return x, true
 }

@@ -42,11 +42,12 @@ func TestCalibratedDecision(t *testing.T) {
 		{q: "what happened in the China-India border clash", known: "the 1959 Sino-Indian clashes topic matches every content word; the decision cannot tell which border clash is meant"},
 		{q: "1"},
 		{q: "%s"},
-		{q: "At a time of mixed messaging from Washington, how important is the SCO?", answered: true, known: "the clause's unknown words still weigh as much as the subject; coverage sinks it"},
+		{q: "At a time of mixed messaging from Washington, how important is the SCO?", answered: true},
 		{q: "what does russia want from china", answered: true},
 		{q: "why does china buy russian oil", answered: true},
 		{q: "is it true that china and russia are allies", answered: true},
-		{q: "How much power does the SCO wield?", answered: true, known: "'wield' is unknown and weighs like a rare word; the SCO alias alone does not carry the decision"},
+		{q: "How much power does the SCO wield?", answered: true},
+		{q: "How to Make Chinese Dumplings"},
 	}
 	for _, c := range cases {
 		a := ask(b, c.q)
@@ -75,7 +76,7 @@ func TestFitIsDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := buildIndex(kb), buildIndex(kb)
-	if a.model == nil || *a.model != *b.model {
+	if a.model == nil || a.model.scope == nil || a.model.coef != b.model.coef || a.model.bias != b.model.bias || !slices.Equal(a.model.scope.coef, b.model.scope.coef) || a.model.scope.bias != b.model.scope.bias {
 		t.Fatalf("models differ or are missing: %+v vs %+v", a.model, b.model)
 	}
 }
@@ -216,5 +217,49 @@ func TestWithoutIsARebuild(t *testing.T) {
 		if !slices.Equal(patched.postings[id], want) || math.Abs(patched.idf[id]-wantIDF) > 1e-9 {
 			t.Errorf("%q: patched %v (idf %.3f), rebuilt %v (idf %.3f)", term, patched.postings[id], patched.idf[id], want, wantIDF)
 		}
+	}
+}
+
+// TestBalancedClasses: the in-scope model's two classes weigh the same.
+func TestBalancedClasses(t *testing.T) {
+	data := []sample{{y: 1, w: 0.5}, {y: 1, w: 0.5}, {y: 1, w: 1}, {y: 0, w: 1}}
+	var pos, neg float64
+	for _, s := range balanced(data) {
+		if s.y > 0 {
+			pos += s.w
+		} else {
+			neg += s.w
+		}
+	}
+	if math.Abs(pos-neg) > 1e-12 || pos != 2 {
+		t.Errorf("balanced weights: positives %v, negatives %v, want 2 and 2", pos, neg)
+	}
+	if data[3].w != 1 {
+		t.Error("balanced changed its input")
+	}
+}
+
+// TestScopeIsExplained: the first candidate carries the in-scope model's
+// verdict and its parts, and the decision is at least the confidence.
+func TestScopeIsExplained(t *testing.T) {
+	b := embeddedBot(t)
+	ex := b.Explain("Is the Arctic turning into a playground for the great powers?", 3)
+	if len(ex.Candidates) < 2 {
+		t.Fatalf("candidates: %+v", ex.Candidates)
+	}
+	s := ex.Candidates[0].Scope
+	if s == nil || len(s.Signals) != 2*nSignals || s.InScope <= 0 || s.InScope >= 1 {
+		t.Fatalf("first candidate's scope: %+v", s)
+	}
+	for _, c := range ex.Candidates[1:] {
+		if c.Scope != nil {
+			t.Errorf("%s has a scope: only the first candidate decides", c.Topic.ID)
+		}
+	}
+	idx := b.idx.Load()
+	qs := idx.resolve(words("glonass"))
+	cands := idx.rank(qs)
+	if len(cands) == 0 || cands[0].inScope < cands[0].confidence {
+		t.Errorf("in scope %v below confidence %v", cands[0].inScope, cands[0].confidence)
 	}
 }

@@ -51,6 +51,17 @@ type CandidateExplanation struct {
 	Matches    []TermMatch `json:"matches"`
 	Signals    []Signal    `json:"signals"`
 	Bias       float64     `json:"bias"`
+	// Scope is, for the first candidate, the probability that the
+	// question is in scope and its parts: the bot answers when it or the
+	// confidence reaches the threshold.
+	Scope *Scope `json:"scope,omitempty"`
+}
+
+// Scope is the in-scope model's verdict on a question.
+type Scope struct {
+	InScope float64  `json:"in_scope"`
+	Bias    float64  `json:"bias"`
+	Signals []Signal `json:"signals"`
 }
 
 // Explain ranks a question as Ask does and says how: the words matched,

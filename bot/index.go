@@ -63,9 +63,14 @@ type index struct {
 	// stems memoises the terms of every word of the knowledge base:
 	// stemming is most of the cost of resolving a question otherwise.
 	stems    map[string][]string
+	asked    *askedMemo // the same for words of questions
 	maxIDF   float64
+	parties  parties   // the relationship's two sides (parties.go)
+	enLog    []float32 // per term, its log frequency in general English (specific.go)
+	spec     []float32 // per term, its specificity (specific.go)
 	lexicon  domainLexicon
 	wnMemo   *wordnetMemo
+	subject  *subjectFit
 	model    *model // nil while the model is being fit
 	suggest  suggester
 	timeline timelineIndex
@@ -118,6 +123,7 @@ func buildIndex(kb *knowledge.KB) *index {
 		idx.idf[id] = math.Log(1 + n/float64(len(ps)))
 	}
 	idx.maxIDF = math.Log(1 + n)
+	idx.parties = findParties(idx)
 	idx.topics = make([]topicEntry, len(kb.Topics))
 	for i, t := range kb.Topics {
 		backing := t.Backing()
@@ -139,12 +145,18 @@ func buildIndex(kb *knowledge.KB) *index {
 	slices.Sort(idx.surfaceList) // deterministic candidate order
 	idx.deletes = deletionIndex(idx.surfaceList)
 	idx.surfaceHash = hashIndex(idx.surfaceList)
+	idx.enLog = englishLog(idx)
+	idx.spec = idx.specificities()
 	idx.lexicon = newDomainLexicon(idx, kb.Synonyms)
 	idx.wnMemo = &wordnetMemo{m: map[string][]wnHit{}}
 	idx.suggest = newSuggester(idx)
 	idx.timeline = newTimelineIndex(kb)
 	idx.about = about(kb)
+	idx.subject = newSubjectFit(idx, kb)
 	idx.model = idx.fit(kb)
+	// After the fit: its thousands of slipped questions would fill the
+	// memo with typos nobody asked.
+	idx.asked = &askedMemo{}
 	return idx
 }
 
@@ -355,7 +367,9 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 		redone = append(redone, ti)
 	}
 	n := float64(len(idx.topics))
+	c.spec = slices.Clone(idx.spec)
 	for id := range touched {
+		c.spec[id] = c.specificityOf(id)
 		if df := len(c.postings[id]); df > 0 {
 			c.idf[id] = math.Log(1 + n/float64(df))
 		} else {

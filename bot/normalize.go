@@ -43,7 +43,7 @@ func words(s string) []string {
 		s = slackLabelled.ReplaceAllString(s, " $1 ")
 		s = markup.ReplaceAllString(s, " ")
 	}
-	s = foldCherokee(folder.String(norm.NFKC.String(s)))
+	s = fold(s)
 	out := make([]string, 0, 16)
 	start, han := -1, false // start of the current word in s
 	var b []byte            // the word when it differs from s[start:i] (apostrophes dropped)
@@ -91,6 +91,17 @@ func words(s string) []string {
 	return out
 }
 
+// fold is NFKC then case folding. ASCII text is its own NFKC form and
+// folds by lowering A–Z, which spares the transformers and their copy.
+func fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return foldCherokee(folder.String(norm.NFKC.String(s)))
+		}
+	}
+	return strings.ToLower(s)
+}
+
 // foldCherokee settles Cherokee letters on their capital form, which is
 // what Unicode case folding maps them to: x/text's folder swaps capital and
 // small Cherokee letters, so folding its own output would undo it and
@@ -112,7 +123,11 @@ func foldCherokee(s string) string {
 
 func isCherokee(r rune) bool { return r >= 0x13a0 && r <= 0x13ff || r >= 0xab70 && r <= 0xabbf }
 
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+// hanFirst is the first Han code point: Latin and Cyrillic letters are
+// below it, which spares them the search of the Han table.
+var hanFirst = rune(unicode.Han.R16[0].Lo)
+
+func isHan(r rune) bool { return r >= hanFirst && unicode.Is(unicode.Han, r) }
 
 // script classifies a word for stemming and language detection.
 type script uint8

@@ -38,9 +38,13 @@ type scored struct {
 	missed     float64 // share of the question's uncommon words the topic does not have at all
 	matched    float64 // how many uncommon words it has, over four at most
 	evidence   float64 // the explained weight against the largest idf, over three at most
-	score      float64 // the ranking's own score, which orders candidates
-	margin     float64 // key of this candidate minus the best other one's
-	confidence float64 // calibrated probability that this topic is the answer
+	specific   float64 // mean specificity of the explained weight (specific.go)
+	// leastSpecific is the specificity of its least specific matched word.
+	leastSpecific float64
+	score         float64 // the ranking's own score, which orders candidates
+	margin        float64 // key of this candidate minus the best other one's
+	confidence    float64 // calibrated probability that this topic is the answer
+	inScope       float64 // probability that the question is in scope, for the first candidate
 }
 
 // query is a resolved question with its weights per slot.
@@ -54,8 +58,16 @@ type query struct {
 	// hardUnknown is the share of the weight in unknown words that are not
 	// common English.
 	hardUnknown float64
-	hardWords   int // how many such words
+	hardWords   int     // how many such words
+	sides       float64 // how many sides of the relationship it names, over two (parties.go)
+	// has has bit id%256 set for the id of each known term: most terms of
+	// a candidate's phrases are not in the question, and the filter
+	// spares looking for them among its terms.
+	has [4]uint64
 }
+
+// mayHave reports whether the question may have the term id.
+func (q *query) mayHave(id int32) bool { return q.has[id>>6&3]&(1<<(id&63)) != 0 }
 
 func (idx *index) newQuery(qs []qterm) query {
 	q := query{qs: qs}
@@ -78,6 +90,7 @@ func (idx *index) newQuery(qs []qterm) query {
 		}
 		if t.id >= 0 {
 			knownSlot[t.slot] = true
+			q.has[t.id>>6&3] |= 1 << (t.id & 63)
 		} else if t.weight >= idx.maxIDF*0.99 {
 			hard += t.weight
 			q.hardWords++
@@ -92,6 +105,7 @@ func (idx *index) newQuery(qs []qterm) query {
 	}
 	q.norm = math.Sqrt(q.norm)
 	q.info = informativeness(idx, q.known)
+	q.sides = idx.sides(qs)
 	if q.total > 0 {
 		q.hardUnknown = hard / q.total
 	}
@@ -120,7 +134,10 @@ func (idx *index) rankExplained(qs []qterm, n int) ([]scored, []CandidateExplana
 		return nil, nil
 	}
 	top := idx.shortlist(&q)
-	exs := make([]*CandidateExplanation, len(top))
+	// The shortlist holds candidates topics at most: the work arrays of
+	// the ordering live on the stack.
+	var exBuf [candidates]*CandidateExplanation
+	exs := exBuf[:len(top)]
 	for i := range top {
 		var ex *CandidateExplanation
 		if n > 0 {
@@ -139,38 +156,48 @@ func (idx *index) rankExplained(qs []qterm, n int) ([]scored, []CandidateExplana
 		maxRaw = max(maxRaw, c.raw)
 	}
 	key := func(c scored) float64 { return c.score + rawWeight*c.raw/maxRaw }
-	order := make([]int, len(top))
+	var keyBuf [candidates]float64
+	var orderBuf [candidates]int
+	keys, order := keyBuf[:len(top)], orderBuf[:len(top)]
 	for i := range order {
 		order[i] = i
+		keys[i] = key(top[i])
 	}
 	slices.SortFunc(order, func(a, b int) int {
-		ca, cb := top[a], top[b]
-		return cmp.Or(cmp.Compare(key(cb), key(ca)), cmp.Compare(cb.raw, ca.raw), cmp.Compare(ca.topic, cb.topic))
+		ca, cb := &top[a], &top[b]
+		return cmp.Or(cmp.Compare(keys[b], keys[a]), cmp.Compare(cb.raw, ca.raw), cmp.Compare(ca.topic, cb.topic))
 	})
-	sorted := make([]scored, len(top))
-	sortedEx := make([]*CandidateExplanation, len(top))
+	var sortedBuf [candidates]scored
+	var sortedExBuf [candidates]*CandidateExplanation
+	var sortedKeyBuf [candidates]float64
+	sorted, sortedEx, sortedKey := sortedBuf[:len(top)], sortedExBuf[:len(top)], sortedKeyBuf[:len(top)]
 	for i, j := range order {
-		sorted[i], sortedEx[i] = top[j], exs[j]
+		sorted[i], sortedEx[i], sortedKey[i] = top[j], exs[j], keys[j]
 	}
 	for i := range sorted {
 		// The lead over the best other candidate, whatever the final order.
 		other := 0.0
 		if i == 0 && len(sorted) > 1 {
-			other = key(sorted[1])
+			other = sortedKey[1]
 		} else if i > 0 {
-			other = key(sorted[0])
+			other = sortedKey[0]
 		}
-		sorted[i].margin = key(sorted[i]) - other
+		sorted[i].margin = sortedKey[i] - other
 		sorted[i].confidence = idx.model.confidence(&sorted[i], &q, sortedEx[i])
 	}
 	// The calibrated model has the last word on the order: it weighs the
 	// signals by what they were worth on held-out questions.
-	byConf := make([]int, len(sorted))
+	var byConfBuf [candidates]int
+	byConf := byConfBuf[:len(sorted)]
 	for i := range byConf {
 		byConf[i] = i
 	}
 	slices.SortStableFunc(byConf, func(a, b int) int { return cmp.Compare(sorted[b].confidence, sorted[a].confidence) })
-	final := make([]scored, len(sorted))
+	if len(byConf) > 0 {
+		c := &sorted[byConf[0]]
+		c.inScope = idx.model.inScope(c, &q, sortedEx[byConf[0]])
+	}
+	final := top // its candidates are all in sorted: its array takes the final order
 	var out []CandidateExplanation
 	for i, j := range byConf {
 		final[i] = sorted[j]
@@ -214,21 +241,29 @@ func (idx *index) shortlist(q *query) []scored {
 		}
 	}
 	top := make([]scored, 0, candidates+1)
+	// worst is the candidate a better topic replaces (the least raw, the
+	// later topic on a tie), found again only when top changes: at 50,000
+	// topics most touched topics are worse than all twelve.
+	worst, worstRaw := -1, 0.0
 	for _, t := range s.touched {
-		c := scored{topic: int(t), raw: s.raw[t]}
+		raw := s.raw[t]
 		s.raw[t] = 0
 		if len(top) < candidates {
-			top = append(top, c)
+			top = append(top, scored{topic: int(t), raw: raw})
 			continue
 		}
-		worst := 0
-		for i := range top {
-			if top[i].raw < top[worst].raw || top[i].raw == top[worst].raw && top[i].topic > top[worst].topic {
-				worst = i
+		if worst < 0 {
+			worst = 0
+			for i := range top {
+				if top[i].raw < top[worst].raw || top[i].raw == top[worst].raw && top[i].topic > top[worst].topic {
+					worst = i
+				}
 			}
+			worstRaw = top[worst].raw
 		}
-		if c.raw > top[worst].raw {
-			top[worst] = c
+		if raw > worstRaw {
+			top[worst] = scored{topic: int(t), raw: raw}
+			worst = -1
 		}
 	}
 	return top
@@ -238,11 +273,19 @@ func (idx *index) shortlist(q *query) []scored {
 // by binary search in the term's postings.
 func (idx *index) weightOf(id int32, topic int) float32 {
 	ps := idx.postings[id]
-	i, found := slices.BinarySearchFunc(ps, int32(topic), func(p posting, t int32) int { return cmp.Compare(p.topic, t) })
-	if !found {
-		return 0
+	t := int32(topic)
+	lo, hi := 0, len(ps) // the binary search of slices.BinarySearchFunc, without its calls
+	for lo < hi {
+		if m := int(uint(lo+hi) >> 1); ps[m].topic < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
 	}
-	return ps[i].weight
+	if lo < len(ps) && ps[lo].topic == t {
+		return ps[lo].weight
+	}
+	return 0
 }
 
 // evidence credits a candidate with the best match of each slot of the
@@ -266,8 +309,9 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 			best[t.slot], which[t.slot] = m, i
 		}
 	}
-	var raw, cov, loose, typo, strong float64
+	var raw, cov, loose, typo, strong, spec float64
 	var content, hit int
+	first := true
 	for s, m := range best {
 		if q.slotW[s] >= uncommonShare*idx.maxIDF {
 			content++
@@ -293,6 +337,11 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 			strong += w * t.factor
 		}
 		c.rarest = max(c.rarest, idx.idf[t.id]/idx.maxIDF)
+		sp := idx.specificity(t.id)
+		spec += e * sp
+		if first || sp < c.leastSpecific {
+			c.leastSpecific, first = sp, false
+		}
 		if ex != nil {
 			ex.Matches = append(ex.Matches, TermMatch{Word: t.word, Term: idx.termName(t.id), How: t.how.String(), Via: t.via,
 				Field: fieldName(idx.weightOf(t.id, c.topic)), Weight: round3(w), Credit: round3(e)})
@@ -311,6 +360,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 	}
 	if cov > 0 {
 		c.loose, c.typo = loose/cov, typo/cov
+		c.specific = spec / cov
 	}
 }
 
@@ -319,17 +369,28 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	e := &idx.topics[c.topic]
 	for _, p := range e.phrases {
-		var dot, found, all float64
+		var dot, found float64
+		hit := false
 		for _, id := range p.terms {
-			w := idx.idf[id]
-			all += w
-			for _, t := range q.qs {
-				if t.id == id {
+			if !q.mayHave(id) {
+				continue
+			}
+			for i := range q.qs {
+				if t := &q.qs[i]; t.id == id {
+					w := idx.idf[id]
 					dot += q.slotW[t.slot] * t.factor * w
 					found += w * t.factor
+					hit = true
 					break
 				}
 			}
+		}
+		if !hit {
+			continue // no term in common: no similarity, nothing contained
+		}
+		var all float64
+		for _, id := range p.terms {
+			all += idx.idf[id]
 		}
 		if p.norm > 0 && q.norm > 0 {
 			c.similarity = max(c.similarity, min(1, dot/(p.norm*q.norm)))

@@ -2,8 +2,10 @@ package bot
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/summitbot/summitbot/bot/lexicon"
 )
@@ -64,6 +66,9 @@ type qterm struct {
 	how    Match
 	word   string // the word or phrase of the question
 	via    string // where an expansion comes from ("synonyms.yaml:14", "wordnet hypernym, sense 2")
+	// subject is, for an unknown word, the off-topic log-odds of its kind
+	// of word (subject.go).
+	subject float64
 }
 
 // resolve maps the words of a question onto the vocabulary, tolerating
@@ -71,7 +76,7 @@ type qterm struct {
 // WordNet. Unknown words keep a weight: they are what makes an off-topic
 // question ("a recipe for Russian borscht") score low.
 func (idx *index) resolve(ws []string) []qterm {
-	r := resolver{idx: idx, out: make([]qterm, 0, len(ws)+2), seen: make(map[int32]bool, len(ws))}
+	r := resolver{idx: idx, out: make([]qterm, 0, len(ws)+2)}
 	for i := 0; i < len(ws); i++ {
 		if n, targets := idx.lexicon.phraseAt(ws, i); n > 1 && !idx.allKnown(ws[i:i+n]) {
 			// "mutual defence pact": the phrase is one slot, its own known
@@ -95,21 +100,49 @@ func (idx *index) resolve(ws []string) []qterm {
 }
 
 type resolver struct {
-	idx     *index
-	out     []qterm
+	idx *index
+	out []qterm
+	// seen holds the ids in out once there are more than seenAfter of
+	// them; until then out itself is searched, which costs less than a map.
 	seen    map[int32]bool
 	slot    int32
 	filled  bool // the current slot has a term
 	unknown map[string]bool
 }
 
+// seenAfter is how many terms a question has before resolver.seen is built.
+const seenAfter = 32
+
+// has reports whether the question has the term id already.
+func (r *resolver) has(id int32) bool {
+	if r.seen != nil {
+		return r.seen[id]
+	}
+	for i := range r.out {
+		if r.out[i].id == id {
+			return true
+		}
+	}
+	return false
+}
+
 // add puts a term into the current slot, unless the question has it already.
 func (r *resolver) add(q qterm) {
 	if q.id >= 0 {
-		if r.seen[q.id] {
+		if r.has(q.id) {
 			return
 		}
-		r.seen[q.id] = true
+		if r.seen == nil && len(r.out) >= seenAfter {
+			r.seen = make(map[int32]bool, 2*len(r.out))
+			for _, t := range r.out {
+				if t.id >= 0 {
+					r.seen[t.id] = true
+				}
+			}
+		}
+		if r.seen != nil {
+			r.seen[q.id] = true
+		}
 	}
 	q.slot = r.slot
 	r.out = append(r.out, q)
@@ -132,7 +165,7 @@ func (r *resolver) expand(word string, targets []synTarget) {
 	}
 }
 
-func (r *resolver) addUnknown(t string, soft bool) {
+func (r *resolver) addUnknown(t, surface string, soft bool) {
 	if r.unknown == nil {
 		r.unknown = map[string]bool{}
 	}
@@ -146,7 +179,11 @@ func (r *resolver) addUnknown(t string, soft bool) {
 	} else if isNumber(t) {
 		w *= 0.5
 	}
-	r.add(qterm{id: -1, weight: w, how: MatchUnknown, word: t})
+	subject := r.idx.subject.score(surface)
+	if !soft && subject < 0 {
+		w *= max(softWeight, 2/(1+math.Exp(-subject)))
+	}
+	r.add(qterm{id: -1, weight: w, how: MatchUnknown, word: t, subject: subject})
 }
 
 // word resolves one word of the question into one slot (or one per term,
@@ -160,7 +197,7 @@ func (r *resolver) word(w string) {
 			if id, ok := idx.known(t); ok {
 				r.add(qterm{id: id, factor: 1, weight: idx.idf[id], how: MatchExact, word: w})
 			} else if len(syn) == 0 {
-				r.addUnknown(t, false)
+				r.addUnknown(t, t, false)
 			}
 			r.next()
 		}
@@ -211,12 +248,14 @@ func (r *resolver) word(w string) {
 			return
 		}
 	}
-	if id >= 0 {
+	// Two edits from a knowledge-base word, but itself an English word
+	// ("dumplings", not a slip for "dump"): it is that word, unknown.
+	if id >= 0 && !idx.subject.english(w) {
 		r.add(qterm{id: id, factor: factorTypo2, weight: idx.idf[id], how: MatchTypo, word: w, via: "2 edits"})
 		return
 	}
 	// A misspelt filler word ("betwen", "otehr") weighs like filler.
-	r.addUnknown(ts[0], nearStopWord(w))
+	r.addUnknown(ts[0], w, nearStopWord(w))
 }
 
 // allKnown reports whether the index holds every term of the words (stop
@@ -243,12 +282,54 @@ func (idx *index) known(t string) (int32, bool) {
 }
 
 // wordTerms is wordTerms(w), from the index's memo when w is a word of the
-// knowledge base.
+// knowledge base, or from its memo of question words otherwise.
 func (idx *index) wordTerms(w string) []string {
 	if ts, ok := idx.stems[w]; ok {
 		return ts
 	}
-	return wordTerms(w)
+	return idx.asked.terms(w)
+}
+
+// terms is terms(ws) through the index's memos.
+func (idx *index) terms(ws []string) []string {
+	out := make([]string, 0, len(ws)+4)
+	for _, w := range ws {
+		out = append(out, idx.wordTerms(w)...)
+	}
+	return out
+}
+
+// maxAskedMemo bounds the memo of question words' terms.
+const maxAskedMemo = 20000
+
+// askedMemo remembers the terms of words asked about that the knowledge
+// base does not have ("borscht", "pwer"): stemming one costs more than
+// the rest of resolving it. It holds words of maxWordLen bytes at most,
+// copied out of the question, and maxAskedMemo of them.
+type askedMemo struct {
+	m sync.Map // word -> []string
+	n atomic.Int32
+}
+
+func (a *askedMemo) terms(w string) []string {
+	if a == nil || len(w) > maxWordLen {
+		return wordTerms(w)
+	}
+	if ts, ok := a.m.Load(w); ok {
+		return ts.([]string)
+	}
+	ts := wordTerms(w)
+	if a.n.Load() < maxAskedMemo {
+		// Copies, so that the memo does not keep the question's text.
+		kept := make([]string, len(ts))
+		for i, t := range ts {
+			kept[i] = strings.Clone(t)
+		}
+		if _, loaded := a.m.LoadOrStore(strings.Clone(w), kept); !loaded {
+			a.n.Add(1)
+		}
+	}
+	return ts
 }
 
 // textTerms returns the ids of the terms of a text that the index holds,

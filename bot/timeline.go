@@ -59,8 +59,13 @@ func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 }
 
 var (
-	meetingWords = set(`meet meets met meeting meetings summit summits visit visits visited talks trip trips
-встреча встречи встречались встретились саммит визит 会晤 会见 峰会 访问 见面`)
+	meetingWords = set(`meet meets met meeting meetings summit summits talks
+встреча встречи встречались встретились саммит 会晤 会见 峰会 见面`)
+	// travelWords say a meeting only with a leader or both countries named:
+	// people visit Beijing for other reasons ("the best time to visit").
+	travelWords = set(`visit visits visited trip trips визит 访问`)
+	chinaWords  = set(`china chinese beijing sino китай китая пекин 中国 北京`)
+	russiaWords = set(`russia russian russians moscow kremlin россия россии москва 俄罗斯 莫斯科`)
 	latestWords = set(`last latest recent recently newest previous`)
 	countWords  = set(`many often frequently count counted times number`)
 	putinWords  = set(`putin putins путин путина путиным 普京`)
@@ -74,18 +79,22 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	if len(tl.meetings) == 0 || len(tl.summits) == 0 {
 		return Answer{}, false
 	}
-	var meetingWord, putin, xi, latest, count bool
+	var meetingWord, travel, china, russia, putin, xi, latest, count bool
 	for _, w := range ws {
 		meetingWord = meetingWord || meetingWords[w]
+		travel = travel || travelWords[w]
+		china = china || chinaWords[w]
+		russia = russia || russiaWords[w]
 		putin = putin || putinWords[w]
 		xi = xi || xiWords[w]
 		latest = latest || latestWords[w]
 		count = count || countWords[w]
 	}
+	meetingWord = meetingWord || travel && (putin || xi || china && russia)
 	if !meetingWord && !putin && !xi {
 		return Answer{}, false
 	}
-	qterms := terms(ws)
+	qterms := idx.terms(ws)
 	named := tl.named(qterms)
 	var placed []int
 	var names []string

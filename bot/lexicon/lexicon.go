@@ -2,7 +2,9 @@
 // WordNet 3.0: for a word, the terms it can stand for (synonyms,
 // derivational forms, one step up or down the hypernym hierarchy, and the
 // wholes a place or institution is part or member of), restricted to the
-// terms and the senses a knowledge base uses.
+// terms and the senses a knowledge base uses; and how a word is used in
+// general English (Usages: what kinds of sense it has, how often each was
+// met in WordNet's sense-tagged corpus).
 //
 // The data is a table compiled from Debian's wordnet-base files by
 // internal/wngen (go generate) and embedded in the binary; nothing is read
@@ -121,6 +123,7 @@ type table struct {
 	excForm  []string // sorted by form, then pos
 	excPOS   []uint8
 	excBase  []uint32
+	use      useTable // how each word is used in general English
 }
 
 func (t *table) nWords() int { return max(len(t.wordOff)-1, 0) }
@@ -209,6 +212,27 @@ func (r *reader) bytes(n uint64) []byte {
 	return s
 }
 
+// wordList reads n prefix-coded words (wngen's appendWords) and returns
+// them concatenated, with n+1 offsets.
+func (r *reader) wordList(n int) (string, []uint32, error) {
+	words := make([]byte, 0, len(r.b)) // an upper bound: the words are a part of it
+	off := make([]uint32, 0, n+1)
+	prev := 0
+	for range n {
+		k := int(r.uvarint())
+		suf := r.bytes(r.uvarint())
+		if k > len(words)-prev || r.err != nil {
+			return "", nil, errCorrupt
+		}
+		start := len(words)
+		words = append(words, words[prev:prev+k]...)
+		words = append(words, suf...)
+		off = append(off, uint32(start))
+		prev = start
+	}
+	return string(words), append(off, uint32(len(words))), nil
+}
+
 // count reads a length and checks it against what is left, so a corrupt
 // table cannot ask for a huge allocation.
 func (r *reader) count(per int) int {
@@ -237,7 +261,7 @@ func decode(gz []byte) (*table, error) {
 	return decodeRaw(buf.Bytes())
 }
 
-func decodeRaw(raw []byte) (*table, error) {
+func decodeRaw(raw []byte) (_ *table, err error) {
 	if !bytes.HasPrefix(raw, []byte(wngen.Magic)) {
 		return nil, errCorrupt
 	}
@@ -246,23 +270,9 @@ func decodeRaw(raw []byte) (*table, error) {
 	t.ptrs = make([]ptr, 0, r.count(4))
 	t.senses = make([]senseRef, 0, r.count(3))
 	nw := r.count(2)
-	words := make([]byte, 0, len(r.b)) // an upper bound: the words are a part of it
-	t.wordOff = make([]uint32, 0, nw+1)
-	prev := 0
-	for range nw {
-		k := int(r.uvarint())
-		suf := r.bytes(r.uvarint())
-		if k > len(words)-prev || r.err != nil {
-			return nil, errCorrupt
-		}
-		start := len(words)
-		words = append(words, words[prev:prev+k]...)
-		words = append(words, suf...)
-		t.wordOff = append(t.wordOff, uint32(start))
-		prev = start
+	if t.words, t.wordOff, err = r.wordList(nw); err != nil {
+		return nil, err
 	}
-	t.wordOff = append(t.wordOff, uint32(len(words)))
-	t.words = string(words)
 	ns := r.count(2)
 	t.pos = make([]uint8, ns)
 	t.ptrOff = make([]uint32, ns+1)
@@ -325,6 +335,12 @@ func decodeRaw(raw []byte) (*table, error) {
 		t.excForm = append(t.excForm, form)
 		t.excPOS = append(t.excPOS, p)
 		t.excBase = append(t.excBase, uint32(base))
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	if t.use, err = decodeUsages(r, nw); err != nil {
+		return nil, err
 	}
 	if r.err != nil {
 		return nil, r.err

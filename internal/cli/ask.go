@@ -185,7 +185,7 @@ func printExplanation(w io.Writer, ex bot.Explanation, indent string) {
 	for _, t := range ex.Terms {
 		fmt.Fprintf(w, "%s  %-18s %s\n", indent, t.Word, termLine(t))
 	}
-	fmt.Fprintf(w, "%sCandidates (the bot answers at confidence %.2f or more):\n", indent, ex.Threshold)
+	fmt.Fprintf(w, "%sCandidates (the bot answers when the first one's confidence, or the question's in-scope probability, is %.2f or more):\n", indent, ex.Threshold)
 	for i, c := range ex.Candidates {
 		fmt.Fprintf(w, "%s%d. %s (%s): confidence %.3f\n", indent, i+1, c.Topic.Title, c.Topic.ID, c.Confidence)
 		for _, m := range c.Matches {
@@ -195,15 +195,23 @@ func printExplanation(w io.Writer, ex bot.Explanation, indent string) {
 			fmt.Fprintf(w, "%s     confidence = the ranking's score (too few questions in this knowledge base to fit a model)\n", indent)
 			continue
 		}
-		parts := make([]string, 0, len(c.Signals)+1)
-		parts = append(parts, fmt.Sprintf("bias %+.2f", c.Bias))
-		for _, s := range c.Signals {
-			if s.Part != 0 {
-				parts = append(parts, fmt.Sprintf("%s %.2f×%.2f=%+.2f", s.Name, s.Value, s.Coef, s.Part))
-			}
+		fmt.Fprintf(w, "%s     confidence = logistic(%s)\n", indent, logisticParts(c.Bias, c.Signals))
+		if s := c.Scope; s != nil {
+			fmt.Fprintf(w, "%s     in scope %.3f = logistic(%s)\n", indent, s.InScope, logisticParts(s.Bias, s.Signals))
 		}
-		fmt.Fprintf(w, "%s     confidence = logistic(%s)\n", indent, strings.Join(parts, ", "))
 	}
+}
+
+// logisticParts lists a logistic model's bias and non-zero terms.
+func logisticParts(bias float64, signals []bot.Signal) string {
+	parts := make([]string, 0, len(signals)+1)
+	parts = append(parts, fmt.Sprintf("bias %+.2f", bias))
+	for _, s := range signals {
+		if s.Part != 0 {
+			parts = append(parts, fmt.Sprintf("%s %.2f×%.2f=%+.2f", s.Name, s.Value, s.Coef, s.Part))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // termLine says how one word matched: "→ term (how, via)".

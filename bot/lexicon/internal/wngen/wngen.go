@@ -2,7 +2,9 @@
 // lexicon uses into the compact table package lexicon embeds. It reads the
 // database files as Debian's wordnet-base installs them (/usr/share/wordnet):
 // index.{noun,verb,adj} for sense order, data.{noun,verb,adj} for synsets and
-// pointers, {noun,verb,adj}.exc for irregular forms.
+// pointers, {noun,verb,adj}.exc for irregular forms; and, for how each word
+// is used in general English, index.adv and data.adv beside them and
+// cntlist.rev, the sense-tagged corpus counts.
 //
 // The output depends only on those files: the same input gives byte-identical
 // output.
@@ -22,7 +24,7 @@ import (
 )
 
 // Magic starts the table; its version is bumped whenever the layout changes.
-const Magic = "summitbot-wordnet-3.0/v2\n"
+const Magic = "summitbot-wordnet-3.0/v3\n"
 
 // Parts of speech, in table order.
 const (
@@ -94,16 +96,28 @@ type rawPtr struct {
 	src, dst byte
 }
 
-// Build reads the WordNet files in dir and returns the uncompressed table.
+// Build reads the WordNet files in dir and returns the uncompressed table:
+// the expansion table, then the usage profiles.
 func Build(dir string) ([]byte, error) {
+	out, lemmas, use, err := build(dir)
+	if err != nil {
+		return nil, err
+	}
+	return use.appendTo(out, lemmas), nil
+}
+
+// build returns the expansion table, its lemmas in order and the usage
+// profiles.
+func build(dir string) ([]byte, []string, usages, error) {
 	var syns []*synset
 	raws := [][]rawPtr{}
-	byKey := map[[2]int]int{} // (pos, offset) → synset index
+	byKey := map[[2]int]int{}  // (pos, offset) → synset index
+	fileOf := map[[2]int]int{} // (pos, offset) → lexicographer file, of every synset
 	for pos := Noun; pos < numPOS; pos++ {
 		p := filepath.Join(dir, "data."+posFiles[pos])
 		b, err := os.ReadFile(p)
 		if err != nil {
-			return nil, fmt.Errorf("read wordnet data: %w", err)
+			return nil, nil, nil, fmt.Errorf("read wordnet data: %w", err)
 		}
 		for n, line := range bytes.Split(b, []byte("\n")) {
 			if len(line) == 0 || line[0] == ' ' {
@@ -111,8 +125,9 @@ func Build(dir string) ([]byte, error) {
 			}
 			s, rp, err := parseData(pos, string(line))
 			if err != nil {
-				return nil, fmt.Errorf("%s:%d: %w", p, n+1, err)
+				return nil, nil, nil, fmt.Errorf("%s:%d: %w", p, n+1, err)
 			}
+			fileOf[[2]int{int(pos), s.offset}] = s.lexfile
 			if pos == Noun && droppedNounFiles[s.lexfile] {
 				continue
 			}
@@ -155,7 +170,7 @@ func Build(dir string) ([]byte, error) {
 			}
 			dst := r.dst
 			if int(dst) >= len(syns[j].renum) {
-				return nil, fmt.Errorf("synset %08d: pointer to word %d of synset %08d", s.offset, dst, syns[j].offset)
+				return nil, nil, nil, fmt.Errorf("synset %08d: pointer to word %d of synset %08d", s.offset, dst, syns[j].offset)
 			}
 			p := ptr{src: r.src, dst: syns[j].renum[dst], target: j}
 			switch r.sym {
@@ -197,11 +212,12 @@ func Build(dir string) ([]byte, error) {
 		syn, num, word int // synset, sense number, word number in the synset
 	}
 	senses := map[string][]sense{}
+	use := usages{}
 	for pos := Noun; pos < numPOS; pos++ {
 		p := filepath.Join(dir, "index."+posFiles[pos])
 		b, err := os.ReadFile(p)
 		if err != nil {
-			return nil, fmt.Errorf("read wordnet index: %w", err)
+			return nil, nil, nil, fmt.Errorf("read wordnet index: %w", err)
 		}
 		for n, line := range bytes.Split(b, []byte("\n")) {
 			if len(line) == 0 || line[0] == ' ' {
@@ -209,7 +225,10 @@ func Build(dir string) ([]byte, error) {
 			}
 			lemma, offs, err := parseIndex(string(line))
 			if err != nil {
-				return nil, fmt.Errorf("%s:%d: %w", p, n+1, err)
+				return nil, nil, nil, fmt.Errorf("%s:%d: %w", p, n+1, err)
+			}
+			if err := use.addSenses(lemma, int(pos), offs, fileOf); err != nil {
+				return nil, nil, nil, fmt.Errorf("%s:%d: %w", p, n+1, err)
 			}
 			for i, o := range offs {
 				j, ok := byKey[[2]int{int(pos), o}]
@@ -218,7 +237,7 @@ func Build(dir string) ([]byte, error) {
 				}
 				k := slices.Index(syns[j].members, lemma)
 				if k < 0 {
-					return nil, fmt.Errorf("%s:%d: %q is not a member of synset %08d", p, n+1, lemma, o)
+					return nil, nil, nil, fmt.Errorf("%s:%d: %q is not a member of synset %08d", p, n+1, lemma, o)
 				}
 				senses[lemma] = append(senses[lemma], sense{j, i + 1, k + 1})
 			}
@@ -227,9 +246,16 @@ func Build(dir string) ([]byte, error) {
 	for j, s := range syns {
 		for _, m := range s.members {
 			if !slices.ContainsFunc(senses[m], func(x sense) bool { return x.syn == j }) {
-				return nil, fmt.Errorf("synset %08d: member %q has no index entry", s.offset, m)
+				return nil, nil, nil, fmt.Errorf("synset %08d: member %q has no index entry", s.offset, m)
 			}
 		}
+	}
+
+	if err := use.addAdverbs(dir); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := use.addCounts(filepath.Join(dir, "cntlist.rev")); err != nil {
+		return nil, nil, nil, err
 	}
 
 	// Irregular forms whose base is a lemma of that part of speech.
@@ -242,7 +268,7 @@ func Build(dir string) ([]byte, error) {
 		p := filepath.Join(dir, posFiles[pos]+".exc")
 		f, err := os.Open(p)
 		if err != nil {
-			return nil, fmt.Errorf("read wordnet exceptions: %w", err)
+			return nil, nil, nil, fmt.Errorf("read wordnet exceptions: %w", err)
 		}
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
@@ -261,7 +287,7 @@ func Build(dir string) ([]byte, error) {
 		}
 		f.Close()
 		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("read %s: %w", p, err)
+			return nil, nil, nil, fmt.Errorf("read %s: %w", p, err)
 		}
 	}
 	slices.SortFunc(excs, func(a, b exc) int {
@@ -293,14 +319,7 @@ func Build(dir string) ([]byte, error) {
 	out = binary.AppendUvarint(out, uint64(nPtrs))
 	out = binary.AppendUvarint(out, uint64(nSenses))
 	out = binary.AppendUvarint(out, uint64(len(list)))
-	prev := ""
-	for _, w := range list {
-		k := commonPrefix(prev, w)
-		out = binary.AppendUvarint(out, uint64(k))
-		out = binary.AppendUvarint(out, uint64(len(w)-k))
-		out = append(out, w[k:]...)
-		prev = w
-	}
+	out = appendWords(out, list)
 	out = binary.AppendUvarint(out, uint64(len(syns)))
 	for i, s := range syns {
 		out = append(out, s.pos)
@@ -326,7 +345,21 @@ func Build(dir string) ([]byte, error) {
 		out = append(out, e.form...)
 		out = binary.AppendUvarint(out, uint64(id[e.base]))
 	}
-	return out, nil
+	return out, list, use, nil
+}
+
+// appendWords appends sorted words, each as the length of the prefix it
+// shares with the one before, then the length and bytes of the rest.
+func appendWords(out []byte, list []string) []byte {
+	prev := ""
+	for _, w := range list {
+		k := commonPrefix(prev, w)
+		out = binary.AppendUvarint(out, uint64(k))
+		out = binary.AppendUvarint(out, uint64(len(w)-k))
+		out = append(out, w[k:]...)
+		prev = w
+	}
+	return out
 }
 
 func commonPrefix(a, b string) int {

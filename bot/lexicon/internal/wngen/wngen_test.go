@@ -83,8 +83,55 @@ func TestBuild(t *testing.T) {
 			t.Errorf("the table does not hold %q", w)
 		}
 	}
-	if bytes.Contains(a, []byte("wolf")) {
-		t.Error("noun.animal is not left out")
+	table, _, uses, err := build("testdata/mini")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(table, []byte("wolf")) {
+		t.Error("noun.animal is not left out of the expansion table")
+	}
+	if !bytes.HasPrefix(a, table) || bytes.Equal(a, table) {
+		t.Error("the usage profiles do not follow the expansion table")
+	}
+	// The profiles keep every file, noun.animal too, with the counts of
+	// cntlist.rev; a count for a file or word with no sense is left out.
+	want := map[string]map[int]use{
+		"wolf":               {5: {1, 1}},
+		"europe":             {15: {1, 3}},
+		"poland":             {15: {1, 7}},
+		"polska":             {15: {1, 0}},
+		"mediate":            {41: {1, 1}},
+		"polish":             {2: {1, 0}},
+		"entity":             {3: {1, 0}},
+		"closely":            {2: {2, 19}},
+		"european continent": nil, // more than one word
+		"closelyish":         nil, // counted, but no sense
+	}
+	for w, files := range want {
+		if len(uses[w]) != len(files) {
+			t.Errorf("%q: files %v, want %v", w, uses[w], files)
+			continue
+		}
+		for f, x := range files {
+			if got := uses[w][f]; got == nil || *got != x {
+				t.Errorf("%q file %d: %v, want %v", w, f, got, x)
+			}
+		}
+	}
+}
+
+func TestParseCount(t *testing.T) {
+	lemma, file, tags, err := parseCount("full-fledged%5:00:00:mature:01 1 2")
+	if err != nil || lemma != "full-fledged" || file != 0 || tags != 2 {
+		t.Errorf("parseCount = %q %d %d %v", lemma, file, tags, err)
+	}
+	if lemma, file, _, _ := parseCount("Kremlin%1:15:00:: 1 3"); lemma != "kremlin" || file != 15 {
+		t.Errorf("parseCount of a capitalised key = %q %d", lemma, file)
+	}
+	for _, bad := range []string{"", "x%1:15:00:: 1", "x1:15:00:: 1 2", "%1:15:00:: 1 2", "x%1:15 1 2", "x%1:99:00:: 1 2", "x%1:15:00:: 1 -2", "x%1:q:00:: 1 2"} {
+		if _, _, _, err := parseCount(bad); err == nil {
+			t.Errorf("parseCount(%q) accepted", bad)
+		}
 	}
 }
 
@@ -93,7 +140,7 @@ func TestBuildErrors(t *testing.T) {
 		t.Error("Build of an empty folder succeeded")
 	}
 	dir := t.TempDir()
-	for _, name := range []string{"data.noun", "index.noun", "data.verb", "index.verb", "data.adj", "index.adj", "noun.exc", "verb.exc", "adj.exc"} {
+	for _, name := range []string{"data.noun", "index.noun", "data.verb", "index.verb", "data.adj", "index.adj", "noun.exc", "verb.exc", "adj.exc", "data.adv", "index.adv", "cntlist.rev"} {
 		b, err := os.ReadFile(filepath.Join("testdata/mini", name))
 		if err != nil {
 			t.Fatal(err)
@@ -108,6 +155,18 @@ func TestBuildErrors(t *testing.T) {
 	_, err := Build(dir)
 	if err != nil {
 		t.Fatalf("a sense in a missing synset is skipped, got %v", err)
+	}
+	for _, name := range []string{"data.adv", "index.adv", "cntlist.rev"} {
+		saved, _ := os.ReadFile(filepath.Join(dir, name))
+		os.Remove(filepath.Join(dir, name))
+		if _, err := Build(dir); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("Build without %s = %v, want an error naming it", name, err)
+		}
+		os.WriteFile(filepath.Join(dir, name), append(saved, "bad line\n"...), 0o644)
+		if _, err := Build(dir); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("Build with a bad line in %s = %v, want an error naming it", name, err)
+		}
+		os.WriteFile(filepath.Join(dir, name), saved, 0o644)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "data.noun"))
 	os.WriteFile(filepath.Join(dir, "data.noun"), append(b, "00000999 15 n zz\n"...), 0o644)

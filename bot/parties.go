@@ -1,0 +1,77 @@
+package bot
+
+import "slices"
+
+// A question about the relationship names both sides of it. The two sides
+// are the knowledge base's two most widespread terms (for this one, china
+// and russia): every topic is about both. A question names a side when one
+// of its words is that term, or stands for it through synonyms.yaml (a
+// group, or a broader term: "the Kremlin", "Beijing"), or is a leader's
+// name. Whether a question names both, one or neither is one of the
+// signals of the decision (calibrate.go): it is fit from data like the
+// others, not a rule.
+
+// parties are the two sides' term ids, or -1 when the index has too few
+// terms.
+type parties [2]int32
+
+func findParties(idx *index) parties {
+	p := parties{-1, -1}
+	for id, ps := range idx.postings {
+		n := len(ps)
+		switch {
+		case p[0] < 0 || n > len(idx.postings[p[0]]):
+			p[1], p[0] = p[0], int32(id)
+		case p[1] < 0 || n > len(idx.postings[p[1]]):
+			p[1] = int32(id)
+		}
+	}
+	return p
+}
+
+// pairWords name both sides at once.
+var pairWords = set(`bilateral sino-russian russo-chinese china-russia russia-china chinese-russian russian-chinese`)
+
+// sides returns how many sides the question names, over two: 0, 0.5 or 1.
+func (idx *index) sides(qs []qterm) float64 {
+	var side [2]bool
+	for _, t := range qs {
+		if pairWords[t.word] {
+			return 1
+		}
+		for k, id := range idx.parties {
+			if id >= 0 && t.id == id && t.how <= MatchSynonym {
+				side[k] = true
+			}
+		}
+		if k := idx.leaderSide(t.word); k >= 0 {
+			side[k] = true
+		}
+	}
+	n := 0.0
+	for _, s := range side {
+		if s {
+			n += 0.5
+		}
+	}
+	return n
+}
+
+// leaderSide returns the side a leader's name stands for (-1 for none):
+// Xi for China, Putin for Russia, as the leader words of timeline.go say.
+func (idx *index) leaderSide(w string) int {
+	var want string
+	switch {
+	case xiWords[w]:
+		want = "china"
+	case putinWords[w]:
+		want = "russia"
+	default:
+		return -1
+	}
+	id, ok := idx.vocab[want]
+	if !ok {
+		return -1
+	}
+	return slices.Index(idx.parties[:], id)
+}
