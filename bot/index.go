@@ -157,6 +157,9 @@ func buildIndex(kb *knowledge.KB) *index {
 	// After the fit: its thousands of slipped questions would fill the
 	// memo with typos nobody asked.
 	idx.asked = &askedMemo{}
+	// Only the fit's folds recompute specificities: the English
+	// frequencies behind them are not needed after it.
+	idx.enLog = nil
 	return idx
 }
 
