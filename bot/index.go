@@ -157,6 +157,12 @@ func buildIndex(kb *knowledge.KB) *index {
 	// After the fit: its thousands of slipped questions would fill the
 	// memo with typos nobody asked.
 	idx.asked = &askedMemo{}
+	// Nor should the WordNet look-ups of those questions stay: the memo
+	// starts again with what people ask (the lemmas it learnt the index
+	// holds stay, they are the index's own).
+	idx.wnMemo.mu.Lock()
+	idx.wnMemo.m = map[string][]wnHit{}
+	idx.wnMemo.mu.Unlock()
 	// Only the fit's folds recompute specificities: the English
 	// frequencies behind them are not needed after it.
 	idx.enLog = nil
@@ -175,6 +181,9 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 		for _, word := range words(text) {
 			ts, ok := idx.stems[word]
 			if !ok {
+				// A word of a topic's text is a piece of that text: kept
+				// as a key, it would keep the whole text alive.
+				word = strings.Clone(word)
 				ts = wordTerms(word)
 				idx.stems[word] = ts
 			}
