@@ -35,6 +35,7 @@ var signalNames = [...]string{
 	"missed",       // share of the question's uncommon words the topic lacks
 	"matched",      // how many uncommon words the topic has, over four at most
 	"evidence",     // the explained weight against the largest idf, over three at most
+	"direction",    // + the question's way, - the other way: the closest phrase, if the topic reads only one way (direction.go)
 }
 
 const nSignals = len(signalNames)
@@ -49,7 +50,7 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, c.direction}
 }
 
 // model is a fitted logistic regression.

@@ -38,6 +38,7 @@ type scored struct {
 	missed     float64 // share of the question's uncommon words the topic does not have at all
 	matched    float64 // how many uncommon words it has, over four at most
 	evidence   float64 // the explained weight against the largest idf, over three at most
+	direction  float64 // similarity of the closest phrase running the question's way, or minus that of the other way, when it has phrases only one way
 	score      float64 // the ranking's own score, which orders candidates
 	margin     float64 // key of this candidate minus the best other one's
 	confidence float64 // calibrated probability that this topic is the answer
@@ -55,10 +56,15 @@ type query struct {
 	// common English.
 	hardUnknown float64
 	hardWords   int // how many such words
+
+	dir direction // which way the question runs between China and Russia
 }
 
 func (idx *index) newQuery(qs []qterm) query {
 	q := query{qs: qs}
+	if len(qs) > 0 {
+		q.dir = qs[0].dir
+	}
 	nslots := 0
 	for _, t := range qs {
 		nslots = max(nslots, int(t.slot)+1)
@@ -318,7 +324,11 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 // of a topic, and combines the signals into the ranking's score in [0,1].
 func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	e := &idx.topics[c.topic]
-	for _, p := range e.phrases {
+	// The closest phrase running the question's way, and the closest
+	// running the other way (direction.go).
+	var sameSim, otherSim float64
+	var same, other *phrase
+	for pi, p := range e.phrases {
 		var dot, found, all float64
 		for _, id := range p.terms {
 			w := idx.idf[id]
@@ -332,7 +342,13 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 			}
 		}
 		if p.norm > 0 && q.norm > 0 {
-			c.similarity = max(c.similarity, min(1, dot/(p.norm*q.norm)))
+			sim := min(1, dot/(p.norm*q.norm))
+			c.similarity = max(c.similarity, sim)
+			if a := agreement(q.dir, p.dir); a > 0 && sim > sameSim {
+				sameSim, same = sim, &e.phrases[pi]
+			} else if a < 0 && sim > otherSim {
+				otherSim, other = sim, &e.phrases[pi]
+			}
 		}
 		if all > 0 {
 			share := found / all
@@ -344,6 +360,19 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 			}
 			c.contained = max(c.contained, share)
 		}
+	}
+	// A topic asked about both ways says nothing either way; one asked
+	// only the question's way, or only the other way, says so as much as
+	// its closest such phrase is like the question.
+	switch {
+	case same != nil && other == nil:
+		c.direction = sameSim
+	case other != nil && same == nil:
+		c.direction = -otherSim
+	}
+	if ex != nil {
+		ex.Direction = idx.directionMatch(ex.Direction, c.topic, same, sameSim, q.dir)
+		ex.Direction = idx.directionMatch(ex.Direction, c.topic, other, otherSim, q.dir)
 	}
 	c.score = clamp01(0.5*c.coverage + 0.3*c.similarity + 0.2*c.contained*c.coverage)
 	// A question made only of words found nearly everywhere ("chinese",

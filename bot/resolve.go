@@ -64,6 +64,10 @@ type qterm struct {
 	how    Match
 	word   string // the word or phrase of the question
 	via    string // where an expansion comes from ("synonyms.yaml:14", "wordnet hypernym, sense 2")
+
+	// dir is which way the whole question runs between China and Russia
+	// (direction.go), the same on each of its terms.
+	dir direction
 }
 
 // resolve maps the words of a question onto the vocabulary, tolerating
@@ -90,6 +94,11 @@ func (idx *index) resolve(ws []string) []qterm {
 			continue
 		}
 		r.word(ws[i])
+	}
+	if d := idx.parties.read(ws).dir; d != dirUnknown {
+		for i := range r.out {
+			r.out[i].dir = d
+		}
 	}
 	return r.out
 }
