@@ -180,8 +180,14 @@ func (pn *partyNames) wordParty(w string) (party, bool) {
 		}
 	}
 	if scriptOf(w) == cyrillic {
-		if ts := wordTerms(w); len(ts) == 1 {
-			return pn.stems[ts[0]], false
+		for stem := range pn.stems {
+			// Stemming allocates: only words that may have a party's stem.
+			if strings.HasPrefix(w, stem) {
+				if ts := wordTerms(w); len(ts) == 1 {
+					return pn.stems[ts[0]], false
+				}
+				break
+			}
 		}
 	}
 	return noParty, false
@@ -332,20 +338,18 @@ func (pn *partyNames) read(ws []string) reading {
 		i += n
 	}
 	// Each party's role: that of its first marked name, else its place.
-	var c, r *mention
-	for k := range ms {
-		m := &ms[k]
-		first := &c
-		if m.p == partyRussia {
-			first = &r
-		}
-		if *first == nil || (*first).role == rolePlain && m.role != rolePlain && m.role != roleMutual {
-			*first = m
+	var first [2]int // China's, Russia's: index in ms plus one
+	for k, m := range ms {
+		f := &first[m.p-partyChina]
+		if *f == 0 || ms[*f-1].role == rolePlain && m.role != rolePlain && m.role != roleMutual {
+			*f = k + 1
 		}
 	}
-	if c == nil || r == nil {
+	if first[0] == 0 || first[1] == 0 {
 		return reading{}
 	}
+	cm, rm := ms[first[0]-1], ms[first[1]-1]
+	c, r := &cm, &rm
 	// "about China helping Russia": a party named first is the clause's
 	// subject, whatever the preposition before it.
 	if c.role == roleObject && c.at < r.at {

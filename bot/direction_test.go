@@ -69,6 +69,7 @@ func TestReadDirection(t *testing.T) {
 		{"Putin's view of Xi", dirRussiaToChina, "of", ""},
 		{"exports from the People's Republic of China to the Russian Federation", dirChinaToRussia, "from", ""},
 		{"Китай Россия", dirMutual, "", ""},
+		{"Россия продаёт оружие Китаю", dirRussiaToChina, "", ""},
 		// Both at once.
 		{"trade between China and Russia", dirMutual, "and", ""},
 		{"between China and Russia, who sells more?", dirMutual, "and", ""},
