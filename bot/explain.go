@@ -13,6 +13,10 @@ type Explanation struct {
 	Candidates []CandidateExplanation `json:"candidates"`
 	// Threshold is the confidence below which the bot declines.
 	Threshold float64 `json:"threshold"`
+	// Direction is which way the question runs between China and Russia
+	// and the words that said so (direction.go): "China → Russia, by
+	// \"is\"", "Russia → China, by word order, turned round by \"buys\"".
+	Direction string `json:"direction"`
 }
 
 // TermMatch is one word of the question and the index term it matched.
@@ -55,6 +59,10 @@ type CandidateExplanation struct {
 	// question is in scope and its parts: the bot answers when it or the
 	// confidence reaches the threshold.
 	Scope *Scope `json:"scope,omitempty"`
+	// Direction is, when the question reads a direction, the topic's
+	// closest phrase running the question's way and its closest running
+	// the other way, where it has them: what the direction signal compares.
+	Direction []DirectionMatch `json:"direction,omitempty"`
 }
 
 // Scope is the in-scope model's verdict on a question.
@@ -64,13 +72,25 @@ type Scope struct {
 	Signals []Signal `json:"signals"`
 }
 
+// DirectionMatch is a topic's phrase compared in direction with the
+// question.
+type DirectionMatch struct {
+	Phrase     string  `json:"phrase"`
+	Reads      string  `json:"reads"`
+	Similarity float64 `json:"similarity"`
+	// Agreement is 1 when it runs the question's way, -1 the other way.
+	Agreement float64 `json:"agreement"`
+}
+
 // Explain ranks a question as Ask does and says how: the words matched,
 // the top n candidates with every matched term and the parts of their
 // confidence. It does not answer, remember or count the question.
 func (b *Bot) Explain(question string, n int) Explanation {
 	idx := b.idx.Load()
 	ex := Explanation{Question: question, Terms: []TermMatch{}, Candidates: []CandidateExplanation{}, Threshold: b.opts.Threshold}
-	qs := idx.resolve(words(question))
+	ws := words(question)
+	ex.Direction = idx.parties.read(ws).String()
+	qs := idx.resolve(ws)
 	for _, t := range qs {
 		tm := TermMatch{Word: t.word, How: t.how.String(), Via: t.via, Weight: round3(t.weight)}
 		if t.id >= 0 {
@@ -85,6 +105,16 @@ func (b *Bot) Explain(question string, n int) Explanation {
 		ex.Candidates = cands
 	}
 	return ex
+}
+
+// directionMatch appends a topic's phrase (if not nil) as the direction
+// signal compared it with a question reading dir.
+func (idx *index) directionMatch(out []DirectionMatch, topic int, p *phrase, sim float64, dir direction) []DirectionMatch {
+	if p == nil {
+		return out
+	}
+	return append(out, DirectionMatch{Phrase: phraseText(idx.topics[topic].t, p.text), Reads: p.dir.String(),
+		Similarity: round3(sim), Agreement: agreement(dir, p.dir)})
 }
 
 // termName returns the term with an id. Only explanations need it, so the

@@ -28,6 +28,8 @@ type phrase struct {
 	terms []int32 // distinct term ids
 	norm  float64 // Euclidean norm of the idf-weighted vector
 	alias bool
+	dir   direction // which way it runs between China and Russia (direction.go)
+	text  int32     // which text of the topic it is: see phraseText
 }
 
 type posting struct {
@@ -62,19 +64,20 @@ type index struct {
 	surfaceHash hashTable // hash of each surfaceList entry
 	// stems memoises the terms of every word of the knowledge base:
 	// stemming is most of the cost of resolving a question otherwise.
-	stems    map[string][]string
-	asked    *askedMemo // the same for words of questions
-	maxIDF   float64
-	parties  parties   // the relationship's two sides (parties.go)
-	enLog    []float32 // per term, its log frequency in general English (specific.go)
-	spec     []float32 // per term, its specificity (specific.go)
-	lexicon  domainLexicon
-	wnMemo   *wordnetMemo
-	subject  *subjectFit
-	model    *model // nil while the model is being fit
-	suggest  suggester
-	timeline timelineIndex
-	about    About
+	stems     map[string][]string
+	asked     *askedMemo // the same for words of questions
+	maxIDF    float64
+	sideTerms sideTerms // the relationship's two sides (sides.go)
+	enLog     []float32 // per term, its log frequency in general English (specific.go)
+	spec      []float32 // per term, its specificity (specific.go)
+	lexicon   domainLexicon
+	parties   partyNames
+	wnMemo    *wordnetMemo
+	subject   *subjectFit
+	model     *model // nil while the model is being fit
+	suggest   suggester
+	timeline  timelineIndex
+	about     About
 }
 
 func buildIndex(kb *knowledge.KB) *index {
@@ -90,6 +93,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	}
 	// Stemming is most of the cost of indexing, and words repeat.
 	idx.stems = map[string][]string{}
+	idx.parties = newPartyNames(kb.Synonyms)
 	// Per topic, the best field weight of each term.
 	best := make([]map[int32]float32, len(kb.Topics))
 	phrases := make([][]phrase, len(kb.Topics))
@@ -123,7 +127,7 @@ func buildIndex(kb *knowledge.KB) *index {
 		idx.idf[id] = math.Log(1 + n/float64(len(ps)))
 	}
 	idx.maxIDF = math.Log(1 + n)
-	idx.parties = findParties(idx)
+	idx.sideTerms = findSides(idx)
 	idx.topics = make([]topicEntry, len(kb.Topics))
 	for i, t := range kb.Topics {
 		backing := t.Backing()
@@ -157,6 +161,15 @@ func buildIndex(kb *knowledge.KB) *index {
 	// After the fit: its thousands of slipped questions would fill the
 	// memo with typos nobody asked.
 	idx.asked = &askedMemo{}
+	// Nor should the WordNet look-ups of those questions stay: the memo
+	// starts again with what people ask (the lemmas it learnt the index
+	// holds stay, they are the index's own).
+	idx.wnMemo.mu.Lock()
+	idx.wnMemo.m = map[string][]wnHit{}
+	idx.wnMemo.mu.Unlock()
+	// Only the fit's folds recompute specificities: the English
+	// frequencies behind them are not needed after it.
+	idx.enLog = nil
 	return idx
 }
 
@@ -167,11 +180,16 @@ func buildIndex(kb *knowledge.KB) *index {
 func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID func(string) int32) (map[int32]float32, []phrase) {
 	m := map[int32]float32{}
 	var ps []phrase
+	n := int32(0) // which text of the topic, for phraseText
 	add := func(text string, w float32, isPhrase, alias bool) {
 		var ids []int32
-		for _, word := range words(text) {
+		ws := words(text)
+		for _, word := range ws {
 			ts, ok := idx.stems[word]
 			if !ok {
+				// A word of a topic's text is a piece of that text: kept
+				// as a key, it would keep the whole text alive.
+				word = strings.Clone(word)
 				ts = wordTerms(word)
 				idx.stems[word] = ts
 			}
@@ -191,7 +209,10 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 			}
 		}
 		if isPhrase && len(ids) > 0 {
-			ps = append(ps, phrase{terms: ids, alias: alias})
+			ps = append(ps, phrase{terms: ids, alias: alias, dir: idx.parties.read(ws).dir, text: n})
+		}
+		if isPhrase {
+			n++
 		}
 	}
 	add(t.Title, wTitle, true, false)
@@ -199,6 +220,7 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 		add(a, wAlias, true, true)
 	}
 	for i, q := range t.Questions {
+		n = int32(1 + len(t.Aliases) + i)
 		if skip == nil || !skip(i) {
 			add(q, wQuestion, true, false)
 		}
@@ -212,6 +234,20 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 		add(plainText(f.Answer), wDetails, false, false)
 	}
 	return m, ps
+}
+
+// phraseText is the text of a topic's phrase: its title, aliases and
+// alternate questions, numbered in that order from 0.
+func phraseText(t *knowledge.Topic, n int32) string {
+	switch i := int(n); {
+	case i == 0:
+		return t.Title
+	case i <= len(t.Aliases):
+		return t.Aliases[i-1]
+	case i-1-len(t.Aliases) < len(t.Questions):
+		return t.Questions[i-1-len(t.Aliases)]
+	}
+	return ""
 }
 
 // setNorms sets the Euclidean norm of each phrase's idf-weighted vector.
@@ -290,7 +326,7 @@ func (idx *index) topicList(category string) []TopicRef {
 type topicParts struct {
 	base      map[int32]float32
 	phrases   []phrase // title and aliases
-	questions [][]int32
+	questions []phrase // each alternate question, without its norm
 }
 
 func (idx *index) parts(t *knowledge.Topic) topicParts {
@@ -299,14 +335,15 @@ func (idx *index) parts(t *knowledge.Topic) topicParts {
 	c.Questions = nil
 	var p topicParts
 	p.base, p.phrases = idx.topicTerms(&c, nil, lookup)
-	for _, q := range t.Questions {
+	for i, q := range t.Questions {
 		c := knowledge.Topic{Title: q}
 		_, ps := idx.topicTerms(&c, nil, lookup)
-		var ids []int32
+		var qp phrase
 		if len(ps) > 0 {
-			ids = ps[0].terms
+			qp = ps[0]
 		}
-		p.questions = append(p.questions, ids)
+		qp.text = int32(1 + len(t.Aliases) + i)
+		p.questions = append(p.questions, qp)
 	}
 	return p
 }
@@ -316,14 +353,14 @@ func (idx *index) parts(t *knowledge.Topic) topicParts {
 func (p *topicParts) weights(skip func(int) bool) (map[int32]float32, []phrase) {
 	m := maps.Clone(p.base)
 	ps := slices.Clone(p.phrases)
-	for i, ids := range p.questions {
-		if skip != nil && skip(i) || len(ids) == 0 {
+	for i, q := range p.questions {
+		if skip != nil && skip(i) || len(q.terms) == 0 {
 			continue
 		}
-		for _, id := range ids {
+		for _, id := range q.terms {
 			m[id] = max(m[id], wQuestion)
 		}
-		ps = append(ps, phrase{terms: ids})
+		ps = append(ps, q)
 	}
 	return m, ps
 }

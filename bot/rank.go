@@ -41,10 +41,14 @@ type scored struct {
 	specific   float64 // mean specificity of the explained weight (specific.go)
 	// leastSpecific is the specificity of its least specific matched word.
 	leastSpecific float64
-	score         float64 // the ranking's own score, which orders candidates
-	margin        float64 // key of this candidate minus the best other one's
-	confidence    float64 // calibrated probability that this topic is the answer
-	inScope       float64 // probability that the question is in scope, for the first candidate
+	// direction is the similarity of the closest phrase running the
+	// question's way, or minus that of the other way, when it has phrases
+	// only one way (direction.go).
+	direction  float64
+	score      float64 // the ranking's own score, which orders candidates
+	margin     float64 // key of this candidate minus the best other one's
+	confidence float64 // calibrated probability that this topic is the answer
+	inScope    float64 // probability that the question is in scope, for the first candidate
 }
 
 // query is a resolved question with its weights per slot.
@@ -59,11 +63,12 @@ type query struct {
 	// common English.
 	hardUnknown float64
 	hardWords   int     // how many such words
-	sides       float64 // how many sides of the relationship it names, over two (parties.go)
+	sides       float64 // how many sides of the relationship it names, over two (sides.go)
 	// has has bit id%256 set for the id of each known term: most terms of
 	// a candidate's phrases are not in the question, and the filter
 	// spares looking for them among its terms.
 	has [4]uint64
+	dir direction // which way the question runs between China and Russia
 }
 
 // mayHave reports whether the question may have the term id.
@@ -71,6 +76,9 @@ func (q *query) mayHave(id int32) bool { return q.has[id>>6&3]&(1<<(id&63)) != 0
 
 func (idx *index) newQuery(qs []qterm) query {
 	q := query{qs: qs}
+	if len(qs) > 0 {
+		q.dir = qs[0].dir
+	}
 	nslots := 0
 	for _, t := range qs {
 		nslots = max(nslots, int(t.slot)+1)
@@ -368,7 +376,11 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 // of a topic, and combines the signals into the ranking's score in [0,1].
 func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	e := &idx.topics[c.topic]
-	for _, p := range e.phrases {
+	// The closest phrase running the question's way, and the closest
+	// running the other way (direction.go).
+	var sameSim, otherSim float64
+	var same, other *phrase
+	for pi, p := range e.phrases {
 		var dot, found float64
 		hit := false
 		for _, id := range p.terms {
@@ -393,7 +405,13 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 			all += idx.idf[id]
 		}
 		if p.norm > 0 && q.norm > 0 {
-			c.similarity = max(c.similarity, min(1, dot/(p.norm*q.norm)))
+			sim := min(1, dot/(p.norm*q.norm))
+			c.similarity = max(c.similarity, sim)
+			if a := agreement(q.dir, p.dir); a > 0 && sim > sameSim {
+				sameSim, same = sim, &e.phrases[pi]
+			} else if a < 0 && sim > otherSim {
+				otherSim, other = sim, &e.phrases[pi]
+			}
 		}
 		if all > 0 {
 			share := found / all
@@ -405,6 +423,19 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 			}
 			c.contained = max(c.contained, share)
 		}
+	}
+	// A topic asked about both ways says nothing either way; one asked
+	// only the question's way, or only the other way, says so as much as
+	// its closest such phrase is like the question.
+	switch {
+	case same != nil && other == nil:
+		c.direction = sameSim
+	case other != nil && same == nil:
+		c.direction = -otherSim
+	}
+	if ex != nil {
+		ex.Direction = idx.directionMatch(ex.Direction, c.topic, same, sameSim, q.dir)
+		ex.Direction = idx.directionMatch(ex.Direction, c.topic, other, otherSim, q.dir)
 	}
 	c.score = clamp01(0.5*c.coverage + 0.3*c.similarity + 0.2*c.contained*c.coverage)
 	// A question made only of words found nearly everywhere ("chinese",

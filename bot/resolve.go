@@ -69,6 +69,10 @@ type qterm struct {
 	// subject is, for an unknown word, the off-topic log-odds of its kind
 	// of word (subject.go).
 	subject float64
+
+	// dir is which way the whole question runs between China and Russia
+	// (direction.go), the same on each of its terms.
+	dir direction
 }
 
 // resolve maps the words of a question onto the vocabulary, tolerating
@@ -95,6 +99,11 @@ func (idx *index) resolve(ws []string) []qterm {
 			continue
 		}
 		r.word(ws[i])
+	}
+	if d := idx.parties.read(ws).dir; d != dirUnknown {
+		for i := range r.out {
+			r.out[i].dir = d
+		}
 	}
 	return r.out
 }

@@ -185,11 +185,21 @@ func printExplanation(w io.Writer, ex bot.Explanation, indent string) {
 	for _, t := range ex.Terms {
 		fmt.Fprintf(w, "%s  %-18s %s\n", indent, t.Word, termLine(t))
 	}
+	if ex.Direction != "" {
+		fmt.Fprintf(w, "%sDirection: %s\n", indent, ex.Direction)
+	}
 	fmt.Fprintf(w, "%sCandidates (the bot answers when the first one's confidence, or the question's in-scope probability, is %.2f or more):\n", indent, ex.Threshold)
 	for i, c := range ex.Candidates {
 		fmt.Fprintf(w, "%s%d. %s (%s): confidence %.3f\n", indent, i+1, c.Topic.Title, c.Topic.ID, c.Confidence)
 		for _, m := range c.Matches {
 			fmt.Fprintf(w, "%s     %-18s %s in %s, credit %.2f of %.2f\n", indent, m.Word, termLine(m), m.Field, m.Credit, m.Weight)
+		}
+		for _, d := range c.Direction {
+			way := "the question's way"
+			if d.Agreement < 0 {
+				way = "the other way"
+			}
+			fmt.Fprintf(w, "%s     direction: %q reads %s, %s (similarity %.2f)\n", indent, d.Phrase, d.Reads, way, d.Similarity)
 		}
 		if len(c.Signals) == 0 {
 			fmt.Fprintf(w, "%s     confidence = the ranking's score (too few questions in this knowledge base to fit a model)\n", indent)

@@ -11,12 +11,12 @@ import "slices"
 // signals of the decision (calibrate.go): it is fit from data like the
 // others, not a rule.
 
-// parties are the two sides' term ids, or -1 when the index has too few
+// sideTerms are the two sides' term ids, or -1 when the index has too few
 // terms.
-type parties [2]int32
+type sideTerms [2]int32
 
-func findParties(idx *index) parties {
-	p := parties{-1, -1}
+func findSides(idx *index) sideTerms {
+	p := sideTerms{-1, -1}
 	for id, ps := range idx.postings {
 		n := len(ps)
 		switch {
@@ -39,7 +39,7 @@ func (idx *index) sides(qs []qterm) float64 {
 		if pairWords[t.word] {
 			return 1
 		}
-		for k, id := range idx.parties {
+		for k, id := range idx.sideTerms {
 			if id >= 0 && t.id == id && t.how <= MatchSynonym {
 				side[k] = true
 			}
@@ -73,5 +73,5 @@ func (idx *index) leaderSide(w string) int {
 	if !ok {
 		return -1
 	}
-	return slices.Index(idx.parties[:], id)
+	return slices.Index(idx.sideTerms[:], id)
 }
