@@ -119,6 +119,12 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	// topic that would be answered on its own (Threshold) takes it.
 	clearTopic := len(cands) > 0 && (cands[0].score >= 0.6 || !leaders && cands[0].confidence >= Threshold) &&
 		idx.topics[cands[0].topic].t.Category != knowledge.Summits
+	if clearTopic && len(placed) > 0 && (putin || xi) && idx.topics[cands[0].topic].t.Category == knowledge.People {
+		// "why is xi in moscow", "what is putin up to in china": a
+		// leader's own topic matches them by the name alone; the place
+		// makes them questions about his visits there.
+		clearTopic = false
+	}
 	if clearTopic && year != 0 && leaders && (putin || xi) {
 		// "did xi visit moscow in 2019": another topic takes a question
 		// about a leader's meetings in a year only if it is about that
