@@ -105,14 +105,24 @@ func scopeName(i int) string {
 // and records its parts in sc if it is not nil.
 func (m *scopeModel) probability(x features, sc *Scope) float64 {
 	in := scopeInputs(x)
-	z := m.bias
-	for i, v := range in {
-		z += m.coef[i] * v
-	}
+	var parts *[]Signal
 	if sc != nil {
 		sc.Bias = round3(m.bias)
-		for i, v := range in {
-			sc.Signals = append(sc.Signals, Signal{Name: scopeName(i), Value: round3(v), Coef: round3(m.coef[i]), Part: round3(m.coef[i] * v)})
+		parts = &sc.Signals
+	}
+	return logistic(m.bias, m.coef, in[:], scopeName, parts)
+}
+
+// logistic returns sigmoid(bias + coef·x), and appends each input's part
+// to parts if it is not nil, named by name: the explanation is the sum.
+func logistic(bias float64, coef, x []float64, name func(int) string, parts *[]Signal) float64 {
+	z := bias
+	for i, v := range x {
+		z += coef[i] * v
+	}
+	if parts != nil {
+		for i, v := range x {
+			*parts = append(*parts, Signal{Name: name(i), Value: round3(v), Coef: round3(coef[i]), Part: round3(coef[i] * v)})
 		}
 	}
 	return sigmoid(z)
@@ -160,18 +170,15 @@ func (m *model) confidence(c *scored, q *query, ex *CandidateExplanation) float6
 		return c.score
 	}
 	x := signals(c, q)
-	z := m.bias
-	for i, v := range x {
-		z += m.coef[i] * v
-	}
+	var parts *[]Signal
 	if ex != nil {
 		ex.Bias = round3(m.bias)
-		for i, v := range x {
-			ex.Signals = append(ex.Signals, Signal{Name: signalNames[i], Value: round3(v), Coef: round3(m.coef[i]), Part: round3(m.coef[i] * v)})
-		}
+		parts = &ex.Signals
 	}
-	return sigmoid(z)
+	return logistic(m.bias, m.coef[:], x[:], signalName, parts)
 }
+
+func signalName(i int) string { return signalNames[i] }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
