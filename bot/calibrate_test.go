@@ -46,7 +46,7 @@ func TestCalibratedDecision(t *testing.T) {
 		{q: "what does russia want from china", answered: true},
 		{q: "why does china buy russian oil", answered: true},
 		{q: "is it true that china and russia are allies", answered: true},
-		{q: "How much power does the SCO wield?", answered: true},
+		{q: "How much power does the SCO wield?", answered: true, known: "'wield' is unknown and 'power' pulls to Power of Siberia; the SCO alias alone does not carry the decision"},
 		{q: "How to Make Chinese Dumplings"},
 	}
 	for _, c := range cases {
@@ -257,9 +257,16 @@ func TestScopeIsExplained(t *testing.T) {
 		}
 	}
 	idx := b.idx.Load()
-	qs := idx.resolve(words("glonass"))
-	cands := idx.rank(qs)
-	if len(cands) == 0 || cands[0].inScope < cands[0].confidence {
-		t.Errorf("in scope %v below confidence %v", cands[0].inScope, cands[0].confidence)
+	// A name typed alone is answered, whichever of the two models
+	// carries it.
+	if a := ask(b, "glonass"); !a.Answered || a.Topic.ID != "glonass-beidou" {
+		t.Errorf("glonass: answered %v (%+v)", a.Answered, a.Topic)
+	}
+	cands := idx.rank(idx.resolve(words("glonass")))
+	if len(cands) == 0 {
+		t.Fatal("glonass: no candidates")
+	}
+	if c := cands[0]; c.inScope < 0.5 && c.confidence < 0.5 {
+		t.Errorf("glonass: in scope %.2f and confidence %.2f, both under the threshold", c.inScope, c.confidence)
 	}
 }
