@@ -55,7 +55,7 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, subjectSignal(q), c.specific, c.leastSpecific, c.direction}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, q.subject, c.specific, c.leastSpecific, c.direction}
 }
 
 // model is the fitted decision: two logistic regressions over the same
@@ -314,7 +314,10 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 	}
 	m := fitLogistic(data)
 	if m != nil {
-		m.scope = fitScope(balanced(scope))
+		if enough(scope) {
+			// Balanced only once there is enough of each class to fit on.
+			m.scope = fitScope(balanced(scope))
+		}
 	}
 	return m
 }
@@ -342,6 +345,19 @@ func balanced(data []sample) []sample {
 	return out
 }
 
+// enough reports whether both classes weigh at least minFit.
+func enough(data []sample) bool {
+	var pos, neg float64
+	for _, s := range data {
+		if s.y > 0 {
+			pos += s.w
+		} else {
+			neg += s.w
+		}
+	}
+	return pos >= minFit && neg >= minFit
+}
+
 // minFit is the least weight of each class (questions, whatever their
 // variants) to fit a model on. A knowledge base too small for that (a test
 // fixture of a few topics) keeps the ranking's score as its confidence.
@@ -367,15 +383,7 @@ func fitLogistic(data []sample) *model {
 // Newton's method on standardised inputs. It fails with less than minFit
 // of either class.
 func fitWeights(data []sample, xs [][]float64) (coef []float64, bias float64, ok bool) {
-	var pos, neg float64
-	for _, s := range data {
-		if s.y > 0 {
-			pos += s.w
-		} else {
-			neg += s.w
-		}
-	}
-	if pos < minFit || neg < minFit || len(xs) == 0 {
+	if !enough(data) || len(xs) == 0 {
 		return nil, 0, false
 	}
 	n := len(xs[0])

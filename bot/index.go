@@ -374,6 +374,9 @@ func (p *topicParts) weights(skip func(int) bool) (map[int32]float32, []phrase) 
 func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts) *index {
 	c := *idx
 	c.model = nil
+	// Its own WordNet memo: which lemmas a fold's index holds is not what
+	// the real index holds, and the real index must not learn it.
+	c.wnMemo = &wordnetMemo{m: map[string][]wnHit{}}
 	c.postings = slices.Clone(idx.postings)
 	c.idf = slices.Clone(idx.idf)
 	c.topics = slices.Clone(idx.topics)

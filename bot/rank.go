@@ -64,6 +64,7 @@ type query struct {
 	hardUnknown float64
 	hardWords   int     // how many such words
 	sides       float64 // how many sides of the relationship it names, over two (sides.go)
+	subject     float64 // the unknown words' off-topic kind (subject.go)
 	// has has bit id%256 set for the id of each known term: most terms of
 	// a candidate's phrases are not in the question, and the filter
 	// spares looking for them among its terms.
@@ -114,6 +115,7 @@ func (idx *index) newQuery(qs []qterm) query {
 	q.norm = math.Sqrt(q.norm)
 	q.info = informativeness(idx, q.known)
 	q.sides = idx.sides(qs)
+	q.subject = subjectSignal(&q)
 	if q.total > 0 {
 		q.hardUnknown = hard / q.total
 	}

@@ -30,7 +30,10 @@ func findSides(idx *index) sideTerms {
 }
 
 // pairWords name both sides at once.
-var pairWords = set(`bilateral sino-russian russo-chinese china-russia russia-china chinese-russian russian-chinese`)
+var pairWords = set(`bilateral sino-russian russo-chinese china-russia russia-china chinese-russian russian-chinese sino-soviet`)
+
+// sovietWords name the Soviet Union, Russia's side before 1991.
+var sovietWords = set(`soviet soviets ussr`)
 
 // sides returns how many sides the question names, over two: 0, 0.5 or 1.
 func (idx *index) sides(qs []qterm) float64 {
@@ -47,6 +50,11 @@ func (idx *index) sides(qs []qterm) float64 {
 		if k := idx.leaderSide(t.word); k >= 0 {
 			side[k] = true
 		}
+		if sovietWords[t.word] {
+			if k := idx.sideOf("russia"); k >= 0 {
+				side[k] = true
+			}
+		}
 	}
 	n := 0.0
 	for _, s := range side {
@@ -60,16 +68,18 @@ func (idx *index) sides(qs []qterm) float64 {
 // leaderSide returns the side a leader's name stands for (-1 for none):
 // Xi for China, Putin for Russia, as the leader words of timeline.go say.
 func (idx *index) leaderSide(w string) int {
-	var want string
 	switch {
 	case xiWords[w]:
-		want = "china"
+		return idx.sideOf("china")
 	case putinWords[w]:
-		want = "russia"
-	default:
-		return -1
+		return idx.sideOf("russia")
 	}
-	id, ok := idx.vocab[want]
+	return -1
+}
+
+// sideOf returns which side a term is (-1 for neither).
+func (idx *index) sideOf(term string) int {
+	id, ok := idx.vocab[term]
 	if !ok {
 		return -1
 	}

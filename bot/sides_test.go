@@ -14,6 +14,8 @@ func TestSides(t *testing.T) {
 		{"how deep does the bond between moscow and beijing run", 1},
 		{"what do xi and putin want from each other", 1},
 		{"sino-russian relations in the 1960s", 1},
+		{"when did the soviet union and china fall out", 1},
+		{"ussr aid to mao", 0.5},
 		{"is the kremlin worried about chinese migrants", 1},
 		{"what is moscow like in winter", 0.5},
 		{"how to make chinese dumplings", 0.5},

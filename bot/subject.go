@@ -2,6 +2,7 @@ package bot
 
 import (
 	"math"
+	"strings"
 	"sync"
 
 	"github.com/summitbot/summitbot/bot/lexicon"
@@ -30,8 +31,12 @@ type subjectFit struct {
 	memo map[string]wordKind
 }
 
-// maxSubjectMemo bounds the memo of words' scores.
-const maxSubjectMemo = 20000
+// maxSubjectMemo bounds the memo of words' scores, maxSubjectWord the
+// words it looks up (no English word is longer).
+const (
+	maxSubjectMemo = 20000
+	maxSubjectWord = 30
+)
 
 // newSubjectFit counts the words of in-scope and off-topic questions by
 // lexicographer file: each word spreads over its files in proportion to
@@ -133,7 +138,7 @@ type wordKind struct {
 }
 
 func (s *subjectFit) kind(w string) (float64, bool) {
-	if s == nil || !isASCIIAlpha(w) || len(w) < 3 {
+	if s == nil || !isASCIIAlpha(w) || len(w) < 3 || len(w) > maxSubjectWord {
 		return 0, false
 	}
 	s.mu.Lock()
@@ -152,7 +157,8 @@ func (s *subjectFit) kind(w string) (float64, bool) {
 	}
 	s.mu.Lock()
 	if len(s.memo) < maxSubjectMemo {
-		s.memo[w] = k
+		// A copy: the word is a piece of the question, which must not stay.
+		s.memo[strings.Clone(w)] = k
 	}
 	s.mu.Unlock()
 	return k.score, k.english
