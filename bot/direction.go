@@ -297,6 +297,7 @@ func (pn *partyNames) read(ws []string) reading {
 	flip := ""
 	lastEnd := -1 // the word after the last name
 	lastPoss := false
+	var lastP party // the last name's party, whether or not ms had room for it
 	for i := 0; i < len(ws); {
 		p, n, poss := pn.at(ws, i)
 		if n == 0 {
@@ -316,7 +317,7 @@ func (pn *partyNames) read(ws []string) reading {
 			for j >= 0 && j >= lastEnd && determiners[ws[j]] {
 				j--
 			}
-			if j >= 0 && j == lastEnd-1 && !poss && !lastPoss && ms[len(ms)-1].p != p {
+			if j >= 0 && j == lastEnd-1 && !poss && !lastPoss && lastP != p {
 				// "china russia trade": two names side by side.
 				return reading{dir: dirMutual}
 			}
@@ -333,7 +334,7 @@ func (pn *partyNames) read(ws []string) reading {
 			if len(ms) < maxMentions {
 				ms = append(ms, m)
 			}
-			lastEnd, lastPoss = i+n, poss
+			lastEnd, lastPoss, lastP = i+n, poss, p
 		}
 		i += n
 	}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/summitbot/summitbot/knowledge"
@@ -110,5 +111,15 @@ func TestAgreement(t *testing.T) {
 		if got := agreement(tc.a, tc.b); got != tc.want {
 			t.Errorf("agreement(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
+	}
+}
+
+// TestReadManyNames: past maxMentions names, two names side by side are
+// compared with the last name read, not the last one kept.
+func TestReadManyNames(t *testing.T) {
+	pn := testParties()
+	text := strings.Repeat("from china to russia ", maxMentions/2) + "from china china"
+	if got := pn.read(words(text)); got.dir == dirMutual {
+		t.Errorf("%q read as mutual: the last two names are both China's", text)
 	}
 }
