@@ -390,3 +390,32 @@ func FuzzAsk(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAskEmbedded is FuzzAsk on the embedded knowledge base, whose index
+// has a fitted decision: the in-scope model, the side, specificity, word
+// kind and direction signals, and the explanation built as it scores.
+func FuzzAskEmbedded(f *testing.F) {
+	b := embeddedBot(f)
+	for _, s := range []string{"is china arming russia", "How to Make Chinese Dumplings", "glonass", "soviet union and china",
+		"from china to russia from china to russia from china to russia from china to russia from china china", "ШОС", "习近平访俄", "🙂🙂", "%s"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a := b.Ask(context.Background(), Question{Text: s, Conversation: "fuzz"})
+		if a.Text == "" || a.Answered != (a.Outcome == OutcomeAnswered) || a.Answered != (a.Topic != nil) || a.Outcome == OutcomeError {
+			t.Errorf("Ask(%q) = %+v", s, a)
+		}
+		if a.Answered && (len(a.Sources) == 0 || len(a.Sources) > 3) {
+			t.Errorf("Ask(%q) answered with %d sources", s, len(a.Sources))
+		}
+		ex := b.Explain(s, 5)
+		if len(ex.Candidates) > 0 && ex.Candidates[0].Scope == nil {
+			t.Errorf("Explain(%q): the first candidate has no in-scope verdict", s)
+		}
+		for _, c := range ex.Candidates {
+			if c.Confidence < 0 || c.Confidence > 1 || c.Confidence != c.Confidence {
+				t.Errorf("Explain(%q): %s has confidence %v", s, c.Topic.ID, c.Confidence)
+			}
+		}
+	})
+}
