@@ -117,7 +117,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	// One leader's name without a meeting word ("tsugol range putin war
 	// games 2018") is weak evidence of a question about meetings: then any
 	// topic that would be answered on its own (Threshold) takes it.
-	clearTopic := len(cands) > 0 && (cands[0].score >= 0.6 || !leaders && cands[0].confidence >= Threshold) &&
+	clearTopic := len(cands) > 0 && (cands[0].score >= 0.6 || !leaders && cands[0].inScope >= Threshold) &&
 		idx.topics[cands[0].topic].t.Category != knowledge.Summits
 	if clearTopic && len(placed) > 0 && (putin || xi) && idx.topics[cands[0].topic].t.Category == knowledge.People {
 		// "why is xi in moscow", "what is putin up to in china": a
