@@ -156,7 +156,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	idx.suggest = newSuggester(idx)
 	idx.timeline = newTimelineIndex(kb)
 	idx.about = about(kb)
-	idx.subject = newSubjectFit(idx, kb)
+	idx.subject = newSubjectFit(idx, kb, offTopic)
 	idx.model = idx.fit(kb)
 	// After the fit: its thousands of slipped questions would fill the
 	// memo with typos nobody asked.

@@ -41,7 +41,7 @@ const (
 // newSubjectFit counts the words of in-scope and off-topic questions by
 // lexicographer file: each word spreads over its files in proportion to
 // their senses and tagged occurrences in general English.
-func newSubjectFit(idx *index, kb *knowledge.KB) *subjectFit {
+func newSubjectFit(idx *index, kb *knowledge.KB, offTopic []string) *subjectFit {
 	var in, off [lexicon.NumFiles]float64
 	var nIn, nOff float64
 	var buf []lexicon.Usage

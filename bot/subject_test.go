@@ -42,11 +42,9 @@ func TestSubjectFit(t *testing.T) {
 // TestSubjectFitWithoutData: with no off-topic questions to fit on, every
 // file is even.
 func TestSubjectFitWithoutData(t *testing.T) {
-	saved := offTopic
-	offTopic = nil
-	defer func() { offTopic = saved }()
-	idx := buildIndex(&knowledge.KB{})
-	for f, v := range idx.subject.file {
+	kb := &knowledge.KB{}
+	fit := newSubjectFit(buildIndex(kb), kb, nil)
+	for f, v := range fit.file {
 		if v != 0 {
 			t.Fatalf("%s: %.2f with nothing to fit on", lexicon.File(f), v)
 		}
