@@ -247,7 +247,7 @@ func WriteRealTest(w io.Writer, reps []RealReport) {
 	eng := reps[0]
 	fmt.Fprintf(w, "\nHeld-out test set, measured only, never developed on: %d in-scope and %d off-topic scored (%s)\n", eng.InScope, eng.OffTopic, realset.TestFile)
 	fmt.Fprintln(w, "(Real questions from pages the development set does not cite, collected after the engine was built; its")
-	fmt.Fprintln(w, "figures were looked at once before a content decision on 1 December 2026, see knowledge/eval/README.md.)")
+	fmt.Fprintln(w, "figures were known when one content decision was made, see knowledge/eval/README.md.)")
 	writeRealTable(w, reps)
 	fmt.Fprintf(w, "(%d summitbot misses; not listed for the held-out set.)\n", eng.MissCount)
 }
