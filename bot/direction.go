@@ -193,6 +193,17 @@ func (pn *partyNames) wordParty(w string) (party, bool) {
 	return noParty, false
 }
 
+// named reports which parties the words name, anywhere.
+func (pn *partyNames) named(ws []string) (china, russia bool) {
+	for i := 0; i < len(ws); i++ {
+		p, n, _ := pn.at(ws, i)
+		china = china || p == partyChina || p == partyBoth
+		russia = russia || p == partyRussia || p == partyBoth
+		i += max(n, 1) - 1
+	}
+	return china, russia
+}
+
 // at finds a name starting at ws[i]: its party and length in words (0 if
 // there is none).
 func (pn *partyNames) at(ws []string, i int) (party, int, bool) {

@@ -64,8 +64,6 @@ var (
 	// travelWords say a meeting only with a leader or both countries named:
 	// people visit Beijing for other reasons ("the best time to visit").
 	travelWords = set(`visit visits visited trip trips визит 访问`)
-	chinaWords  = set(`china chinese beijing sino китай китая пекин 中国 北京`)
-	russiaWords = set(`russia russian russians moscow kremlin россия россии москва 俄罗斯 莫斯科`)
 	latestWords = set(`last latest recent recently newest previous`)
 	countWords  = set(`many often frequently count counted times number`)
 	putinWords  = set(`putin putins путин путина путиным 普京`)
@@ -79,18 +77,21 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	if len(tl.meetings) == 0 || len(tl.summits) == 0 {
 		return Answer{}, false
 	}
-	var meetingWord, travel, china, russia, putin, xi, latest, count bool
+	var meetingWord, travel, putin, xi, latest, count bool
 	for _, w := range ws {
 		meetingWord = meetingWord || meetingWords[w]
 		travel = travel || travelWords[w]
-		china = china || chinaWords[w]
-		russia = russia || russiaWords[w]
 		putin = putin || putinWords[w]
 		xi = xi || xiWords[w]
 		latest = latest || latestWords[w]
 		count = count || countWords[w]
 	}
-	meetingWord = meetingWord || travel && (putin || xi || china && russia)
+	if travel && !meetingWord && !putin && !xi {
+		china, russia := idx.parties.named(ws)
+		meetingWord = china && russia
+	} else {
+		meetingWord = meetingWord || travel
+	}
 	if !meetingWord && !putin && !xi {
 		return Answer{}, false
 	}
