@@ -46,21 +46,6 @@ func BenchmarkExpandIndex(b *testing.B) {
 	b.ReportMetric(float64(len(terms)), "words")
 }
 
-// BenchmarkExpanderIndex is the same build with one Expander, which asks
-// known about each term once for all the words.
-func BenchmarkExpanderIndex(b *testing.B) {
-	terms := kbTerms(b)
-	known := knownSet(terms...)
-	data()
-	for b.Loop() {
-		x := NewExpander(known)
-		for _, w := range terms {
-			x.Expand(w)
-		}
-	}
-	b.ReportMetric(float64(len(terms)), "words")
-}
-
 // BenchmarkDecode is the one-off cost of the first Expand in a process,
 // and the heap the decoded table keeps.
 func BenchmarkDecode(b *testing.B) {

@@ -64,28 +64,6 @@ func Expand(word string, known func(term string) bool) []Expansion {
 	return e.expand(word)
 }
 
-// Expander expands many words against one vocabulary, asking known about
-// each term once for all of them: an index build's loop, where Expand
-// would ask again for every word. known must not change while the
-// Expander is in use. An Expander is not safe for concurrent use.
-type Expander struct{ e *expander }
-
-// NewExpander returns an Expander over the terms known accepts.
-func NewExpander(known func(term string) bool) *Expander {
-	t := data()
-	e := newScratch(t.nWords())
-	e.t, e.known, e.gen, e.seen = t, known, 1, 0
-	return &Expander{e}
-}
-
-// Expand is the package's Expand with the Expander's vocabulary.
-func (x *Expander) Expand(word string) []Expansion {
-	if x == nil || x.e.known == nil {
-		return nil
-	}
-	return x.e.expand(word)
-}
-
 func (e *expander) expand(word string) []Expansion {
 	t := e.t
 	w := normalise(word)

@@ -220,33 +220,6 @@ func TestExpandConcurrent(t *testing.T) {
 	}
 }
 
-// An Expander asks known once per term across words, and gives what Expand
-// gives.
-func TestExpanderMatchesExpand(t *testing.T) {
-	vocab := knownSet("pact", "accord", "europe", "european country", "china", "mediation", "weapon", "missile", "approve", "penalty", "punishment", "enforcement")
-	asked := map[string]int{}
-	counting := func(s string) bool { asked[s]++; return vocab(s) }
-	x := NewExpander(counting)
-	words := []string{"treaty", "Poland", "Beijing", "mediated", "missiles", "weapons", "sanction", "treaties", "zxqvw", ""}
-	for _, w := range words {
-		if got, want := x.Expand(w), Expand(w, vocab); !slices.Equal(got, want) {
-			t.Errorf("Expander.Expand(%q) = %v, Expand = %v", w, got, want)
-		}
-	}
-	for term, n := range asked {
-		if n > 1 {
-			t.Errorf("known(%q) asked %d times by one Expander", term, n)
-		}
-	}
-	if got := NewExpander(nil).Expand("treaty"); got != nil {
-		t.Errorf("Expander with a nil known = %v, want nil", got)
-	}
-	var nilX *Expander
-	if got := nilX.Expand("treaty"); got != nil {
-		t.Errorf("nil Expander = %v, want nil", got)
-	}
-}
-
 // The scratch space's stamps wrap; results must not change when they do.
 func TestScratchStampsWrap(t *testing.T) {
 	known := knownSet("pact", "accord", "europe", "penalty", "enforcement", "approve")

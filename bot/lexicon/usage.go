@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/summitbot/summitbot/bot/lexicon/internal/wngen"
 )
@@ -170,29 +169,6 @@ func hasFile(us []Usage, f File) bool {
 		}
 	}
 	return false
-}
-
-var (
-	totalsOnce sync.Once
-	totals     [NumFiles]Usage
-)
-
-// FileTotals returns, for each lexicographer file, the senses and tagged
-// occurrences of all the one-word lemmas WordNet files there: general
-// English's share of each kind of word, against which a text's own can be
-// measured.
-func FileTotals() [NumFiles]Usage {
-	totalsOnce.Do(func() {
-		t := data()
-		for f := range totals {
-			totals[f].File = File(f)
-		}
-		for k, f := range t.use.files {
-			totals[f].Senses += int(t.use.senses[k])
-			totals[f].Tags += int(t.use.tags[k])
-		}
-	})
-	return totals
 }
 
 // decodeUsages reads the usage profiles that end the table.
