@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"strings"
 
@@ -234,7 +235,7 @@ func WriteReal(w io.Writer, reps []RealReport, misses bool) {
 		if len(m.Expected) > 0 {
 			exp = strings.Join(m.Expected, "|")
 		}
-		fmt.Fprintf(w, "  real.yaml:%d: %q: expected %s, chose %s (confidence %.2f)\n", m.Line, m.Question, exp, m.Chose, m.Confidence)
+		fmt.Fprintf(w, "  %s:%d: %q: expected %s, chose %s (confidence %.2f)\n", path.Base(realset.File), m.Line, m.Question, exp, m.Chose, m.Confidence)
 	}
 }
 

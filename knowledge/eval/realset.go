@@ -67,9 +67,6 @@ type Question struct {
 // Uncovered reports an in-scope question that no topic answers yet.
 func (q Question) Uncovered() bool { return !q.OffTopic && len(q.Expect) == 0 }
 
-// Load returns the embedded development set.
-func Load() ([]Question, error) { return Development().Load() }
-
 // Planned returns the topic ids the content helpers announced but that may
 // not be merged yet; an expect id must be an existing topic or one of these.
 func Planned() []string {
