@@ -225,13 +225,13 @@ type sample struct {
 // added to questions all follow from the order of the knowledge base.
 func (idx *index) fit(kb *knowledge.KB) *model {
 	var data, scope []sample
-	ask := func(in *index, q string, want int, weight float64) {
-		qs := in.resolve(words(q))
-		cands := in.rank(qs)
+	// ask asks a question of in and keeps its first candidate's signals:
+	// for the in-scope model always, for the first model unless scopeOnly.
+	ask := func(in *index, q string, want int, weight float64, scopeOnly bool) {
+		cands, _, query := in.rankIn(in.resolve(words(q)), 0)
 		if len(cands) == 0 {
 			return
 		}
-		query := in.newQuery(qs)
 		y, in_ := 0.0, 0.0
 		if cands[0].topic == want {
 			y = 1
@@ -240,7 +240,9 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 			in_ = 1
 		}
 		x := signals(&cands[0], &query)
-		data = append(data, sample{x: x, y: y, w: weight})
+		if !scopeOnly {
+			data = append(data, sample{x: x, y: y, w: weight})
+		}
 		scope = append(scope, sample{x: x, y: in_, w: weight})
 	}
 	nq := 0
@@ -274,19 +276,19 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 				if qi%fitFolds != f {
 					continue
 				}
-				ask(in, q, ti, 0.5)
+				ask(in, q, ti, 0.5, false)
 				// The same question after a clause of context: words the
 				// knowledge base does not know must not sink it by themselves.
 				if len(clauses) > 0 {
-					ask(in, clauses[(ti+qi)%len(clauses)]+" "+q, ti, 0.25)
+					ask(in, clauses[(ti+qi)%len(clauses)]+" "+q, ti, 0.25, false)
 				}
 				// And as people type it: letters slipped in its long words,
 				// two words run together.
 				if typo := slips(q); typo != q {
-					ask(in, typo, ti, 0.25)
+					ask(in, typo, ti, 0.25, false)
 				}
 				if joined := runTogether(q); joined != q {
-					ask(in, joined, ti, 0.25)
+					ask(in, joined, ti, 0.25, false)
 				}
 			}
 		}
@@ -299,18 +301,16 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 		t := kb.Topics[ti]
 		names := append([]string{t.Title}, t.Aliases...)
 		for _, a := range names {
-			n := len(data)
-			ask(idx, a, ti, 0.5/float64(len(names)))
-			data = data[:n]
+			ask(idx, a, ti, 0.5/float64(len(names)), true)
 		}
 	}
 	for _, tc := range kb.Tests {
 		if tc.Expect == knowledge.None {
-			ask(idx, tc.Question, -1, 1)
+			ask(idx, tc.Question, -1, 1, false)
 		}
 	}
 	for _, q := range offTopic {
-		ask(idx, q, -1, 1)
+		ask(idx, q, -1, 1, false)
 	}
 	m := fitLogistic(data)
 	if m != nil {
@@ -326,14 +326,7 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 // much as the positives: whether a question is in scope should not depend
 // on how many questions of each kind the fit happens to ask.
 func balanced(data []sample) []sample {
-	var pos, neg float64
-	for _, d := range data {
-		if d.y > 0 {
-			pos += d.w
-		} else {
-			neg += d.w
-		}
-	}
+	pos, neg := classWeights(data)
 	out := slices.Clone(data)
 	if pos > 0 && neg > 0 {
 		for i := range out {
@@ -347,7 +340,12 @@ func balanced(data []sample) []sample {
 
 // enough reports whether both classes weigh at least minFit.
 func enough(data []sample) bool {
-	var pos, neg float64
+	pos, neg := classWeights(data)
+	return pos >= minFit && neg >= minFit
+}
+
+// classWeights returns the summed weights of the positives and negatives.
+func classWeights(data []sample) (pos, neg float64) {
 	for _, s := range data {
 		if s.y > 0 {
 			pos += s.w
@@ -355,7 +353,7 @@ func enough(data []sample) bool {
 			neg += s.w
 		}
 	}
-	return pos >= minFit && neg >= minFit
+	return pos, neg
 }
 
 // minFit is the least weight of each class (questions, whatever their

@@ -132,16 +132,23 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 // rank scores the topics that share a term with the question and returns
 // the best candidates, best first, each with its calibrated confidence.
 func (idx *index) rank(qs []qterm) []scored {
-	cands, _ := idx.rankExplained(qs, 0)
+	cands, _, _ := idx.rankIn(qs, 0)
 	return cands
 }
 
 // rankExplained is rank, also returning the explanation of the first n
 // candidates, built as they are scored.
 func (idx *index) rankExplained(qs []qterm, n int) ([]scored, []CandidateExplanation) {
+	cands, exs, _ := idx.rankIn(qs, n)
+	return cands, exs
+}
+
+// rankIn is rankExplained, also returning the query it built, whose
+// signals the fit reads beside the candidates'.
+func (idx *index) rankIn(qs []qterm, n int) ([]scored, []CandidateExplanation, query) {
 	q := idx.newQuery(qs)
 	if q.total == 0 {
-		return nil, nil
+		return nil, nil, q
 	}
 	top := idx.shortlist(&q)
 	// The shortlist holds candidates topics at most: the work arrays of
@@ -217,7 +224,7 @@ func (idx *index) rankExplained(qs []qterm, n int) ([]scored, []CandidateExplana
 			out = append(out, *ex)
 		}
 	}
-	return final, out
+	return final, out, q
 }
 
 // shortlist picks the candidates by summed term evidence.
