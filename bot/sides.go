@@ -12,11 +12,15 @@ import "slices"
 // others, not a rule.
 
 // sideTerms are the two sides' term ids, or -1 when the index has too few
-// terms.
-type sideTerms [2]int32
+// terms, and which of the two is China's and which Russia's (-1 when
+// neither is), for the words that stand for one of them.
+type sideTerms struct {
+	ids           [2]int32
+	china, russia int
+}
 
 func findSides(idx *index) sideTerms {
-	p := sideTerms{-1, -1}
+	p := [2]int32{-1, -1}
 	for id, ps := range idx.postings {
 		n := len(ps)
 		switch {
@@ -26,7 +30,13 @@ func findSides(idx *index) sideTerms {
 			p[1] = int32(id)
 		}
 	}
-	return p
+	side := func(term string) int {
+		if id, ok := idx.vocab[term]; ok {
+			return slices.Index(p[:], id)
+		}
+		return -1
+	}
+	return sideTerms{ids: p, china: side("china"), russia: side("russia")}
 }
 
 // pairWords name both sides at once.
@@ -42,7 +52,7 @@ func (idx *index) sides(qs []qterm) float64 {
 		if pairWords[t.word] {
 			return 1
 		}
-		for k, id := range idx.sideTerms {
+		for k, id := range idx.sideTerms.ids {
 			if id >= 0 && t.id == id && t.how <= MatchSynonym {
 				side[k] = true
 			}
@@ -50,10 +60,8 @@ func (idx *index) sides(qs []qterm) float64 {
 		if k := idx.leaderSide(t.word); k >= 0 {
 			side[k] = true
 		}
-		if sovietWords[t.word] {
-			if k := idx.sideOf("russia"); k >= 0 {
-				side[k] = true
-			}
+		if k := idx.sideTerms.russia; sovietWords[t.word] && k >= 0 {
+			side[k] = true
 		}
 	}
 	n := 0.0
@@ -70,18 +78,9 @@ func (idx *index) sides(qs []qterm) float64 {
 func (idx *index) leaderSide(w string) int {
 	switch {
 	case xiWords[w]:
-		return idx.sideOf("china")
+		return idx.sideTerms.china
 	case putinWords[w]:
-		return idx.sideOf("russia")
+		return idx.sideTerms.russia
 	}
 	return -1
-}
-
-// sideOf returns which side a term is (-1 for neither).
-func (idx *index) sideOf(term string) int {
-	id, ok := idx.vocab[term]
-	if !ok {
-		return -1
-	}
-	return slices.Index(idx.sideTerms[:], id)
 }

@@ -4,7 +4,7 @@ import "testing"
 
 func TestSides(t *testing.T) {
 	idx := embeddedBot(t).idx.Load()
-	if got := [2]string{idx.termName(idx.sideTerms[0]), idx.termName(idx.sideTerms[1])}; got != [2]string{"china", "russia"} && got != [2]string{"russia", "china"} {
+	if got := [2]string{idx.termName(idx.sideTerms.ids[0]), idx.termName(idx.sideTerms.ids[1])}; got != [2]string{"china", "russia"} && got != [2]string{"russia", "china"} {
 		t.Fatalf("the two sides are %v, want china and russia", got)
 	}
 	for _, tc := range []struct {
