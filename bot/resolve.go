@@ -436,7 +436,7 @@ func (idx *index) wordnet(w string) []wnHit {
 	}
 	memo.mu.Lock()
 	if len(memo.m) < maxWordNetMemo {
-		memo.m[w] = hits
+		memo.m[strings.Clone(w)] = hits // a copy: w is a piece of the question
 	}
 	memo.mu.Unlock()
 	return hits
