@@ -430,7 +430,7 @@ func TestStarted(t *testing.T) {
 		{"2026-13", "2030-01-01", false},
 	}
 	for _, tt := range tests {
-		if got := started(knowledge.Meeting{Date: tt.date}, at(tt.now)); got != tt.want {
+		if got := startOf(knowledge.Meeting{Date: tt.date}).by(at(tt.now)); got != tt.want {
 			t.Errorf("started(%s) at %s = %v, want %v", tt.date, tt.now, got, tt.want)
 		}
 	}

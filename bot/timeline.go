@@ -326,13 +326,6 @@ var callHow = map[string]string{"video-call": "by video call", "phone-call": "by
 // isCall reports whether a meeting was held by video or telephone.
 func isCall(m knowledge.Meeting) bool { return m.Kind == "video-call" || m.Kind == "phone-call" }
 
-// started reports whether the meeting's first day is not after now. A
-// month-only date ("2026-12") has started only once that month is over: the
-// day may be late in the month.
-func started(m knowledge.Meeting, now time.Time) bool {
-	return startOf(m).by(now)
-}
-
 // start is when a meeting counts as started; never, if its date does not
 // parse.
 type start struct {
@@ -342,6 +335,9 @@ type start struct {
 
 func (s start) by(now time.Time) bool { return s.ok && !s.at.After(now) }
 
+// startOf returns when a meeting counts as started: its first day; for a
+// month-only date ("2026-12"), once that month is over, since the day may
+// be late in the month.
 func startOf(m knowledge.Meeting) start {
 	if len(m.Date) == 7 {
 		d, err := time.Parse("2006-01", m.Date)
