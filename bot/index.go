@@ -152,7 +152,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	idx.enLog = englishLog(idx)
 	idx.spec = idx.specificities()
 	idx.lexicon = newDomainLexicon(idx, kb.Synonyms)
-	idx.wnMemo = &wordnetMemo{m: map[string][]wnHit{}}
+	idx.wnMemo = newWordnetMemo()
 	idx.suggest = newSuggester(idx)
 	idx.timeline = newTimelineIndex(kb)
 	idx.about = about(kb)
@@ -164,9 +164,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	// Nor should the WordNet look-ups of those questions stay: the memo
 	// starts again with what people ask (the lemmas it learnt the index
 	// holds stay, they are the index's own).
-	idx.wnMemo.mu.Lock()
-	idx.wnMemo.m = map[string][]wnHit{}
-	idx.wnMemo.mu.Unlock()
+	idx.wnMemo.hits = newWordMemo[[]wnHit](maxWordNetMemo)
 	// Only the fit's folds recompute specificities: the English
 	// frequencies behind them are not needed after it.
 	idx.enLog = nil
@@ -376,7 +374,7 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 	c.model = nil
 	// Its own WordNet memo: which lemmas a fold's index holds is not what
 	// the real index holds, and the real index must not learn it.
-	c.wnMemo = &wordnetMemo{m: map[string][]wnHit{}}
+	c.wnMemo = newWordnetMemo()
 	c.postings = slices.Clone(idx.postings)
 	c.idf = slices.Clone(idx.idf)
 	c.topics = slices.Clone(idx.topics)

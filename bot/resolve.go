@@ -396,10 +396,11 @@ const maxWordNetMemo = 20000
 // look-up scores the word's senses against the knowledge base, which costs
 // more than the rest of a question.
 type wordnetMemo struct {
-	mu    sync.Mutex
-	m     map[string][]wnHit
+	hits  *wordMemo[[]wnHit]
 	known sync.Map // WordNet lemma -> whether the index holds all its terms
 }
+
+func newWordnetMemo() *wordnetMemo { return &wordnetMemo{hits: newWordMemo[[]wnHit](maxWordNetMemo)} }
 
 // wordnet expands a word the index does not hold onto terms it holds,
 // through the senses of the word that the knowledge base uses.
@@ -408,36 +409,27 @@ func (idx *index) wordnet(w string) []wnHit {
 		return nil
 	}
 	memo := idx.wnMemo
-	memo.mu.Lock()
-	hits, ok := memo.m[w]
-	memo.mu.Unlock()
-	if ok {
+	return memo.hits.get(w, func(w string) (hits []wnHit) {
+		known := func(term string) bool {
+			if k, ok := memo.known.Load(term); ok {
+				return k.(bool)
+			}
+			_, all := idx.lemmaTerms(term)
+			memo.known.Store(term, all) // WordNet's lemmas are finite: this stays bounded
+			return all
+		}
+		for _, e := range expandWordNet(w, known) {
+			ids, all := idx.lemmaTerms(e.Term)
+			if !all || len(ids) > 1 && e.Rel != lexicon.Holonym {
+				continue // a multiword hypernym ("european country") is too loose
+			}
+			for _, id := range ids {
+				hits = append(hits, wnHit{id: id, rel: e.Rel, via: fmt.Sprintf("wordnet %s %q, sense %d", e.Rel, e.Term, e.Sense)})
+			}
+			if len(hits) >= 6 {
+				break
+			}
+		}
 		return hits
-	}
-	known := func(term string) bool {
-		if k, ok := memo.known.Load(term); ok {
-			return k.(bool)
-		}
-		_, all := idx.lemmaTerms(term)
-		memo.known.Store(term, all) // WordNet's lemmas are finite: this stays bounded
-		return all
-	}
-	for _, e := range expandWordNet(w, known) {
-		ids, all := idx.lemmaTerms(e.Term)
-		if !all || len(ids) > 1 && e.Rel != lexicon.Holonym {
-			continue // a multiword hypernym ("european country") is too loose
-		}
-		for _, id := range ids {
-			hits = append(hits, wnHit{id: id, rel: e.Rel, via: fmt.Sprintf("wordnet %s %q, sense %d", e.Rel, e.Term, e.Sense)})
-		}
-		if len(hits) >= 6 {
-			break
-		}
-	}
-	memo.mu.Lock()
-	if len(memo.m) < maxWordNetMemo {
-		memo.m[strings.Clone(w)] = hits // a copy: w is a piece of the question
-	}
-	memo.mu.Unlock()
-	return hits
+	})
 }

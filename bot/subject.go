@@ -2,8 +2,6 @@ package bot
 
 import (
 	"math"
-	"strings"
-	"sync"
 
 	"github.com/summitbot/summitbot/bot/lexicon"
 	"github.com/summitbot/summitbot/knowledge"
@@ -27,8 +25,7 @@ import (
 // index build.
 type subjectFit struct {
 	file [lexicon.NumFiles]float64
-	mu   sync.Mutex
-	memo map[string]wordKind
+	memo *wordMemo[wordKind]
 }
 
 // maxSubjectMemo bounds the memo of words' scores, maxSubjectWord the
@@ -85,7 +82,7 @@ func newSubjectFit(idx *index, kb *knowledge.KB, offTopic []string) *subjectFit 
 	for _, q := range offTopic {
 		count(q, true)
 	}
-	s := &subjectFit{memo: map[string]wordKind{}}
+	s := &subjectFit{memo: newWordMemo[wordKind](maxSubjectMemo)}
 	if nIn == 0 || nOff == 0 {
 		return s // nothing to tell the two apart by: every word scores 0
 	}
@@ -141,26 +138,17 @@ func (s *subjectFit) kind(w string) (float64, bool) {
 	if s == nil || !isASCIIAlpha(w) || len(w) < 3 || len(w) > maxSubjectWord {
 		return 0, false
 	}
-	s.mu.Lock()
-	k, ok := s.memo[w]
-	s.mu.Unlock()
-	if ok {
-		return k.score, k.english
-	}
-	var buf [16]lexicon.Usage
-	us := lexicon.Usages(w, buf[:0])
-	if mass := usageMass(us); mass > 0 {
-		k.english = true
-		for _, u := range us {
-			k.score += s.file[u.File] * float64(u.Tags+u.Senses) / mass
+	k := s.memo.get(w, func(w string) (k wordKind) {
+		var buf [16]lexicon.Usage
+		us := lexicon.Usages(w, buf[:0])
+		if mass := usageMass(us); mass > 0 {
+			k.english = true
+			for _, u := range us {
+				k.score += s.file[u.File] * float64(u.Tags+u.Senses) / mass
+			}
 		}
-	}
-	s.mu.Lock()
-	if len(s.memo) < maxSubjectMemo {
-		// A copy: the word is a piece of the question, which must not stay.
-		s.memo[strings.Clone(w)] = k
-	}
-	s.mu.Unlock()
+		return k
+	})
 	return k.score, k.english
 }
 
