@@ -135,16 +135,22 @@ func (idx *index) fuzzy(w string) (int32, int) {
 			best, bestD, bestDF, bestWord = id, d, df, cand
 		}
 	}
-	probe := func(h uint64) { idx.deletes.each(h, consider) }
-	// w is a known word with one or two letters missing, or w with letters
-	// deleted is such a word, or both have lost letters (substitutions and
-	// transpositions).
-	probe(hashWord(w))
-	eachDeletion(w, len(w) >= 7, func(h uint64) {
-		probe(h)
-		idx.surfaceHash.each(h, consider) // w has one or two extra letters
-	})
+	neighbours(idx.deletes, idx.surfaceHash, w, len(w) >= 7, consider)
 	return best, bestD
+}
+
+// neighbours calls f with the entries that may be one or two edits from
+// w, given the hashes of the entries' deletion variants (deletes) and of
+// the entries themselves (whole): w is an entry with letters missing, or w
+// with letters deleted is an entry (w has extra letters), or both have
+// lost letters (substitutions and transpositions). two also tries two
+// deletions from w.
+func neighbours(deletes, whole hashTable, w string, two bool, f func(int32)) {
+	deletes.each(hashWord(w), f)
+	eachDeletion(w, two, func(h uint64) {
+		deletes.each(h, f)
+		whole.each(h, f)
+	})
 }
 
 // split tries to read w as two known words written without a space
@@ -202,12 +208,7 @@ func nearStopWord(w string) bool {
 		return c[0] == w[0] && editDistance(w, c, 1) <= 1
 	}
 	found := false
-	check := func(i int32) { found = found || near(i) }
-	stopDeletes.each(hashWord(w), check)
-	eachDeletion(w, false, func(h uint64) {
-		stopDeletes.each(h, check)
-		stopHashes.each(h, check)
-	})
+	neighbours(stopDeletes, stopHashes, w, false, func(i int32) { found = found || near(i) })
 	return found
 }
 
