@@ -64,11 +64,8 @@ func BenchmarkWebhooks(b *testing.B) {
 	cfg := config.Default() // the embedded knowledge base, as shipped
 	cfg.DatabaseURL = ""    // measure the webhooks, not SQLite
 	cfg.RateLimit = 0       // 500 simulated users send thousands of questions
-	cfg.Discord.AppID = "1"
-	cfg.Discord.PublicKey = dsig.pub
-	cfg.Slack.BotToken = "xoxb-bench"
-	cfg.Slack.SigningSecret = slackSecret
-	cfg.Slack.APIURL = sinkURL + "/api/"
+	withDiscord(&cfg, dsig)
+	withSlack(&cfg, "xoxb-bench", sinkURL)
 	// Production log level and format, written nowhere.
 	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	in := start(b, cfg, Options{Logger: logger, Now: time.Now})

@@ -360,9 +360,7 @@ func TestGracefulShutdown(t *testing.T) {
 func TestGracefulShutdownSlack(t *testing.T) {
 	sink := newResponseSink(t)
 	cfg := testConfig(copyKB(t))
-	cfg.Slack.BotToken = "xoxb-test"
-	cfg.Slack.SigningSecret = slackSecret
-	cfg.Slack.APIURL = sink.srv.URL + "/api/"
+	withSlack(&cfg, "xoxb-test", sink.srv.URL)
 	in := start(t, cfg, Options{})
 
 	var wire bytes.Buffer

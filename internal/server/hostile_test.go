@@ -24,11 +24,8 @@ import (
 func webhookConfig(t *testing.T, sink *responseSink, dsig discordSigner) *instance {
 	t.Helper()
 	cfg := testConfig(copyKB(t))
-	cfg.Discord.AppID = "1"
-	cfg.Discord.PublicKey = dsig.pub
-	cfg.Slack.BotToken = "xoxb-test"
-	cfg.Slack.SigningSecret = slackSecret
-	cfg.Slack.APIURL = sink.srv.URL + "/api/"
+	withDiscord(&cfg, dsig)
+	withSlack(&cfg, "xoxb-test", sink.srv.URL)
 	return start(t, cfg, Options{})
 }
 
@@ -122,11 +119,8 @@ func TestReplaysAreAnsweredOnce(t *testing.T) {
 	replica := func() *instance {
 		cfg := testConfig(copyKB(t))
 		cfg.DatabaseURL = db
-		cfg.Discord.AppID = "1"
-		cfg.Discord.PublicKey = dsig.pub
-		cfg.Slack.BotToken = "xoxb-test"
-		cfg.Slack.SigningSecret = slackSecret
-		cfg.Slack.APIURL = sink.srv.URL + "/api/"
+		withDiscord(&cfg, dsig)
+		withSlack(&cfg, "xoxb-test", sink.srv.URL)
 		return start(t, cfg, Options{})
 	}
 	a, b := replica(), replica()

@@ -210,13 +210,7 @@ func TestReloadKeepsLastGoodVersion(t *testing.T) {
 func TestWebhookRoutes(t *testing.T) {
 	sink := newResponseSink(t)
 	dsig := newDiscordSigner(t)
-	cfg := testConfig(copyKB(t))
-	cfg.Discord.AppID = "1"
-	cfg.Discord.PublicKey = dsig.pub
-	cfg.Slack.BotToken = "xoxb-test"
-	cfg.Slack.SigningSecret = slackSecret
-	cfg.Slack.APIURL = sink.srv.URL + "/api/"
-	in := start(t, cfg, Options{})
+	in := webhookConfig(t, sink, dsig)
 
 	do := func(r *http.Request) (int, string) {
 		t.Helper()

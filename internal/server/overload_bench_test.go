@@ -43,9 +43,7 @@ func benchSlackOverload(b *testing.B, conns int) {
 	cfg := config.Default()
 	cfg.DatabaseURL = ""
 	cfg.RateLimit = 0
-	cfg.Slack.BotToken = "xoxb-bench"
-	cfg.Slack.SigningSecret = slackSecret
-	cfg.Slack.APIURL = sinkURL + "/api/"
+	withSlack(&cfg, "xoxb-bench", sinkURL)
 	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	in := start(b, cfg, Options{Logger: logger, Now: time.Now})
 

@@ -17,12 +17,29 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/summitbot/summitbot/internal/config"
 )
 
 // Request builders that sign as Discord and Slack do, with keys and
 // secrets the tests generate; nothing touches the internet.
 
 const slackSecret = "test-signing-secret"
+
+// withSlack turns Slack's webhooks on in cfg: signed with slackSecret,
+// replies posted to apiBase.
+func withSlack(cfg *config.Config, token, apiBase string) {
+	cfg.Slack.BotToken = token
+	cfg.Slack.SigningSecret = slackSecret
+	cfg.Slack.APIURL = apiBase + "/api/"
+}
+
+// withDiscord turns Discord's interactions on in cfg, verified with
+// dsig's key.
+func withDiscord(cfg *config.Config, dsig discordSigner) {
+	cfg.Discord.AppID = "1"
+	cfg.Discord.PublicKey = dsig.pub
+}
 
 type discordSigner struct {
 	pub  ed25519.PublicKey
