@@ -93,13 +93,8 @@ func start(t testing.TB, cfg config.Config, opts Options) *instance {
 
 func (in *instance) get(t testing.TB, path string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(in.url + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	req, _ := http.NewRequest("GET", in.url+path, nil)
+	return do(t, req)
 }
 
 func (in *instance) ask(t testing.TB, token, body string) (int, string) {
@@ -109,7 +104,13 @@ func (in *instance) ask(t testing.TB, token, body string) (int, string) {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	return do(t, req)
+}
+
+// do sends r and returns its status and body.
+func do(t testing.TB, r *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(r)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,14 +86,8 @@ func TestSlowlorisLeavesWorkAnswered(t *testing.T) {
 		t.Errorf("during the slowloris, %d of %d valid /v1/ask probes answered, want at least 95%%", answered, probes)
 	}
 	// Signed webhooks are answered too.
-	resp, err := http.DefaultClient.Do(dsig.request(in.url, discordAsk("777", "42", "what is power of siberia")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Errorf("signed discord request during the slowloris: %d", resp.StatusCode)
+	if code, _ := do(t, dsig.request(in.url, discordAsk("777", "42", "what is power of siberia"))); code != 200 {
+		t.Errorf("signed discord request during the slowloris: %d", code)
 	}
 
 	// Each slow request is cut off by the webhook read deadline, well
@@ -126,13 +120,8 @@ func TestReplaysAreAnsweredOnce(t *testing.T) {
 	a, b := replica(), replica()
 	send := func(r *http.Request) int {
 		t.Helper()
-		resp, err := http.DefaultClient.Do(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode
+		code, _ := do(t, r)
+		return code
 	}
 
 	captured := slackCommand(a.url, "U1", "what is the sco", sink.srv.URL+"/response")
@@ -192,12 +181,7 @@ func TestRejectionsAreCounted(t *testing.T) {
 	for range bad {
 		r := slackCommand(in.url, "U1", "what is the sco", sink.srv.URL+"/response")
 		r.Header.Set("X-Slack-Signature", "v0="+strings.Repeat("0", 64))
-		resp, err := http.DefaultClient.Do(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
+		do(t, r)
 	}
 	if got := in.metric(t, `summitbot_http_requests_total{code="401",route="POST /slack/commands"}`); got != bad {
 		t.Errorf("rejections counted = %v, want %d", got, bad)

@@ -212,37 +212,26 @@ func TestWebhookRoutes(t *testing.T) {
 	dsig := newDiscordSigner(t)
 	in := webhookConfig(t, sink, dsig)
 
-	do := func(r *http.Request) (int, string) {
-		t.Helper()
-		resp, err := http.DefaultClient.Do(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
-
-	if code, body := do(dsig.request(in.url, []byte(`{"id":"1","type":1}`))); code != 200 || !strings.Contains(body, `"type":1`) {
+	if code, body := do(t, dsig.request(in.url, []byte(`{"id":"1","type":1}`))); code != 200 || !strings.Contains(body, `"type":1`) {
 		t.Errorf("discord PING: %d %s", code, body)
 	}
-	code, body := do(dsig.request(in.url, discordAsk("555", "42", "what is power of siberia")))
+	code, body := do(t, dsig.request(in.url, discordAsk("555", "42", "what is power of siberia")))
 	if code != 200 || !strings.Contains(body, "2 December 2019") {
 		t.Errorf("discord /ask: %d %s", code, body)
 	}
 	forged := dsig.request(in.url, discordAsk("556", "42", "what is power of siberia"))
 	forged.Header.Set("X-Signature-Ed25519", strings.Repeat("0", 128))
-	if code, _ := do(forged); code != 401 {
+	if code, _ := do(t, forged); code != 401 {
 		t.Errorf("forged discord request: %d", code)
 	}
 
-	if code, _ := do(slackCommand(in.url, "U1", "what is the sco", sink.srv.URL+"/response")); code != 200 {
+	if code, _ := do(t, slackCommand(in.url, "U1", "what is the sco", sink.srv.URL+"/response")); code != 200 {
 		t.Errorf("slack command: %d", code)
 	}
 	testutil.WaitFor(t, "the slack reply", func() bool { return strings.Contains(sink.bodies(), "Shanghai") })
 	bad := slackCommand(in.url, "U1", "what is the sco", sink.srv.URL+"/response")
 	bad.Header.Set("X-Slack-Signature", "v0=00")
-	if code, _ := do(bad); code != 401 {
+	if code, _ := do(t, bad); code != 401 {
 		t.Errorf("forged slack request: %d", code)
 	}
 
