@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
+
+	"github.com/summitbot/summitbot/knowledge/internal/yamlast"
 )
 
 // A small decoder over goccy/go-yaml's AST. Decoding field by field instead
@@ -76,18 +76,15 @@ func pos(n ast.Node) (int, int) {
 // parse parses YAML text and returns the body of its single document, or
 // nil after reporting a syntax error.
 func (d *decoder) parse(src []byte) (ast.Node, bool) {
-	f, err := parser.ParseBytes(src, 0)
+	f, err := yamlast.Parse(src)
 	if err != nil {
-		var ye interface {
-			GetToken() *token.Token
-			GetMessage() string
+		var se *yamlast.SyntaxError
+		errors.As(err, &se)
+		line, col := se.Line, se.Col
+		if line == 0 {
+			line, col = 1, 1
 		}
-		if errors.As(err, &ye) && ye.GetToken() != nil && ye.GetToken().Position != nil {
-			p := ye.GetToken().Position
-			d.add(Error, p.Line, p.Column, "YAML syntax error: %s", ye.GetMessage())
-		} else {
-			d.add(Error, 1, 1, "YAML syntax error: %s", strings.TrimSpace(err.Error()))
-		}
+		d.add(Error, line, col, "YAML syntax error: %s", se.Msg)
 		(*d.problems)[len(*d.problems)-1].blocking = true
 		return nil, false
 	}
@@ -100,29 +97,13 @@ func (d *decoder) parse(src []byte) (ast.Node, bool) {
 	return unwrap(f.Docs[0].Body), true
 }
 
-func unwrap(n ast.Node) ast.Node {
-	for {
-		switch t := n.(type) {
-		case *ast.TagNode:
-			n = t.Value
-		case *ast.AnchorNode:
-			n = t.Value
-		default:
-			return n
-		}
-	}
-}
+func unwrap(n ast.Node) ast.Node { return yamlast.Unwrap(n) }
 
 // fields returns a mapping's entries, keyed by name, after checking each key
 // is known. It reports duplicate and unknown keys.
 func (d *decoder) fields(n ast.Node, what string, known ...string) (map[string]ast.Node, map[string]str, bool) {
-	var entries []*ast.MappingValueNode
-	switch m := unwrap(n).(type) {
-	case *ast.MappingNode:
-		entries = m.Values
-	case *ast.MappingValueNode:
-		entries = []*ast.MappingValueNode{m}
-	default:
+	entries, ok := yamlast.Entries(unwrap(n))
+	if !ok {
 		d.errAt(n, "%s must be a mapping of fields", what)
 		return nil, nil, false
 	}
@@ -149,15 +130,14 @@ func (d *decoder) fields(n ast.Node, what string, known ...string) (map[string]a
 func (d *decoder) scalar(n ast.Node, field string) (str, bool) {
 	line, col := pos(n)
 	s := str{Line: line, Col: col}
-	switch v := unwrap(n).(type) {
+	v := unwrap(n)
+	if text, ok := yamlast.Scalar(v); ok {
+		s.V = strings.TrimSpace(text)
+		return s, true
+	}
+	switch v.(type) {
 	case nil, *ast.NullNode:
 		return s, false
-	case *ast.StringNode:
-		s.V = v.Value
-	case *ast.LiteralNode:
-		s.V = v.Value.Value
-	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
-		s.V = v.GetToken().Value
 	case *ast.MappingNode, *ast.MappingValueNode, *ast.SequenceNode:
 		d.errAt(n, "%s must be a single value, not a list or mapping", field)
 		return s, false
@@ -168,8 +148,6 @@ func (d *decoder) scalar(n ast.Node, field string) (str, bool) {
 		d.errAt(n, "%s has an unsupported value", field)
 		return s, false
 	}
-	s.V = strings.TrimSpace(s.V)
-	return s, true
 }
 
 // required reads field f of the mapping item (whose fields are vals) as a

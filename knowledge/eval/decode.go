@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
+
+	"github.com/summitbot/summitbot/knowledge/internal/yamlast"
 )
 
 // raw is one entry as written, with the line it starts on.
@@ -26,17 +26,13 @@ type raw struct {
 // gave no lines, and panicked on some documents, such as a tagged scalar
 // where the list belongs.)
 func unmarshal(src []byte, out *[]raw) error {
-	f, err := parser.ParseBytes(src, 0)
+	f, err := yamlast.Parse(src)
 	if err != nil {
-		var ye interface {
-			GetToken() *token.Token
-			GetMessage() string
+		var se *yamlast.SyntaxError
+		if errors.As(err, &se) && se.Line > 0 {
+			return fmt.Errorf("%d:%d: %w", se.Line, se.Col, err)
 		}
-		if errors.As(err, &ye) && ye.GetToken() != nil && ye.GetToken().Position != nil {
-			p := ye.GetToken().Position
-			return fmt.Errorf("%d:%d: YAML syntax error: %s", p.Line, p.Column, ye.GetMessage())
-		}
-		return fmt.Errorf("YAML syntax error: %s", strings.TrimSpace(err.Error()))
+		return err
 	}
 	if len(f.Docs) == 0 {
 		return nil
@@ -63,13 +59,8 @@ func unmarshal(src []byte, out *[]raw) error {
 
 // entry reads the i'th entry: a mapping of question, url and expect.
 func entry(n ast.Node, i int) (raw, error) {
-	var fields []*ast.MappingValueNode
-	switch m := n.(type) {
-	case *ast.MappingNode:
-		fields = m.Values
-	case *ast.MappingValueNode:
-		fields = []*ast.MappingValueNode{m}
-	default:
+	fields, ok := yamlast.Entries(n)
+	if !ok {
 		return raw{}, errorAt(n, "cannot decode entry %d: it is a mapping of question, url and expect, not %s", i, describe(n))
 	}
 	r := raw{line: lineOf(n)}
@@ -95,15 +86,12 @@ func entry(n ast.Node, i int) (raw, error) {
 
 // text reads a scalar's text; null is "".
 func text(n ast.Node, field string) (string, error) {
-	switch v := n.(type) {
+	if s, ok := yamlast.Scalar(n); ok {
+		return s, nil
+	}
+	switch n.(type) {
 	case nil, *ast.NullNode:
 		return "", nil
-	case *ast.StringNode:
-		return v.Value, nil
-	case *ast.LiteralNode:
-		return v.Value.Value, nil
-	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
-		return v.GetToken().Value, nil
 	}
 	return "", errorAt(n, "%s is a single value, not %s", field, describe(n))
 }
@@ -140,18 +128,7 @@ func isNull(n ast.Node) bool {
 }
 
 // unwrap looks through tags and anchors to the value.
-func unwrap(n ast.Node) ast.Node {
-	for {
-		switch t := n.(type) {
-		case *ast.TagNode:
-			n = t.Value
-		case *ast.AnchorNode:
-			n = t.Value
-		default:
-			return n
-		}
-	}
-}
+func unwrap(n ast.Node) ast.Node { return yamlast.Unwrap(n) }
 
 func describe(n ast.Node) string {
 	switch n.(type) {
