@@ -222,6 +222,12 @@ func TestLoadProblems(t *testing.T) {
 			[]string{"topics/trade-volume.md: file is not UTF-8 text"}},
 		{"huge file", map[string]string{"topics/trade-volume.md": strings.Repeat("x", maxFileSize+10)},
 			[]string{"topics/trade-volume.md: file is larger than 1048576 bytes"}},
+		// A second document with nothing in it: placing the error asked its
+		// missing body for a token, and the loader panicked.
+		{"empty second document", map[string]string{"summits.yaml": "0\r---"},
+			[]string{"summits.yaml:2:1: only one YAML document is allowed here"}},
+		{"empty second document in tests.yaml", map[string]string{"tests.yaml": "0\n---\n"},
+			[]string{"tests.yaml:2:1: only one YAML document is allowed here"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -64,11 +64,8 @@ func (d *decoder) errStr(s str, format string, args ...any) {
 }
 
 func pos(n ast.Node) (int, int) {
-	if n == nil {
-		return 1, 1
-	}
-	if tk := n.GetToken(); tk != nil && tk.Position != nil {
-		return tk.Position.Line, tk.Position.Column
+	if line, col := yamlast.Pos(n); line > 0 {
+		return line, col
 	}
 	return 1, 1
 }

@@ -143,17 +143,12 @@ func describe(n ast.Node) string {
 }
 
 func lineOf(n ast.Node) int {
-	if tk := n.GetToken(); tk != nil && tk.Position != nil {
-		return tk.Position.Line
-	}
-	return 0
+	line, _ := yamlast.Pos(n)
+	return line
 }
 
 // errorAt is an error at n's line and column.
 func errorAt(n ast.Node, format string, args ...any) error {
-	line, col := 0, 0
-	if tk := n.GetToken(); tk != nil && tk.Position != nil {
-		line, col = tk.Position.Line, tk.Position.Column
-	}
+	line, col := yamlast.Pos(n)
 	return fmt.Errorf("%d:%d: %s", line, col, fmt.Sprintf(format, args...))
 }

@@ -77,3 +77,26 @@ func Scalar(n ast.Node) (string, bool) {
 	}
 	return "", false
 }
+
+// Pos returns the line and column n starts at, 0 and 0 when the tree does
+// not say. A document with no body (a "---" with nothing after it) is
+// placed at its "---": asking its body for a token would dereference nil.
+func Pos(n ast.Node) (line, col int) {
+	var tk *token.Token
+	switch d := n.(type) {
+	case nil:
+		return 0, 0
+	case *ast.DocumentNode:
+		if d.Body == nil {
+			tk = d.Start
+		} else {
+			tk = d.Body.GetToken()
+		}
+	default:
+		tk = n.GetToken()
+	}
+	if tk == nil || tk.Position == nil {
+		return 0, 0
+	}
+	return tk.Position.Line, tk.Position.Column
+}
