@@ -203,9 +203,21 @@ func (l *connLimiter) drain(ctx context.Context, d time.Duration) {
 
 // openConns is how many connections are open now.
 func (l *connLimiter) openConns() int {
+	if l == nil {
+		return 0
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.open
+}
+
+// shedCounts returns how many connections were shed idle or half sent,
+// and how many with nothing sent; zeros for a nil limiter (before Serve).
+func (l *connLimiter) shedCounts() (shed, unsent uint64) {
+	if l == nil {
+		return 0, 0
+	}
+	return l.shed.Load(), l.shedUnsent.Load()
 }
 
 // connState is the http.Server's ConnState hook: a connection turning

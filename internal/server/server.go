@@ -142,24 +142,9 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		return nil, err
 	}
 	s.metrics.Connections(
-		func() int {
-			if l := s.conns.Load(); l != nil {
-				return l.openConns()
-			}
-			return 0
-		},
-		func() uint64 {
-			if l := s.conns.Load(); l != nil {
-				return l.shed.Load()
-			}
-			return 0
-		},
-		func() uint64 {
-			if l := s.conns.Load(); l != nil {
-				return l.shedUnsent.Load()
-			}
-			return 0
-		})
+		func() int { return s.conns.Load().openConns() },
+		func() uint64 { shed, _ := s.conns.Load().shedCounts(); return shed },
+		func() uint64 { _, unsent := s.conns.Load().shedCounts(); return unsent })
 	s.metrics.Loaded(len(kb.Topics), opts.Now())
 	s.log.Info("knowledge base loaded", "source", s.kbSource(), "topics", len(kb.Topics), "warnings", len(kb.Warnings))
 	for _, p := range kb.Warnings {
