@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/summitbot/summitbot/bot/vectors/internal/glovegen"
+	"github.com/summitbot/summitbot/bot/vectors/internal/glovetab"
 )
 
 // TestTableUpToDate regenerates the table from the npm tarball named by
@@ -216,18 +217,18 @@ func TestParseRejectsCorruptTables(t *testing.T) {
 	raw := embedded
 	// The second word's offset copied from the first's: word 0 empty.
 	emptyWord := []byte(raw)
-	copy(emptyWord[glovegen.HeaderLen+4:], emptyWord[glovegen.HeaderLen:glovegen.HeaderLen+4])
+	copy(emptyWord[glovetab.HeaderLen+4:], emptyWord[glovetab.HeaderLen:glovetab.HeaderLen+4])
 	cases := map[string]string{
 		"empty":      "",
-		"no magic":   raw[len(glovegen.Magic):],
+		"no magic":   raw[len(glovetab.Magic):],
 		"truncated":  raw[:len(raw)/2],
 		"one short":  raw[:len(raw)-1],
 		"trailing":   raw + "z",
-		"huge count": glovegen.Magic + "\xff\xff\xff\xff\x64\x00\x00\x00\x01\x00\x00\x00",
-		"huge index": glovegen.Magic + "\x00\x00\x00\x00\x64\x00\x00\x00\xff\xff\xff\xff",
-		"dimension":  glovegen.Magic + "\x00\x00\x00\x00\x65\x00\x00\x00\x01\x00\x00\x00" + "\x00\x00\x00\x00\x00\x00",
-		"full index": glovegen.Magic + "\x00\x00\x00\x00\x64\x00\x00\x00\x01\x00\x00\x00" + "\x00\x00\x00\x00\x01\x00",
-		"index of 3": glovegen.Magic + "\x00\x00\x00\x00\x64\x00\x00\x00\x03\x00\x00\x00" + "\x00\x00\x00\x00" + "\x00\x00\x00\x00\x00\x00",
+		"huge count": glovetab.Magic + "\xff\xff\xff\xff\x64\x00\x00\x00\x01\x00\x00\x00",
+		"huge index": glovetab.Magic + "\x00\x00\x00\x00\x64\x00\x00\x00\xff\xff\xff\xff",
+		"dimension":  glovetab.Magic + "\x00\x00\x00\x00\x65\x00\x00\x00\x01\x00\x00\x00" + "\x00\x00\x00\x00\x00\x00",
+		"full index": glovetab.Magic + "\x00\x00\x00\x00\x64\x00\x00\x00\x01\x00\x00\x00" + "\x00\x00\x00\x00\x01\x00",
+		"index of 3": glovetab.Magic + "\x00\x00\x00\x00\x64\x00\x00\x00\x03\x00\x00\x00" + "\x00\x00\x00\x00" + "\x00\x00\x00\x00\x00\x00",
 		"empty word": string(emptyWord),
 	}
 	for name, s := range cases {
@@ -235,7 +236,7 @@ func TestParseRejectsCorruptTables(t *testing.T) {
 			t.Errorf("%s: parsed without error", name)
 		}
 	}
-	if _, err := parse(glovegen.Magic + "\x00\x00\x00\x00\x64\x00\x00\x00\x01\x00\x00\x00" + "\x00\x00\x00\x00\x00\x00"); err != nil {
+	if _, err := parse(glovetab.Magic + "\x00\x00\x00\x00\x64\x00\x00\x00\x01\x00\x00\x00" + "\x00\x00\x00\x00\x00\x00"); err != nil {
 		t.Errorf("an empty table: %v", err)
 	}
 }
@@ -261,11 +262,11 @@ func FuzzFind(f *testing.F) {
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add([]byte(embedded[len(glovegen.Magic) : len(glovegen.Magic)+12]))
+	f.Add([]byte(embedded[len(glovetab.Magic) : len(glovetab.Magic)+12]))
 	// One word, "a", in slot 0 of 2 (FNV-1a of "a" is even).
 	f.Add([]byte("\x01\x00\x00\x00\x64\x00\x00\x00\x02\x00\x00\x00" + "\x00\x00\x00\x00\x01\x00\x00\x00" + "\x00\x00" + "\x00\x00\x80\x3f" + "\x01\x00\x00\x00" + strings.Repeat("\x01", Dim) + "a"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		tab, err := parse(glovegen.Magic + string(b))
+		tab, err := parse(glovetab.Magic + string(b))
 		if err != nil {
 			return
 		}

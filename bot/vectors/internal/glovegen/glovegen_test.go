@@ -14,18 +14,20 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/summitbot/summitbot/bot/vectors/internal/glovetab"
 )
 
 // synthetic is a small wink-format vocabulary: a-z words among tokens the
 // generator must leave out. Word i's component j is (i+1)·(j−50)/500.
 var synthetic = []string{"the", ",", "Paris", "gas", "2024", "don't", "pipe", "\"", "café", "banana"}
 
-// vector returns word i's row as wink writes it: Dim components, the l2
+// vector returns word i's row as wink writes it: dim components, the l2
 // norm, the index.
 func vector(i int) string {
 	var sum float64
-	parts := make([]string, 0, Dim+2)
-	for j := range Dim {
+	parts := make([]string, 0, dim+2)
+	for j := range dim {
 		x := float64(i+1) * float64(j-50) / 500
 		sum += x * x
 		parts = append(parts, strconv.FormatFloat(x, 'g', -1, 64))
@@ -96,30 +98,30 @@ type decoded struct {
 
 func readTable(t *testing.T, b []byte) decoded {
 	t.Helper()
-	if !bytes.HasPrefix(b, []byte(Magic)) || len(b) < HeaderLen {
+	if !bytes.HasPrefix(b, []byte(glovetab.Magic)) || len(b) < glovetab.HeaderLen {
 		t.Fatal("no magic")
 	}
 	le := binary.LittleEndian
-	n, dim, nslots := int(le.Uint32(b[len(Magic):])), int(le.Uint32(b[len(Magic)+4:])), int(le.Uint32(b[len(Magic)+8:]))
-	if dim != Dim {
+	n, dim, nslots := int(le.Uint32(b[len(glovetab.Magic):])), int(le.Uint32(b[len(glovetab.Magic)+4:])), int(le.Uint32(b[len(glovetab.Magic)+8:]))
+	if dim != dim {
 		t.Fatalf("dimension %d", dim)
 	}
-	p := b[HeaderLen:]
+	p := b[glovetab.HeaderLen:]
 	next := func(size int) []byte {
 		s := p[:size]
 		p = p[size:]
 		return s
 	}
-	offs, ranks, scales, slots, vecs := next(4*(n+1)), next(2*n), next(4*n), next(2*nslots), next(Dim*n)
+	offs, ranks, scales, slots, vecs := next(4*(n+1)), next(2*n), next(4*n), next(2*nslots), next(dim*n)
 	blob := p
 	var d decoded
 	for i := range n {
 		d.words = append(d.words, string(blob[le.Uint32(offs[4*i:]):le.Uint32(offs[4*i+4:])]))
 		d.ranks = append(d.ranks, int(le.Uint16(ranks[2*i:])))
 		d.scales = append(d.scales, math.Float32frombits(le.Uint32(scales[4*i:])))
-		q := make([]int8, Dim)
+		q := make([]int8, dim)
 		for j := range q {
-			q[j] = int8(vecs[Dim*i+j])
+			q[j] = int8(vecs[dim*i+j])
 		}
 		d.q = append(d.q, q)
 	}
@@ -160,7 +162,7 @@ func TestBuild(t *testing.T) {
 		t.Fatalf("%d slots for 3 words, want 8", len(d.slots))
 	}
 	for k, w := range d.words {
-		j := int(Hash(w)) & 7
+		j := int(glovetab.Hash(w)) & 7
 		for d.slots[j] != 0 && d.slots[j] != k+1 {
 			j = (j + 1) & 7
 		}
@@ -188,24 +190,24 @@ func TestBuild(t *testing.T) {
 }
 
 func TestParseRow(t *testing.T) {
-	zero := strings.Repeat("0,", Dim) + "0,7"
+	zero := strings.Repeat("0,", dim) + "0,7"
 	r, err := parseRow("x", 7, []byte(zero))
-	if err != nil || r.scale != 0 || r.q != [Dim]int8{} || r.rank != 7 {
+	if err != nil || r.scale != 0 || r.q != [dim]int8{} || r.rank != 7 {
 		t.Errorf("zero vector: %+v, %v", r, err)
 	}
 	// 1.27 is the largest magnitude: the scale is 0.01 and 0.005 rounds
 	// away from zero.
-	half := "1.27,0.005,-0.005," + strings.Repeat("0,", Dim-3) + strconv.FormatFloat(math.Sqrt(1.27*1.27+2*0.005*0.005), 'f', 8, 64) + ",2"
+	half := "1.27,0.005,-0.005," + strings.Repeat("0,", dim-3) + strconv.FormatFloat(math.Sqrt(1.27*1.27+2*0.005*0.005), 'f', 8, 64) + ",2"
 	r, err = parseRow("y", 2, []byte(half))
 	if err != nil || r.q[0] != 127 || r.q[1] != 1 || r.q[2] != -1 || r.scale != float32(1.27/127) {
 		t.Errorf("rounding: %v %v %v scale %v, %v", r.q[0], r.q[1], r.q[2], r.scale, err)
 	}
 	for _, bad := range []struct{ body, err string }{
-		{strings.Repeat("0,", Dim) + "0", "101 numbers"},
-		{strings.Repeat("0,", Dim+2) + "0", "more than 102"},
-		{strings.Repeat("0,", Dim) + "0,8", "index 8"},
-		{strings.Repeat("0,", Dim) + "1,7", "l2 norm"},
-		{strings.Repeat("0,", Dim) + "0,x", "invalid syntax"},
+		{strings.Repeat("0,", dim) + "0", "101 numbers"},
+		{strings.Repeat("0,", dim+2) + "0", "more than 102"},
+		{strings.Repeat("0,", dim) + "0,8", "index 8"},
+		{strings.Repeat("0,", dim) + "1,7", "l2 norm"},
+		{strings.Repeat("0,", dim) + "0,x", "invalid syntax"},
 	} {
 		if _, err := parseRow("z", 7, []byte(bad.body)); err == nil || !strings.Contains(err.Error(), bad.err) {
 			t.Errorf("%.30s…: error %v, want %q", bad.body, err, bad.err)
@@ -286,12 +288,3 @@ func TestStrings(t *testing.T) {
 }
 
 func bufioReader(s string) *bufio.Reader { return bufio.NewReaderSize(strings.NewReader(s), 1<<16) }
-
-func TestHash(t *testing.T) {
-	// FNV-1a's published test values.
-	for s, want := range map[string]uint32{"": 0x811c9dc5, "a": 0xe40c292c, "foobar": 0xbf9cf968} {
-		if got := Hash(s); got != want {
-			t.Errorf("Hash(%q) = %#x, want %#x", s, got, want)
-		}
-	}
-}
