@@ -8,8 +8,8 @@
 // It keeps the first Keep words in GloVe's frequency order that are spelt
 // with the letters a-z only (no punctuation, digits or other scripts), each
 // with its frequency rank, and quantises each vector to int8 with one
-// float32 scale per word. The output depends only on the tarball: the same
-// input gives byte-identical output.
+// float32 scale per word, in the layout glovetab describes. The output
+// depends only on the tarball: the same input gives byte-identical output.
 package glovegen
 
 import (
