@@ -40,6 +40,7 @@ var signalNames = [...]string{
 	"subject",        // off-topic log-odds of the unknown words' kinds, by their share of the weight
 	"specific",       // how much the matched words belong to the knowledge base rather than to English
 	"least-specific", // the same, of the least specific matched word
+	"dense",          // cosine of the question's and the topic's word vectors (dense.go)
 	"direction",      // + the question's way, - the other way: the closest phrase, if the topic reads only one way (direction.go)
 }
 
@@ -55,7 +56,7 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, q.subject, c.specific, c.leastSpecific, c.direction}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, q.subject, c.specific, c.leastSpecific, c.dense, c.direction}
 }
 
 // model is the fitted decision: two logistic regressions over the same

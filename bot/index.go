@@ -44,6 +44,9 @@ type topicEntry struct {
 	related []TopicRef
 	backing []knowledge.Source // t.Backing()
 	more    []knowledge.Source // t's other sources, in order
+	// vec is the topic's word vector, the common direction taken out
+	// (dense.go); nil if none of its words has one.
+	vec *small
 }
 
 // index is an immutable search structure over one knowledge base. A Bot
@@ -75,6 +78,7 @@ type index struct {
 	wnMemo    *wordnetMemo
 	subject   *subjectFit
 	model     *model // nil while the model is being fit
+	common    *vec   // the direction all topics' vectors share (dense.go)
 	suggest   suggester
 	timeline  timelineIndex
 	about     About
@@ -135,6 +139,7 @@ func buildIndex(kb *knowledge.KB) *index {
 			backing: backing, more: others(t.Sources, backing)}
 		idx.setNorms(phrases[i])
 	}
+	idx.setVectors(phrases)
 	for i, t := range kb.Topics {
 		for _, r := range t.Related {
 			if j, ok := idx.byID[r]; ok {
@@ -416,6 +421,9 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 	}
 	for _, ti := range redone {
 		c.setNorms(c.topics[ti].phrases)
+		// The held-out questions leave the topic's vector too; the common
+		// direction stays the whole index's.
+		c.topics[ti].vec = c.kept(c.topicVector(c.topics[ti].t, c.topics[ti].phrases))
 	}
 	return &c
 }

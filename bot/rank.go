@@ -45,6 +45,7 @@ type scored struct {
 	// question's way, or minus that of the other way, when it has phrases
 	// only one way (direction.go).
 	direction  float64
+	dense      float64 // cosine of the question's and the topic's word vectors (dense.go)
 	score      float64 // the ranking's own score, which orders candidates
 	margin     float64 // key of this candidate minus the best other one's
 	confidence float64 // calibrated probability that this topic is the answer
@@ -68,8 +69,10 @@ type query struct {
 	// has has bit id%256 set for the id of each known term: most terms of
 	// a candidate's phrases are not in the question, and the filter
 	// spares looking for them among its terms.
-	has [4]uint64
-	dir direction // which way the question runs between China and Russia
+	has    [4]uint64
+	dir    direction // which way the question runs between China and Russia
+	vec    vec       // its word vector (dense.go), if hasVec
+	hasVec bool      // some word of it has a vector
 }
 
 // mayHave reports whether the question may have the term id.
@@ -119,6 +122,7 @@ func (idx *index) newQuery(qs []qterm) query {
 	if q.total > 0 {
 		q.hardUnknown = hard / q.total
 	}
+	q.hasVec = idx.queryVector(&q.vec, qs)
 	return q
 }
 
@@ -163,6 +167,9 @@ func (idx *index) rankIn(qs []qterm, n int) ([]scored, []CandidateExplanation, q
 		}
 		idx.evidence(&top[i], &q, ex)
 		idx.phraseSignals(&top[i], &q, ex)
+		if v := idx.topics[top[i].topic].vec; v != nil && q.hasVec {
+			top[i].dense = v.cosine(&q.vec)
+		}
 	}
 	// Order by score, with a little weight on the summed term evidence
 	// (relative to the best candidate): when two topics explain every word,
