@@ -101,6 +101,15 @@ func (idx *index) resolve(ws []string) []qterm {
 			continue
 		}
 		r.word(ws[i])
+		if i > 0 && idx.namesPair(ws[i-1], ws[i]) {
+			// "the two countries" are China and Russia (sides.go).
+			for _, id := range idx.sideTerms.ids {
+				if id >= 0 {
+					r.add(qterm{id: id, factor: factorSynonym, weight: idx.idf[id], how: MatchSynonym, word: ws[i], via: "the two sides"})
+					r.next()
+				}
+			}
+		}
 	}
 	if d := idx.parties.read(ws).dir; d != dirUnknown {
 		for i := range r.out {

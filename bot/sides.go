@@ -1,22 +1,35 @@
 package bot
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/summitbot/summitbot/bot/lexicon"
+)
 
 // A question about the relationship names both sides of it. The two sides
 // are the knowledge base's two most widespread terms (for this one, china
 // and russia): every topic is about both. A question names a side when one
 // of its words is that term, or stands for it through synonyms.yaml (a
 // group, or a broader term: "the Kremlin", "Beijing"), or is a leader's
-// name. Whether a question names both, one or neither is one of the
+// name. A term made of both sides' words ("sinorussian", the joined term of
+// the knowledge base's "Sino-Russian", which a question may type as one
+// word) names both at once, and so does a noun the topics use for the two
+// ("the two countries", "both governments"): resolve.go reads it as China
+// and Russia. Whether a question names both, one or neither is one of the
 // signals of the decision (calibrate.go): it is fit from data like the
 // others, not a rule.
 
 // sideTerms are the two sides' term ids, or -1 when the index has too few
 // terms, and which of the two is China's and which Russia's (-1 when
-// neither is), for the words that stand for one of them.
+// neither is), for the words that stand for one of them. soviet is the
+// Soviet Union's term (-1 if none), pairs are the terms that name both,
+// nouns the terms that name both after "two" or "both".
 type sideTerms struct {
 	ids           [2]int32
 	china, russia int
+	soviet        int32
+	pairs         map[int32]bool
+	nouns         map[int32]bool
 }
 
 func findSides(idx *index) sideTerms {
@@ -36,11 +49,123 @@ func findSides(idx *index) sideTerms {
 		}
 		return -1
 	}
-	return sideTerms{ids: p, china: side("china"), russia: side("russia")}
+	st := sideTerms{ids: p, china: side("china"), russia: side("russia"), soviet: -1}
+	if id, ok := idx.vocab[stem("soviet")]; ok {
+		st.soviet = id
+	}
+	st.pairs = pairTerms(idx, st)
+	st.nouns = pairNouns(idx, st)
+	return st
 }
 
-// pairWords name both sides at once.
-var pairWords = set(`bilateral sino-russian russo-chinese china-russia russia-china chinese-russian russian-chinese sino-soviet`)
+// minPairTopics is in how many topics the knowledge base must write "the
+// two X" or "both X" for X to name the two sides. On the embedded
+// knowledge base 3 keeps side, country, state, leader, government and
+// president; 2 lets in phrases of one subject ("the two companies", "the
+// two communist parties").
+const minPairTopics = 3
+
+// pairNouns returns the terms of the nouns the topics put after "the two"
+// or "both" to name the relationship's sides ("the two countries", "both
+// governments"), in minPairTopics topics or more. A side's own term is
+// not one ("both Russia and China").
+func pairNouns(idx *index, st sideTerms) map[int32]bool {
+	topics := map[int32]int{}
+	for _, t := range idx.kb.Topics {
+		seen := map[int32]bool{}
+		texts := append([]string{t.Title, plainText(t.Answer), plainText(t.Details)}, t.Aliases...)
+		for _, text := range append(texts, t.Questions...) {
+			ws := words(text)
+			for i := 1; i < len(ws); i++ {
+				if !pairDeterminer(ws[i-1], i > 1 && ws[i-2] == "the") {
+					continue
+				}
+				if ts := idx.wordTerms(ws[i]); len(ts) == 1 {
+					if id, ok := idx.known(ts[0]); ok && st.termSide(id) < 0 && !seen[id] {
+						seen[id] = true
+						topics[id]++
+					}
+				}
+			}
+		}
+	}
+	nouns := map[int32]bool{}
+	for id, n := range topics {
+		if n >= minPairTopics {
+			nouns[id] = true
+		}
+	}
+	return nouns
+}
+
+// pairDeterminer reports whether a word is "both", or "two" after "the":
+// the words before a noun that names both sides.
+func pairDeterminer(w string, afterThe bool) bool {
+	return w == "both" || w == "two" && afterThe
+}
+
+// namesPair reports whether a question's word, after the word before it,
+// names both sides: "the two countries", "both governments", or a WordNet
+// synonym of one ("the two nations"). A question may leave out the "the"
+// that the topics' phrases are found by ("these two countries").
+func (idx *index) namesPair(prev, w string) bool {
+	if (prev != "two" && prev != "both") || len(idx.sideTerms.nouns) == 0 {
+		return false
+	}
+	if ts := idx.wordTerms(w); len(ts) == 1 {
+		if id, ok := idx.known(ts[0]); ok && idx.sideTerms.nouns[id] {
+			return true
+		}
+	}
+	for _, h := range idx.wordnet(w) {
+		if h.rel == lexicon.Synonym && idx.sideTerms.nouns[h.id] {
+			return true
+		}
+	}
+	return false
+}
+
+// pairTerms returns the terms of the knowledge base's hyphenated words
+// whose parts stand for both sides: a hyphenated word's first term is its
+// parts joined, the others its parts' own ("sino-russian" is sinorussian,
+// china, russia). The joined term, typed as one word, names both sides as
+// the hyphenated word does.
+func pairTerms(idx *index, st sideTerms) map[int32]bool {
+	pairs := map[int32]bool{}
+	for _, ts := range idx.stems {
+		if len(ts) < 3 {
+			continue
+		}
+		var both [2]bool
+		for _, t := range ts[1:] {
+			if id, ok := idx.vocab[t]; ok {
+				if k := st.termSide(id); k >= 0 {
+					both[k] = true
+				}
+			}
+		}
+		if both[0] && both[1] {
+			pairs[idx.vocab[ts[0]]] = true
+		}
+	}
+	return pairs
+}
+
+// termSide returns the side a term is (-1 for none): a side's own term,
+// or the Soviet Union's for Russia's.
+func (st sideTerms) termSide(id int32) int {
+	if k := slices.Index(st.ids[:], id); k >= 0 && id >= 0 {
+		return k
+	}
+	if st.russia >= 0 && id == st.soviet {
+		return st.russia
+	}
+	return -1
+}
+
+// pairWords name the relationship between the two sides. The words made
+// of the two sides' names ("sino-russian") need no list: see pairTerms.
+var pairWords = set(`bilateral`)
 
 // sovietWords name the Soviet Union, Russia's side before 1991.
 var sovietWords = set(`soviet soviets ussr`)
@@ -52,8 +177,11 @@ func (idx *index) sides(qs []qterm) float64 {
 		if pairWords[t.word] {
 			return 1
 		}
-		for k, id := range idx.sideTerms.ids {
-			if id >= 0 && t.id == id && t.how <= MatchSynonym {
+		if t.how <= MatchSynonym && t.id >= 0 {
+			if idx.sideTerms.pairs[t.id] {
+				return 1
+			}
+			if k := slices.Index(idx.sideTerms.ids[:], t.id); k >= 0 {
 				side[k] = true
 			}
 		}

@@ -22,9 +22,78 @@ func TestSides(t *testing.T) {
 		{"why did xi bow to a statue", 0.5},
 		{"how do i knot a necktie", 0},
 		{"what is the sco", 0},
+		// Run together, a pair word is one term of the index's own.
+		{"sinorussian trade in 2020", 1},
+		{"chinarussia summit dates", 1},
+		{"the sinosoviet treaty", 1},
+		{"russo-chinese border", 1},
+		{"sino-indian border", 0.5},
+		{"the russo-japanese war", 0},
+		// The topics' nouns for the two sides, and their WordNet synonyms.
+		{"when did the two governments sign the treaty", 1},
+		{"do both leaders speak english", 1},
+		{"trade between these two nations", 1},
+		{"both teams scored twice", 0},
+		{"the two companies merged", 0},
 	} {
 		if got := idx.sides(idx.resolve(words(tc.q))); got != tc.want {
 			t.Errorf("sides(%q) = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
+
+// TestPairTerms: the terms that name both sides are derived from the
+// index's side terms, never listed.
+func TestPairTerms(t *testing.T) {
+	idx := embeddedBot(t).idx.Load()
+	for _, tc := range []struct {
+		set  map[int32]bool
+		term string
+		want bool
+	}{
+		{idx.sideTerms.pairs, "sinorussian", true},
+		{idx.sideTerms.pairs, "chinarussia", true},
+		{idx.sideTerms.pairs, "sinosoviet", true},
+		{idx.sideTerms.pairs, "china", false},
+		{idx.sideTerms.nouns, "countri", true},
+		{idx.sideTerms.nouns, "leader", true},
+		{idx.sideTerms.nouns, "compani", false},
+		{idx.sideTerms.nouns, "russia", false},
+	} {
+		id, ok := idx.vocab[tc.term]
+		if !ok {
+			t.Fatalf("%q is not an index term", tc.term)
+		}
+		if got := tc.set[id]; got != tc.want {
+			t.Errorf("%q names both sides: %v, want %v", tc.term, got, tc.want)
+		}
+	}
+}
+
+// TestTwoCountries: "the two countries" stands for the two sides in the
+// ranking too, as a synonym, in slots of their own.
+func TestTwoCountries(t *testing.T) {
+	idx := embeddedBot(t).idx.Load()
+	for _, tc := range []struct {
+		q    string
+		want bool
+	}{
+		{"how do the two countries trade", true},
+		{"are both governments worried", true},
+		{"two countries", true},
+		{"how do the countries trade", false},
+		{"two people met", false},
+	} {
+		var got [2]bool
+		for _, qt := range idx.resolve(words(tc.q)) {
+			for k, id := range idx.sideTerms.ids {
+				if qt.id == id && qt.how == MatchSynonym && qt.via == "the two sides" {
+					got[k] = true
+				}
+			}
+		}
+		if got != [2]bool{tc.want, tc.want} {
+			t.Errorf("%q: sides as synonyms %v, want both %v", tc.q, got, tc.want)
 		}
 	}
 }
