@@ -187,3 +187,13 @@ func BenchmarkReadDirectionRussian(b *testing.B) {
 		idx.parties.read(wss[i%len(wss)])
 	}
 }
+
+// BenchmarkExplainEmbedded is `summitbot ask --explain`: the five best
+// candidates explained.
+func BenchmarkExplainEmbedded(b *testing.B) {
+	bt := embeddedBot(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		bt.Explain(benchQuestions[i%len(benchQuestions)], 5)
+	}
+}
