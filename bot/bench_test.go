@@ -173,3 +173,27 @@ func BenchmarkAskLongToken(b *testing.B) {
 		b.Run(name, func(b *testing.B) { benchAsk(b, bt, []string{qs[name]}) })
 	}
 }
+
+// BenchmarkReadDirectionRussian is the direction reader on questions in
+// Russian, whose words it stems to find the parties' inflected names.
+func BenchmarkReadDirectionRussian(b *testing.B) {
+	idx := embeddedBot(b).idx.Load()
+	var wss [][]string
+	for _, q := range []string{"Сила Сибири", "отношения России и Китая", "Путин и Си в Москве", "торговля между Россией и Китаем", "что Китай покупает у России"} {
+		wss = append(wss, words(q))
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		idx.parties.read(wss[i%len(wss)])
+	}
+}
+
+// BenchmarkExplainEmbedded is `summitbot ask --explain`: the five best
+// candidates explained.
+func BenchmarkExplainEmbedded(b *testing.B) {
+	bt := embeddedBot(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		bt.Explain(benchQuestions[i%len(benchQuestions)], 5)
+	}
+}

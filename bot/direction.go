@@ -75,6 +75,11 @@ type partyNames struct {
 	multi map[string][]multiName
 	// stems holds the Cyrillic names by stem, for inflected Russian.
 	stems map[string]party
+	// terms stems a word: the index's wordTerms, through its memos of the
+	// knowledge base's words and of questions' words, so that reading a
+	// question stems each Cyrillic word once, not once more than resolving
+	// it does.
+	terms func(string) []string
 }
 
 type multiName struct {
@@ -86,8 +91,13 @@ type multiName struct {
 // groups would make them match every topic about the country.
 var leaders = map[string]party{"putin": partyRussia, "xi": partyChina, "jinping": partyChina, "russo": partyRussia}
 
-func newPartyNames(syn knowledge.Synonyms) partyNames {
-	pn := partyNames{single: map[string]party{}, multi: map[string][]multiName{}, stems: map[string]party{}}
+// newPartyNames reads the party names of the synonyms; terms stems a word
+// (wordTerms when nil).
+func newPartyNames(syn knowledge.Synonyms, terms func(string) []string) partyNames {
+	if terms == nil {
+		terms = wordTerms
+	}
+	pn := partyNames{single: map[string]party{}, multi: map[string][]multiName{}, stems: map[string]party{}, terms: terms}
 	for w, p := range leaders {
 		pn.single[w] = p
 	}
@@ -101,7 +111,7 @@ func newPartyNames(syn knowledge.Synonyms) partyNames {
 					pn.single[ws[0]] = p
 				}
 				if scriptOf(ws[0]) == cyrillic {
-					if ts := wordTerms(ws[0]); len(ts) == 1 {
+					if ts := pn.terms(ws[0]); len(ts) == 1 {
 						pn.stems[ts[0]] = p
 					}
 				}
@@ -181,9 +191,9 @@ func (pn *partyNames) wordParty(w string) (party, bool) {
 	}
 	if scriptOf(w) == cyrillic {
 		for stem := range pn.stems {
-			// Stemming allocates: only words that may have a party's stem.
+			// Stemming costs: only words that may have a party's stem.
 			if strings.HasPrefix(w, stem) {
-				if ts := wordTerms(w); len(ts) == 1 {
+				if ts := pn.terms(w); len(ts) == 1 {
 					return pn.stems[ts[0]], false
 				}
 				break

@@ -22,7 +22,7 @@ func testParties() partyNames {
 			{Narrow: []string{"beijing", "zhongnanhai"}, Broad: "china"},
 			{Narrow: []string{"siberia"}, Broad: "russia"},
 		},
-	})
+	}, nil)
 }
 
 func TestReadDirection(t *testing.T) {

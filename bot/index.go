@@ -97,7 +97,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	}
 	// Stemming is most of the cost of indexing, and words repeat.
 	idx.stems = map[string][]string{}
-	idx.parties = newPartyNames(kb.Synonyms)
+	idx.parties = newPartyNames(kb.Synonyms, idx.wordTerms)
 	// Per topic, the best field weight of each term.
 	best := make([]map[int32]float32, len(kb.Topics))
 	phrases := make([][]phrase, len(kb.Topics))

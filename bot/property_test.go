@@ -78,8 +78,8 @@ func TestNoInternalErrors(t *testing.T) {
 	// the shipped knowledge base: step 1 is about 218,000 questions, 15 s;
 	// under -race five times that. Under -race (CI's only run) each base
 	// asks one year and 1/16 of the places, 17,700 questions, 30 s on a busy
-	// 2-core machine; the offsets rotate with the base, and the test checks
-	// that every year and place was still asked.
+	// 2-core machine; the offsets rotate with the base, so that every year
+	// and place is still asked while there are more bases than step·pstep.
 	step, pstep := 3, 1
 	switch {
 	case raceEnabled:
@@ -88,9 +88,18 @@ func TestNoInternalErrors(t *testing.T) {
 		step, pstep = 9, 3
 	}
 	asked, failures := 0, 0
-	// What the thinned sample covered: every year 1949–2030 and every place
-	// must be asked, alone and together, whatever step and pstep are.
-	years, placeYears, placesAsked := map[int]bool{}, map[int]bool{}, map[string]bool{}
+	// readsYear checks that the bot reads the year a question was built
+	// with (the yearIn of Ask), where no other year comes before it: a
+	// year range it stopped reading would otherwise pass as answers that
+	// ignore the year.
+	readsYear := func(text string, y int) {
+		if got := yearIn(words(text)); got != y {
+			failures++
+			if failures <= 5 {
+				t.Errorf("%q: read as year %d, want %d", text, got, y)
+			}
+		}
+	}
 	// check asks q; backing says the answer must cite 1 to 3 sources (the
 	// details follow-up cites the topic's others, however many).
 	check := func(q Question, what string, backing bool) Answer {
@@ -127,10 +136,12 @@ func TestNoInternalErrors(t *testing.T) {
 		check(Question{Text: base, Conversation: conv}, "question", true)
 		check(Question{Text: "tell me more", Conversation: conv}, "follow-up to "+base+":", false)
 		check(Question{Text: "sources?", Conversation: conv}, "follow-up to "+base+":", true)
+		baseYear := yearIn(words(base)) != 0
 		for y := 1949 + i%step; y <= 2030; y += step {
-			years[y] = true
 			check(Question{Text: fmt.Sprintf("%s in %d", base, y)}, "question", true)
-			check(Question{Text: fmt.Sprintf("%d %s", y, base)}, "question", true)
+			q := fmt.Sprintf("%d %s", y, base)
+			readsYear(q, y)
+			check(Question{Text: q}, "question", true)
 			check(Question{Text: fmt.Sprintf("what about %d?", y), Conversation: conv}, "follow-up to "+base+":", true)
 		}
 		for j, p := range places {
@@ -141,18 +152,11 @@ func TestNoInternalErrors(t *testing.T) {
 			// The year cycles over 1949–2030 with the base and the place,
 			// so that every year is asked with a place in one run.
 			y := 1949 + (i/pstep+j)%(2030-1949+1)
-			placesAsked[p], placeYears[y] = true, true
-			check(Question{Text: fmt.Sprintf("%s %s in %d", base, p, y)}, "question", true)
-		}
-	}
-	for y := 1949; y <= 2030; y++ {
-		if !years[y] || !placeYears[y] {
-			t.Errorf("year %d not asked (alone %v, with a place %v): the sample must cover 1949–2030", y, years[y], placeYears[y])
-		}
-	}
-	for _, p := range places {
-		if !placesAsked[p] {
-			t.Errorf("place %q not asked", p)
+			q := fmt.Sprintf("%s %s in %d", base, p, y)
+			if !baseYear {
+				readsYear(q, y)
+			}
+			check(Question{Text: q}, "question", true)
 		}
 	}
 	if failures > 5 {

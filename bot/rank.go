@@ -141,7 +141,7 @@ func (idx *index) rank(qs []qterm) []scored {
 }
 
 // rankExplained is rank, also returning the explanation of the first n
-// candidates, built as they are scored.
+// candidates, recorded by the scoring code as it scores them.
 func (idx *index) rankExplained(qs []qterm, n int) ([]scored, []CandidateExplanation) {
 	cands, exs, _ := idx.rankIn(qs, n)
 	return cands, exs
@@ -157,16 +157,13 @@ func (idx *index) rankIn(qs []qterm, n int) ([]scored, []CandidateExplanation, q
 	top := idx.shortlist(&q)
 	// The shortlist holds candidates topics at most: the work arrays of
 	// the ordering live on the stack.
-	var exBuf [candidates]*CandidateExplanation
-	exs := exBuf[:len(top)]
+	var short []scored // the shortlist as it came, for the explanations
+	if n > 0 {
+		short = slices.Clone(top)
+	}
 	for i := range top {
-		var ex *CandidateExplanation
-		if n > 0 {
-			ex = &CandidateExplanation{}
-			exs[i] = ex
-		}
-		idx.evidence(&top[i], &q, ex)
-		idx.phraseSignals(&top[i], &q, ex)
+		idx.evidence(&top[i], &q, nil)
+		idx.phraseSignals(&top[i], &q, nil)
 		if v := idx.topics[top[i].topic].vec; v != nil && q.hasVec {
 			top[i].dense = v.cosine(&q.vec)
 		}
@@ -192,11 +189,10 @@ func (idx *index) rankIn(qs []qterm, n int) ([]scored, []CandidateExplanation, q
 		return cmp.Or(cmp.Compare(keys[b], keys[a]), cmp.Compare(cb.raw, ca.raw), cmp.Compare(ca.topic, cb.topic))
 	})
 	var sortedBuf [candidates]scored
-	var sortedExBuf [candidates]*CandidateExplanation
 	var sortedKeyBuf [candidates]float64
-	sorted, sortedEx, sortedKey := sortedBuf[:len(top)], sortedExBuf[:len(top)], sortedKeyBuf[:len(top)]
+	sorted, sortedKey := sortedBuf[:len(top)], sortedKeyBuf[:len(top)]
 	for i, j := range order {
-		sorted[i], sortedEx[i], sortedKey[i] = top[j], exs[j], keys[j]
+		sorted[i], sortedKey[i] = top[j], keys[j]
 	}
 	for i := range sorted {
 		// The lead over the best other candidate, whatever the final order.
@@ -207,7 +203,7 @@ func (idx *index) rankIn(qs []qterm, n int) ([]scored, []CandidateExplanation, q
 			other = sortedKey[0]
 		}
 		sorted[i].margin = sortedKey[i] - other
-		sorted[i].confidence = idx.model.confidence(&sorted[i], &q, sortedEx[i])
+		sorted[i].confidence = idx.model.confidence(&sorted[i], &q, nil)
 	}
 	// The calibrated model has the last word on the order: it weighs the
 	// signals by what they were worth on held-out questions.
@@ -219,19 +215,38 @@ func (idx *index) rankIn(qs []qterm, n int) ([]scored, []CandidateExplanation, q
 	slices.SortStableFunc(byConf, func(a, b int) int { return cmp.Compare(sorted[b].confidence, sorted[a].confidence) })
 	if len(byConf) > 0 {
 		c := &sorted[byConf[0]]
-		c.inScope = idx.model.inScope(c, &q, sortedEx[byConf[0]])
+		c.inScope = idx.model.inScope(c, &q, nil)
 	}
 	final := top // its candidates are all in sorted: its array takes the final order
-	var out []CandidateExplanation
 	for i, j := range byConf {
 		final[i] = sorted[j]
-		if ex := sortedEx[j]; ex != nil && i < n {
-			ex.Topic = idx.topics[final[i].topic].ref
-			ex.Confidence = round3(final[i].confidence)
-			out = append(out, *ex)
-		}
+	}
+	var out []CandidateExplanation
+	for i := range min(n, len(final)) {
+		out = append(out, idx.explainCandidate(short, &final[i], &q, i == 0))
 	}
 	return final, out, q
+}
+
+// explainCandidate scores a ranked candidate again from the shortlist's
+// entry for its topic, with the same code recording what it finds: only
+// the candidates shown are explained, once the order says which they are.
+// first says it ranks first, whose confidence in scope is explained too.
+func (idx *index) explainCandidate(short []scored, c *scored, q *query, first bool) CandidateExplanation {
+	ex := CandidateExplanation{Topic: idx.topics[c.topic].ref, Confidence: round3(c.confidence)}
+	for _, s := range short {
+		if s.topic == c.topic {
+			idx.evidence(&s, q, &ex)
+			idx.phraseSignals(&s, q, &ex)
+			break
+		}
+	}
+	// Neither model changes the candidate: they read its signals.
+	idx.model.confidence(c, q, &ex)
+	if first {
+		idx.model.inScope(c, q, &ex)
+	}
+	return ex
 }
 
 // shortlist picks the candidates by summed term evidence.

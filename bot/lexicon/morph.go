@@ -77,28 +77,39 @@ func (t *table) lemmas(w string, out []lemma) []lemma {
 		// A lemma is not inflected again: "gas" is not the plural of "ga",
 		// nor "news" of "new".
 		lemmaHere := len(out) > n || t.isLemma(w, p)
-		irregular := false
-		exc := func(form, prefix string) {
-			i := sort.SearchStrings(t.excForm, form)
-			for ; i < len(t.excForm) && t.excForm[i] == form; i++ {
-				if t.excPOS[i] == p {
-					add(prefix+t.word(t.excBase[i]), p)
-					irregular = true
-				}
-			}
-		}
-		exc(w, "")
+		addP := func(form string) { add(form, p) }
+		irregular := t.exceptions(w, "", p, addP)
 		if head != "" {
-			exc(last, head)
+			irregular = t.exceptions(last, head, p, addP) || irregular
 		}
 		if irregular || lemmaHere {
 			continue
 		}
-		for _, r := range detachment[p] {
-			if len(last) > len(r.suffix) && strings.HasSuffix(last, r.suffix) {
-				add(head+last[:len(last)-len(r.suffix)]+r.ending, p)
-			}
-		}
+		detach(head, last, p, addP)
 	}
 	return out
+}
+
+// exceptions passes to add, prefix before each, the bases WordNet's
+// exception list gives the irregular form of part of speech p, and
+// reports whether it gave any.
+func (t *table) exceptions(form, prefix string, p uint8, add func(string)) bool {
+	irregular := false
+	for i := sort.SearchStrings(t.excForm, form); i < len(t.excForm) && t.excForm[i] == form; i++ {
+		if t.excPOS[i] == p {
+			add(prefix + t.word(t.excBase[i]))
+			irregular = true
+		}
+	}
+	return irregular
+}
+
+// detach passes to add, prefix before each, the forms the detachment rules
+// of part of speech p give word, whether or not they are lemmas.
+func detach(prefix, word string, p uint8, add func(string)) {
+	for _, r := range detachment[p] {
+		if len(word) > len(r.suffix) && strings.HasSuffix(word, r.suffix) {
+			add(prefix + word[:len(word)-len(r.suffix)] + r.ending)
+		}
+	}
 }

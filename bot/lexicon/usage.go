@@ -142,21 +142,8 @@ func Usages(word string, out []Usage) []Usage {
 				}
 			}
 		}
-		i := sort.SearchStrings(t.excForm, w)
-		irregular := false
-		for ; i < len(t.excForm) && t.excForm[i] == w; i++ {
-			if t.excPOS[i] == p {
-				add(t.word(t.excBase[i]))
-				irregular = true
-			}
-		}
-		if irregular {
-			continue
-		}
-		for _, r := range detachment[p] {
-			if len(w) > len(r.suffix) && strings.HasSuffix(w, r.suffix) {
-				add(w[:len(w)-len(r.suffix)] + r.ending)
-			}
+		if !t.exceptions(w, "", p, add) {
+			detach("", w, p, add)
 		}
 	}
 	return out

@@ -33,7 +33,11 @@ func runKBEval(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "summitbot kb eval: tests.yaml has no questions")
 		return exitFail
 	}
-	reports := eval.Evaluate(ctx, kb, kb.Tests, eval.Engine{Bot: bot.New(kb, bot.Options{Threshold: *threshold})}, eval.NewFuzzy(kb), eval.NewBM25(kb))
+	// One engine and one of each reference ranker serve the three sets:
+	// none keeps anything from a question to the next (no conversation, no
+	// user to rate-limit), and each is an index of the whole knowledge base.
+	rankers := []eval.Ranker{eval.Engine{Bot: bot.New(kb, bot.Options{Threshold: *threshold})}, eval.NewFuzzy(kb), eval.NewBM25(kb)}
+	reports := eval.Evaluate(ctx, kb, kb.Tests, rankers...)
 	var cv []eval.Fold
 	if *folds > 0 {
 		thresholds := map[string]float64{}
@@ -42,12 +46,12 @@ func runKBEval(ctx context.Context, env *Env, args []string) int {
 		}
 		cv = eval.CrossValidate(ctx, kb, *folds, thresholds, *threshold)
 	}
-	real, err := eval.RealSet(ctx, kb, eval.Engine{Bot: bot.New(kb, bot.Options{Threshold: *threshold})}, eval.NewFuzzy(kb), eval.NewBM25(kb))
+	real, err := eval.RealSet(ctx, kb, rankers...)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "summitbot kb eval: real-question set: %v\n", err)
 		return exitFail
 	}
-	test, err := eval.EvaluateSet(ctx, kb, realset.Test(), eval.Engine{Bot: bot.New(kb, bot.Options{Threshold: *threshold})}, eval.NewFuzzy(kb), eval.NewBM25(kb))
+	test, err := eval.EvaluateSet(ctx, kb, realset.Test(), rankers...)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "summitbot kb eval: held-out real-question set: %v\n", err)
 		return exitFail

@@ -1,45 +1,22 @@
 package discord
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/summitbot/summitbot/internal/testutil"
 )
-
-// sharedSeen is a SeenStore as a shared database would be: one set of ids
-// for every adapter that uses it.
-type sharedSeen struct {
-	mu     sync.Mutex
-	ids    map[string]time.Time
-	fail   bool
-	claims int // calls to ClaimInteraction
-}
-
-func (s *sharedSeen) ClaimInteraction(_ context.Context, id string, now time.Time, window time.Duration) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.claims++
-	if s.fail {
-		return false, errors.New("database unreachable")
-	}
-	if at, ok := s.ids[id]; ok && now.Sub(at) < window {
-		return false, nil
-	}
-	s.ids[id] = now
-	return true, nil
-}
 
 // Issue 13 finding 8: the seen ids lived in one process's memory, so another
 // replica, or the same one after a restart, answered a replay again.
 func TestReplayRefusedByEveryReplica(t *testing.T) {
 	sg := newSigner(t)
-	seen := &sharedSeen{ids: map[string]time.Time{}}
+	seen := testutil.NewSeenStore()
 	core := newFakeCore()
 	replica := func() *Adapter {
 		a, _ := newTestAdapter(t, core, Config{PublicKey: sg.pub, Seen: seen})
@@ -67,7 +44,7 @@ func TestReplayRefusedByEveryReplica(t *testing.T) {
 	}
 
 	// When the shared store fails, the replica still refuses what it saw.
-	seen.fail = true
+	seen.Fail(errors.New("database unreachable"))
 	if code := post(a); code != http.StatusUnauthorized {
 		t.Errorf("replay to the same replica with the store down: %d, want 401", code)
 	}
@@ -78,7 +55,7 @@ func TestReplayRefusedByEveryReplica(t *testing.T) {
 // with the database down each logged a warning.
 func TestReplaysDoNotReachTheSharedStore(t *testing.T) {
 	sg := newSigner(t)
-	seen := &sharedSeen{ids: map[string]time.Time{}}
+	seen := testutil.NewSeenStore()
 	a, logs := newTestAdapter(t, newFakeCore(), Config{PublicKey: sg.pub, Seen: seen})
 	now := time.Now()
 	post := func(id string) int {
@@ -95,13 +72,13 @@ func TestReplaysDoNotReachTheSharedStore(t *testing.T) {
 			t.Fatalf("replay: %d, want 401", code)
 		}
 	}
-	if seen.claims != 1 {
-		t.Errorf("the shared store was asked %d times for one id and 20 replays, want once", seen.claims)
+	if n := seen.Claims(); n != 1 {
+		t.Errorf("the shared store was asked %d times for one id and 20 replays, want once", n)
 	}
 
 	// With the store down, new ids are still answered; its warning is
 	// sampled.
-	seen.fail = true
+	seen.Fail(errors.New("database unreachable"))
 	const ids = 50
 	for n := range ids {
 		if code := post(strconv.Itoa(1000 + n)); code != http.StatusOK {
@@ -118,7 +95,7 @@ func TestReplaysDoNotReachTheSharedStore(t *testing.T) {
 // id counts as seen only once the interaction is answered.
 func TestBusyInteractionIsNotBurnt(t *testing.T) {
 	sg := newSigner(t)
-	seen := &sharedSeen{ids: map[string]time.Time{}}
+	seen := testutil.NewSeenStore()
 	busy := true
 	a, _ := newTestAdapter(t, newFakeCore(), Config{PublicKey: sg.pub, Seen: seen, Admit: func() (func(), bool) {
 		return func() {}, !busy

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/summitbot/summitbot/internal/testutil"
 )
 
 // From Slack's dedupe test: claim, release, eviction by size, expiry.
@@ -92,29 +94,6 @@ func TestMemoryBounded(t *testing.T) {
 	}
 }
 
-// fakeStore is a Store as a shared database would be.
-type fakeStore struct {
-	ids      map[string]bool
-	err      error
-	deadline time.Duration // how far off the context's deadline was, last call
-	window   time.Duration
-}
-
-func (f *fakeStore) ClaimInteraction(ctx context.Context, id string, now time.Time, window time.Duration) (bool, error) {
-	if d, ok := ctx.Deadline(); ok {
-		f.deadline = time.Until(d)
-	}
-	f.window = window
-	if f.err != nil {
-		return false, f.err
-	}
-	if f.ids[id] {
-		return false, nil
-	}
-	f.ids[id] = true
-	return true, nil
-}
-
 func TestShared(t *testing.T) {
 	ctx := context.Background()
 	now := time.Unix(1_700_000_000, 0)
@@ -124,20 +103,21 @@ func TestShared(t *testing.T) {
 	}
 
 	var logs bytes.Buffer
-	st := &fakeStore{ids: map[string]bool{}}
+	st := testutil.NewSeenStore()
 	s := NewShared(st, 6*time.Minute, slog.New(slog.NewTextHandler(&logs, nil)), "interaction ids")
 	if !s.Claim(ctx, "a", now) || s.Claim(ctx, "a", now) {
 		t.Error("the store's answer was not passed on")
 	}
-	if st.window != 6*time.Minute {
-		t.Errorf("window %v passed to the store, want 6m", st.window)
+	window, deadline := st.LastCall()
+	if window != 6*time.Minute {
+		t.Errorf("window %v passed to the store, want 6m", window)
 	}
-	if st.deadline <= 0 || st.deadline > Timeout {
-		t.Errorf("the store was asked with %v left, want at most %v", st.deadline, Timeout)
+	if deadline <= 0 || deadline > Timeout {
+		t.Errorf("the store was asked with %v left, want at most %v", deadline, Timeout)
 	}
 
 	// A failing store lets the id through; its warnings are sampled.
-	st.err = errors.New("database unreachable")
+	st.Fail(errors.New("database unreachable"))
 	for i := range 50 {
 		if !s.Claim(ctx, "a", now) {
 			t.Fatalf("call %d: refused with the store down", i)

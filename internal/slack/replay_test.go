@@ -1,13 +1,14 @@
 package slack
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/summitbot/summitbot/internal/testutil"
 )
 
 // Issue 13 finding 8: one captured slash command replayed 10 times gave 10
@@ -19,30 +20,29 @@ func TestReplaysAreAnsweredOnce(t *testing.T) {
 		"user_name": {"someone"}, "command": {"/ask"}, "text": {"what is power of siberia"},
 		"response_url": {e.fake.responseURL()}, "trigger_id": {"9.9.9"},
 	}
-	body := []byte(form.Encode())
-	at := time.Now()
-	for n := range 10 {
-		w := serve(e.a.CommandsHandler(), signed(http.MethodPost, "/slack/commands", "application/x-www-form-urlencoded", body, at, testSecret))
-		if w.Code != http.StatusOK {
-			t.Fatalf("delivery %d: %d", n, w.Code)
-		}
-	}
+	replay(t, e.a.CommandsHandler(), "/slack/commands", []byte(form.Encode()), 10)
 	e.drain(t)
 	if q := e.core.questions(); len(q) != 1 {
 		t.Errorf("a command delivered 10 times was asked %d times, want once", len(q))
 	}
 }
 
-func TestReplayedClickIsIgnored(t *testing.T) {
-	e := newTestEnv(t)
-	body := e.clickBody("fb_down", "power-of-siberia", "C1", true)
+// replay delivers one signed form body n times, with one signature time as
+// a captured request replayed would have, and fails unless Slack would see
+// each delivery accepted (200: a replay is acknowledged, not answered).
+func replay(t *testing.T, h http.Handler, path string, body []byte, n int) {
+	t.Helper()
 	at := time.Now()
-	for n := range 5 {
-		w := serve(e.a.InteractionsHandler(), signed(http.MethodPost, "/slack/interactions", "application/x-www-form-urlencoded", body, at, testSecret))
-		if w.Code != http.StatusOK {
-			t.Fatalf("delivery %d: %d", n, w.Code)
+	for i := range n {
+		if w := serve(h, signed(http.MethodPost, path, "application/x-www-form-urlencoded", body, at, testSecret)); w.Code != http.StatusOK {
+			t.Fatalf("delivery %d: %d", i, w.Code)
 		}
 	}
+}
+
+func TestReplayedClickIsIgnored(t *testing.T) {
+	e := newTestEnv(t)
+	replay(t, e.a.InteractionsHandler(), "/slack/interactions", e.clickBody("fb_down", "power-of-siberia", "C1", true), 5)
 	e.drain(t)
 	if n := len(e.core.feedbacks()); n != 1 {
 		t.Errorf("a click delivered 5 times recorded %d feedbacks, want 1", n)
@@ -64,18 +64,13 @@ func TestFutureTimestampsWithinAMinute(t *testing.T) {
 	}
 }
 
-// downSeen is a shared SeenStore that is down.
-type downSeen struct{}
-
-func (downSeen) ClaimInteraction(context.Context, string, time.Time, time.Duration) (bool, error) {
-	return false, errors.New("database unreachable")
-}
-
 // Review L1: attackers' rejections and the warning that the shared record
 // is down shared one log sampler, so a flood of bad signatures silenced
 // the warning.
 func TestStoreWarningsSurviveARejectionFlood(t *testing.T) {
-	e := newTestEnv(t, func(c *Config) { c.Seen = downSeen{} })
+	down := testutil.NewSeenStore()
+	down.Fail(errors.New("database unreachable"))
+	e := newTestEnv(t, func(c *Config) { c.Seen = down })
 	for range 100 {
 		r := signed(http.MethodPost, "/slack/commands", "application/x-www-form-urlencoded", []byte("text=x"), time.Now(), "wrong secret")
 		if w := serve(e.a.CommandsHandler(), r); w.Code != http.StatusUnauthorized {

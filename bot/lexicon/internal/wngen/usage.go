@@ -2,8 +2,8 @@ package wngen
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,48 +59,44 @@ func (u usages) addSenses(lemma string, pos int, offs []int, fileOf map[[2]int]i
 	return nil
 }
 
+// readIndex reads the index file path of part of speech pos (a table
+// key, or adverbKey): it records each lemma's senses by the lexicographer
+// file of each (fileOf), then passes the lemma and its synset offsets, in
+// sense order, to fn, if not nil.
+func (u usages) readIndex(path string, pos int, fileOf map[[2]int]int, fn func(lemma string, offs []int) error) error {
+	return eachLine(path, "index", func(line string) error {
+		lemma, offs, err := parseIndex(line)
+		if err == nil {
+			err = u.addSenses(lemma, pos, offs, fileOf)
+		}
+		if err == nil && fn != nil {
+			err = fn(lemma, offs)
+		}
+		return err
+	})
+}
+
 // addAdverbs reads data.adv for the files of adverb synsets and index.adv
 // for the senses of each adverb.
 func (u usages) addAdverbs(dir string) error {
 	fileOf := map[[2]int]int{}
-	p := filepath.Join(dir, "data.adv")
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return fmt.Errorf("read wordnet data: %w", err)
-	}
-	for n, line := range bytes.Split(b, []byte("\n")) {
-		if len(line) == 0 || line[0] == ' ' {
-			continue
-		}
-		f := strings.Fields(string(line))
+	err := eachLine(filepath.Join(dir, "data.adv"), "data", func(line string) error {
+		f := strings.Fields(line)
 		if len(f) < 2 {
-			return fmt.Errorf("%s:%d: short synset line", p, n+1)
+			return errors.New("short synset line")
 		}
 		off, err1 := strconv.Atoi(f[0])
 		lf, err2 := strconv.Atoi(f[1])
 		if err1 != nil || err2 != nil {
-			return fmt.Errorf("%s:%d: bad offset or lexicographer file", p, n+1)
+			return errors.New("bad offset or lexicographer file")
 		}
 		fileOf[[2]int{adverbKey, off}] = lf
-	}
-	p = filepath.Join(dir, "index.adv")
-	b, err = os.ReadFile(p)
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("read wordnet index: %w", err)
+		return err
 	}
-	for n, line := range bytes.Split(b, []byte("\n")) {
-		if len(line) == 0 || line[0] == ' ' {
-			continue
-		}
-		lemma, offs, err := parseIndex(string(line))
-		if err == nil {
-			err = u.addSenses(lemma, adverbKey, offs, fileOf)
-		}
-		if err != nil {
-			return fmt.Errorf("%s:%d: %w", p, n+1, err)
-		}
-	}
-	return nil
+	return u.readIndex(filepath.Join(dir, "index.adv"), adverbKey, fileOf, nil)
 }
 
 // addCounts adds the tag counts of cntlist.rev, whose lines are

@@ -114,26 +114,22 @@ func build(dir string) ([]byte, []string, usages, error) {
 	byKey := map[[2]int]int{}  // (pos, offset) → synset index
 	fileOf := map[[2]int]int{} // (pos, offset) → lexicographer file, of every synset
 	for pos := Noun; pos < numPOS; pos++ {
-		p := filepath.Join(dir, "data."+posFiles[pos])
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("read wordnet data: %w", err)
-		}
-		for n, line := range bytes.Split(b, []byte("\n")) {
-			if len(line) == 0 || line[0] == ' ' {
-				continue
-			}
-			s, rp, err := parseData(pos, string(line))
+		err := eachLine(filepath.Join(dir, "data."+posFiles[pos]), "data", func(line string) error {
+			s, rp, err := parseData(pos, line)
 			if err != nil {
-				return nil, nil, nil, fmt.Errorf("%s:%d: %w", p, n+1, err)
+				return err
 			}
 			fileOf[[2]int{int(pos), s.offset}] = s.lexfile
 			if pos == Noun && droppedNounFiles[s.lexfile] {
-				continue
+				return nil
 			}
 			byKey[[2]int{int(pos), s.offset}] = len(syns)
 			syns = append(syns, s)
 			raws = append(raws, rp)
+			return nil
+		})
+		if err != nil {
+			return nil, nil, nil, err
 		}
 	}
 	// Resolve pointers; note hypernyms for depth.
@@ -214,22 +210,7 @@ func build(dir string) ([]byte, []string, usages, error) {
 	senses := map[string][]sense{}
 	use := usages{}
 	for pos := Noun; pos < numPOS; pos++ {
-		p := filepath.Join(dir, "index."+posFiles[pos])
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("read wordnet index: %w", err)
-		}
-		for n, line := range bytes.Split(b, []byte("\n")) {
-			if len(line) == 0 || line[0] == ' ' {
-				continue
-			}
-			lemma, offs, err := parseIndex(string(line))
-			if err != nil {
-				return nil, nil, nil, fmt.Errorf("%s:%d: %w", p, n+1, err)
-			}
-			if err := use.addSenses(lemma, int(pos), offs, fileOf); err != nil {
-				return nil, nil, nil, fmt.Errorf("%s:%d: %w", p, n+1, err)
-			}
+		err := use.readIndex(filepath.Join(dir, "index."+posFiles[pos]), int(pos), fileOf, func(lemma string, offs []int) error {
 			for i, o := range offs {
 				j, ok := byKey[[2]int{int(pos), o}]
 				if !ok {
@@ -237,10 +218,14 @@ func build(dir string) ([]byte, []string, usages, error) {
 				}
 				k := slices.Index(syns[j].members, lemma)
 				if k < 0 {
-					return nil, nil, nil, fmt.Errorf("%s:%d: %q is not a member of synset %08d", p, n+1, lemma, o)
+					return fmt.Errorf("%q is not a member of synset %08d", lemma, o)
 				}
 				senses[lemma] = append(senses[lemma], sense{j, i + 1, k + 1})
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, nil, err
 		}
 	}
 	for j, s := range syns {
@@ -346,6 +331,26 @@ func build(dir string) ([]byte, []string, usages, error) {
 		out = binary.AppendUvarint(out, uint64(id[e.base]))
 	}
 	return out, list, use, nil
+}
+
+// eachLine calls fn with each line of the WordNet database file path but
+// the empty ones and the licence that heads it (lines that start with a
+// space). A failure to read it says what the file is (data, index); an error
+// of fn is returned located at its line.
+func eachLine(path, what string, fn func(line string) error) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read wordnet %s: %w", what, err)
+	}
+	for n, line := range bytes.Split(b, []byte("\n")) {
+		if len(line) == 0 || line[0] == ' ' {
+			continue
+		}
+		if err := fn(string(line)); err != nil {
+			return fmt.Errorf("%s:%d: %w", path, n+1, err)
+		}
+	}
+	return nil
 }
 
 // appendWords appends sorted words, each as the length of the prefix it
