@@ -73,7 +73,7 @@ func (b *Bot) ask(ctx context.Context, idx *index, q Question) Answer {
 	if len(qs) == 0 {
 		return declined(q.Text, msgEmpty)
 	}
-	cands := idx.rank(qs)
+	cands := idx.rank(ws, qs)
 	year := yearIn(ws)
 	a, ok := idx.timeline.answer(idx, ws, year, cands, b.opts.Now())
 	if !ok {
@@ -343,11 +343,12 @@ func yearTopic(idx *index, t *knowledge.Topic, again string, year int) *knowledg
 	for _, id := range t.Related {
 		related[id] = id != t.ID
 	}
-	qs := idx.resolve(words(again))
+	aws := words(again)
+	qs := idx.resolve(aws)
 	if len(qs) == 0 {
 		return nil
 	}
-	for _, c := range idx.rank(qs) {
+	for _, c := range idx.rank(aws, qs) {
 		r := idx.topics[c.topic].t
 		if !related[r.ID] {
 			continue

@@ -138,12 +138,13 @@ type Ranked struct {
 // adapters use Ask.
 func (b *Bot) Rank(question string, n int) []Ranked {
 	idx := b.idx.Load()
-	qs := idx.resolve(words(question))
+	ws := words(question)
+	qs := idx.resolve(ws)
 	if len(qs) == 0 || n <= 0 {
 		return nil
 	}
 	var out []Ranked
-	for _, c := range idx.rank(qs) {
+	for _, c := range idx.rank(ws, qs) {
 		if len(out) == n {
 			break
 		}

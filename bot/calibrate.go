@@ -229,7 +229,8 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 	// ask asks a question of in and keeps its first candidate's signals:
 	// for the in-scope model always, for the first model unless scopeOnly.
 	ask := func(in *index, q string, want int, weight float64, scopeOnly bool) {
-		cands, _, query := in.rankIn(in.resolve(words(q)), 0)
+		ws := words(q)
+		cands, _, query := in.rankIn(ws, in.resolve(ws), 0)
 		if len(cands) == 0 {
 			return
 		}

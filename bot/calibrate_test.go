@@ -262,7 +262,7 @@ func TestScopeIsExplained(t *testing.T) {
 	if a := ask(b, "glonass"); !a.Answered || a.Topic.ID != "glonass-beidou" {
 		t.Errorf("glonass: answered %v (%+v)", a.Answered, a.Topic)
 	}
-	cands := idx.rank(idx.resolve(words("glonass")))
+	cands := idx.rank(words("glonass"), idx.resolve(words("glonass")))
 	if len(cands) == 0 {
 		t.Fatal("glonass: no candidates")
 	}

@@ -3,8 +3,10 @@ package bot
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
+	"github.com/summitbot/summitbot/bot/vectors"
 	"github.com/summitbot/summitbot/knowledge"
 )
 
@@ -36,17 +38,20 @@ func randomUnit(r *rand.Rand) *vec {
 	return &v
 }
 
-func TestShrinkKeepsCosine(t *testing.T) {
+func TestPackKeepsCosine(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 200 {
 		a, b := randomUnit(r), randomUnit(r)
 		want := dot(a, b)
-		if got := shrink(a).cosine(b); math.Abs(got-want) > 0.02 {
-			t.Fatalf("quantised cosine %.4f, want %.4f", got, want)
+		if got := packVec(a).cosine(b); math.Abs(got-want) > 3e-3 {
+			t.Fatalf("packed cosine %.5f, want %.5f", got, want)
+		}
+		if got := packVec(a).cosine(a); math.Abs(got-1) > 3e-3 {
+			t.Fatalf("a packed vector's cosine with itself is %.5f", got)
 		}
 	}
 	var zero vec
-	if got := shrink(&zero).cosine(randomUnit(r)); got != 0 {
+	if got := packVec(&zero).cosine(randomUnit(r)); got != 0 {
 		t.Errorf("a zero vector's cosine is %v, want 0", got)
 	}
 }
@@ -72,12 +77,19 @@ func TestCommonDirection(t *testing.T) {
 		t.Errorf("common direction's cosine with the shared one is %.3f, want ≥ 0.98", c)
 	}
 	v := *vs[0]
-	reject(&v, u)
+	if !reject(&v, u) {
+		t.Fatal("nothing left after reject")
+	}
 	if c := math.Abs(dot(&v, u)); c > 1e-4 {
 		t.Errorf("after reject, the part along the common direction is %.5f", c)
 	}
 	if commonDirection(nil) != nil || commonDirection([]*vec{nil}) != nil {
 		t.Error("no vectors must give no common direction")
+	}
+	// A vector along the common direction has nothing left.
+	w := *u
+	if reject(&w, u) {
+		t.Error("reject left something of the common direction itself")
 	}
 }
 
@@ -97,7 +109,7 @@ func denseOf(t *testing.T, idx *index, question, topic string) float64 {
 		t.Fatalf("no topic %s", topic)
 	}
 	var qv vec
-	if !idx.queryVector(&qv, idx.resolve(words(question))) || idx.topics[ti].vec == nil {
+	if !idx.queryVector(&qv, words(question)) || idx.topics[ti].vec == nil {
 		t.Fatalf("%q or %s has no vector", question, topic)
 	}
 	return idx.topics[ti].vec.cosine(&qv)
@@ -140,18 +152,28 @@ func TestHeldOutQuestionsLeaveTheVector(t *testing.T) {
 	if c.topics[ti].vec == nil || *c.topics[ti].vec == before {
 		t.Fatal("the fold's copy kept the vector of the questions it left out")
 	}
-	// As if built without them: the topic's vector from its title,
-	// aliases, keywords and answer alone.
+	// As if built without them: an index of the knowledge base whose
+	// topic has no alternate questions gives the topic nearly the same
+	// vector (its idf and common direction differ a little), and one
+	// further from the real index's.
+	topics := slices.Clone(idx.kb.Topics)
 	bare := *kt
 	bare.Questions = nil
-	_, ps := idx.topicTerms(&bare, nil, func(s string) int32 { return idx.vocab[s] })
-	want := idx.kept(idx.topicVector(&bare, ps))
-	var got vec
-	for i, x := range c.topics[ti].vec.q {
-		got[i] = float32(x) * c.topics[ti].vec.scale
+	topics[ti] = &bare
+	fresh := buildIndex(knowledge.NewKB(topics, idx.kb.Timeline, nil))
+	unpack := func(p *packedVec) *vec {
+		var v vec
+		for i, x := range p.q {
+			v[i] = float32(x) * p.scale
+		}
+		return &v
 	}
-	if cos := want.cosine(&got); cos < 0.99 {
-		t.Errorf("fold vector's cosine with one built without the questions is %.3f", cos)
+	got, want, real := unpack(c.topics[ti].vec), fresh.topics[ti].vec, unpack(idx.topics[ti].vec)
+	if cos := want.cosine(got); cos < 0.98 {
+		t.Errorf("the fold's vector has cosine %.3f with one built without the questions, want ≥ 0.98", cos)
+	}
+	if near, far := want.cosine(got), want.cosine(real); near <= far {
+		t.Errorf("the fold's vector (%.3f) is no nearer than the real index's (%.3f) to one built without the questions", near, far)
 	}
 }
 
@@ -161,12 +183,58 @@ func TestDenseWithoutVectors(t *testing.T) {
 	idx := embeddedIndex(t)
 	for _, q := range []string{"中俄关系", "Сила Сибири", "🙂🙂", "zzxq qqzx", "1 2 3"} {
 		var v vec
-		if idx.queryVector(&v, idx.resolve(words(q))) {
+		if idx.queryVector(&v, words(q)) {
 			t.Errorf("%q has a vector", q)
 		}
-		for _, c := range idx.rank(idx.resolve(words(q))) {
+		for _, c := range idx.rank(words(q), idx.resolve(words(q))) {
 			if c.dense != 0 {
 				t.Errorf("%q: dense %v for %s, want 0", q, c.dense, idx.topics[c.topic].t.ID)
+			}
+		}
+	}
+}
+
+// The question's vector is made of all its words, whatever the lexical
+// reading did with them: phrases of synonyms.yaml, words whose term another
+// word already brought, unknown words.
+func TestQueryVectorReadsEveryWord(t *testing.T) {
+	idx := embeddedIndex(t)
+	for _, q := range []string{
+		"is russia a client state of china",
+		"lada vs chinese cars",
+		"mutual defence pact",
+		"what about the glaciers of greenland",
+	} {
+		ws := words(q)
+		var got, want vec
+		if !idx.queryVector(&got, ws) {
+			t.Fatalf("%q has no vector", q)
+		}
+		for _, w := range ws {
+			var one vec
+			if idx.addWord(&one, w, 1) {
+				for i := range want {
+					want[i] += one[i]
+				}
+			}
+		}
+		unit(&want)
+		reject(&want, idx.common)
+		if c := dot(&got, &want); c < 0.9999 {
+			t.Errorf("%q: cosine %.4f with the sum of its words' vectors", q, c)
+		}
+		// And each content word moves it: without it the vector differs.
+		for i, w := range ws {
+			if enStop[w] {
+				continue
+			}
+			if _, ok := vectors.Find(w); !ok {
+				continue
+			}
+			var less vec
+			idx.queryVector(&less, slices.Delete(slices.Clone(ws), i, i+1))
+			if dot(&less, &got) > 0.9999 {
+				t.Errorf("%q: leaving out %q does not change its vector", q, w)
 			}
 		}
 	}

@@ -101,7 +101,7 @@ func (b *Bot) Explain(question string, n int) Explanation {
 	if n <= 0 {
 		return ex
 	}
-	if _, cands := idx.rankExplained(qs, n); cands != nil {
+	if _, cands := idx.rankExplained(ws, qs, n); cands != nil {
 		ex.Candidates = cands
 	}
 	return ex

@@ -46,7 +46,7 @@ type topicEntry struct {
 	more    []knowledge.Source // t's other sources, in order
 	// vec is the topic's word vector, the common direction taken out
 	// (dense.go); nil if none of its words has one.
-	vec *small
+	vec *packedVec
 }
 
 // index is an immutable search structure over one knowledge base. A Bot
@@ -421,9 +421,12 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 	}
 	for _, ti := range redone {
 		c.setNorms(c.topics[ti].phrases)
-		// The held-out questions leave the topic's vector too; the common
-		// direction stays the whole index's.
-		c.topics[ti].vec = c.kept(c.topicVector(c.topics[ti].t, c.topics[ti].phrases))
+		// The held-out questions leave the topic's vector too. Two things
+		// stay the whole index's: the common direction (the mean of 111
+		// topics' vectors, which one topic's questions barely move) and
+		// the other topics' vectors, built with the whole index's idf, as
+		// their phrases' norms are.
+		c.topics[ti].vec = c.stored(c.topicVector(c.topics[ti].t, c.topics[ti].phrases))
 	}
 	return &c
 }

@@ -78,7 +78,7 @@ type query struct {
 // mayHave reports whether the question may have the term id.
 func (q *query) mayHave(id int32) bool { return q.has[id>>6&3]&(1<<(id&63)) != 0 }
 
-func (idx *index) newQuery(qs []qterm) query {
+func (idx *index) newQuery(ws []string, qs []qterm) query {
 	q := query{qs: qs}
 	if len(qs) > 0 {
 		q.dir = qs[0].dir
@@ -122,7 +122,7 @@ func (idx *index) newQuery(qs []qterm) query {
 	if q.total > 0 {
 		q.hardUnknown = hard / q.total
 	}
-	q.hasVec = idx.queryVector(&q.vec, qs)
+	q.hasVec = idx.queryVector(&q.vec, ws)
 	return q
 }
 
@@ -135,22 +135,22 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 
 // rank scores the topics that share a term with the question and returns
 // the best candidates, best first, each with its calibrated confidence.
-func (idx *index) rank(qs []qterm) []scored {
-	cands, _, _ := idx.rankIn(qs, 0)
+func (idx *index) rank(ws []string, qs []qterm) []scored {
+	cands, _, _ := idx.rankIn(ws, qs, 0)
 	return cands
 }
 
 // rankExplained is rank, also returning the explanation of the first n
 // candidates, recorded by the scoring code as it scores them.
-func (idx *index) rankExplained(qs []qterm, n int) ([]scored, []CandidateExplanation) {
-	cands, exs, _ := idx.rankIn(qs, n)
+func (idx *index) rankExplained(ws []string, qs []qterm, n int) ([]scored, []CandidateExplanation) {
+	cands, exs, _ := idx.rankIn(ws, qs, n)
 	return cands, exs
 }
 
 // rankIn is rankExplained, also returning the query it built, whose
 // signals the fit reads beside the candidates'.
-func (idx *index) rankIn(qs []qterm, n int) ([]scored, []CandidateExplanation, query) {
-	q := idx.newQuery(qs)
+func (idx *index) rankIn(ws []string, qs []qterm, n int) ([]scored, []CandidateExplanation, query) {
+	q := idx.newQuery(ws, qs)
 	if q.total == 0 {
 		return nil, nil, q
 	}

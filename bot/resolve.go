@@ -65,9 +65,7 @@ type qterm struct {
 	weight float64 // how much the word matters: its idf, or a default if unknown
 	how    Match
 	word   string // the word or phrase of the question
-	// surface is, for an unknown word, the word as asked (word is its term).
-	surface string
-	via     string // where an expansion comes from ("synonyms.yaml:14", "wordnet hypernym, sense 2")
+	via    string // where an expansion comes from ("synonyms.yaml:14", "wordnet hypernym, sense 2")
 	// subject is, for an unknown word, the off-topic log-odds of its kind
 	// of word (subject.go).
 	subject float64
@@ -203,7 +201,7 @@ func (r *resolver) addUnknown(t, surface string, soft bool) {
 	if !soft && subject < 0 {
 		w *= max(softWeight, 2/(1+math.Exp(-subject)))
 	}
-	r.add(qterm{id: -1, weight: w, how: MatchUnknown, word: t, surface: surface, subject: subject})
+	r.add(qterm{id: -1, weight: w, how: MatchUnknown, word: t, subject: subject})
 }
 
 // word resolves one word of the question into one slot (or one per term,

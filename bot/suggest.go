@@ -72,8 +72,8 @@ func (idx *index) suggestTopics(prefix string, n int) []TopicRef {
 		}
 	}
 	// A typo breaks a subsequence match: fall back to the ranker.
-	if qs := idx.resolve(words(prefix)); len(qs) > 0 {
-		for _, c := range idx.rank(qs) {
+	if ws := words(prefix); len(ws) > 0 {
+		for _, c := range idx.rank(ws, idx.resolve(ws)) {
 			push(c.topic)
 		}
 	}
