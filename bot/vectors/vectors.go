@@ -92,10 +92,10 @@ func parse(s string) (table, error) {
 	// Each word takes at least 4+2+4+Dim+1 bytes and each slot 2: larger
 	// counts are corrupt, and checking them first keeps the sums below
 	// from overflowing.
-	if n > len(s)/(4+2+4+Dim+1) || slots > len(s)/2 {
+	if n < 0 || slots < 0 || n > len(s)/(4+2+4+Dim+1) || slots > len(s)/2 { // negative: a count over 2³¹ on a 32-bit int
 		return table{}, fmt.Errorf("glove table: %d words and %d slots in %d bytes", n, slots, len(s))
 	}
-	if slots <= n || slots&(slots-1) != 0 {
+	if slots < 2*n || slots == 0 || slots&(slots-1) != 0 {
 		return table{}, fmt.Errorf("glove table: %d slots for %d words", slots, n)
 	}
 	t := table{n: n, mask: uint32(slots - 1)}

@@ -102,9 +102,9 @@ func readTable(t *testing.T, b []byte) decoded {
 		t.Fatal("no magic")
 	}
 	le := binary.LittleEndian
-	n, dim, nslots := int(le.Uint32(b[len(glovetab.Magic):])), int(le.Uint32(b[len(glovetab.Magic)+4:])), int(le.Uint32(b[len(glovetab.Magic)+8:]))
-	if dim != dim {
-		t.Fatalf("dimension %d", dim)
+	n, gotDim, nslots := int(le.Uint32(b[len(glovetab.Magic):])), int(le.Uint32(b[len(glovetab.Magic)+4:])), int(le.Uint32(b[len(glovetab.Magic)+8:]))
+	if gotDim != dim {
+		t.Fatalf("dimension %d, want %d", gotDim, dim)
 	}
 	p := b[glovetab.HeaderLen:]
 	next := func(size int) []byte {
