@@ -42,6 +42,7 @@ var signalNames = [...]string{
 	"least-specific", // the same, of the least specific matched word
 	"dense",          // cosine of the question's and the topic's word vectors (dense.go)
 	"direction",      // + the question's way, - the other way: the closest phrase, if the topic reads only one way (direction.go)
+	"year",           // + the topic's names name the question's year, - only other years (yearSignal), by the coverage of its other words
 }
 
 const nSignals = len(signalNames)
@@ -56,7 +57,7 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, q.subject, c.specific, c.leastSpecific, c.dense, c.direction}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, q.subject, c.specific, c.leastSpecific, c.dense, c.direction, c.year * c.restCoverage}
 }
 
 // model is the fitted decision: two logistic regressions over the same
@@ -364,10 +365,16 @@ func classWeights(data []sample) (pos, neg float64) {
 const minFit = 40
 
 // fitLogistic fits the decision model on signals: see fitWeights.
+// The signals in laterSignals are fit after the others, each on top of
+// the model without it (fitOn).
 func fitLogistic(data []sample) *model {
 	xs := make([][]float64, len(data))
 	for k := range data {
-		xs[k] = data[k].x[:]
+		x := data[k].x
+		for _, i := range laterSignals {
+			x[i] = 0
+		}
+		xs[k] = x[:]
 	}
 	coef, bias, ok := fitWeights(data, xs)
 	if !ok {
@@ -375,7 +382,66 @@ func fitLogistic(data []sample) *model {
 	}
 	m := &model{bias: bias}
 	copy(m.coef[:], coef)
+	for _, i := range laterSignals {
+		m.coef[i] = fitOn(m, data, i)
+	}
 	return m
+}
+
+// laterSignals are the signals fit after the others. The year is zero for
+// most questions: fit with the others it shifts every coefficient a little,
+// and with them the order of questions that name no year; fit on top of
+// them it moves the confidence only where it is not zero.
+var laterSignals = [...]int{slices.Index(signalNames[:], "year")}
+
+// fitOn returns the coefficient of signal i fit on top of m, whose
+// coefficient of i is zero: a one-variable logistic regression with m's
+// logit as its offset, by Newton's method, penalised as fitWeights
+// penalises a standardised coefficient.
+func fitOn(m *model, data []sample, i int) float64 {
+	var n, mean, sq float64
+	for _, s := range data {
+		n += 1
+		mean += s.x[i]
+	}
+	if n == 0 {
+		return 0
+	}
+	mean /= n
+	for _, s := range data {
+		sq += (s.x[i] - mean) * (s.x[i] - mean)
+	}
+	variance := sq / n
+	if variance < 1e-12 {
+		return 0 // a constant signal, as in fitWeights
+	}
+	offset := make([]float64, len(data))
+	for k, s := range data {
+		offset[k] = m.bias
+		for j, x := range s.x {
+			offset[k] += m.coef[j] * x
+		}
+	}
+	c := 0.0
+	for range 50 {
+		// The penalty ridge·(c·sd)²/2 on the standardised coefficient.
+		g, h := ridge*variance*c, ridge*variance
+		for k, s := range data {
+			x := s.x[i]
+			if x == 0 {
+				continue
+			}
+			p := sigmoid(offset[k] + c*x)
+			g += s.w * (p - s.y) * x
+			h += s.w * p * (1 - p) * x * x
+		}
+		step := g / h
+		c -= step
+		if math.Abs(step) < 1e-9 {
+			break
+		}
+	}
+	return c
 }
 
 // fitWeights fits a ridge-penalised, weighted logistic regression of the

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"maps"
 	"math"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/summitbot/summitbot/knowledge"
@@ -43,7 +45,10 @@ type topicEntry struct {
 	phrases []phrase
 	related []TopicRef
 	backing []knowledge.Source // t.Backing()
-	more    []knowledge.Source // t's other sources, in order
+	// years are the years its id, title or aliases name: a topic about
+	// one event of one year.
+	years [][2]int
+	more  []knowledge.Source // t's other sources, in order
 	// vec is the topic's word vector, the common direction taken out
 	// (dense.go); nil if none of its words has one.
 	vec *packedVec
@@ -136,7 +141,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	for i, t := range kb.Topics {
 		backing := t.Backing()
 		idx.topics[i] = topicEntry{t: t, ref: TopicRef{ID: t.ID, Title: t.Title, Category: string(t.Category)}, phrases: phrases[i],
-			backing: backing, more: others(t.Sources, backing)}
+			backing: backing, more: others(t.Sources, backing), years: namedYears(t)}
 		idx.setNorms(phrases[i])
 	}
 	idx.setVectors(phrases)
@@ -262,6 +267,45 @@ func (idx *index) setNorms(ps []phrase) {
 		}
 		ps[i].norm = math.Sqrt(sq)
 	}
+}
+
+// namedYears returns the years (1900–2099) a topic's id, title or aliases
+// name, each as a span: one year, or a range written "2013–2026".
+func namedYears(t *knowledge.Topic) [][2]int {
+	var out [][2]int
+	add := func(lo, hi int) {
+		if lo != 0 && hi >= lo && !slices.Contains(out, [2]int{lo, hi}) {
+			out = append(out, [2]int{lo, hi})
+		}
+	}
+	for _, p := range strings.Split(t.ID, "-") {
+		add(yearOf(p), yearOf(p))
+	}
+	for _, name := range append([]string{t.Title}, t.Aliases...) {
+		for _, m := range yearSpan.FindAllStringSubmatch(name, -1) {
+			add(yearOf(m[1]), yearOf(m[2]))
+		}
+		for _, w := range words(name) {
+			for _, p := range strings.Split(w, "-") {
+				add(yearOf(p), yearOf(p))
+			}
+		}
+	}
+	return out
+}
+
+// yearSpan is a range of years as titles write it: "2013–2026".
+var yearSpan = regexp.MustCompile(`\b((?:19|20)\d\d)\s*[–—-]\s*((?:19|20)\d\d)\b`)
+
+// yearOf returns the year a word is (1900–2099), or 0.
+func yearOf(w string) int {
+	if len(w) != 4 || !isNumber(w) {
+		return 0
+	}
+	if y, _ := strconv.Atoi(w); y >= 1900 && y <= 2099 {
+		return y
+	}
+	return 0
 }
 
 func refNoCategory(r TopicRef) TopicRef { return TopicRef{ID: r.ID, Title: r.Title} }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -44,12 +45,20 @@ type scored struct {
 	// direction is the similarity of the closest phrase running the
 	// question's way, or minus that of the other way, when it has phrases
 	// only one way (direction.go).
-	direction  float64
-	dense      float64 // cosine of the question's and the topic's word vectors (dense.go)
-	score      float64 // the ranking's own score, which orders candidates
-	margin     float64 // key of this candidate minus the best other one's
-	confidence float64 // calibrated probability that this topic is the answer
-	inScope    float64 // probability that the question is in scope, for the first candidate
+	direction float64
+	// year is, when the question names a year: 1 if the topic's names
+	// (id, title, aliases) name it and another of the question's words
+	// that is not a side of the relationship, -1 if they name only other
+	// years, 0 otherwise (a span of years names none of them).
+	year float64
+	// restCoverage is coverage, of the question's words other than its
+	// years.
+	restCoverage float64
+	dense        float64 // cosine of the question's and the topic's word vectors (dense.go)
+	score        float64 // the ranking's own score, which orders candidates
+	margin       float64 // key of this candidate minus the best other one's
+	confidence   float64 // calibrated probability that this topic is the answer
+	inScope      float64 // probability that the question is in scope, for the first candidate
 }
 
 // query is a resolved question with its weights per slot.
@@ -73,6 +82,11 @@ type query struct {
 	dir    direction // which way the question runs between China and Russia
 	vec    vec       // its word vector (dense.go), if hasVec
 	hasVec bool      // some word of it has a vector
+	// years are the years (1900–2099) the question names, yearIDs the
+	// terms of those the index holds, yearWeight the weight of their slots.
+	years      []int
+	yearIDs    []int32
+	yearWeight float64
 }
 
 // mayHave reports whether the question may have the term id.
@@ -116,6 +130,7 @@ func (idx *index) newQuery(ws []string, qs []qterm) query {
 		}
 	}
 	q.norm = math.Sqrt(q.norm)
+	q.readYears(idx)
 	q.info = informativeness(idx, q.known)
 	q.sides = idx.sides(qs)
 	q.subject = subjectSignal(&q)
@@ -124,6 +139,34 @@ func (idx *index) newQuery(ws []string, qs []qterm) query {
 	}
 	q.hasVec = idx.queryVector(&q.vec, ws)
 	return q
+}
+
+// readYears sets the years the question names and the weight of their
+// slots.
+func (q *query) readYears(idx *index) {
+	for i, t := range q.qs {
+		if i > 0 && q.qs[i-1].word == t.word {
+			continue // the terms of one word ("vostok-2018") name its years once
+		}
+		for _, p := range strings.Split(t.word, "-") {
+			if y := yearOf(p); y != 0 && !slices.Contains(q.years, y) {
+				q.years = append(q.years, y)
+				if id, ok := idx.known(p); ok {
+					q.yearIDs = append(q.yearIDs, id)
+				}
+			}
+		}
+	}
+	if len(q.yearIDs) == 0 {
+		return
+	}
+	counted := make([]bool, len(q.slotW))
+	for _, t := range q.qs {
+		if slices.Contains(q.yearIDs, t.id) && !counted[t.slot] {
+			counted[t.slot] = true
+			q.yearWeight += q.slotW[t.slot]
+		}
+	}
 }
 
 type scratch struct {
@@ -348,7 +391,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 			best[t.slot], which[t.slot] = m, i
 		}
 	}
-	var raw, cov, loose, typo, strong, spec float64
+	var raw, cov, loose, typo, strong, spec, yearCov float64
 	var content, hit int
 	first := true
 	for s, m := range best {
@@ -366,6 +409,9 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		raw += w * m
 		e := w * min(1, m/wKeyword)
 		cov += e
+		if slices.Contains(q.yearIDs, t.id) {
+			yearCov += e
+		}
 		switch t.how {
 		case MatchTypo, MatchCompound:
 			typo += e
@@ -393,6 +439,9 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 	c.matched = float64(min(hit, 4)) / 4
 	c.evidence = min(cov/idx.maxIDF, 3) / 3
 	c.coverage = cov / q.total
+	if rest := q.total - q.yearWeight; rest > 0 {
+		c.restCoverage = (cov - yearCov) / rest
+	}
 	c.strong = strong / q.total
 	if q.known > 0 {
 		c.known = cov / q.known
@@ -411,7 +460,11 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	// running the other way (direction.go).
 	var sameSim, otherSim float64
 	var same, other *phrase
+	// Whether its names have a word of the question other than a year or
+	// a side of the relationship.
+	namedOther := false
 	for pi, p := range e.phrases {
+		isName := p.alias || p.text == 0
 		var dot, found float64
 		hit := false
 		for _, id := range p.terms {
@@ -424,6 +477,9 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 					dot += q.slotW[t.slot] * t.factor * w
 					found += w * t.factor
 					hit = true
+					if isName && !namedOther && !slices.Contains(q.yearIDs, id) && id != idx.sideTerms.ids[0] && id != idx.sideTerms.ids[1] {
+						namedOther = true
+					}
 					break
 				}
 			}
@@ -455,6 +511,7 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 			c.contained = max(c.contained, share)
 		}
 	}
+	c.year = yearSignal(q.years, e.years, namedOther)
 	// A topic asked about both ways says nothing either way; one asked
 	// only the question's way, or only the other way, says so as much as
 	// its closest such phrase is like the question.
@@ -475,6 +532,30 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	if q.info < 1 && !(c.contained >= 0.999 && c.coverage >= 0.999) {
 		c.score *= 0.5 + 0.5*q.info
 	}
+}
+
+// yearSignal says whether a topic named (namedYears) for one year is about
+// the year a question names: 1 when its names name the year and another
+// word of the question (a year alone does not say which event: "xi putin
+// 2019" is about their meetings that year, not the partnership signed at
+// one of them), -1 when they name only other years, 0 when the question
+// names no year, the topic's names none, or a span of years covers it.
+func yearSignal(asked []int, named [][2]int, namedOther bool) float64 {
+	if len(asked) == 0 || len(named) == 0 {
+		return 0
+	}
+	v := -1.0
+	for _, y := range asked {
+		for _, sp := range named {
+			switch {
+			case sp[0] == y && sp[1] == y && namedOther:
+				return 1
+			case sp[0] <= y && y <= sp[1]:
+				v = 0
+			}
+		}
+	}
+	return v
 }
 
 // informativeness is how much a question says, in [0,1]: the total weight

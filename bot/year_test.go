@@ -1,0 +1,129 @@
+package bot
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/summitbot/summitbot/knowledge"
+)
+
+func TestNamedYears(t *testing.T) {
+	cases := []struct {
+		topic knowledge.Topic
+		want  [][2]int
+	}{
+		{knowledge.Topic{ID: "vostok-2018", Title: "Vostok-2018"}, [][2]int{{2018, 2018}}},
+		{knowledge.Topic{ID: "summits-timeline", Title: "Xi–Putin meetings, 2013–2026"}, [][2]int{{2013, 2026}, {2013, 2013}, {2026, 2026}}},
+		{knowledge.Topic{ID: "treaty-2001-at-25", Title: "The 2001 treaty at 25", Aliases: []string{"treaty anniversary 2026"}}, [][2]int{{2001, 2001}, {2026, 2026}}},
+		{knowledge.Topic{ID: "s-400-contract", Title: "The S-400 contract", Aliases: []string{"S-400"}}, nil},
+		{knowledge.Topic{ID: "x", Title: "Route 1800 and 2100"}, nil}, // not years of this century or the last
+	}
+	for _, c := range cases {
+		if got := namedYears(&c.topic); !slices.Equal(got, c.want) {
+			t.Errorf("namedYears(%s) = %v, want %v", c.topic.ID, got, c.want)
+		}
+	}
+}
+
+func TestYearSignal(t *testing.T) {
+	cases := []struct {
+		name       string
+		asked      []int
+		named      [][2]int
+		namedOther bool
+		want       float64
+	}{
+		{"no year asked", nil, [][2]int{{2018, 2018}}, true, 0},
+		{"topic names no year", []int{2018}, nil, true, 0},
+		{"names the year and another word", []int{2018}, [][2]int{{2018, 2018}}, true, 1},
+		{"names the year alone", []int{2019}, [][2]int{{2019, 2019}}, false, 0},
+		{"names another year", []int{2018}, [][2]int{{2021, 2021}}, true, -1},
+		{"a span covers the year", []int{2019}, [][2]int{{2013, 2026}}, true, 0},
+		{"one of two years asked", []int{2001, 2026}, [][2]int{{2026, 2026}}, true, 1},
+	}
+	for _, c := range cases {
+		if got := yearSignal(c.asked, c.named, c.namedOther); got != c.want {
+			t.Errorf("%s: yearSignal = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestHeldOutYearQuestions asks questions that name the year of an event
+// topic, each left out of its topic as the cross-validation leaves it out:
+// the topic named for that year must rank first, above the general topic
+// of the series (Vostok-2018 above the Vostok exercises).
+func TestHeldOutYearQuestions(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ topic, question string }{
+		{"vostok-2018", "how many pla troops went to russia for the 2018 drill"},
+		{"zapad-interaction-2021", "which joint war games did china host in 2021"},
+		{"north-interaction-2023", "was there a big china russia naval and air drill in 2023?"},
+		{"treaty-2001-at-25", "is the friendship treaty still in force in 2026?"},
+	}
+	for _, c := range cases {
+		var topics []*knowledge.Topic
+		found := false
+		for _, tp := range kb.Topics {
+			cp := *tp
+			if cp.ID == c.topic {
+				cp.Questions = slices.DeleteFunc(slices.Clone(cp.Questions), func(q string) bool { return q == c.question })
+				found = len(cp.Questions) < len(tp.Questions)
+			}
+			topics = append(topics, &cp)
+		}
+		if !found {
+			t.Fatalf("%s has no question %q", c.topic, c.question)
+		}
+		held := knowledge.NewKB(topics, kb.Timeline, kb.Tests)
+		held.Synonyms = kb.Synonyms
+		r := New(held, Options{}).Rank(c.question, 2)
+		if len(r) == 0 || r[0].ID != c.topic {
+			t.Errorf("%q held out: ranked %v, want %s first", c.question, r, c.topic)
+		}
+	}
+}
+
+// TestLaterSignalFitOnTop checks that the year, fit after the other
+// signals, leaves their coefficients as they are without it, and is itself
+// fit: positive when it says so.
+func TestLaterSignalFitOnTop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	year := laterSignals[0]
+	var with, without []sample
+	for range 2000 {
+		var x features
+		for i := range x {
+			x[i] = rng.Float64()
+		}
+		x[year] = 0
+		z := -2 + 3*x[0] + 2*x[1]
+		if rng.IntN(5) == 0 {
+			x[year] = rng.Float64()*2 - 1
+			z += 2 * x[year]
+		}
+		y := 0.0
+		if rng.Float64() < sigmoid(z) {
+			y = 1
+		}
+		with = append(with, sample{x: x, y: y, w: 1})
+		x[year] = 0
+		without = append(without, sample{x: x, y: y, w: 1})
+	}
+	a, b := fitLogistic(with), fitLogistic(without)
+	if a == nil || b == nil {
+		t.Fatal("no fit")
+	}
+	for i := range a.coef {
+		if i != year && math.Abs(a.coef[i]-b.coef[i]) > 1e-12 {
+			t.Errorf("%s: %v with the year, %v without", signalNames[i], a.coef[i], b.coef[i])
+		}
+	}
+	if b.coef[year] != 0 || a.coef[year] < 1 {
+		t.Errorf("year coefficient %v (want about 2), %v without it (want 0)", a.coef[year], b.coef[year])
+	}
+}
