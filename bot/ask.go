@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/summitbot/summitbot/knowledge"
@@ -76,6 +77,14 @@ func (b *Bot) ask(ctx context.Context, idx *index, q Question) Answer {
 	cands := idx.rank(ws, qs)
 	year := yearIn(ws)
 	a, ok := idx.timeline.answer(idx, ws, year, cands, b.opts.Now())
+	if !ok && (len(cands) == 0 || cands[0].inScope < b.opts.Threshold) {
+		// "DMPQ: What is SCO? What are the importance of SCO? (IR)": a
+		// question of several sentences whose whole is declined may have
+		// one that is in scope on its own.
+		if _, _, sc, found := idx.bestSentence(q.Text, b.opts.Threshold); found {
+			cands = sc
+		}
+	}
 	if !ok {
 		if len(cands) == 0 || cands[0].inScope < b.opts.Threshold {
 			a = declined(q.Text, msgDecline)
@@ -386,4 +395,65 @@ func sourcesText(ss []knowledge.Source) string {
 		}
 	}
 	return sb.String()
+}
+
+// maxSentences bounds the sentences bestSentence asks on their own: a
+// question of many short sentences must not cost as many rankings.
+const maxSentences = 6
+
+// bestSentence asks each sentence of a question of several on its own
+// (the first maxSentences of two words or more) and returns the one whose
+// first topic is surest in scope, with its words and candidates, if one is
+// at least threshold. The answer is then that sentence's topic: the
+// timeline reads the whole question only.
+func (idx *index) bestSentence(text string, threshold float64) (sentence string, ws []string, cands []scored, found bool) {
+	ss := sentences(text)
+	if len(ss) < 2 {
+		return "", nil, nil, false
+	}
+	best := threshold
+	asked := 0
+	for _, s := range ss {
+		sws := words(s)
+		if len(sws) < 2 {
+			continue
+		}
+		if asked++; asked > maxSentences {
+			break
+		}
+		c := idx.rank(sws, idx.resolve(sws))
+		if len(c) > 0 && c[0].inScope >= best && (!found || c[0].inScope > best) {
+			sentence, ws, cands, found, best = s, sws, c, true, c[0].inScope
+		}
+	}
+	return sentence, ws, cands, found
+}
+
+// sentences splits a text at ? ! ; : and at a full stop that ends a word
+// of three letters or more and is followed by a space ("U.S. citizens" and
+// "Mr. Xi" stay one sentence), and returns the non-empty pieces trimmed.
+func sentences(text string) []string {
+	var out []string
+	start := 0
+	for i, r := range text {
+		end := r == '?' || r == '!' || r == ';' || r == ':'
+		if r == '.' && i+1 < len(text) && text[i+1] == ' ' {
+			j := strings.LastIndexFunc(text[:i], func(r rune) bool { return !unicode.IsLetter(r) })
+			end = utf8.RuneCountInString(text[j+1:i]) >= 3 && (j < 0 || text[j] != '.')
+		}
+		if end {
+			out = appendSentence(out, text[start:i])
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	return appendSentence(out, text[start:])
+}
+
+// appendSentence appends s without its surrounding spaces, unless nothing
+// is left.
+func appendSentence(out []string, s string) []string {
+	if s = strings.TrimSpace(s); s != "" {
+		out = append(out, s)
+	}
+	return out
 }

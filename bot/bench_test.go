@@ -197,3 +197,16 @@ func BenchmarkExplainEmbedded(b *testing.B) {
 		bt.Explain(benchQuestions[i%len(benchQuestions)], 5)
 	}
 }
+
+// BenchmarkAskSentences asks questions of several sentences whose whole is
+// declined, so that each sentence is asked on its own too: one of two
+// sentences, and the worst, 1,000 characters of short off-topic ones (at
+// most maxSentences of them are asked).
+func BenchmarkAskSentences(b *testing.B) {
+	bt := embeddedBot(b)
+	b.Run("normal", func(b *testing.B) { benchAsk(b, bt, benchQuestions[:1]) })
+	b.Run("two", func(b *testing.B) {
+		benchAsk(b, bt, []string{"Lasagne recipe with ricotta and basil. What is the SCO?"})
+	})
+	b.Run("many", func(b *testing.B) { benchAsk(b, bt, []string{strings.Repeat("tie shoe? ", 100)}) })
+}

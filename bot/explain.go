@@ -17,6 +17,11 @@ type Explanation struct {
 	// and the words that said so (direction.go): "China → Russia, by
 	// \"is\"", "Russia → China, by word order, turned round by \"buys\"".
 	Direction string `json:"direction"`
+	// Sentence is, for a question of several sentences whose whole would be
+	// declined, the sentence that is answered on its own, and
+	// SentenceCandidates its candidates, explained as Candidates are.
+	Sentence           string                 `json:"sentence,omitempty"`
+	SentenceCandidates []CandidateExplanation `json:"sentence_candidates,omitempty"`
 }
 
 // TermMatch is one word of the question and the index term it matched.
@@ -101,8 +106,15 @@ func (b *Bot) Explain(question string, n int) Explanation {
 	if n <= 0 {
 		return ex
 	}
-	if _, cands := idx.rankExplained(ws, qs, n); cands != nil {
+	scored, cands := idx.rankExplained(ws, qs, n)
+	if cands != nil {
 		ex.Candidates = cands
+	}
+	if len(scored) == 0 || scored[0].inScope < b.opts.Threshold {
+		if s, sws, _, ok := idx.bestSentence(question, b.opts.Threshold); ok {
+			ex.Sentence = s
+			_, ex.SentenceCandidates = idx.rankExplained(sws, idx.resolve(sws), n)
+		}
 	}
 	return ex
 }

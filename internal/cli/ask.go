@@ -189,7 +189,17 @@ func printExplanation(w io.Writer, ex bot.Explanation, indent string) {
 		fmt.Fprintf(w, "%sDirection: %s\n", indent, ex.Direction)
 	}
 	fmt.Fprintf(w, "%sCandidates (the bot answers when the first one's confidence, or the question's in-scope probability, is %.2f or more):\n", indent, ex.Threshold)
-	for i, c := range ex.Candidates {
+	printCandidates(w, ex.Candidates, indent)
+	if ex.Sentence != "" {
+		fmt.Fprintf(w, "%sThe whole question is declined; this sentence of it is answered on its own: %q\n", indent, ex.Sentence)
+		printCandidates(w, ex.SentenceCandidates, indent)
+	}
+}
+
+// printCandidates writes each candidate with its matched terms and the
+// parts of its confidence.
+func printCandidates(w io.Writer, cands []bot.CandidateExplanation, indent string) {
+	for i, c := range cands {
 		fmt.Fprintf(w, "%s%d. %s (%s): confidence %.3f\n", indent, i+1, c.Topic.Title, c.Topic.ID, c.Confidence)
 		for _, m := range c.Matches {
 			fmt.Fprintf(w, "%s     %-18s %s in %s, credit %.2f of %.2f\n", indent, m.Word, termLine(m), m.Field, m.Credit, m.Weight)

@@ -1,0 +1,74 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/summitbot/summitbot/knowledge"
+)
+
+func TestSentences(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"What is the SCO?", []string{"What is the SCO"}},
+		{"Revision: what is the SCO? Why does it matter?", []string{"Revision", "what is the SCO", "Why does it matter"}},
+		{"Can U.S. citizens travel to Russia now?", []string{"Can U.S. citizens travel to Russia now"}},
+		{"Mr. Xi went to Moscow. What for?", []string{"Mr. Xi went to Moscow", "What for"}},
+		{"Gas deal signed. Trade next; then what!", []string{"Gas deal signed", "Trade next", "then what"}},
+		{"version 2.0 of the plan", []string{"version 2.0 of the plan"}},
+		{"", nil},
+		{"?!;:", nil},
+		{"  ...  ", []string{"..."}},
+	} {
+		if got := sentences(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("sentences(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// A question of several sentences whose whole is declined is answered by
+// the sentence that is in scope on its own; Explain says which sentence.
+// Questions of several off-topic sentences stay declined.
+func TestSentenceAnsweredOnItsOwn(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New(kb, Options{})
+	idx := b.idx.Load()
+	ctx := context.Background()
+	for _, c := range []struct{ q, want string }{
+		{"My grandmother's cookbook has lasagne, dumplings and shortbread. What is the Power of Siberia pipeline?", "power-of-siberia"},
+		{"Lasagne recipe with ricotta and basil. What is the SCO?", "sco"},
+		{"My cat knocked over the aquarium; who founded the SCO?", "sco"},
+	} {
+		ws := words(c.q)
+		if cands := idx.rank(ws, idx.resolve(ws)); len(cands) > 0 && cands[0].inScope >= Threshold {
+			t.Fatalf("%q: the whole is in scope (%.2f) on its own; the test needs one that is not", c.q, cands[0].inScope)
+		}
+		a := b.Ask(ctx, Question{Text: c.q})
+		if !a.Answered || a.Topic.ID != c.want {
+			t.Errorf("%q: answered %v %v, want %s", c.q, a.Answered, a.Topic, c.want)
+		}
+		ex := b.Explain(c.q, 3)
+		if ex.Sentence == "" || !strings.Contains(c.q, ex.Sentence) || len(ex.SentenceCandidates) == 0 || ex.SentenceCandidates[0].Topic.ID != c.want {
+			t.Errorf("%q: explained sentence %q with %d candidates", c.q, ex.Sentence, len(ex.SentenceCandidates))
+		}
+	}
+	for _, q := range []string{
+		"How do I bake sourdough bread? What temperature should the oven be?",
+		"Who won the match last night. Was it a penalty? Did the referee see it!",
+		strings.Repeat("ab cd? ", 140),
+	} {
+		if a := b.Ask(ctx, Question{Text: q}); a.Answered {
+			t.Errorf("%.60q: answered with %s, want declined", q, a.Topic.ID)
+		}
+		if ex := b.Explain(q, 3); ex.Sentence != "" {
+			t.Errorf("%.60q: explained from sentence %q", q, ex.Sentence)
+		}
+	}
+}
