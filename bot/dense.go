@@ -141,40 +141,67 @@ func (p *packedVec) cosine(v *vec) float64 {
 	return float64(d * p.scale)
 }
 
-// topicVector is the topic's vector: its title, aliases and alternate
-// questions (the phrases kept, ps), keywords and answer, each a unit
-// vector weighed by its field's weight in the lexical index, summed and
-// scaled to length 1. Nil if no word of the topic has a vector.
-func (idx *index) topicVector(t *knowledge.Topic, ps []phrase) *vec {
-	var v, part vec
-	found := false
+// vectorParts are a topic's vector in parts, so that its alternate
+// questions can be left out cheaply (index.without): the weighted sum of
+// its title's, aliases', keywords' and answer's unit vectors, and each
+// alternate question's unit vector (nil if no word of it has one). Each
+// text weighs its field's weight in the lexical index.
+type vectorParts struct {
+	rest      vec
+	questions []*vec
+}
+
+// textUnit is the unit vector of a text's words, if any has a vector.
+func (idx *index) textUnit(text string) (*vec, bool) {
+	var v vec
+	if !idx.addText(&v, words(text), 1) || !unit(&v) {
+		return nil, false
+	}
+	return &v, true
+}
+
+func (idx *index) vectorParts(t *knowledge.Topic) vectorParts {
+	var p vectorParts
 	add := func(text string, w float64) {
-		part = vec{}
-		if idx.addText(&part, words(text), 1) && unit(&part) {
-			for i := range v {
-				v[i] += float32(w) * part[i]
-			}
-			found = true
+		if u, ok := idx.textUnit(text); ok {
+			addScaled(&p.rest, u, w)
 		}
 	}
-	for _, p := range ps {
-		switch {
-		case p.text == 0:
-			add(t.Title, wTitle)
-		case p.alias:
-			add(phraseText(t, p.text), wAlias)
-		default:
-			add(phraseText(t, p.text), wQuestion)
-		}
+	add(t.Title, wTitle)
+	for _, a := range t.Aliases {
+		add(a, wAlias)
 	}
 	for _, k := range t.Keywords {
 		add(k, wKeyword)
 	}
 	add(plainText(t.Answer), wAnswer)
-	if !found || !unit(&v) {
+	for _, q := range t.Questions {
+		u, _ := idx.textUnit(q)
+		p.questions = append(p.questions, u)
+	}
+	return p
+}
+
+// vector is the topic's vector without the alternate questions skip
+// reports (nil keeps them all), scaled to length 1; nil if it has none.
+func (p *vectorParts) vector(skip func(int) bool) *vec {
+	v := p.rest
+	for i, u := range p.questions {
+		if u != nil && (skip == nil || !skip(i)) {
+			addScaled(&v, u, wQuestion)
+		}
+	}
+	if !unit(&v) {
 		return nil
 	}
 	return &v
+}
+
+// addScaled adds w times u to v.
+func addScaled(v, u *vec, w float64) {
+	for i := range v {
+		v[i] += float32(w) * u[i]
+	}
 }
 
 // commonDirection is the topics' mean direction: nil if no topic has a
@@ -196,10 +223,11 @@ func commonDirection(vs []*vec) *vec {
 
 // setVectors sets every topic's vector, with the common direction taken
 // out.
-func (idx *index) setVectors(phrases [][]phrase) {
+func (idx *index) setVectors() {
 	vs := make([]*vec, len(idx.topics))
 	for i := range idx.topics {
-		vs[i] = idx.topicVector(idx.topics[i].t, phrases[i])
+		p := idx.vectorParts(idx.topics[i].t)
+		vs[i] = p.vector(nil)
 	}
 	idx.common = commonDirection(vs)
 	for i, v := range vs {

@@ -144,7 +144,7 @@ func buildIndex(kb *knowledge.KB) *index {
 			backing: backing, more: others(t.Sources, backing), years: namedYears(t)}
 		idx.setNorms(phrases[i])
 	}
-	idx.setVectors(phrases)
+	idx.setVectors()
 	for i, t := range kb.Topics {
 		for _, r := range t.Related {
 			if j, ok := idx.byID[r]; ok {
@@ -374,13 +374,14 @@ type topicParts struct {
 	base      map[int32]float32
 	phrases   []phrase // title and aliases
 	questions []phrase // each alternate question, without its norm
+	vec       vectorParts
 }
 
 func (idx *index) parts(t *knowledge.Topic) topicParts {
 	lookup := func(s string) int32 { return idx.vocab[s] }
 	c := *t
 	c.Questions = nil
-	var p topicParts
+	p := topicParts{vec: idx.vectorParts(t)}
 	p.base, p.phrases = idx.topicTerms(&c, nil, lookup)
 	for i, q := range t.Questions {
 		c := knowledge.Topic{Title: q}
@@ -465,12 +466,12 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 	}
 	for _, ti := range redone {
 		c.setNorms(c.topics[ti].phrases)
-		// The held-out questions leave the topic's vector too. Two things
-		// stay the whole index's: the common direction (the mean of 111
-		// topics' vectors, which one topic's questions barely move) and
-		// the other topics' vectors, built with the whole index's idf, as
-		// their phrases' norms are.
-		c.topics[ti].vec = c.stored(c.topicVector(c.topics[ti].t, c.topics[ti].phrases))
+		// The held-out questions leave the topic's vector too. What stays
+		// the whole index's: the idf the parts' vectors were weighed with
+		// (held-out questions change the df of few words, by one), the
+		// common direction (the mean of every topic's vector, which one
+		// topic's questions barely move) and the other topics' vectors.
+		c.topics[ti].vec = c.stored(parts[ti].vec.vector(held[ti]))
 	}
 	return &c
 }
