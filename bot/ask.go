@@ -74,17 +74,8 @@ func (b *Bot) ask(ctx context.Context, idx *index, q Question) Answer {
 	if len(qs) == 0 {
 		return declined(q.Text, msgEmpty)
 	}
-	cands := idx.rank(ws, qs)
-	year := yearIn(ws)
-	a, ok := idx.timeline.answer(idx, ws, year, cands, b.opts.Now())
-	if !ok && (len(cands) == 0 || cands[0].inScope < b.opts.Threshold) {
-		// "DMPQ: What is SCO? What are the importance of SCO? (IR)": a
-		// question of several sentences whose whole is declined may have
-		// one that is in scope on its own.
-		if _, _, sc, found := idx.bestSentence(q.Text, b.opts.Threshold); found {
-			cands = sc
-		}
-	}
+	d := b.decide(idx, q.Text, ws, qs)
+	a, ok, cands, year := d.timeline, d.fromTimeline, d.cands, d.year
 	if !ok {
 		if len(cands) == 0 || cands[0].inScope < b.opts.Threshold {
 			a = declined(q.Text, msgDecline)
@@ -397,6 +388,36 @@ func sourcesText(ss []knowledge.Source) string {
 	return sb.String()
 }
 
+// decision is what the bot makes of a question whose words resolve: the
+// timeline's answer, or the candidates it answers from (or declines with)
+// and the year that picks a topic's figure. Ask and Explain both take it.
+type decision struct {
+	timeline     Answer
+	fromTimeline bool
+	cands        []scored
+	year         int
+	// sentence is, when the whole question would be declined and one of
+	// its sentences is in scope on its own, that sentence; cands and year
+	// are then its own, ws its words.
+	sentence string
+	ws       []string
+}
+
+func (b *Bot) decide(idx *index, text string, ws []string, qs []qterm) decision {
+	d := decision{cands: idx.rank(ws, qs), year: yearIn(ws), ws: ws}
+	d.timeline, d.fromTimeline = idx.timeline.answer(idx, ws, d.year, d.cands, b.opts.Now())
+	if d.fromTimeline || len(d.cands) > 0 && d.cands[0].inScope >= b.opts.Threshold {
+		return d
+	}
+	// "Lasagne recipe with ricotta and basil. What is the SCO?": a question
+	// of several sentences whose whole is declined may have one that is in
+	// scope on its own.
+	if s, sws, sc, found := idx.bestSentence(text, b.opts.Threshold); found {
+		d.sentence, d.ws, d.cands, d.year = s, sws, sc, yearIn(sws)
+	}
+	return d
+}
+
 // maxSentences bounds the sentences bestSentence asks on their own: a
 // question of many short sentences must not cost as many rankings.
 const maxSentences = 6
@@ -415,13 +436,17 @@ func (idx *index) bestSentence(text string, threshold float64) (sentence string,
 	asked := 0
 	for _, s := range ss {
 		sws := words(s)
-		if len(sws) < 2 {
+		if len(sws) == 0 {
 			continue
+		}
+		qs := idx.resolve(sws)
+		if len(sws) == 1 && !slices.ContainsFunc(qs, func(t qterm) bool { return t.how == MatchExact }) {
+			continue // a word alone counts only if it is the knowledge base's own ("Glonass?")
 		}
 		if asked++; asked > maxSentences {
 			break
 		}
-		c := idx.rank(sws, idx.resolve(sws))
+		c := idx.rank(sws, qs)
 		if len(c) > 0 && c[0].inScope >= best && (!found || c[0].inScope > best) {
 			sentence, ws, cands, found, best = s, sws, c, true, c[0].inScope
 		}
@@ -429,17 +454,17 @@ func (idx *index) bestSentence(text string, threshold float64) (sentence string,
 	return sentence, ws, cands, found
 }
 
-// sentences splits a text at ? ! ; : and at a full stop that ends a word
-// of three letters or more and is followed by a space ("U.S. citizens" and
-// "Mr. Xi" stay one sentence), and returns the non-empty pieces trimmed.
+// sentences splits a text at ? ! ; : and line breaks, and at a full stop
+// followed by a space unless it ends an abbreviation ("U.S. citizens",
+// "Mr. Xi": see abbreviation), and returns the non-empty pieces trimmed.
 func sentences(text string) []string {
 	var out []string
 	start := 0
 	for i, r := range text {
-		end := r == '?' || r == '!' || r == ';' || r == ':'
-		if r == '.' && i+1 < len(text) && text[i+1] == ' ' {
-			j := strings.LastIndexFunc(text[:i], func(r rune) bool { return !unicode.IsLetter(r) })
-			end = utf8.RuneCountInString(text[j+1:i]) >= 3 && (j < 0 || text[j] != '.')
+		end := r == '?' || r == '!' || r == ';' || r == ':' || r == '\n'
+		if r == '.' {
+			next, _ := utf8.DecodeRuneInString(text[i+1:])
+			end = unicode.IsSpace(next) && !abbreviation(lastToken(text[start:i]))
 		}
 		if end {
 			out = appendSentence(out, text[start:i])
@@ -447,6 +472,33 @@ func sentences(text string) []string {
 		}
 	}
 	return appendSentence(out, text[start:])
+}
+
+// lastToken is the text after its last space.
+func lastToken(s string) string {
+	j := strings.LastIndexFunc(s, unicode.IsSpace)
+	if j < 0 {
+		return s
+	}
+	_, size := utf8.DecodeRuneInString(s[j:])
+	return s[j+size:]
+}
+
+// abbreviation reports whether a full stop after tok marks an
+// abbreviation rather than the end of a sentence: tok has a full stop of
+// its own ("U.S", "e.g") or is one or two letters ("Mr", "St", "a").
+func abbreviation(tok string) bool {
+	if strings.Contains(tok, ".") {
+		return true
+	}
+	n := 0
+	for _, r := range tok {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+		n++
+	}
+	return n > 0 && n <= 2
 }
 
 // appendSentence appends s without its surrounding spaces, unless nothing

@@ -17,6 +17,10 @@ type Explanation struct {
 	// and the words that said so (direction.go): "China → Russia, by
 	// \"is\"", "Russia → China, by word order, turned round by \"buys\"".
 	Direction string `json:"direction"`
+	// Timeline reports that the summit timeline answers the question (a
+	// dated question about the leaders' meetings): the candidates are then
+	// what the ranking thought, not what answers.
+	Timeline bool `json:"timeline,omitempty"`
 	// Sentence is, for a question of several sentences whose whole would be
 	// declined, the sentence that is answered on its own, and
 	// SentenceCandidates its candidates, explained as Candidates are.
@@ -106,15 +110,16 @@ func (b *Bot) Explain(question string, n int) Explanation {
 	if n <= 0 {
 		return ex
 	}
-	scored, cands := idx.rankExplained(ws, qs, n)
-	if cands != nil {
+	if _, cands := idx.rankExplained(ws, qs, n); cands != nil {
 		ex.Candidates = cands
 	}
-	if len(scored) == 0 || scored[0].inScope < b.opts.Threshold {
-		if s, sws, _, ok := idx.bestSentence(question, b.opts.Threshold); ok {
-			ex.Sentence = s
-			_, ex.SentenceCandidates = idx.rankExplained(sws, idx.resolve(sws), n)
-		}
+	// What Ask would do with it: the timeline, or one sentence of it.
+	switch d := b.decide(idx, question, ws, qs); {
+	case d.fromTimeline:
+		ex.Timeline = true
+	case d.sentence != "":
+		ex.Sentence = d.sentence
+		_, ex.SentenceCandidates = idx.rankExplained(d.ws, idx.resolve(d.ws), n)
 	}
 	return ex
 }

@@ -23,6 +23,16 @@ func TestSentences(t *testing.T) {
 		{"", nil},
 		{"?!;:", nil},
 		{"  ...  ", []string{"..."}},
+		{"A cookbook from 1975. What is the SCO?", []string{"A cookbook from 1975", "What is the SCO"}},
+		{"Scones (with jam). What is the SCO?", []string{"Scones (with jam)", "What is the SCO"}},
+		{"Shortbread.\nWhat is the SCO", []string{"Shortbread", "What is the SCO"}},
+		{"line one\nline two", []string{"line one", "line two"}},
+		{"Shortbread.\tWhat is the SCO", []string{"Shortbread", "What is the SCO"}},
+		{"😀 ab. cd ef", []string{"😀 ab. cd ef"}},
+		{"😀abc. cd ef", []string{"😀abc", "cd ef"}},
+		{"e.g. the SCO. And BRICS", []string{"e.g. the SCO", "And BRICS"}},
+		{"meet at 10:30 today", []string{"meet at 10", "30 today"}},
+		{"\xff\xfe. ok go", []string{"\xff\xfe", "ok go"}},
 	} {
 		if got := sentences(c.in); !slices.Equal(got, c.want) {
 			t.Errorf("sentences(%q) = %q, want %q", c.in, got, c.want)
@@ -69,6 +79,51 @@ func TestSentenceAnsweredOnItsOwn(t *testing.T) {
 		}
 		if ex := b.Explain(q, 3); ex.Sentence != "" {
 			t.Errorf("%.60q: explained from sentence %q", q, ex.Sentence)
+		}
+	}
+}
+
+// Ask and Explain agree on what answers a question of several sentences:
+// the timeline when it answers the whole, else the sentence in scope on its
+// own, whose own year (not another sentence's) picks a figure; a word alone
+// counts as a sentence when it is the knowledge base's own; only the first
+// maxSentences sentences are tried.
+func TestSentencePaths(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New(kb, Options{})
+	ctx := context.Background()
+	filler := strings.Repeat("Lasagne with ricotta and basil. ", maxSentences-1)
+	for _, c := range []struct {
+		q        string
+		want     string // topic answered, "" for declined
+		timeline bool   // Explain reports the timeline
+		sentence string // Explain's sentence
+		noText   string // the answer must not contain it
+	}{
+		{q: "Lasagne recipe with ricotta and basil. How many times have they met? What is the SCO?", want: "how-often-they-meet", timeline: true},
+		{q: "My grandmother's cookbook from 2022 has lasagne, dumplings and shortbread. What is the Power of Siberia pipeline?",
+			want: "power-of-siberia", sentence: "What is the Power of Siberia pipeline", noText: "2022"},
+		{q: "Glonass? My grandmother's cookbook has lasagne, dumplings and shortbread.", want: "glonass-beidou", sentence: "Glonass"},
+		{q: filler + "What is the SCO?", want: "sco", sentence: "What is the SCO"},
+		{q: filler + "Lasagne with ricotta and basil. What is the SCO?"},
+	} {
+		a := b.Ask(ctx, Question{Text: c.q})
+		got := ""
+		if a.Answered {
+			got = a.Topic.ID
+		}
+		if got != c.want {
+			t.Errorf("%.70q: answered %q, want %q", c.q, got, c.want)
+		}
+		if c.noText != "" && strings.Contains(a.Text, c.noText) {
+			t.Errorf("%.70q: the answer has %q, which another sentence asked about: %.80s", c.q, c.noText, a.Text)
+		}
+		ex := b.Explain(c.q, 3)
+		if ex.Timeline != c.timeline || ex.Sentence != c.sentence {
+			t.Errorf("%.70q: Explain says timeline %v, sentence %q; want %v, %q", c.q, ex.Timeline, ex.Sentence, c.timeline, c.sentence)
 		}
 	}
 }

@@ -190,6 +190,9 @@ func printExplanation(w io.Writer, ex bot.Explanation, indent string) {
 	}
 	fmt.Fprintf(w, "%sCandidates (the bot answers when the first one's confidence, or the question's in-scope probability, is %.2f or more):\n", indent, ex.Threshold)
 	printCandidates(w, ex.Candidates, indent)
+	if ex.Timeline {
+		fmt.Fprintf(w, "%sThe summit timeline answers this question; the topics above are what the ranking made of it.\n", indent)
+	}
 	if ex.Sentence != "" {
 		fmt.Fprintf(w, "%sThe whole question is declined; this sentence of it is answered on its own: %q\n", indent, ex.Sentence)
 		printCandidates(w, ex.SentenceCandidates, indent)

@@ -29,3 +29,17 @@ func TestAskExplain(t *testing.T) {
 		t.Errorf("--explain without a question: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// --explain says when the timeline answers, and which sentence of a
+// question of several answers when the whole would be declined.
+func TestAskExplainSaysWhatAnswers(t *testing.T) {
+	for _, c := range []struct{ q, want string }{
+		{"Glonass? My grandmother's cookbook has lasagne, dumplings and shortbread.", `this sentence of it is answered on its own: "Glonass"`},
+		{"Lasagne recipe with ricotta and basil. How many times have they met?", "The summit timeline answers this question"},
+	} {
+		code, out, _ := run(t, "", "ask", "--explain", c.q)
+		if code != exitOK || !strings.Contains(out, c.want) {
+			t.Errorf("--explain %.50q: exit %d, output lacks %q:\n%.600s", c.q, code, c.want, out)
+		}
+	}
+}
