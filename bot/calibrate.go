@@ -43,6 +43,7 @@ var signalNames = [...]string{
 	"dense",          // cosine of the question's and the topic's word vectors (dense.go)
 	"direction",      // + the question's way, - the other way: the closest phrase, if the topic reads only one way (direction.go)
 	"year",           // + the topic's names name the question's year, - only other years (yearSignal), by the coverage of its other words
+	"question-only",  // share of the explained weight in common words the topic has only in its alternate questions
 }
 
 const nSignals = len(signalNames)
@@ -57,7 +58,7 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, q.subject, c.specific, c.leastSpecific, c.dense, c.direction, c.year * c.restCoverage}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, q.subject, c.specific, c.leastSpecific, c.dense, c.direction, c.year * c.restCoverage, c.questionOnly}
 }
 
 // model is the fitted decision: two logistic regressions over the same
@@ -92,6 +93,9 @@ func scopeInputs(x features) (out [2 * nSignals]float64) {
 	if x[sidesSignal] < 1 {
 		copy(out[nSignals:], x[:])
 	}
+	// Whether a question is in scope does not depend on which of a topic's
+	// fields its words are found in.
+	out[questionOnlySignal], out[nSignals+questionOnlySignal] = 0, 0
 	return out
 }
 
@@ -382,8 +386,11 @@ func fitLogistic(data []sample) *model {
 	}
 	m := &model{bias: bias}
 	copy(m.coef[:], coef)
+	// Each on top of the others alone: not of one another, so that adding
+	// one leaves the others' coefficients as they were.
+	base := *m
 	for _, i := range laterSignals {
-		m.coef[i] = fitOn(m, data, i)
+		m.coef[i] = fitOn(&base, data, i)
 	}
 	return m
 }
@@ -391,8 +398,12 @@ func fitLogistic(data []sample) *model {
 // laterSignals are the signals fit after the others. The year is zero for
 // most questions: fit with the others it shifts every coefficient a little,
 // and with them the order of questions that name no year; fit on top of
-// them it moves the confidence only where it is not zero.
-var laterSignals = [...]int{slices.Index(signalNames[:], "year")}
+// them it moves the confidence only where it is not zero. So is the
+// question-only share, for most questions.
+var laterSignals = [...]int{slices.Index(signalNames[:], "year"), questionOnlySignal}
+
+// questionOnlySignal is the index of "question-only" in the signals.
+var questionOnlySignal = slices.Index(signalNames[:], "question-only")
 
 // fitOn returns the coefficient of signal i fit on top of m, whose
 // coefficient of i is zero: a one-variable logistic regression with m's

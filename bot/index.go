@@ -49,6 +49,9 @@ type topicEntry struct {
 	// one event of one year.
 	years [][2]int
 	more  []knowledge.Source // t's other sources, in order
+	// questionOnly are the terms, in order, it has only in its alternate
+	// questions: in none of its names, keywords or texts.
+	questionOnly []int32
 	// vec is the topic's word vector, the common direction taken out
 	// (dense.go); nil if none of its words has one.
 	vec *packedVec
@@ -106,9 +109,10 @@ func buildIndex(kb *knowledge.KB) *index {
 	// Per topic, the best field weight of each term.
 	best := make([]map[int32]float32, len(kb.Topics))
 	phrases := make([][]phrase, len(kb.Topics))
+	questionOnly := make([][]int32, len(kb.Topics))
 	for i, t := range kb.Topics {
 		idx.byID[t.ID] = i
-		best[i], phrases[i] = idx.topicTerms(t, nil, termID)
+		best[i], phrases[i], questionOnly[i] = idx.topicTerms(t, nil, termID)
 	}
 	n := float64(len(kb.Topics))
 	idx.idf = make([]float64, len(idx.postings))
@@ -141,7 +145,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	for i, t := range kb.Topics {
 		backing := t.Backing()
 		idx.topics[i] = topicEntry{t: t, ref: TopicRef{ID: t.ID, Title: t.Title, Category: string(t.Category)}, phrases: phrases[i],
-			backing: backing, more: others(t.Sources, backing), years: namedYears(t)}
+			backing: backing, more: others(t.Sources, backing), years: namedYears(t), questionOnly: questionOnly[i]}
 		idx.setNorms(phrases[i])
 	}
 	idx.setVectors()
@@ -181,14 +185,17 @@ func buildIndex(kb *knowledge.KB) *index {
 	return idx
 }
 
-// topicTerms returns the best field weight of each term of a topic, and
-// its phrases (title, aliases, alternate questions) without their norms.
+// topicTerms returns the best field weight of each term of a topic, its
+// phrases (title, aliases, alternate questions) without their norms, and
+// the terms, in order, it has only in its alternate questions.
 // skip leaves out alternate questions by index (nil keeps them all);
 // termID maps a term to its id.
-func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID func(string) int32) (map[int32]float32, []phrase) {
+func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID func(string) int32) (map[int32]float32, []phrase, []int32) {
 	m := map[int32]float32{}
+	inQuestion := map[int32]bool{} // its terms, whether only in alternate questions so far
 	var ps []phrase
-	n := int32(0) // which text of the topic, for phraseText
+	n := int32(0)     // which text of the topic, for phraseText
+	question := false // whether the text being added is an alternate question
 	add := func(text string, w float32, isPhrase, alias bool) {
 		var ids []int32
 		ws := words(text)
@@ -205,6 +212,9 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 				id := termID(s)
 				if m[id] < w {
 					m[id] = w
+				}
+				if only, seen := inQuestion[id]; !seen || only {
+					inQuestion[id] = question
 				}
 				if !slices.Contains(ids, id) {
 					ids = append(ids, id)
@@ -230,7 +240,9 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 	for i, q := range t.Questions {
 		n = int32(1 + len(t.Aliases) + i)
 		if skip == nil || !skip(i) {
+			question = true
 			add(q, wQuestion, true, false)
+			question = false
 		}
 	}
 	for _, k := range t.Keywords {
@@ -241,7 +253,14 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 	for _, f := range t.Figures {
 		add(plainText(f.Answer), wDetails, false, false)
 	}
-	return m, ps
+	var only []int32
+	for id, q := range inQuestion {
+		if q {
+			only = append(only, id)
+		}
+	}
+	slices.Sort(only)
+	return m, ps, only
 }
 
 // phraseText is the text of a topic's phrase: its title, aliases and
@@ -382,10 +401,10 @@ func (idx *index) parts(t *knowledge.Topic) topicParts {
 	c := *t
 	c.Questions = nil
 	p := topicParts{vec: idx.vectorParts(t)}
-	p.base, p.phrases = idx.topicTerms(&c, nil, lookup)
+	p.base, p.phrases, _ = idx.topicTerms(&c, nil, lookup)
 	for i, q := range t.Questions {
 		c := knowledge.Topic{Title: q}
-		_, ps := idx.topicTerms(&c, nil, lookup)
+		_, ps, _ := idx.topicTerms(&c, nil, lookup)
 		var qp phrase
 		if len(ps) > 0 {
 			qp = ps[0]
@@ -399,18 +418,30 @@ func (idx *index) parts(t *knowledge.Topic) topicParts {
 // weights returns the topic's term weights and phrases without the
 // alternate questions skip reports, as topicTerms would.
 func (p *topicParts) weights(skip func(int) bool) (map[int32]float32, []phrase) {
+	m, ps, _ := p.weightsOnly(skip)
+	return m, ps
+}
+
+// weightsOnly is weights, also returning the terms, in order, that the
+// questions it keeps have and the other fields do not, as topicTerms does.
+func (p *topicParts) weightsOnly(skip func(int) bool) (map[int32]float32, []phrase, []int32) {
 	m := maps.Clone(p.base)
 	ps := slices.Clone(p.phrases)
+	var only []int32
 	for i, q := range p.questions {
 		if skip != nil && skip(i) || len(q.terms) == 0 {
 			continue
 		}
 		for _, id := range q.terms {
+			if _, ok := p.base[id]; !ok && !slices.Contains(only, id) {
+				only = append(only, id)
+			}
 			m[id] = max(m[id], wQuestion)
 		}
 		ps = append(ps, q)
 	}
-	return m, ps
+	slices.Sort(only)
+	return m, ps, only
 }
 
 // without returns a copy of the index in which some topics lack some of
@@ -436,7 +467,7 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 			continue
 		}
 		all, _ := parts[ti].weights(nil)
-		some, ps := parts[ti].weights(skip)
+		some, ps, only := parts[ti].weightsOnly(skip)
 		for id, w := range all {
 			if some[id] == w {
 				continue
@@ -452,6 +483,7 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 			c.postings[id] = ps
 		}
 		c.topics[ti].phrases = ps
+		c.topics[ti].questionOnly = only
 		redone = append(redone, ti)
 	}
 	n := float64(len(idx.topics))

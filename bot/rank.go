@@ -54,6 +54,10 @@ type scored struct {
 	// restCoverage is coverage, of the question's words other than its
 	// years.
 	restCoverage float64
+	// questionOnly is the share of the explained weight matched by common
+	// words (under uncommonShare) the topic has only in its alternate
+	// questions: phrasing, not content.
+	questionOnly float64
 	dense        float64 // cosine of the question's and the topic's word vectors (dense.go)
 	score        float64 // the ranking's own score, which orders candidates
 	margin       float64 // key of this candidate minus the best other one's
@@ -391,7 +395,8 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 			best[t.slot], which[t.slot] = m, i
 		}
 	}
-	var raw, cov, loose, typo, strong, spec, yearCov float64
+	only := idx.topics[c.topic].questionOnly
+	var raw, cov, loose, typo, strong, spec, yearCov, qonly float64
 	var content, hit int
 	first := true
 	for s, m := range best {
@@ -411,6 +416,15 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		cov += e
 		if slices.Contains(q.yearIDs, t.id) {
 			yearCov += e
+		}
+		// A common word ("many", "role") the topic has only in its
+		// alternate questions says the question is put as one of them
+		// is, not what it is about; an uncommon one ("died" of Zhenbao)
+		// is as good as any.
+		if w < uncommonShare*idx.maxIDF {
+			if _, ok := slices.BinarySearch(only, t.id); ok {
+				qonly += e
+			}
 		}
 		switch t.how {
 		case MatchTypo, MatchCompound:
@@ -449,6 +463,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 	if cov > 0 {
 		c.loose, c.typo = loose/cov, typo/cov
 		c.specific = spec / cov
+		c.questionOnly = qonly / cov
 	}
 }
 
