@@ -173,10 +173,8 @@ func withFigure(idx *index, a Answer, year int) Answer {
 // yearIn returns the first plausible year (1900–2099) named in the words.
 func yearIn(ws []string) int {
 	for _, w := range ws {
-		if len(w) == 4 && isNumber(w) {
-			if y, _ := strconv.Atoi(w); y >= 1900 && y <= 2099 {
-				return y
-			}
+		if y := yearOf(w); y != 0 {
+			return y
 		}
 	}
 	return 0

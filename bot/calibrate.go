@@ -395,11 +395,13 @@ func fitLogistic(data []sample) *model {
 	return m
 }
 
-// laterSignals are the signals fit after the others. The year is zero for
-// most questions: fit with the others it shifts every coefficient a little,
-// and with them the order of questions that name no year; fit on top of
-// them it moves the confidence only where it is not zero. So is the
-// question-only share, for most questions.
+// laterSignals are the signals the confidence model fits after the
+// others. The year is zero for most questions: fit with the others it
+// shifts every coefficient a little, and with them the order of questions
+// that name no year; fit on top of them it moves the confidence only where
+// it is not zero. So is the question-only share, for most questions. (The
+// in-scope model fits the year with the others, and does not read the
+// question-only share: see scopeInputs.)
 var laterSignals = [...]int{slices.Index(signalNames[:], "year"), questionOnlySignal}
 
 // questionOnlySignal is the index of "question-only" in the signals.

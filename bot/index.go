@@ -304,6 +304,8 @@ func namedYears(t *knowledge.Topic) [][2]int {
 		for _, m := range yearSpan.FindAllStringSubmatch(name, -1) {
 			add(yearOf(m[1]), yearOf(m[2]))
 		}
+		// A span's ends are the span's, not years of their own.
+		name = yearSpan.ReplaceAllString(name, " ")
 		for _, w := range words(name) {
 			for _, p := range strings.Split(w, "-") {
 				add(yearOf(p), yearOf(p))

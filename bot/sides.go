@@ -144,8 +144,8 @@ func pairTerms(idx *index, st sideTerms) map[int32]bool {
 				}
 			}
 		}
-		if both[0] && both[1] {
-			pairs[idx.vocab[ts[0]]] = true
+		if id, ok := idx.vocab[ts[0]]; ok && both[0] && both[1] {
+			pairs[id] = true
 		}
 	}
 	return pairs
