@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -418,4 +419,24 @@ func FuzzAskEmbedded(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The plural of a name with digits is the name: "s-400s" finds the S-400.
+func TestDigitPlurals(t *testing.T) {
+	for _, c := range []struct {
+		word string
+		want []string
+	}{
+		{"s-400s", []string{"s400", "400"}},
+		{"su-35s", []string{"su35", "su", "35"}},
+		{"1990s", []string{"1990"}},
+		{"s-400", []string{"s400", "400"}},
+		{"pipelines", []string{"pipelin"}},
+		{"s", nil},
+		{"4s", []string{"4"}},
+	} {
+		if got := wordTerms(c.word); !slices.Equal(got, c.want) {
+			t.Errorf("wordTerms(%q) = %q, want %q", c.word, got, c.want)
+		}
+	}
 }

@@ -217,6 +217,11 @@ func stem(w string) string {
 	if d, ok := demonyms[w]; ok {
 		return d
 	}
+	// The plural of a name with digits ("s-400s", "su-35s", "the 1990s")
+	// is the name: Snowball stems only words of letters.
+	if n := len(w); n > 1 && w[n-1] == 's' && w[n-2] >= '0' && w[n-2] <= '9' {
+		return w[:n-1]
+	}
 	if len(w) <= 3 || !isASCIIAlpha(w) {
 		return w
 	}
