@@ -152,7 +152,10 @@ func (q *query) readYears(idx *index) {
 		if i > 0 && q.qs[i-1].word == t.word {
 			continue // the terms of one word ("vostok-2018") name its years once
 		}
-		for _, p := range strings.Split(t.word, "-") {
+		if !strings.ContainsAny(t.word, "0123456789") {
+			continue
+		}
+		for p := range strings.SplitSeq(t.word, "-") {
 			if y := yearOf(p); y != 0 && !slices.Contains(q.years, y) {
 				q.years = append(q.years, y)
 				if id, ok := idx.known(p); ok {
