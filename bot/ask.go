@@ -421,12 +421,13 @@ func (b *Bot) decide(idx *index, text string, ws []string, qs []qterm) decision 
 const maxSentences = 6
 
 // bestSentence asks each sentence of a question of several on its own
-// (the first maxSentences of two words or more) and returns the one whose
+// (the first maxSentences of two words or more, or of one word the index
+// holds as it is) and returns the one whose
 // first topic is surest in scope, with its words and candidates, if one is
 // at least threshold. The answer is then that sentence's topic: the
 // timeline reads the whole question only.
 func (idx *index) bestSentence(text string, threshold float64) (sentence string, ws []string, cands []scored, found bool) {
-	ss := sentences(text)
+	ss := sentences(plain(text)) // a link's "https:" or "?q=" ends no sentence
 	if len(ss) < 2 {
 		return "", nil, nil, false
 	}
@@ -459,8 +460,13 @@ func sentences(text string) []string {
 	var out []string
 	start := 0
 	for i, r := range text {
-		end := r == '?' || r == '!' || r == ';' || r == ':' || r == '\n'
-		if r == '.' {
+		end := r == '?' || r == '!' || r == ';' || r == '\n'
+		switch r {
+		case ':': // not in "10:30"
+			prev, _ := utf8.DecodeLastRuneInString(text[:i])
+			next, _ := utf8.DecodeRuneInString(text[i+1:])
+			end = !unicode.IsDigit(prev) || !unicode.IsDigit(next)
+		case '.':
 			next, _ := utf8.DecodeRuneInString(text[i+1:])
 			end = unicode.IsSpace(next) && !abbreviation(lastToken(text[start:i]))
 		}
@@ -484,20 +490,19 @@ func lastToken(s string) string {
 
 // abbreviation reports whether a full stop after tok marks an
 // abbreviation rather than the end of a sentence: tok has a full stop of
-// its own ("U.S", "e.g") or is one or two letters ("Mr", "St", "a").
+// its own ("U.S", "e.g"), is one letter (an initial), or is a title or
+// short form written with a full stop ("Mr", "Dr", "St", "vs"). "Xi." and
+// "EU." end sentences.
 func abbreviation(tok string) bool {
-	if strings.Contains(tok, ".") {
+	if strings.Contains(tok, ".") || utf8.RuneCountInString(tok) == 1 && unicode.IsLetter([]rune(tok)[0]) {
 		return true
 	}
-	n := 0
-	for _, r := range tok {
-		if !unicode.IsLetter(r) {
-			return false
-		}
-		n++
-	}
-	return n > 0 && n <= 2
+	return shortForms[strings.ToLower(tok)]
 }
+
+// shortForms are the English titles and short forms written with a full
+// stop that may come before more of the same sentence.
+var shortForms = set(`mr mrs ms dr st jr sr vs prof gen col lt sgt capt gov sen rep rev no`)
 
 // appendSentence appends s without its surrounding spaces, unless nothing
 // is left.

@@ -370,7 +370,7 @@ const minFit = 40
 
 // fitLogistic fits the decision model on signals: see fitWeights.
 // The signals in laterSignals are fit after the others, each on top of
-// the model without it (fitOn).
+// the model without any of them (fitOn).
 func fitLogistic(data []sample) *model {
 	xs := make([][]float64, len(data))
 	for k := range data {

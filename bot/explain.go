@@ -1,6 +1,9 @@
 package bot
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 // Explanation is how the engine read a question and why it ranked the
 // topics it did, for moderators (`summitbot ask --explain`, `kb eval`). It
@@ -113,7 +116,11 @@ func (b *Bot) Explain(question string, n int) Explanation {
 	if _, cands := idx.rankExplained(ws, qs, n); cands != nil {
 		ex.Candidates = cands
 	}
-	// What Ask would do with it: the timeline, or one sentence of it.
+	// What Ask would do with it: the timeline, or one sentence of it
+	// (Ask declines a question too long or with nothing to match first).
+	if utf8.RuneCountInString(question) > MaxQuestion || len(qs) == 0 {
+		return ex
+	}
 	switch d := b.decide(idx, question, ws, qs); {
 	case d.fromTimeline:
 		ex.Timeline = true

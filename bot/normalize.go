@@ -38,12 +38,7 @@ func Normalize(s string) string {
 
 // words is Normalize before joining: the plain words of s, in order.
 func words(s string) []string {
-	s = strings.ToValidUTF8(s, " ")
-	if mayHaveMarkup(s) { // the regexps are costly: skip them when nothing can match
-		s = slackLabelled.ReplaceAllString(s, " $1 ")
-		s = markup.ReplaceAllString(s, " ")
-	}
-	s = fold(s)
+	s = fold(plain(s))
 	out := make([]string, 0, 16)
 	start, han := -1, false // start of the current word in s
 	var b []byte            // the word when it differs from s[start:i] (apostrophes dropped)
@@ -89,6 +84,17 @@ func words(s string) []string {
 	}
 	flush(len(s))
 	return out
+}
+
+// plain is s as valid UTF-8 without chat markup and links: a link's label
+// stays, its address goes.
+func plain(s string) string {
+	s = strings.ToValidUTF8(s, " ")
+	if mayHaveMarkup(s) { // the regexps are costly: skip them when nothing can match
+		s = slackLabelled.ReplaceAllString(s, " $1 ")
+		s = markup.ReplaceAllString(s, " ")
+	}
+	return s
 }
 
 // fold is NFKC then case folding. ASCII text is its own NFKC form and

@@ -33,7 +33,7 @@ func TestQuestionOnlyTerms(t *testing.T) {
 	}
 	p := idx.parts(kb.Topics[0])
 	if _, _, all := p.weightsOnly(nil); !slices.Equal(all, idx.topics[0].questionOnly) {
-		t.Errorf("parts give %v, the index %v", termNames(idx, all), want)
+		t.Errorf("parts give %v, the index %v", termNames(idx, all), termNames(idx, idx.topics[0].questionOnly))
 	}
 	patched := idx.without(map[int]func(int) bool{0: func(qi int) bool { return qi == 1 }}, map[int]*topicParts{0: &p})
 	if got, want := termNames(patched, patched.topics[0].questionOnly), []string{"long", "much"}; !slices.Equal(got, want) {
@@ -123,32 +123,8 @@ func TestQuestionOnlySignal(t *testing.T) {
 // another topic has only in its alternate questions: their topic must
 // rank first.
 func TestHeldOutPhrasingQuestions(t *testing.T) {
-	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases := []struct{ topic, question string }{
+	cases := []heldOut{
 		{"personal-rapport", "how close are the two leaders?"},
 	}
-	for _, c := range cases {
-		var topics []*knowledge.Topic
-		found := false
-		for _, tp := range kb.Topics {
-			cp := *tp
-			if cp.ID == c.topic {
-				cp.Questions = slices.DeleteFunc(slices.Clone(cp.Questions), func(q string) bool { return q == c.question })
-				found = len(cp.Questions) < len(tp.Questions)
-			}
-			topics = append(topics, &cp)
-		}
-		if !found {
-			t.Fatalf("%s has no question %q", c.topic, c.question)
-		}
-		held := knowledge.NewKB(topics, kb.Timeline, kb.Tests)
-		held.Synonyms = kb.Synonyms
-		r := New(held, Options{}).Rank(c.question, 2)
-		if len(r) == 0 || r[0].ID != c.topic {
-			t.Errorf("%q held out: ranked %v, want %s first", c.question, r, c.topic)
-		}
-	}
+	heldOutRanksFirst(t, cases)
 }

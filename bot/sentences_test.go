@@ -28,10 +28,14 @@ func TestSentences(t *testing.T) {
 		{"Shortbread.\nWhat is the SCO", []string{"Shortbread", "What is the SCO"}},
 		{"line one\nline two", []string{"line one", "line two"}},
 		{"Shortbread.\tWhat is the SCO", []string{"Shortbread", "What is the SCO"}},
-		{"😀 ab. cd ef", []string{"😀 ab. cd ef"}},
+		{"😀 ab. cd ef", []string{"😀 ab", "cd ef"}},
+		{"Putin met Xi. What is the SCO?", []string{"Putin met Xi", "What is the SCO"}},
+		{"So said the EU. What now?", []string{"So said the EU", "What now"}},
+		{"Dr. Li and J. Smith wrote it. Read it.", []string{"Dr. Li and J. Smith wrote it", "Read it."}},
 		{"😀abc. cd ef", []string{"😀abc", "cd ef"}},
 		{"e.g. the SCO. And BRICS", []string{"e.g. the SCO", "And BRICS"}},
-		{"meet at 10:30 today", []string{"meet at 10", "30 today"}},
+		{"meet at 10:30 today", []string{"meet at 10:30 today"}},
+		{"Note: at 10:30", []string{"Note", "at 10:30"}},
 		{"\xff\xfe. ok go", []string{"\xff\xfe", "ok go"}},
 	} {
 		if got := sentences(c.in); !slices.Equal(got, c.want) {
@@ -125,5 +129,43 @@ func TestSentencePaths(t *testing.T) {
 		if ex.Timeline != c.timeline || ex.Sentence != c.sentence {
 			t.Errorf("%.70q: Explain says timeline %v, sentence %q; want %v, %q", c.q, ex.Timeline, ex.Sentence, c.timeline, c.sentence)
 		}
+	}
+}
+
+// A link's address ends no sentence: the sentences are read from the text
+// without its markup and links, as the words are.
+func TestSentenceNotInALink(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New(kb, Options{})
+	for _, q := range []string{
+		"Lasagne with ricotta and basil, from <https://example.com/power-of-siberia-pipeline|my blog>",
+		"Lasagne with ricotta and basil, see https://example.com/x?q=power-of-siberia-pipeline",
+	} {
+		if a := b.Ask(context.Background(), Question{Text: q}); a.Answered {
+			t.Errorf("%.60q: answered with %s from a piece of its link", q, a.Topic.ID)
+		}
+	}
+}
+
+// Explain claims no sentence for a question Ask declines before reading
+// it: one over MaxQuestion characters.
+func TestExplainSentenceOnlyWhenAskReads(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New(kb, Options{})
+	q := strings.Repeat("Lasagne with ricotta. ", MaxQuestion/22) + "What is the SCO?"
+	if len(q) <= MaxQuestion {
+		t.Fatalf("the question has %d characters, want over %d", len(q), MaxQuestion)
+	}
+	if a := b.Ask(context.Background(), Question{Text: q}); a.Answered {
+		t.Fatalf("a question over %d characters was answered", MaxQuestion)
+	}
+	if ex := b.Explain(q, 3); ex.Sentence != "" || ex.Timeline {
+		t.Errorf("Explain reads sentence %q (timeline %v) of a question Ask declines as too long", ex.Sentence, ex.Timeline)
 	}
 }

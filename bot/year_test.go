@@ -55,37 +55,13 @@ func TestYearSignal(t *testing.T) {
 // the topic named for that year must rank first, above the general topic
 // of the series (Vostok-2018 above the Vostok exercises).
 func TestHeldOutYearQuestions(t *testing.T) {
-	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases := []struct{ topic, question string }{
+	cases := []heldOut{
 		{"vostok-2018", "how many pla troops went to russia for the 2018 drill"},
 		{"zapad-interaction-2021", "which joint war games did china host in 2021"},
 		{"north-interaction-2023", "was there a big china russia naval and air drill in 2023?"},
 		{"treaty-2001-at-25", "is the friendship treaty still in force in 2026?"},
 	}
-	for _, c := range cases {
-		var topics []*knowledge.Topic
-		found := false
-		for _, tp := range kb.Topics {
-			cp := *tp
-			if cp.ID == c.topic {
-				cp.Questions = slices.DeleteFunc(slices.Clone(cp.Questions), func(q string) bool { return q == c.question })
-				found = len(cp.Questions) < len(tp.Questions)
-			}
-			topics = append(topics, &cp)
-		}
-		if !found {
-			t.Fatalf("%s has no question %q", c.topic, c.question)
-		}
-		held := knowledge.NewKB(topics, kb.Timeline, kb.Tests)
-		held.Synonyms = kb.Synonyms
-		r := New(held, Options{}).Rank(c.question, 2)
-		if len(r) == 0 || r[0].ID != c.topic {
-			t.Errorf("%q held out: ranked %v, want %s first", c.question, r, c.topic)
-		}
-	}
+	heldOutRanksFirst(t, cases)
 }
 
 // TestLaterSignalFitOnTop checks that the year, fit after the other
@@ -125,5 +101,39 @@ func TestLaterSignalFitOnTop(t *testing.T) {
 	}
 	if b.coef[year] != 0 || a.coef[year] < 1 {
 		t.Errorf("year coefficient %v (want about 2), %v without it (want 0)", a.coef[year], b.coef[year])
+	}
+}
+
+// heldOut is an alternate question of a topic.
+type heldOut struct{ topic, question string }
+
+// heldOutRanksFirst asks each question of a knowledge base that lacks it,
+// as the cross-validation asks it: its topic must rank first.
+func heldOutRanksFirst(t *testing.T, cases []heldOut) {
+	t.Helper()
+	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		var topics []*knowledge.Topic
+		found := false
+		for _, tp := range kb.Topics {
+			cp := *tp
+			if cp.ID == c.topic {
+				cp.Questions = slices.DeleteFunc(slices.Clone(cp.Questions), func(q string) bool { return q == c.question })
+				found = len(cp.Questions) < len(tp.Questions)
+			}
+			topics = append(topics, &cp)
+		}
+		if !found {
+			t.Fatalf("%s has no question %q", c.topic, c.question)
+		}
+		held := knowledge.NewKB(topics, kb.Timeline, kb.Tests)
+		held.Synonyms = kb.Synonyms
+		r := New(held, Options{}).Rank(c.question, 2)
+		if len(r) == 0 || r[0].ID != c.topic {
+			t.Errorf("%q held out: ranked %v, want %s first", c.question, r, c.topic)
+		}
 	}
 }
