@@ -193,11 +193,20 @@ func buildIndex(kb *knowledge.KB) *index {
 func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID func(string) int32) (map[int32]float32, []phrase, []int32) {
 	m := map[int32]float32{}
 	inQuestion := map[int32]bool{} // its terms, whether only in alternate questions so far
-	var ps []phrase
+	// The terms of its phrases, one phrase after another, and each phrase
+	// with where its terms are: the phrases and their terms end in two
+	// arrays of the size they need, not one array per phrase and arrays
+	// grown by append.
+	var buf []int32
+	type span struct {
+		p      phrase
+		lo, hi int
+	}
+	var spans []span
 	n := int32(0)     // which text of the topic, for phraseText
 	question := false // whether the text being added is an alternate question
 	add := func(text string, w float32, isPhrase, alias bool) {
-		var ids []int32
+		lo := len(buf)
 		ws := words(text)
 		for _, word := range ws {
 			ts, ok := idx.stems[word]
@@ -216,8 +225,8 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 				if only, seen := inQuestion[id]; !seen || only {
 					inQuestion[id] = question
 				}
-				if !slices.Contains(ids, id) {
-					ids = append(ids, id)
+				if isPhrase && !slices.Contains(buf[lo:], id) {
+					buf = append(buf, id)
 				}
 			}
 			if len(ts) == 1 && isASCIIAlpha(word) && idx.surfaces != nil {
@@ -226,8 +235,8 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 				}
 			}
 		}
-		if isPhrase && len(ids) > 0 {
-			ps = append(ps, phrase{terms: ids, alias: alias, dir: idx.parties.read(ws).dir, text: n})
+		if isPhrase && len(buf) > lo {
+			spans = append(spans, span{phrase{alias: alias, dir: idx.parties.read(ws).dir, text: n}, lo, len(buf)})
 		}
 		if isPhrase {
 			n++
@@ -252,6 +261,15 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 	add(plainText(t.Details), wDetails, false, false)
 	for _, f := range t.Figures {
 		add(plainText(f.Answer), wDetails, false, false)
+	}
+	var ps []phrase
+	if len(spans) > 0 {
+		ps = make([]phrase, len(spans))
+		flat := slices.Clone(buf)
+		for i, sp := range spans {
+			ps[i] = sp.p
+			ps[i].terms = flat[sp.lo:sp.hi:sp.hi]
+		}
 	}
 	var only []int32
 	for id, q := range inQuestion {
