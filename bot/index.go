@@ -29,9 +29,22 @@ const (
 type phrase struct {
 	terms []int32 // distinct term ids
 	norm  float64 // Euclidean norm of the idf-weighted vector
+	// sig has bit id%64 set for each of its terms: a phrase whose sig
+	// meets none of a question's (query.sig) has no term in common with
+	// it, and is passed over without looking at its terms.
+	sig   uint64
 	alias bool
 	dir   direction // which way it runs between China and Russia (direction.go)
 	text  int32     // which text of the topic it is: see phraseText
+}
+
+// termSig is the signature of a set of term ids: bit id%64 of each.
+func termSig(ids []int32) uint64 {
+	var s uint64
+	for _, id := range ids {
+		s |= 1 << (id & 63)
+	}
+	return s
 }
 
 type posting struct {
@@ -269,6 +282,7 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 		for i, sp := range spans {
 			ps[i] = sp.p
 			ps[i].terms = flat[sp.lo:sp.hi:sp.hi]
+			ps[i].sig = termSig(ps[i].terms)
 		}
 	}
 	var only []int32

@@ -83,6 +83,7 @@ type query struct {
 	// a candidate's phrases are not in the question, and the filter
 	// spares looking for them among its terms.
 	has    [4]uint64
+	sig    uint64    // has folded to 64 bits: bit id%64 of each known term (phrase.sig)
 	dir    direction // which way the question runs between China and Russia
 	vec    vec       // its word vector (dense.go), if hasVec
 	hasVec bool      // some word of it has a vector
@@ -121,6 +122,7 @@ func (idx *index) newQuery(ws []string, qs []qterm) query {
 		if t.id >= 0 {
 			knownSlot[t.slot] = true
 			q.has[t.id>>6&3] |= 1 << (t.id & 63)
+			q.sig |= 1 << (t.id & 63)
 		} else if t.weight >= idx.maxIDF*0.99 {
 			hard += t.weight
 			q.hardWords++
@@ -481,7 +483,11 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	// Whether its names have a word of the question other than a year or
 	// a side of the relationship.
 	namedOther := false
-	for pi, p := range e.phrases {
+	for pi := range e.phrases {
+		p := &e.phrases[pi]
+		if p.sig&q.sig == 0 {
+			continue // no term in common (the loop below would find no hit)
+		}
 		isName := p.alias || p.text == 0
 		var dot, found float64
 		hit := false
@@ -513,9 +519,9 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 			sim := min(1, dot/(p.norm*q.norm))
 			c.similarity = max(c.similarity, sim)
 			if a := agreement(q.dir, p.dir); a > 0 && sim > sameSim {
-				sameSim, same = sim, &e.phrases[pi]
+				sameSim, same = sim, p
 			} else if a < 0 && sim > otherSim {
-				otherSim, other = sim, &e.phrases[pi]
+				otherSim, other = sim, p
 			}
 		}
 		if all > 0 {
