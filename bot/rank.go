@@ -489,15 +489,18 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 			continue // no term in common (the loop below would find no hit)
 		}
 		isName := p.alias || p.text == 0
-		var dot, found float64
+		// all is the weight of all its terms, found of those in the
+		// question: one pass over its terms sums both.
+		var dot, found, all float64
 		hit := false
 		for _, id := range p.terms {
+			w := idx.idf[id]
+			all += w
 			if !q.mayHave(id) {
 				continue
 			}
 			for i := range q.qs {
 				if t := &q.qs[i]; t.id == id {
-					w := idx.idf[id]
 					dot += q.slotW[t.slot] * t.factor * w
 					found += w * t.factor
 					hit = true
@@ -510,10 +513,6 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 		}
 		if !hit {
 			continue // no term in common: no similarity, nothing contained
-		}
-		var all float64
-		for _, id := range p.terms {
-			all += idx.idf[id]
 		}
 		if p.norm > 0 && q.norm > 0 {
 			sim := min(1, dot/(p.norm*q.norm))
