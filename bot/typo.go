@@ -2,7 +2,6 @@ package bot
 
 import (
 	"slices"
-	"sort"
 )
 
 // hashTable is a multimap from 32-bit hashes to word indexes, packed as
@@ -24,7 +23,15 @@ func (t hashTable) sealed() hashTable {
 // each calls fn with every index stored under the hash h.
 func (t hashTable) each(h uint64, fn func(int32)) {
 	k := uint64(fold32(h)) << 32
-	for i := sort.Search(len(t), func(i int) bool { return t[i] >= k }); i < len(t) && t[i]&^0xffffffff == k; i++ {
+	lo, hi := 0, len(t) // sort.Search's, without a call a step
+	for lo < hi {
+		if m := int(uint(lo+hi) >> 1); t[m] < k {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	for i := lo; i < len(t) && t[i]&^0xffffffff == k; i++ {
 		fn(int32(uint32(t[i])))
 	}
 }
