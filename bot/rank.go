@@ -489,28 +489,8 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 			continue // no term in common (the loop below would find no hit)
 		}
 		isName := p.alias || p.text == 0
-		// all is the weight of all its terms, found of those in the
-		// question: one pass over its terms sums both.
-		var dot, found, all float64
-		hit := false
-		for _, id := range p.terms {
-			w := idx.idf[id]
-			all += w
-			if !q.mayHave(id) {
-				continue
-			}
-			for i := range q.qs {
-				if t := &q.qs[i]; t.id == id {
-					dot += q.slotW[t.slot] * t.factor * w
-					found += w * t.factor
-					hit = true
-					if isName && !namedOther && !slices.Contains(q.yearIDs, id) && id != idx.sideTerms.ids[0] && id != idx.sideTerms.ids[1] {
-						namedOther = true
-					}
-					break
-				}
-			}
-		}
+		dot, found, all, hit, named := idx.phraseMatch(q, p.terms, isName && !namedOther)
+		namedOther = namedOther || named
 		if !hit {
 			continue // no term in common: no similarity, nothing contained
 		}
@@ -555,6 +535,36 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	if q.info < 1 && !(c.contained >= 0.999 && c.coverage >= 0.999) {
 		c.score *= 0.5 + 0.5*q.info
 	}
+}
+
+// phraseMatch reads a phrase's terms against the question, in one pass: it
+// returns the summed idf of all of them (all), and over those the
+// question has, their products with its slot weights (dot) and their
+// weight found (found); hit says it has one. When checkNamed, named says
+// one of those is neither a year the question names nor a side of the
+// relationship. A function of its own, its loop keeps its values in
+// registers.
+func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, found, all float64, hit, named bool) {
+	idf := idx.idf
+	for _, id := range terms {
+		w := idf[id]
+		all += w
+		if !q.mayHave(id) {
+			continue
+		}
+		for i := range q.qs {
+			if t := &q.qs[i]; t.id == id {
+				dot += q.slotW[t.slot] * t.factor * w
+				found += w * t.factor
+				hit = true
+				if checkNamed && !named && !slices.Contains(q.yearIDs, id) && id != idx.sideTerms.ids[0] && id != idx.sideTerms.ids[1] {
+					named = true
+				}
+				break
+			}
+		}
+	}
+	return dot, found, all, hit, named
 }
 
 // yearSignal says whether a topic named (namedYears) for one year is about
