@@ -308,7 +308,9 @@ func (idx *index) shortlist(q *query) []scored {
 	if len(s.raw) < len(idx.topics) {
 		s.raw = make([]float64, len(idx.topics))
 	}
-	s.touched = s.touched[:0]
+	// The scratch arrays in locals: through s, the loops below would load
+	// them again at every posting.
+	sums, touched := s.raw, s.touched[:0]
 	// Words found in a large share of a large knowledge base ("china",
 	// "russia") say little about which topic is meant. Candidates come from
 	// the other words; the common ones are scored for the shortlist only.
@@ -325,10 +327,10 @@ func (idx *index) shortlist(q *query) []scored {
 		}
 		w := q.slotW[t.slot] * t.factor
 		for _, p := range idx.postings[t.id] {
-			if s.raw[p.topic] == 0 {
-				s.touched = append(s.touched, p.topic)
+			if sums[p.topic] == 0 {
+				touched = append(touched, p.topic)
 			}
-			s.raw[p.topic] += w * float64(p.weight)
+			sums[p.topic] += w * float64(p.weight)
 		}
 	}
 	top := make([]scored, 0, candidates+1)
@@ -336,9 +338,9 @@ func (idx *index) shortlist(q *query) []scored {
 	// later topic on a tie), found again only when top changes: at 50,000
 	// topics most touched topics are worse than all twelve.
 	worst, worstRaw := -1, 0.0
-	for _, t := range s.touched {
-		raw := s.raw[t]
-		s.raw[t] = 0
+	for _, t := range touched {
+		raw := sums[t]
+		sums[t] = 0
 		if len(top) < candidates {
 			top = append(top, scored{topic: int(t), raw: raw})
 			continue
@@ -357,6 +359,7 @@ func (idx *index) shortlist(q *query) []scored {
 			worst = -1
 		}
 	}
+	s.touched = touched // its array, as grown, for the next question
 	return top
 }
 
