@@ -79,11 +79,13 @@ type query struct {
 	hardWords   int     // how many such words
 	sides       float64 // how many sides of the relationship it names, over two (sides.go)
 	subject     float64 // the unknown words' off-topic kind (subject.go)
-	// has has bit id%256 set for the id of each known term: most terms of
-	// a candidate's phrases are not in the question, and the filter
-	// spares looking for them among its terms.
-	has    [4]uint64
-	sig    uint64    // has folded to 64 bits: bit id%64 of each known term (phrase.sig)
+	// at finds a term id among its terms without looking through them:
+	// at[id%256] is 0 when no known term has an id of that remainder (most
+	// terms of a candidate's phrases are not in the question), the index
+	// plus one of the first term that has it when only one id has it
+	// (check the id), and atMany when several ids have it (look).
+	at     [256]uint8
+	sig    uint64    // bit id%64 of each known term (phrase.sig)
 	dir    direction // which way the question runs between China and Russia
 	vec    vec       // its word vector (dense.go), if hasVec
 	hasVec bool      // some word of it has a vector
@@ -94,8 +96,28 @@ type query struct {
 	yearWeight float64
 }
 
-// mayHave reports whether the question may have the term id.
-func (q *query) mayHave(id int32) bool { return q.has[id>>6&3]&(1<<(id&63)) != 0 }
+// atMany marks a remainder of query.at that several ids have.
+const atMany = 255
+
+// term returns the question's first term with the id, if it has one.
+func (q *query) term(id int32) *qterm {
+	switch j := q.at[id&255]; j {
+	case 0:
+		return nil
+	case atMany:
+		for i := range q.qs {
+			if t := &q.qs[i]; t.id == id {
+				return t
+			}
+		}
+		return nil
+	default:
+		if t := &q.qs[j-1]; t.id == id {
+			return t
+		}
+		return nil
+	}
+}
 
 func (idx *index) newQuery(ws []string, qs []qterm) query {
 	q := query{qs: qs}
@@ -113,7 +135,7 @@ func (idx *index) newQuery(ws []string, qs []qterm) query {
 		exact[t.slot] = exact[t.slot] || t.how == MatchExact
 	}
 	hard := 0.0
-	for _, t := range qs {
+	for i, t := range qs {
 		// A slot weighs what the word itself weighs when the index has it;
 		// otherwise what its best stand-in does.
 		if !exact[t.slot] || t.how == MatchExact {
@@ -121,7 +143,12 @@ func (idx *index) newQuery(ws []string, qs []qterm) query {
 		}
 		if t.id >= 0 {
 			knownSlot[t.slot] = true
-			q.has[t.id>>6&3] |= 1 << (t.id & 63)
+			switch j := &q.at[t.id&255]; {
+			case *j == 0 && i+1 < atMany:
+				*j = uint8(i + 1)
+			case *j == 0 || *j != atMany && qs[*j-1].id != t.id:
+				*j = atMany // a later term only if another id has the remainder
+			}
 			q.sig |= 1 << (t.id & 63)
 		} else if t.weight >= idx.maxIDF*0.99 {
 			hard += t.weight
@@ -552,18 +579,12 @@ func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, fo
 	for _, id := range terms {
 		w := idf[id]
 		all += w
-		if !q.mayHave(id) {
-			continue
-		}
-		for i := range q.qs {
-			if t := &q.qs[i]; t.id == id {
-				dot += q.slotW[t.slot] * t.factor * w
-				found += w * t.factor
-				hit = true
-				if checkNamed && !named && !slices.Contains(q.yearIDs, id) && id != idx.sideTerms.ids[0] && id != idx.sideTerms.ids[1] {
-					named = true
-				}
-				break
+		if t := q.term(id); t != nil {
+			dot += q.slotW[t.slot] * t.factor * w
+			found += w * t.factor
+			hit = true
+			if checkNamed && !named && !slices.Contains(q.yearIDs, id) && id != idx.sideTerms.ids[0] && id != idx.sideTerms.ids[1] {
+				named = true
 			}
 		}
 	}
