@@ -355,6 +355,10 @@ func TestEditDistance(t *testing.T) {
 	}{
 		{"power", "power", 2, 0}, {"pwer", "power", 2, 1}, {"sibera", "siberia", 2, 1},
 		{"ab", "ba", 2, 1}, {"kitten", "sitting", 3, 3}, {"kitten", "sitting", 2, 3}, {"", "abc", 5, 3},
+		// Rows on the stack up to maxWordLen (30) letters, made beyond.
+		{"abcdefghijklmnopqrstuvwxyzabcd", "abcdefghijklmnopqrstuvwxyzabcx", 2, 1},
+		{"abcdefghijklmnopqrstuvwxyzabcde", "abcdefghijklmnopqrstuvwxyzabdce", 2, 1},
+		{"abcdefghijklmnopqrstuvwxyzabcdefghij", "abcdefghijklmnopqrstuvwxyzabcdefgh", 2, 2},
 	}
 	for _, tt := range tests {
 		if got := editDistance(tt.a, tt.b, tt.max); got != tt.want {

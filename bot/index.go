@@ -29,9 +29,22 @@ const (
 type phrase struct {
 	terms []int32 // distinct term ids
 	norm  float64 // Euclidean norm of the idf-weighted vector
+	// sig has bit id%64 set for each of its terms: a phrase whose sig
+	// meets none of a question's (query.sig) has no term in common with
+	// it, and is passed over without looking at its terms.
+	sig   uint64
 	alias bool
 	dir   direction // which way it runs between China and Russia (direction.go)
 	text  int32     // which text of the topic it is: see phraseText
+}
+
+// termSig is the signature of a set of term ids: bit id%64 of each.
+func termSig(ids []int32) uint64 {
+	var s uint64
+	for _, id := range ids {
+		s |= 1 << (id & 63)
+	}
+	return s
 }
 
 type posting struct {
@@ -193,11 +206,20 @@ func buildIndex(kb *knowledge.KB) *index {
 func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID func(string) int32) (map[int32]float32, []phrase, []int32) {
 	m := map[int32]float32{}
 	inQuestion := map[int32]bool{} // its terms, whether only in alternate questions so far
-	var ps []phrase
+	// The terms of its phrases, one phrase after another, and each phrase
+	// with where its terms are: the phrases and their terms end in two
+	// arrays of the size they need, not one array per phrase and arrays
+	// grown by append.
+	var buf []int32
+	type span struct {
+		p      phrase
+		lo, hi int
+	}
+	var spans []span
 	n := int32(0)     // which text of the topic, for phraseText
 	question := false // whether the text being added is an alternate question
 	add := func(text string, w float32, isPhrase, alias bool) {
-		var ids []int32
+		lo := len(buf)
 		ws := words(text)
 		for _, word := range ws {
 			ts, ok := idx.stems[word]
@@ -216,8 +238,8 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 				if only, seen := inQuestion[id]; !seen || only {
 					inQuestion[id] = question
 				}
-				if !slices.Contains(ids, id) {
-					ids = append(ids, id)
+				if isPhrase && !slices.Contains(buf[lo:], id) {
+					buf = append(buf, id)
 				}
 			}
 			if len(ts) == 1 && isASCIIAlpha(word) && idx.surfaces != nil {
@@ -226,8 +248,8 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 				}
 			}
 		}
-		if isPhrase && len(ids) > 0 {
-			ps = append(ps, phrase{terms: ids, alias: alias, dir: idx.parties.read(ws).dir, text: n})
+		if isPhrase && len(buf) > lo {
+			spans = append(spans, span{phrase{alias: alias, dir: idx.parties.read(ws).dir, text: n}, lo, len(buf)})
 		}
 		if isPhrase {
 			n++
@@ -252,6 +274,16 @@ func (idx *index) topicTerms(t *knowledge.Topic, skip func(int) bool, termID fun
 	add(plainText(t.Details), wDetails, false, false)
 	for _, f := range t.Figures {
 		add(plainText(f.Answer), wDetails, false, false)
+	}
+	var ps []phrase
+	if len(spans) > 0 {
+		ps = make([]phrase, len(spans))
+		flat := slices.Clone(buf)
+		for i, sp := range spans {
+			ps[i] = sp.p
+			ps[i].terms = flat[sp.lo:sp.hi:sp.hi]
+			ps[i].sig = termSig(ps[i].terms)
+		}
 	}
 	var only []int32
 	for id, q := range inQuestion {

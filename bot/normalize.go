@@ -294,6 +294,20 @@ func set(s string) map[string]bool {
 	return m
 }
 
+// wordKinds maps each word of the sets to which of them have it: bit i for
+// sets[i]. A word is then looked up once, not once a set.
+func wordKinds(sets ...map[string]bool) map[string]uint8 {
+	m := map[string]uint8{}
+	for i, s := range sets {
+		for w, in := range s {
+			if in {
+				m[w] |= 1 << i
+			}
+		}
+	}
+	return m
+}
+
 // languageOf reports the main non-English script of a question, if any, so
 // the answer can say it is in English.
 func languageOf(ws []string) string {

@@ -79,10 +79,13 @@ type query struct {
 	hardWords   int     // how many such words
 	sides       float64 // how many sides of the relationship it names, over two (sides.go)
 	subject     float64 // the unknown words' off-topic kind (subject.go)
-	// has has bit id%256 set for the id of each known term: most terms of
-	// a candidate's phrases are not in the question, and the filter
-	// spares looking for them among its terms.
-	has    [4]uint64
+	// at finds a term id among its terms without looking through them:
+	// at[id%256] is 0 when no known term has an id of that remainder (most
+	// terms of a candidate's phrases are not in the question), the index
+	// plus one of the first term that has it when only one id has it
+	// (check the id), and atMany when several ids have it (look).
+	at     [256]uint8
+	sig    uint64    // bit id%64 of each known term (phrase.sig)
 	dir    direction // which way the question runs between China and Russia
 	vec    vec       // its word vector (dense.go), if hasVec
 	hasVec bool      // some word of it has a vector
@@ -93,8 +96,28 @@ type query struct {
 	yearWeight float64
 }
 
-// mayHave reports whether the question may have the term id.
-func (q *query) mayHave(id int32) bool { return q.has[id>>6&3]&(1<<(id&63)) != 0 }
+// atMany marks a remainder of query.at that several ids have.
+const atMany = 255
+
+// term returns the question's first term with the id, if it has one.
+func (q *query) term(id int32) *qterm {
+	switch j := q.at[id&255]; j {
+	case 0:
+		return nil
+	case atMany:
+		for i := range q.qs {
+			if t := &q.qs[i]; t.id == id {
+				return t
+			}
+		}
+		return nil
+	default:
+		if t := &q.qs[j-1]; t.id == id {
+			return t
+		}
+		return nil
+	}
+}
 
 func (idx *index) newQuery(ws []string, qs []qterm) query {
 	q := query{qs: qs}
@@ -112,7 +135,7 @@ func (idx *index) newQuery(ws []string, qs []qterm) query {
 		exact[t.slot] = exact[t.slot] || t.how == MatchExact
 	}
 	hard := 0.0
-	for _, t := range qs {
+	for i, t := range qs {
 		// A slot weighs what the word itself weighs when the index has it;
 		// otherwise what its best stand-in does.
 		if !exact[t.slot] || t.how == MatchExact {
@@ -120,7 +143,13 @@ func (idx *index) newQuery(ws []string, qs []qterm) query {
 		}
 		if t.id >= 0 {
 			knownSlot[t.slot] = true
-			q.has[t.id>>6&3] |= 1 << (t.id & 63)
+			switch j := &q.at[t.id&255]; {
+			case *j == 0 && i+1 < atMany:
+				*j = uint8(i + 1)
+			case *j == 0 || *j != atMany && qs[*j-1].id != t.id:
+				*j = atMany // a later term only if another id has the remainder
+			}
+			q.sig |= 1 << (t.id & 63)
 		} else if t.weight >= idx.maxIDF*0.99 {
 			hard += t.weight
 			q.hardWords++
@@ -306,7 +335,9 @@ func (idx *index) shortlist(q *query) []scored {
 	if len(s.raw) < len(idx.topics) {
 		s.raw = make([]float64, len(idx.topics))
 	}
-	s.touched = s.touched[:0]
+	// The scratch arrays in locals: through s, the loops below would load
+	// them again at every posting.
+	sums, touched := s.raw, s.touched[:0]
 	// Words found in a large share of a large knowledge base ("china",
 	// "russia") say little about which topic is meant. Candidates come from
 	// the other words; the common ones are scored for the shortlist only.
@@ -323,10 +354,10 @@ func (idx *index) shortlist(q *query) []scored {
 		}
 		w := q.slotW[t.slot] * t.factor
 		for _, p := range idx.postings[t.id] {
-			if s.raw[p.topic] == 0 {
-				s.touched = append(s.touched, p.topic)
+			if sums[p.topic] == 0 {
+				touched = append(touched, p.topic)
 			}
-			s.raw[p.topic] += w * float64(p.weight)
+			sums[p.topic] += w * float64(p.weight)
 		}
 	}
 	top := make([]scored, 0, candidates+1)
@@ -334,9 +365,9 @@ func (idx *index) shortlist(q *query) []scored {
 	// later topic on a tie), found again only when top changes: at 50,000
 	// topics most touched topics are worse than all twelve.
 	worst, worstRaw := -1, 0.0
-	for _, t := range s.touched {
-		raw := s.raw[t]
-		s.raw[t] = 0
+	for _, t := range touched {
+		raw := sums[t]
+		sums[t] = 0
 		if len(top) < candidates {
 			top = append(top, scored{topic: int(t), raw: raw})
 			continue
@@ -355,6 +386,7 @@ func (idx *index) shortlist(q *query) []scored {
 			worst = -1
 		}
 	}
+	s.touched = touched // its array, as grown, for the next question
 	return top
 }
 
@@ -481,41 +513,24 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	// Whether its names have a word of the question other than a year or
 	// a side of the relationship.
 	namedOther := false
-	for pi, p := range e.phrases {
-		isName := p.alias || p.text == 0
-		var dot, found float64
-		hit := false
-		for _, id := range p.terms {
-			if !q.mayHave(id) {
-				continue
-			}
-			for i := range q.qs {
-				if t := &q.qs[i]; t.id == id {
-					w := idx.idf[id]
-					dot += q.slotW[t.slot] * t.factor * w
-					found += w * t.factor
-					hit = true
-					if isName && !namedOther && !slices.Contains(q.yearIDs, id) && id != idx.sideTerms.ids[0] && id != idx.sideTerms.ids[1] {
-						namedOther = true
-					}
-					break
-				}
-			}
+	for pi := range e.phrases {
+		p := &e.phrases[pi]
+		if p.sig&q.sig == 0 {
+			continue // no term in common (the loop below would find no hit)
 		}
+		isName := p.alias || p.text == 0
+		dot, found, all, hit, named := idx.phraseMatch(q, p.terms, isName && !namedOther)
+		namedOther = namedOther || named
 		if !hit {
 			continue // no term in common: no similarity, nothing contained
-		}
-		var all float64
-		for _, id := range p.terms {
-			all += idx.idf[id]
 		}
 		if p.norm > 0 && q.norm > 0 {
 			sim := min(1, dot/(p.norm*q.norm))
 			c.similarity = max(c.similarity, sim)
 			if a := agreement(q.dir, p.dir); a > 0 && sim > sameSim {
-				sameSim, same = sim, &e.phrases[pi]
+				sameSim, same = sim, p
 			} else if a < 0 && sim > otherSim {
-				otherSim, other = sim, &e.phrases[pi]
+				otherSim, other = sim, p
 			}
 		}
 		if all > 0 {
@@ -550,6 +565,30 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	if q.info < 1 && !(c.contained >= 0.999 && c.coverage >= 0.999) {
 		c.score *= 0.5 + 0.5*q.info
 	}
+}
+
+// phraseMatch reads a phrase's terms against the question, in one pass: it
+// returns the summed idf of all of them (all), and over those the
+// question has, their products with its slot weights (dot) and their
+// weight found (found); hit says it has one. When checkNamed, named says
+// one of those is neither a year the question names nor a side of the
+// relationship. A function of its own, its loop keeps its values in
+// registers.
+func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, found, all float64, hit, named bool) {
+	idf := idx.idf
+	for _, id := range terms {
+		w := idf[id]
+		all += w
+		if t := q.term(id); t != nil {
+			dot += q.slotW[t.slot] * t.factor * w
+			found += w * t.factor
+			hit = true
+			if checkNamed && !named && !slices.Contains(q.yearIDs, id) && id != idx.sideTerms.ids[0] && id != idx.sideTerms.ids[1] {
+				named = true
+			}
+		}
+	}
+	return dot, found, all, hit, named
 }
 
 // yearSignal says whether a topic named (namedYears) for one year is about

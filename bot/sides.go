@@ -174,11 +174,23 @@ var pairWords = set(`bilateral`)
 // sovietWords name the Soviet Union, Russia's side before 1991.
 var sovietWords = set(`soviet soviets ussr`)
 
+// sideKinds says which of pairWords, xiWords, putinWords and sovietWords
+// have a word, in the bits below.
+var sideKinds = wordKinds(pairWords, xiWords, putinWords, sovietWords)
+
+const (
+	sidePair = 1 << iota
+	sideXi
+	sidePutin
+	sideSoviet
+)
+
 // sides returns how many sides the question names, over two: 0, 0.5 or 1.
 func (idx *index) sides(qs []qterm) float64 {
 	var side [2]bool
 	for _, t := range qs {
-		if pairWords[t.word] {
+		kind := sideKinds[t.word]
+		if kind&sidePair != 0 {
 			return 1
 		}
 		if t.how <= MatchSynonym && t.id >= 0 {
@@ -189,10 +201,10 @@ func (idx *index) sides(qs []qterm) float64 {
 				side[k] = true
 			}
 		}
-		if k := idx.leaderSide(t.word); k >= 0 {
+		if k := idx.leaderSide(kind); k >= 0 {
 			side[k] = true
 		}
-		if k := idx.sideTerms.russia; sovietWords[t.word] && k >= 0 {
+		if k := idx.sideTerms.russia; kind&sideSoviet != 0 && k >= 0 {
 			side[k] = true
 		}
 	}
@@ -205,13 +217,14 @@ func (idx *index) sides(qs []qterm) float64 {
 	return n
 }
 
-// leaderSide returns the side a leader's name stands for (-1 for none):
-// Xi for China, Putin for Russia, as the leader words of timeline.go say.
-func (idx *index) leaderSide(w string) int {
+// leaderSide returns the side a leader's name stands for (-1 for none),
+// given the word's sideKinds: Xi for China, Putin for Russia, as the
+// leader words of timeline.go say.
+func (idx *index) leaderSide(kind uint8) int {
 	switch {
-	case xiWords[w]:
+	case kind&sideXi != 0:
 		return idx.sideTerms.china
-	case putinWords[w]:
+	case kind&sidePutin != 0:
 		return idx.sideTerms.russia
 	}
 	return -1

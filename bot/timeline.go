@@ -68,6 +68,18 @@ var (
 	countWords  = set(`many often frequently count counted times number`)
 	putinWords  = set(`putin putins путин путина путиным 普京`)
 	xiWords     = set(`xi xis jinping цзиньпин цзиньпина си 习近平 习`)
+	// timelineKinds says which of the sets above have a word.
+	timelineKinds = wordKinds(meetingWords, travelWords, putinWords, xiWords, latestWords, countWords)
+)
+
+// The bits of timelineKinds, in the order of its sets.
+const (
+	kindMeeting = 1 << iota
+	kindTravel
+	kindPutin
+	kindXi
+	kindLatest
+	kindCount
 )
 
 // answer recognises a timeline question and answers it. It leaves a
@@ -79,12 +91,13 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	}
 	var meetingWord, travel, putin, xi, latest, count bool
 	for _, w := range ws {
-		meetingWord = meetingWord || meetingWords[w]
-		travel = travel || travelWords[w]
-		putin = putin || putinWords[w]
-		xi = xi || xiWords[w]
-		latest = latest || latestWords[w]
-		count = count || countWords[w]
+		k := timelineKinds[w]
+		meetingWord = meetingWord || k&kindMeeting != 0
+		travel = travel || k&kindTravel != 0
+		putin = putin || k&kindPutin != 0
+		xi = xi || k&kindXi != 0
+		latest = latest || k&kindLatest != 0
+		count = count || k&kindCount != 0
 	}
 	if travel && !meetingWord && !putin && !xi {
 		china, russia := idx.parties.named(ws)

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"slices"
-	"sort"
 )
 
 // hashTable is a multimap from 32-bit hashes to word indexes, packed as
@@ -24,7 +23,15 @@ func (t hashTable) sealed() hashTable {
 // each calls fn with every index stored under the hash h.
 func (t hashTable) each(h uint64, fn func(int32)) {
 	k := uint64(fold32(h)) << 32
-	for i := sort.Search(len(t), func(i int) bool { return t[i] >= k }); i < len(t) && t[i]&^0xffffffff == k; i++ {
+	lo, hi := 0, len(t) // sort.Search's, without a call a step
+	for lo < hi {
+		if m := int(uint(lo+hi) >> 1); t[m] < k {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	for i := lo; i < len(t) && t[i]&^0xffffffff == k; i++ {
 		fn(int32(uint32(t[i])))
 	}
 }
@@ -218,9 +225,15 @@ func editDistance(a, b string, max int) int {
 	if d := len(a) - len(b); d > max || -d > max {
 		return max + 1
 	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	// Three rows: on the stack for a word of up to maxWordLen letters (as
+	// the typo lookups' words are), else made.
+	var rows [3][maxWordLen + 1]int
+	var prev2, prev, cur []int
+	if n := len(b) + 1; n <= len(rows[0]) {
+		prev2, prev, cur = rows[0][:n], rows[1][:n], rows[2][:n]
+	} else {
+		prev2, prev, cur = make([]int, n), make([]int, n), make([]int, n)
+	}
 	for j := range prev {
 		prev[j] = j
 	}
