@@ -185,29 +185,7 @@ func TestWordNetLandsOnIndexTerms(t *testing.T) {
 func TestWithoutIsARebuild(t *testing.T) {
 	kb := loadFixture(t)
 	idx := buildIndex(kb)
-	held := map[int]func(int) bool{}
-	parts := map[int]*topicParts{}
-	var topics []*knowledge.Topic
-	for ti, tp := range kb.Topics {
-		c := *tp
-		if ti%2 == 0 && len(tp.Questions) > 1 {
-			held[ti] = func(qi int) bool { return qi%2 == 0 }
-			p := idx.parts(tp)
-			parts[ti] = &p
-			c.Questions = nil
-			for qi, q := range tp.Questions {
-				if qi%2 != 0 {
-					c.Questions = append(c.Questions, q)
-				}
-			}
-		}
-		topics = append(topics, &c)
-	}
-	if len(held) == 0 {
-		t.Fatal("fixture has no topic with two questions")
-	}
-	patched := idx.without(held, parts)
-	rebuilt := buildIndex(knowledge.NewKB(topics, kb.Timeline, nil))
+	patched, rebuilt := holdOutEven(t, kb, idx, func(ti int) bool { return ti%2 == 0 })
 	for term, id := range idx.vocab {
 		want := []posting(nil)
 		wantIDF := patched.maxIDF
@@ -269,4 +247,33 @@ func TestScopeIsExplained(t *testing.T) {
 	if c := cands[0]; c.inScope < 0.5 && c.confidence < 0.5 {
 		t.Errorf("glonass: in scope %.2f and confidence %.2f, both under the threshold", c.inScope, c.confidence)
 	}
+}
+
+// holdOutEven holds out the even-numbered alternate questions of the
+// topics hold picks (those with two questions or more) both ways: the
+// index patched as the fit patches it, and one rebuilt without them.
+func holdOutEven(t *testing.T, kb *knowledge.KB, idx *index, hold func(ti int) bool) (patched, rebuilt *index) {
+	t.Helper()
+	held := map[int]func(int) bool{}
+	parts := map[int]*topicParts{}
+	var topics []*knowledge.Topic
+	for ti, tp := range kb.Topics {
+		c := *tp
+		if hold(ti) && len(tp.Questions) > 1 {
+			held[ti] = func(qi int) bool { return qi%2 == 0 }
+			p := idx.parts(tp)
+			parts[ti] = &p
+			c.Questions = nil
+			for qi, q := range tp.Questions {
+				if qi%2 != 0 {
+					c.Questions = append(c.Questions, q)
+				}
+			}
+		}
+		topics = append(topics, &c)
+	}
+	if len(held) == 0 {
+		t.Fatal("fixture has no topic with two questions")
+	}
+	return idx.without(held, parts), buildIndex(knowledge.NewKB(topics, kb.Timeline, nil))
 }

@@ -46,26 +46,7 @@ func TestQuestionOnlyTerms(t *testing.T) {
 func TestQuestionOnlyRebuild(t *testing.T) {
 	kb := loadFixture(t)
 	idx := buildIndex(kb)
-	held := map[int]func(int) bool{}
-	parts := map[int]*topicParts{}
-	var topics []*knowledge.Topic
-	for ti, tp := range kb.Topics {
-		c := *tp
-		if len(tp.Questions) > 1 {
-			held[ti] = func(qi int) bool { return qi%2 == 0 }
-			p := idx.parts(tp)
-			parts[ti] = &p
-			c.Questions = nil
-			for qi, q := range tp.Questions {
-				if qi%2 != 0 {
-					c.Questions = append(c.Questions, q)
-				}
-			}
-		}
-		topics = append(topics, &c)
-	}
-	patched := idx.without(held, parts)
-	rebuilt := buildIndex(knowledge.NewKB(topics, kb.Timeline, nil))
+	patched, rebuilt := holdOutEven(t, kb, idx, func(int) bool { return true })
 	some := false
 	for ti := range kb.Topics {
 		got, want := termNames(patched, patched.topics[ti].questionOnly), termNames(rebuilt, rebuilt.topics[ti].questionOnly)
