@@ -295,8 +295,12 @@ func set(s string) map[string]bool {
 }
 
 // wordKinds maps each word of the sets to which of them have it: bit i for
-// sets[i]. A word is then looked up once, not once a set.
+// sets[i], so at most eight sets. A word is then looked up once, not once a
+// set.
 func wordKinds(sets ...map[string]bool) map[string]uint8 {
+	if len(sets) > 8 {
+		panic("wordKinds: more than eight sets do not fit a uint8") // the tables are built at start: a programming error
+	}
 	m := map[string]uint8{}
 	for i, s := range sets {
 		for w, in := range s {

@@ -82,8 +82,9 @@ type query struct {
 	// at finds a term id among its terms without looking through them:
 	// at[id%256] is 0 when no known term has an id of that remainder (most
 	// terms of a candidate's phrases are not in the question), the index
-	// plus one of the first term that has it when only one id has it
-	// (check the id), and atMany when several ids have it (look).
+	// plus one of the first term that has it when only one id has it and
+	// that term is among the first 254 (check the id), and atMany when
+	// several ids have it or the term comes later (look).
 	at     [256]uint8
 	sig    uint64    // bit id%64 of each known term (phrase.sig)
 	dir    direction // which way the question runs between China and Russia

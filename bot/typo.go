@@ -225,8 +225,8 @@ func editDistance(a, b string, max int) int {
 	if d := len(a) - len(b); d > max || -d > max {
 		return max + 1
 	}
-	// Three rows: on the stack for a word of up to maxWordLen letters (as
-	// the typo lookups' words are), else made.
+	// Three rows: on the stack when b has at most maxWordLen bytes (the
+	// typo lookups' words mostly do), else made.
 	var rows [3][maxWordLen + 1]int
 	var prev2, prev, cur []int
 	if n := len(b) + 1; n <= len(rows[0]) {

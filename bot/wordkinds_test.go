@@ -32,6 +32,13 @@ func TestWordKinds(t *testing.T) {
 			}
 		}
 	}
+	// Each kind constant is the bit of its own set, in the order the
+	// tables are built.
+	for i, k := range []uint8{kindMeeting, kindTravel, kindPutin, kindXi, kindLatest, kindCount} {
+		if k != 1<<i {
+			t.Errorf("timeline kind %d is %b, want %b", i, k, 1<<i)
+		}
+	}
 	if timelineKinds["meeting"] != kindMeeting || timelineKinds["putin"] != kindPutin || timelineKinds["last"] != kindLatest {
 		t.Errorf("timelineKinds: meeting %b, putin %b, last %b", timelineKinds["meeting"], timelineKinds["putin"], timelineKinds["last"])
 	}
