@@ -3,8 +3,8 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/summitbot/summitbot/internal/testutil"
 	"math/rand/v2"
-	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -40,20 +40,11 @@ func BenchmarkAsk50000Topics(b *testing.B) { benchSynthetic(b, 50000) }
 // how long building it takes.
 func BenchmarkIndexHeap10000Topics(b *testing.B) {
 	kb, _ := syntheticKB(b, 10000)
-	var keep *index
-	var heap float64
+	var heap int64
 	for b.Loop() {
-		keep = nil
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		keep = buildIndex(kb)
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		heap = float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
+		heap = testutil.RetainedHeap(func() *index { return buildIndex(kb) })
 	}
-	runtime.KeepAlive(keep)
-	b.ReportMetric(heap, "heap-MiB")
+	b.ReportMetric(float64(heap)/(1<<20), "heap-MiB")
 }
 
 func benchAsk(b *testing.B, bot *Bot, qs []string) {

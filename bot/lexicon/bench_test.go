@@ -1,7 +1,7 @@
 package lexicon
 
 import (
-	"runtime"
+	"github.com/summitbot/summitbot/internal/testutil"
 	"strings"
 	"testing"
 	"time"
@@ -49,20 +49,17 @@ func BenchmarkExpandIndex(b *testing.B) {
 // BenchmarkDecode is the one-off cost of the first Expand in a process,
 // and the heap the decoded table keeps.
 func BenchmarkDecode(b *testing.B) {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	t, err := decode(compressed)
-	if err != nil {
-		b.Fatal(err)
-	}
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	runtime.KeepAlive(t)
+	heap := testutil.RetainedHeap(func() *table {
+		t, err := decode(compressed)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return t
+	})
 	for b.Loop() {
 		if _, err := decode(compressed); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MiB-table")
+	b.ReportMetric(float64(heap)/(1<<20), "MiB-table")
 }

@@ -1,7 +1,7 @@
 package vectors
 
 import (
-	"runtime"
+	"github.com/summitbot/summitbot/internal/testutil"
 	"testing"
 )
 
@@ -34,23 +34,20 @@ func BenchmarkAddTo(b *testing.B) {
 // BenchmarkParse is the one-off cost of the first Find in a process, and
 // the heap the parsed table keeps.
 func BenchmarkParse(b *testing.B) {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	t, err := parse(embedded)
-	if err != nil {
-		b.Fatal(err)
-	}
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	runtime.KeepAlive(t)
+	heap := testutil.RetainedHeap(func() table {
+		t, err := parse(embedded)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return t
+	})
 	for b.Loop() {
 		if _, err := parse(embedded); err != nil {
 			b.Fatal(err)
 		}
 	}
 	// After the loop: b.Loop's first call resets the reported metrics.
-	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)), "heap-B")
+	b.ReportMetric(float64(heap), "heap-B")
 }
 
 // TestNoAllocs holds Find, AddTo and the first use to no allocation.

@@ -5,6 +5,7 @@ package testutil
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -100,4 +101,19 @@ func (s *SeenStore) LastCall() (window, deadline time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.window, s.deadline
+}
+
+// RetainedHeap returns how many bytes of live heap what build returns
+// keeps, collecting garbage before and after it runs: the memory a table or
+// an index holds, not what building it churned through. (Generic, so that
+// a value is not boxed, and counted, before it is measured.)
+func RetainedHeap[T any](build func() T) int64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	v := build()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(v)
+	return int64(after.HeapAlloc) - int64(before.HeapAlloc)
 }

@@ -63,3 +63,12 @@ func TestSeenStore(t *testing.T) {
 		t.Errorf("a claim without a deadline: %v left, want 0", d)
 	}
 }
+
+func TestRetainedHeap(t *testing.T) {
+	if got := RetainedHeap(func() []byte { return make([]byte, 4<<20) }); got < 3<<20 { // the rest of the heap may shrink a little meanwhile
+		t.Errorf("a kept 4 MiB slice counts %d bytes", got)
+	}
+	if got := RetainedHeap(func() int { _ = make([]byte, 4<<20); return 1 }); got > 1<<20 {
+		t.Errorf("garbage made while building counts %d bytes", got)
+	}
+}
