@@ -110,14 +110,14 @@ func printEval(w io.Writer, reports []eval.Report, folds int, cv []eval.Fold) {
 		fmt.Fprintln(w, line)
 	}
 	fmt.Fprintln(w, "\n(The reference rankers decline below a threshold tuned on this same set: their best case.)")
-	printCalibration(w, "Calibration on the regression set (summitbot's confidence against how often its first topic is right):", eng.Calibration)
+	eval.WriteCalibration(w, "Calibration on the regression set (summitbot's confidence against how often its first topic is right):", eng.Calibration)
 	if folds > 0 && len(cv) > 0 {
 		fmt.Fprintf(w, "\nCross-validated, %d folds over the topics' own alternate questions (%d questions; each fold asked while only the others are indexed):\n", folds, cv[0].Questions)
 		fmt.Fprintf(w, "%-28s%12s%12s%12s\n", "", "top-1", "MRR", "declined")
 		for _, f := range cv {
 			fmt.Fprintf(w, "%-28s%12s%12s%12s\n", f.Ranker, pct(f.Top1), fmt.Sprintf("%.3f", f.MRR), pct(f.WronglyDeclined))
 		}
-		printCalibration(w, "Calibration on the held-out questions:", cv[0].Calibration)
+		eval.WriteCalibration(w, "Calibration on the held-out questions:", cv[0].Calibration)
 	}
 	fmt.Fprintf(w, "\nsummitbot misses (%d):\n", len(eng.Misses))
 	for _, m := range eng.Misses {
@@ -125,15 +125,5 @@ func printEval(w io.Writer, reports []eval.Report, folds int, cv []eval.Fold) {
 		if m.Explanation != nil {
 			printExplanation(w, *m.Explanation, "      ")
 		}
-	}
-}
-
-func printCalibration(w io.Writer, title string, bs []eval.Bucket) {
-	if len(bs) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "\n%s\n%-28s%12s%12s\n", title, "confidence", "questions", "right")
-	for _, b := range bs {
-		fmt.Fprintf(w, "%-28s%12d%11.1f%%\n", fmt.Sprintf("  %.1f–%.1f", b.Low, b.High), b.N, 100*b.Right)
 	}
 }

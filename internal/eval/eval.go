@@ -6,6 +6,8 @@ package eval
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"slices"
 	"sort"
 
@@ -54,21 +56,41 @@ type Bucket struct {
 // (tenths): the first topic is right when it is the expected one; an
 // off-topic question has no right topic.
 func calibration(results []asked) []Bucket {
-	var n, right [10]int
+	return calibrationBy(results, func(a asked) float64 { return a.res.Score }, func(a asked) bool {
+		return a.tc.Expect != knowledge.None && len(a.res.Ranked) > 0 && a.res.Ranked[0] == a.tc.Expect
+	})
+}
+
+// calibrationBy buckets results by their confidence in tenths and gives
+// the share within each bucket that right reports right.
+func calibrationBy[T any](results []T, score func(T) float64, right func(T) bool) []Bucket {
+	var n, ok [10]int
 	for _, a := range results {
-		b := min(9, max(0, int(a.res.Score*10)))
+		b := min(9, max(0, int(score(a)*10)))
 		n[b]++
-		if a.tc.Expect != knowledge.None && len(a.res.Ranked) > 0 && a.res.Ranked[0] == a.tc.Expect {
-			right[b]++
+		if right(a) {
+			ok[b]++
 		}
 	}
 	var out []Bucket
 	for i := range n {
 		if n[i] > 0 {
-			out = append(out, Bucket{Low: float64(i) / 10, High: float64(i+1) / 10, N: n[i], Right: ratio(float64(right[i]), n[i])})
+			out = append(out, Bucket{Low: float64(i) / 10, High: float64(i+1) / 10, N: n[i], Right: ratio(float64(ok[i]), n[i])})
 		}
 	}
 	return out
+}
+
+// WriteCalibration prints buckets under a title; nothing when there are
+// none (a ranker whose score is not a probability).
+func WriteCalibration(w io.Writer, title string, bs []Bucket) {
+	if len(bs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n%-28s%12s%12s\n", title, "confidence", "questions", "right")
+	for _, b := range bs {
+		fmt.Fprintf(w, "%-28s%12d%11.1f%%\n", fmt.Sprintf("  %.1f–%.1f", b.Low, b.High), b.N, 100*b.Right)
+	}
 }
 
 // Category is top-1 accuracy within one category of expected topics.

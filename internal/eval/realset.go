@@ -54,6 +54,10 @@ type RealReport struct {
 	// keeps the list only with --real-misses).
 	MissCount int        `json:"miss_count"`
 	Misses    []RealMiss `json:"misses,omitempty"`
+	// Calibration is for the engine only, whose score is a probability:
+	// how often its first topic is right, by confidence. An off-topic
+	// question has no right topic, so it counts against every bucket.
+	Calibration []Bucket `json:"calibration,omitempty"`
 }
 
 type realAsked struct {
@@ -104,10 +108,20 @@ func EvaluateReal(ctx context.Context, kb *knowledge.KB, qs []realset.Question, 
 		rep.Ranker, rep.Unknown, rep.Uncovered = r.Name(), unknown, uncovered
 		if e, ok := r.(Engine); ok {
 			rep.Threshold = e.Bot.Threshold()
+			rep.Calibration = realCalibration(results)
 		}
 		out = append(out, rep)
 	}
 	return out
+}
+
+// realCalibration buckets the results by confidence: the first topic is
+// right when it is one of the expected ones; an off-topic question has no
+// right topic, so a confident answer to one counts as overconfidence.
+func realCalibration(results []realAsked) []Bucket {
+	return calibrationBy(results, func(a realAsked) float64 { return a.res.Score }, func(a realAsked) bool {
+		return !a.q.OffTopic && len(a.res.Ranked) > 0 && slices.Contains(a.expect, a.res.Ranked[0])
+	})
 }
 
 func realCorrect(a realAsked, threshold float64) bool {
@@ -281,4 +295,5 @@ func writeRealTable(w io.Writer, reps []RealReport) {
 	row("mean reciprocal rank", func(r RealReport) string { return fmt.Sprintf("%.3f", r.MRR) })
 	row("decline threshold", func(r RealReport) string { return fmt.Sprintf("%.3g", r.Threshold) })
 	fmt.Fprintln(w, "\n(The reference rankers decline below a threshold tuned on this set for balanced accuracy: their best case.)")
+	WriteCalibration(w, "Calibration (summitbot's confidence against how often its first topic is right; off-topic questions count as wrong):", eng.Calibration)
 }

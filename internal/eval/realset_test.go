@@ -65,6 +65,31 @@ func TestRealReferenceThresholdIsBalancedBest(t *testing.T) {
 	}
 }
 
+// Calibration on a real set counts the first topic right when it is any
+// expected one, and an off-topic question as wrong in its bucket, whether
+// or not the engine declined it.
+func TestRealCalibration(t *testing.T) {
+	res := func(score float64, ranked ...string) Result { return Result{Decides: true, Score: score, Ranked: ranked} }
+	results := []realAsked{
+		{q: realset.Question{}, expect: []string{"a", "b"}, res: res(0.95, "b")}, // right
+		{q: realset.Question{}, expect: []string{"a"}, res: res(0.91, "c")},      // wrong topic
+		{q: realset.Question{OffTopic: true}, res: res(0.99, "a")},               // off topic, answered
+		{q: realset.Question{}, expect: []string{"a"}, res: res(0.12, "a")},      // right, low
+		{q: realset.Question{OffTopic: true}, res: res(0.1)},                     // off topic, nothing ranked
+		{q: realset.Question{}, expect: []string{"a"}, res: res(1.0, "a")},       // 1.0 falls in the top bucket
+	}
+	got := realCalibration(results)
+	want := []Bucket{{Low: 0.1, High: 0.2, N: 2, Right: 0.5}, {Low: 0.9, High: 1, N: 4, Right: 0.5}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("calibration = %+v\nwant          %+v", got, want)
+	}
+	var out bytes.Buffer
+	WriteReal(&out, []RealReport{{Ranker: "summitbot", InScope: 4, OffTopic: 2, Calibration: got}}, false)
+	if !strings.Contains(out.String(), "Calibration") || !strings.Contains(out.String(), "  0.9–1.0                              4       50.0%") {
+		t.Errorf("output:\n%s", out.String())
+	}
+}
+
 func TestWriteRealHidesMissesUnlessAsked(t *testing.T) {
 	reps := []RealReport{{Ranker: "summitbot", InScope: 2, OffTopic: 1, Unknown: 3, MissCount: 1,
 		Misses: []RealMiss{{Line: 9, Question: "secret?", Chose: "a"}}}}
