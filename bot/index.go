@@ -154,6 +154,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	}
 	idx.maxIDF = math.Log(1 + n)
 	idx.sideTerms = findSides(idx)
+	idx.sideTerms.capPairs(idx.idf)
 	idx.topics = make([]topicEntry, len(kb.Topics))
 	for i, t := range kb.Topics {
 		backing := t.Backing()

@@ -155,6 +155,24 @@ func pairTerms(idx *index, st sideTerms) map[int32]bool {
 	return pairs
 }
 
+// capPairs makes a term that names both sides ("sinorussian") weigh no
+// more than the surer of the two sides' own terms. It is rare as a word,
+// and so its idf is high, but what it says is what naming China and
+// Russia says, which every topic is about: left at its idf it outweighs
+// the words that say what the question is about, and lifts the topics
+// whose names happen to spell it ("Sino-Russian relations").
+func (st sideTerms) capPairs(idf []float64) {
+	var most float64
+	for _, id := range st.ids {
+		if id >= 0 {
+			most = max(most, idf[id])
+		}
+	}
+	for id := range st.pairs {
+		idf[id] = min(idf[id], most)
+	}
+}
+
 // termSide returns the side a term is (-1 for none): a side's own term,
 // or the Soviet Union's for Russia's.
 func (st sideTerms) termSide(id int32) int {

@@ -1,6 +1,9 @@
 package bot
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestSides(t *testing.T) {
 	idx := embeddedBot(t).idx.Load()
@@ -95,5 +98,28 @@ func TestTwoCountries(t *testing.T) {
 		if got != [2]bool{tc.want, tc.want} {
 			t.Errorf("%q: sides as synonyms %v, want both %v", tc.q, got, tc.want)
 		}
+	}
+}
+
+// A term made of both sides' names weighs no more than naming a side: rare
+// as a word, it still says only what every topic is about.
+func TestPairTermsWeighLikeASide(t *testing.T) {
+	idx := embeddedBot(t).idx.Load()
+	side := max(idx.idf[idx.sideTerms.ids[0]], idx.idf[idx.sideTerms.ids[1]])
+	for _, w := range []string{"sinorussian", "russiachina", "sinosoviet"} {
+		id, ok := idx.vocab[w]
+		if !ok || !idx.sideTerms.pairs[id] {
+			t.Errorf("%q is not a pair term of the embedded index", w)
+			continue
+		}
+		if idx.idf[id] > side {
+			t.Errorf("idf(%s) = %.2f, more than the sides' %.2f", w, idx.idf[id], side)
+		}
+	}
+	st := sideTerms{ids: [2]int32{0, 1}, pairs: map[int32]bool{2: true}}
+	idf := []float64{0.7, 0.8, 4.7, 3.1}
+	st.capPairs(idf)
+	if want := []float64{0.7, 0.8, 0.8, 3.1}; !slices.Equal(idf, want) {
+		t.Errorf("capPairs: idf = %v, want %v", idf, want)
 	}
 }
