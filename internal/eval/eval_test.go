@@ -3,6 +3,8 @@ package eval
 import (
 	"context"
 	"os"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/summitbot/summitbot/bot"
@@ -70,5 +72,30 @@ func TestRankersOnFixture(t *testing.T) {
 	folds := CrossValidate(ctx, kb, 3, map[string]float64{}, bot.Threshold)
 	if len(folds) != 3 || folds[0].Ranker != "summitbot" || folds[0].Questions != 18 {
 		t.Errorf("folds = %+v", folds)
+	}
+}
+
+// A fold holds out every k-th alternate question of each topic, asks them,
+// and keeps the regression set for the engine's fit, as the shipped
+// knowledge base does; no held-out question stays indexed.
+func TestFoldKeepsRegressionSetAndHoldsOutQuestions(t *testing.T) {
+	tests := []knowledge.TestCase{{Question: "recipe for borscht", Expect: knowledge.None}}
+	kb := knowledge.NewKB([]*knowledge.Topic{
+		{ID: "a", Questions: []string{"a0", "a1", "a2", "a3"}},
+		{ID: "b", Questions: []string{"b0", "b1"}},
+	}, knowledge.Timeline{}, tests)
+	foldKB, held := fold(kb, 2, 1)
+	if !reflect.DeepEqual(foldKB.Tests, tests) {
+		t.Errorf("fold's regression set = %+v, want the knowledge base's", foldKB.Tests)
+	}
+	want := []knowledge.TestCase{{Question: "a1", Expect: "a"}, {Question: "a3", Expect: "a"}, {Question: "b1", Expect: "b"}}
+	if !reflect.DeepEqual(held, want) {
+		t.Errorf("held = %+v, want %+v", held, want)
+	}
+	if a, _ := foldKB.Topic("a"); !slices.Equal(a.Questions, []string{"a0", "a2"}) {
+		t.Errorf("fold's topic a keeps %v", a.Questions)
+	}
+	if a, _ := kb.Topic("a"); len(a.Questions) != 4 {
+		t.Errorf("the knowledge base's own topic lost questions: %v", a.Questions)
 	}
 }

@@ -31,22 +31,7 @@ func CrossValidate(ctx context.Context, kb *knowledge.KB, k int, thresholds map[
 	var names []string
 	var engine []asked
 	for f := range k {
-		var topics []*knowledge.Topic
-		var held []knowledge.TestCase
-		for _, t := range kb.Topics {
-			c := *t
-			c.Questions = nil
-			for i, q := range t.Questions {
-				if i%k == f {
-					held = append(held, knowledge.TestCase{Question: q, Expect: t.ID})
-				} else {
-					c.Questions = append(c.Questions, q)
-				}
-			}
-			topics = append(topics, &c)
-		}
-		foldKB := knowledge.NewKB(topics, kb.Timeline, held)
-		foldKB.Synonyms = kb.Synonyms
+		foldKB, held := fold(kb, k, f)
 		rankers := []Ranker{Engine{Bot: bot.New(foldKB, bot.Options{Threshold: engineThreshold})}, NewFuzzy(foldKB), NewBM25(foldKB)}
 		for _, r := range rankers {
 			if totals[r.Name()] == nil {
@@ -87,4 +72,30 @@ func CrossValidate(ctx context.Context, kb *knowledge.KB, k int, thresholds map[
 		out = append(out, f)
 	}
 	return out
+}
+
+// fold returns the knowledge base of fold f of k: every topic without its
+// alternate questions i with i%k == f, which are returned as the questions
+// to ask. The fold keeps the regression set and the lexicon, as the
+// shipped knowledge base does: the engine's fit reads the regression set
+// (its off-topic questions are negatives), and the held-out questions are
+// only asked, never fit on.
+func fold(kb *knowledge.KB, k, f int) (*knowledge.KB, []knowledge.TestCase) {
+	var topics []*knowledge.Topic
+	var held []knowledge.TestCase
+	for _, t := range kb.Topics {
+		c := *t
+		c.Questions = nil
+		for i, q := range t.Questions {
+			if i%k == f {
+				held = append(held, knowledge.TestCase{Question: q, Expect: t.ID})
+			} else {
+				c.Questions = append(c.Questions, q)
+			}
+		}
+		topics = append(topics, &c)
+	}
+	foldKB := knowledge.NewKB(topics, kb.Timeline, kb.Tests)
+	foldKB.Synonyms = kb.Synonyms
+	return foldKB, held
 }

@@ -69,7 +69,9 @@ func TestRealReferenceThresholdIsBalancedBest(t *testing.T) {
 // expected one, and an off-topic question as wrong in its bucket, whether
 // or not the engine declined it.
 func TestRealCalibration(t *testing.T) {
-	res := func(score float64, ranked ...string) Result { return Result{Decides: true, Score: score, Ranked: ranked} }
+	res := func(score float64, ranked ...string) Result {
+		return Result{Decides: true, Score: score, Ranked: ranked}
+	}
 	results := []realAsked{
 		{q: realset.Question{}, expect: []string{"a", "b"}, res: res(0.95, "b")}, // right
 		{q: realset.Question{}, expect: []string{"a"}, res: res(0.91, "c")},      // wrong topic
