@@ -123,3 +123,19 @@ func TestReadManyNames(t *testing.T) {
 		t.Errorf("%q read as mutual: the last two names are both China's", text)
 	}
 }
+
+// A topic's phrase that runs the other way is not like the question: the
+// two readings of the same words land on different topics.
+func TestOppositePhraseIsNotLikeTheQuestion(t *testing.T) {
+	b := embeddedBot(t)
+	for _, tc := range []struct{ q, want string }{
+		{"does russia supply china with weapons", "arms-sales"},
+		{"is russia arming china", "arms-sales"},
+		{"is china supplying weapons to russia", "dual-use-goods"},
+		{"is china arming russia", "dual-use-goods"},
+	} {
+		if r := b.Rank(tc.q, 1); len(r) == 0 || r[0].ID != tc.want {
+			t.Errorf("Rank(%q) = %v, want %s first", tc.q, r, tc.want)
+		}
+	}
+}

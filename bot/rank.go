@@ -503,6 +503,18 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 	}
 }
 
+// likeness is how like the question a topic's closest phrases are.
+type likeness struct {
+	similarity, contained float64 // the highest over the phrases
+	name                  bool    // a whole alias is in the question
+}
+
+func (l *likeness) add(similarity, contained float64, name bool) {
+	l.similarity = max(l.similarity, similarity)
+	l.contained = max(l.contained, contained)
+	l.name = l.name || name
+}
+
 // phraseSignals compares the question with each alias, title and question
 // of a topic, and combines the signals into the ranking's score in [0,1].
 func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
@@ -514,6 +526,10 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	// Whether its names have a word of the question other than a year or
 	// a side of the relationship.
 	namedOther := false
+	// like is what the phrases give, opp what those running the other
+	// way would.
+	like := likeness{c.similarity, c.contained, c.name}
+	var opp likeness
 	for pi := range e.phrases {
 		p := &e.phrases[pi]
 		if p.sig&q.sig == 0 {
@@ -525,26 +541,39 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 		if !hit {
 			continue // no term in common: no similarity, nothing contained
 		}
+		// A phrase that runs the other way says something else ("China
+		// arming Russia" is not "Russia arming China"): unless the topic is
+		// asked the question's way too, it counts for the direction only,
+		// not as a phrase like the question (see below).
+		a := agreement(q.dir, p.dir)
+		sim, share, name := 0.0, 0.0, false
 		if p.norm > 0 && q.norm > 0 {
-			sim := min(1, dot/(p.norm*q.norm))
-			c.similarity = max(c.similarity, sim)
-			if a := agreement(q.dir, p.dir); a > 0 && sim > sameSim {
+			sim = min(1, dot/(p.norm*q.norm))
+			if a > 0 && sim > sameSim {
 				sameSim, same = sim, p
 			} else if a < 0 && sim > otherSim {
 				otherSim, other = sim, p
 			}
 		}
 		if all > 0 {
-			share := found / all
-			if p.alias && share >= 0.999 {
-				c.name = true
-			}
+			share = found / all
+			name = p.alias && share >= 0.999
 			if !p.alias {
 				share *= 0.85 // a whole question or title matters less than a name
 			}
-			c.contained = max(c.contained, share)
+		}
+		if a < 0 {
+			opp.add(sim, share, name)
+		} else {
+			like.add(sim, share, name)
 		}
 	}
+	// A topic asked both ways is about both: its phrases of the other way
+	// are like the question as much as any.
+	if same != nil {
+		like.add(opp.similarity, opp.contained, opp.name)
+	}
+	c.similarity, c.contained, c.name = like.similarity, like.contained, like.name
 	c.year = yearSignal(q.years, e.years, namedOther)
 	// A topic asked about both ways says nothing either way; one asked
 	// only the question's way, or only the other way, says so as much as
