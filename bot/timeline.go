@@ -68,8 +68,14 @@ var (
 	countWords  = set(`many often frequently count counted times number`)
 	putinWords  = set(`putin putins путин путина путиным 普京`)
 	xiWords     = set(`xi xis jinping цзиньпин цзиньпина си 习近平 习`)
+	// purposeWords ask what a visit was for or what came of it, which a
+	// list of meetings (dates and places) does not say.
+	purposeWords = set(`why purpose purposes point aim aims goal goals reason reasons motive motives agenda
+achieve achieved hope hoped hopes hoping want wants wanted get got gain gained expect expected expecting
+expectations outcome outcomes result results sign signed discuss discussed deliver delivered significance
+зачем почему цель цели итоги 为什 目的 成果`)
 	// timelineKinds says which of the sets above have a word.
-	timelineKinds = wordKinds(meetingWords, travelWords, putinWords, xiWords, latestWords, countWords)
+	timelineKinds = wordKinds(meetingWords, travelWords, putinWords, xiWords, latestWords, countWords, purposeWords)
 )
 
 // The bits of timelineKinds, in the order of its sets.
@@ -80,6 +86,7 @@ const (
 	kindXi
 	kindLatest
 	kindCount
+	kindPurpose
 )
 
 // answer recognises a timeline question and answers it. It leaves a
@@ -89,9 +96,10 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	if len(tl.meetings) == 0 || len(tl.summits) == 0 {
 		return Answer{}, false
 	}
-	var meetingWord, travel, putin, xi, latest, count bool
+	var meetingWord, travel, putin, xi, latest, count, purpose bool
 	for _, w := range ws {
 		k := timelineKinds[w]
+		purpose = purpose || k&kindPurpose != 0
 		meetingWord = meetingWord || k&kindMeeting != 0
 		travel = travel || k&kindTravel != 0
 		putin = putin || k&kindPutin != 0
@@ -185,6 +193,15 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		if len(ms) == 0 {
 			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
+		if len(ms) > 1 && purpose && len(cands) > 0 && cands[0].inScope >= Threshold &&
+			idx.topics[cands[0].topic].t.Category != knowledge.People {
+			// "why is xi in moscow", "what did putin hope to achieve in
+			// beijing": several meetings' dates and places do not say why;
+			// the topic the ranking would answer with, about a visit's
+			// reasons or results, does (its answer names its dates). Not
+			// a leader's own topic: it matches by the name alone.
+			return Answer{}, false
+		}
 		return tl.listAnswer(idx, cands, ms, "filtered"), true
 	}
 	return Answer{}, false
@@ -273,7 +290,11 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, kind s
 		t := idx.topics[cands[0].topic].t
 		y := tl.meetings[ms[0]].Year()
 		oneYear := tl.meetings[ms[len(ms)-1]].Year() == y && namesYear(t, y)
-		if t.Category == knowledge.Summits && (cands[0].confidence >= Threshold || oneYear) {
+		// A topic about one year's visit ("xi in moscow 2023") is not the
+		// home of a list that spans other years ("xi in moscow": six
+		// visits, 2013–2025), however well it matches.
+		otherYears := len(idx.topics[cands[0].topic].years) > 0 && !oneYear
+		if t.Category == knowledge.Summits && (cands[0].confidence >= Threshold && !otherYears || oneYear) {
 			home = []string{t.ID}
 		}
 	}

@@ -1,0 +1,53 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/summitbot/summitbot/knowledge"
+)
+
+// TestPurposeOfVisits: a question about what a leader's visits to a place
+// were for, or what came of them, is answered by the topic about a visit's
+// reasons or results, whose answer names its dates, not by the list of
+// every meeting there (dates and places, which say neither); the same
+// place asked about without such a word is still the list. A leader's own
+// topic never takes them.
+func TestPurposeOfVisits(t *testing.T) {
+	b := embeddedBot(t)
+	kb := b.idx.Load().kb
+	for _, q := range []string{
+		"why did xi travel to moscow",
+		"what was putin hoping to achieve in beijing",
+		"reason for xi's moscow trip",
+		"what did xi get out of going to moscow",
+	} {
+		a := ask(b, q)
+		if !a.Answered || a.Topic == nil {
+			t.Errorf("%q declined", q)
+			continue
+		}
+		top, ok := kb.Topic(a.Topic.ID)
+		if !ok {
+			t.Fatalf("%q: topic %s not in the knowledge base", q, a.Topic.ID)
+		}
+		if strings.HasPrefix(a.Text, "My timeline has") || a.Text != top.Answer {
+			t.Errorf("%q = %s %q, want a topic's own answer, not the list of meetings", q, a.Topic.ID, a.Text)
+		}
+		if top.Category == knowledge.People {
+			t.Errorf("%q = %s, a leader's own topic", q, a.Topic.ID)
+		}
+	}
+	// Which of several visits "xi in moscow" means is not said: the list of
+	// them all, with their dates, under the timeline's own name, not that
+	// of the one visit whose topic matches best (the 2023 state visit).
+	for _, q := range []string{"xi in moscow", "putin in beijing"} {
+		a := ask(b, q)
+		if !strings.HasPrefix(a.Text, "My timeline has") {
+			t.Errorf("%q = %q, want the list of their meetings there", q, a.Text)
+		}
+		if a.Topic == nil || a.Topic.ID != "summits-timeline" {
+			t.Errorf("%q = %+v, want the list under summits-timeline", q, a.Topic)
+		}
+	}
+}
