@@ -531,6 +531,8 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 			c.idf[id] = c.maxIDF
 		}
 	}
+	// As the index itself does: a pair term weighs no more than a side.
+	c.sideTerms.capPairs(c.idf)
 	for _, ti := range redone {
 		c.setNorms(c.topics[ti].phrases)
 		// The held-out questions leave the topic's vector too. What stays

@@ -116,6 +116,15 @@ func TestPairTermsWeighLikeASide(t *testing.T) {
 			t.Errorf("idf(%s) = %.2f, more than the sides' %.2f", w, idx.idf[id], side)
 		}
 	}
+	// So in the copies the fit asks its held-out questions of, which
+	// recompute the idf of the terms those questions touch.
+	patched, _ := holdOutEven(t, idx.kb, idx, func(int) bool { return true })
+	pside := max(patched.idf[patched.sideTerms.ids[0]], patched.idf[patched.sideTerms.ids[1]])
+	for id := range patched.sideTerms.pairs {
+		if patched.idf[id] > pside {
+			t.Errorf("with questions held out, idf(%s) = %.2f, more than the sides' %.2f", patched.termName(id), patched.idf[id], pside)
+		}
+	}
 	st := sideTerms{ids: [2]int32{0, 1}, pairs: map[int32]bool{2: true}}
 	idf := []float64{0.7, 0.8, 4.7, 3.1}
 	st.capPairs(idf)
