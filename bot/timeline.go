@@ -194,17 +194,37 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
 		if len(ms) > 1 && purpose && len(cands) > 0 && cands[0].inScope >= Threshold &&
-			idx.topics[cands[0].topic].t.Category != knowledge.People {
+			idx.topics[cands[0].topic].t.Category != knowledge.People && tl.namesOneOf(idx, cands[0].topic, ms) &&
+			!slices.Contains(ws, "when") {
 			// "why is xi in moscow", "what did putin hope to achieve in
 			// beijing": several meetings' dates and places do not say why;
-			// the topic the ranking would answer with, about a visit's
-			// reasons or results, does (its answer names its dates). Not
-			// a leader's own topic: it matches by the name alone.
+			// the topic the ranking would answer with, about one of these
+			// visits' reasons or results, does (its answer names its
+			// dates). Not a leader's own topic: it matches by the name
+			// alone; not a topic about none of these meetings ("the
+			// latest meeting" in another city), and not when the question
+			// asks when ("when did xi get to moscow"): the list is surer.
 			return Answer{}, false
 		}
 		return tl.listAnswer(idx, cands, ms, "filtered"), true
 	}
 	return Answer{}, false
+}
+
+// namesOneOf reports whether topic ti's names name, as a single year, the
+// year of one of the meetings ms: it is about one of them.
+func (tl *timelineIndex) namesOneOf(idx *index, ti int, ms []int) bool {
+	for _, span := range idx.topics[ti].years {
+		if span[0] != span[1] {
+			continue
+		}
+		for _, m := range ms {
+			if tl.meetings[m].Year() == span[0] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // named finds meetings one of whose aliases appears whole in the question.
@@ -294,7 +314,10 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, kind s
 		// home of a list that spans other years ("xi in moscow": six
 		// visits, 2013–2025), however well it matches.
 		otherYears := len(idx.topics[cands[0].topic].years) > 0 && !oneYear
-		if t.Category == knowledge.Summits && (cands[0].confidence >= Threshold && !otherYears || oneYear) {
+		// Nor is the topic of the latest meeting, which is about one of
+		// them and names no year.
+		latest := t.ID == latestHome[0]
+		if t.Category == knowledge.Summits && (cands[0].confidence >= Threshold && !otherYears && !latest || oneYear) {
 			home = []string{t.ID}
 		}
 	}
