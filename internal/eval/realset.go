@@ -241,8 +241,10 @@ func WriteReal(w io.Writer, reps []RealReport, misses bool) {
 	writeRealTable(w, reps)
 	if !misses {
 		fmt.Fprintf(w, "(%d summitbot misses; list them with --real-misses.)\n", eng.MissCount)
+		writeRealCalibration(w, eng)
 		return
 	}
+	defer writeRealCalibration(w, eng)
 	fmt.Fprintf(w, "\nsummitbot misses on real questions (%d):\n", len(eng.Misses))
 	for _, m := range eng.Misses {
 		exp := knowledge.None
@@ -265,6 +267,7 @@ func WriteRealTest(w io.Writer, reps []RealReport) {
 	fmt.Fprintln(w, "figures were known when one content decision was made, see knowledge/eval/README.md.)")
 	writeRealTable(w, reps)
 	fmt.Fprintf(w, "(%d summitbot misses; not listed for the held-out set.)\n", eng.MissCount)
+	writeRealCalibration(w, eng)
 }
 
 // writeRealTable prints the figures every real set shares.
@@ -295,5 +298,9 @@ func writeRealTable(w io.Writer, reps []RealReport) {
 	row("mean reciprocal rank", func(r RealReport) string { return fmt.Sprintf("%.3f", r.MRR) })
 	row("decline threshold", func(r RealReport) string { return fmt.Sprintf("%.3g", r.Threshold) })
 	fmt.Fprintln(w, "\n(The reference rankers decline below a threshold tuned on this set for balanced accuracy: their best case.)")
+}
+
+// writeRealCalibration prints the engine's calibration on a real set.
+func writeRealCalibration(w io.Writer, eng RealReport) {
 	WriteCalibration(w, "Calibration (summitbot's confidence against how often its first topic is right; off-topic questions count as wrong):", eng.Calibration)
 }
