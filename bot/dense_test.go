@@ -93,15 +93,6 @@ func TestCommonDirection(t *testing.T) {
 	}
 }
 
-func embeddedIndex(t *testing.T) *index {
-	t.Helper()
-	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buildIndex(kb)
-}
-
 func denseOf(t *testing.T, idx *index, question, topic string) float64 {
 	t.Helper()
 	ti, ok := idx.byID[topic]
@@ -118,7 +109,7 @@ func denseOf(t *testing.T, idx *index, question, topic string) float64 {
 // The dense signal reads words a topic need not use: each question is
 // closer to the topic about its subject than to one about another.
 func TestDenseReadsTheSubject(t *testing.T) {
-	idx := embeddedIndex(t)
+	idx := embeddedBot(t).idx.Load()
 	for _, c := range []struct{ q, near, far string }{
 		{"hegemony", "multipolarity", "lunar-research-station"},
 		{"the kremlin", "vladimir-putin", "s-400-contract"},
@@ -137,7 +128,7 @@ func TestDenseReadsTheSubject(t *testing.T) {
 // vector of a topic whose questions it leaves out, and leaves the real
 // index's alone.
 func TestHeldOutQuestionsLeaveTheVector(t *testing.T) {
-	idx := embeddedIndex(t)
+	idx := embeddedBot(t).idx.Load()
 	ti := idx.byID["power-of-siberia"]
 	kt := idx.kb.Topics[ti]
 	if len(kt.Questions) < 2 {
@@ -180,7 +171,7 @@ func TestHeldOutQuestionsLeaveTheVector(t *testing.T) {
 // Questions with no word that has a vector have no dense signal, and
 // nothing panics.
 func TestDenseWithoutVectors(t *testing.T) {
-	idx := embeddedIndex(t)
+	idx := embeddedBot(t).idx.Load()
 	for _, q := range []string{"中俄关系", "Сила Сибири", "🙂🙂", "zzxq qqzx", "1 2 3"} {
 		var v vec
 		if idx.queryVector(&v, words(q)) {
@@ -198,7 +189,7 @@ func TestDenseWithoutVectors(t *testing.T) {
 // reading did with them: phrases of synonyms.yaml, words whose term another
 // word already brought, unknown words.
 func TestQueryVectorReadsEveryWord(t *testing.T) {
-	idx := embeddedIndex(t)
+	idx := embeddedBot(t).idx.Load()
 	for _, q := range []string{
 		"is russia a client state of china",
 		"lada vs chinese cars",

@@ -6,7 +6,7 @@ import "testing"
 // terms, in the index and in the patched index the fit uses, so that
 // phraseSignals passes over only phrases with no term of the question.
 func TestPhraseSignatures(t *testing.T) {
-	idx := embeddedIndex(t)
+	idx := embeddedBot(t).idx.Load()
 	held := map[int]func(int) bool{}
 	parts := map[int]*topicParts{}
 	for ti, tp := range idx.kb.Topics {

@@ -6,7 +6,7 @@ import "testing"
 // whatever the ids that share its remainder, and none for an id the
 // question lacks.
 func TestQueryTerm(t *testing.T) {
-	idx := embeddedIndex(t)
+	idx := embeddedBot(t).idx.Load()
 	many := make([]int32, 300) // more terms than query.at can index
 	for i := range many {
 		many[i] = int32(i)

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/summitbot/summitbot/knowledge"
 )
 
 func TestSentences(t *testing.T) {
@@ -48,11 +46,7 @@ func TestSentences(t *testing.T) {
 // the sentence that is in scope on its own; Explain says which sentence.
 // Questions of several off-topic sentences stay declined.
 func TestSentenceAnsweredOnItsOwn(t *testing.T) {
-	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := New(kb, Options{})
+	b := embeddedBot(t)
 	idx := b.idx.Load()
 	ctx := context.Background()
 	for _, c := range []struct{ q, want string }{
@@ -93,11 +87,7 @@ func TestSentenceAnsweredOnItsOwn(t *testing.T) {
 // counts as a sentence when it is the knowledge base's own; only the first
 // maxSentences sentences are tried.
 func TestSentencePaths(t *testing.T) {
-	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := New(kb, Options{})
+	b := embeddedBot(t)
 	ctx := context.Background()
 	filler := strings.Repeat("Lasagne with ricotta and basil. ", maxSentences-1)
 	for _, c := range []struct {
@@ -135,11 +125,7 @@ func TestSentencePaths(t *testing.T) {
 // A link's address ends no sentence: the sentences are read from the text
 // without its markup and links, as the words are.
 func TestSentenceNotInALink(t *testing.T) {
-	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := New(kb, Options{})
+	b := embeddedBot(t)
 	for _, q := range []string{
 		"Lasagne with ricotta and basil, from <https://example.com/power-of-siberia-pipeline|my blog>",
 		"Lasagne with ricotta and basil, see https://example.com/x?q=power-of-siberia-pipeline",
@@ -153,11 +139,7 @@ func TestSentenceNotInALink(t *testing.T) {
 // Explain claims no sentence for a question Ask declines before reading
 // it: one over MaxQuestion characters.
 func TestExplainSentenceOnlyWhenAskReads(t *testing.T) {
-	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := New(kb, Options{})
+	b := embeddedBot(t)
 	q := strings.Repeat("Lasagne with ricotta. ", MaxQuestion/22) + "What is the SCO?"
 	if len(q) <= MaxQuestion {
 		t.Fatalf("the question has %d characters, want over %d", len(q), MaxQuestion)
