@@ -39,19 +39,19 @@ func sifWeight(r int) float64 {
 	return x / (x + 1)
 }
 
-// addText adds scale times the weighted vectors of the words to v, and
-// reports whether any word has a vector.
-func (idx *index) addText(v *vec, ws []string, scale float64) bool {
+// addText adds the weighted vectors of the words to v, and reports
+// whether any word has a vector.
+func (idx *index) addText(v *vec, ws []string) bool {
 	found := false
 	for _, w := range ws {
-		found = idx.addWord(v, w, scale) || found
+		found = idx.addWord(v, w) || found
 	}
 	return found
 }
 
-// addWord adds scale times the word's weighted vector to v, and reports
-// whether it has one.
-func (idx *index) addWord(v *vec, w string, scale float64) bool {
+// addWord adds the word's weighted vector to v, and reports whether it
+// has one.
+func (idx *index) addWord(v *vec, w string) bool {
 	if enStop[w] {
 		return false
 	}
@@ -65,7 +65,7 @@ func (idx *index) addWord(v *vec, w string, scale float64) bool {
 			wt *= idx.idf[id] / idx.maxIDF
 		}
 	}
-	row.AddTo(v, float32(scale*wt))
+	row.AddTo(v, float32(wt))
 	return true
 }
 
@@ -154,7 +154,7 @@ type vectorParts struct {
 // textUnit is the unit vector of a text's words, if any has a vector.
 func (idx *index) textUnit(text string) (*vec, bool) {
 	var v vec
-	if !idx.addText(&v, words(text), 1) || !unit(&v) {
+	if !idx.addText(&v, words(text)) || !unit(&v) {
 		return nil, false
 	}
 	return &v, true
@@ -210,9 +210,7 @@ func commonDirection(vs []*vec) *vec {
 	var u vec
 	for _, v := range vs {
 		if v != nil {
-			for i := range u {
-				u[i] += v[i]
-			}
+			addScaled(&u, v, 1)
 		}
 	}
 	if !unit(&u) {
@@ -248,5 +246,5 @@ func (idx *index) stored(v *vec) *packedVec {
 // direction taken out, and reports whether it has one.
 func (idx *index) queryVector(v *vec, ws []string) bool {
 	*v = vec{}
-	return idx.addText(v, ws, 1) && unit(v) && reject(v, idx.common)
+	return idx.addText(v, ws) && unit(v) && reject(v, idx.common)
 }

@@ -203,7 +203,7 @@ func TestQueryVectorReadsEveryWord(t *testing.T) {
 		}
 		for _, w := range ws {
 			var one vec
-			if idx.addWord(&one, w, 1) {
+			if idx.addWord(&one, w) {
 				for i := range want {
 					want[i] += one[i]
 				}

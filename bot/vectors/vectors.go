@@ -24,12 +24,8 @@ import (
 	"github.com/summitbot/summitbot/bot/vectors/internal/glovetab"
 )
 
-// Dim is the vectors' dimension.
-const Dim = 100
-
-// The table's dimension is the generator's: this fails to compile if they
-// part.
-var _ [0]struct{} = [Dim - glovetab.Dim]struct{}{}
+// Dim is the vectors' dimension: the generator's table's.
+const Dim = glovetab.Dim
 
 //go:embed glove.bin
 var embedded string
