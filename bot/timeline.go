@@ -74,8 +74,10 @@ var (
 achieve achieved hope hoped hopes hoping want wants wanted get got gain gained expect expected expecting
 expectations outcome outcomes result results sign signed discuss discussed deliver delivered significance
 зачем почему цель цели итоги 为什 目的 成果`)
+	// whenWords ask when, which the list of meetings does say.
+	whenWords = set(`when когда 何时 什么时候`)
 	// timelineKinds says which of the sets above have a word.
-	timelineKinds = wordKinds(meetingWords, travelWords, putinWords, xiWords, latestWords, countWords, purposeWords)
+	timelineKinds = wordKinds(meetingWords, travelWords, putinWords, xiWords, latestWords, countWords, purposeWords, whenWords)
 )
 
 // The bits of timelineKinds, in the order of its sets.
@@ -87,6 +89,7 @@ const (
 	kindLatest
 	kindCount
 	kindPurpose
+	kindWhen
 )
 
 // answer recognises a timeline question and answers it. It leaves a
@@ -96,10 +99,11 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	if len(tl.meetings) == 0 || len(tl.summits) == 0 {
 		return Answer{}, false
 	}
-	var meetingWord, travel, putin, xi, latest, count, purpose bool
+	var meetingWord, travel, putin, xi, latest, count, purpose, when bool
 	for _, w := range ws {
 		k := timelineKinds[w]
 		purpose = purpose || k&kindPurpose != 0
+		when = when || k&kindWhen != 0
 		meetingWord = meetingWord || k&kindMeeting != 0
 		travel = travel || k&kindTravel != 0
 		putin = putin || k&kindPutin != 0
@@ -193,17 +197,16 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		if len(ms) == 0 {
 			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
-		if len(ms) > 1 && purpose && len(cands) > 0 && cands[0].inScope >= Threshold &&
-			idx.topics[cands[0].topic].t.Category != knowledge.People && tl.namesOneOf(idx, cands[0].topic, ms) &&
-			!slices.Contains(ws, "when") {
+		if len(ms) > 1 && purpose && !when && len(cands) > 0 && cands[0].inScope >= Threshold &&
+			tl.namesOneOf(idx, cands[0].topic, ms) {
 			// "why is xi in moscow", "what did putin hope to achieve in
 			// beijing": several meetings' dates and places do not say why;
 			// the topic the ranking would answer with, about one of these
 			// visits' reasons or results, does (its answer names its
-			// dates). Not a leader's own topic: it matches by the name
-			// alone; not a topic about none of these meetings ("the
-			// latest meeting" in another city), and not when the question
-			// asks when ("when did xi get to moscow"): the list is surer.
+			// dates). Not a topic about none of these meetings (a
+			// leader's own, which names no year, or "the latest meeting"
+			// in another city), and not when the question asks when
+			// ("when did xi get to moscow"): the list is surer.
 			return Answer{}, false
 		}
 		return tl.listAnswer(idx, cands, ms, "filtered"), true

@@ -21,7 +21,7 @@ func TestWordKinds(t *testing.T) {
 		kinds map[string]uint8
 		sets  []map[string]bool
 	}{
-		{"timelineKinds", timelineKinds, []map[string]bool{meetingWords, travelWords, putinWords, xiWords, latestWords, countWords}},
+		{"timelineKinds", timelineKinds, []map[string]bool{meetingWords, travelWords, putinWords, xiWords, latestWords, countWords, purposeWords, whenWords}},
 		{"sideKinds", sideKinds, []map[string]bool{pairWords, xiWords, putinWords, sovietWords}},
 	} {
 		for i, s := range tc.sets {
@@ -34,7 +34,7 @@ func TestWordKinds(t *testing.T) {
 	}
 	// Each kind constant is the bit of its own set, in the order the
 	// tables are built.
-	for i, k := range []uint8{kindMeeting, kindTravel, kindPutin, kindXi, kindLatest, kindCount} {
+	for i, k := range []uint8{kindMeeting, kindTravel, kindPutin, kindXi, kindLatest, kindCount, kindPurpose, kindWhen} {
 		if k != 1<<i {
 			t.Errorf("timeline kind %d is %b, want %b", i, k, 1<<i)
 		}
