@@ -14,8 +14,6 @@ package glovegen
 
 import (
 	"archive/tar"
-	"bufio"
-	"bytes"
 	"cmp"
 	"compress/gzip"
 	"crypto/sha512"
@@ -28,7 +26,6 @@ import (
 	"math"
 	"os"
 	"slices"
-	"strconv"
 
 	"github.com/summitbot/summitbot/bot/vectors/internal/glovetab"
 )
@@ -136,40 +133,37 @@ func keepable(w string) bool {
 // key and index it reads, and stops once the last kept word's vector is
 // read: the kept words are in the first tenth of the file, and inflating
 // the rest would take most of the time (half a minute under -race) for
-// nothing.
+// nothing. The file is 400 MB inflated, so it is read as a stream of
+// tokens, each value decoded as it comes.
 func decode(r io.Reader, keep int) ([]row, error) {
-	s := &scanner{r: bufio.NewReaderSize(r, 1<<16)}
-	if err := s.expect('{'); err != nil {
+	dec := json.NewDecoder(r)
+	if err := delim(dec, '{'); err != nil {
 		return nil, err
 	}
 	head := map[string]int{}
 	var words []string
 	var kept []int // indexes into words, in frequency order
-	for {
-		key, err := s.str()
+	for dec.More() {
+		key, err := objectKey(dec)
 		if err != nil {
-			return nil, err
-		}
-		if err := s.expect(':'); err != nil {
 			return nil, err
 		}
 		switch key {
 		case "precision", "l2NormIndex", "wordIndex", "size", "dimensions":
-			v, err := s.number()
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", key, err)
-			}
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", key, err)
+			var n int
+			if err := dec.Decode(&n); err != nil {
+				return nil, fmt.Errorf("%s: %w", key, eof(err))
 			}
 			head[key] = n
 		case "words":
 			if words != nil {
 				return nil, errors.New(`"words" twice`)
 			}
-			if words, err = s.strings(); err != nil {
-				return nil, fmt.Errorf("words: %w", err)
+			if err := dec.Decode(&words); err != nil {
+				return nil, fmt.Errorf("words: %w", eof(err))
+			}
+			if words == nil { // null
+				return nil, errors.New(`"words" is null`)
 			}
 			for i, w := range words {
 				if len(kept) < keep && keepable(w) {
@@ -189,53 +183,42 @@ func decode(r io.Reader, keep int) ([]row, error) {
 			if len(kept) < keep || keep == 0 {
 				return nil, fmt.Errorf("%d a-z words, want at least %d", len(kept), keep)
 			}
-			return s.vectors(words, kept)
+			return vectors(dec, words, kept)
 		default:
 			return nil, fmt.Errorf("unexpected key %q before the vectors", key)
 		}
-		if err := s.expect(','); err != nil {
-			return nil, err
-		}
 	}
+	return nil, errors.New(`no "vectors"`)
 }
 
 // vectors reads the "vectors" object up to the last kept word's entry.
-func (s *scanner) vectors(words []string, kept []int) ([]row, error) {
-	if err := s.expect('{'); err != nil {
+func vectors(dec *json.Decoder, words []string, kept []int) ([]row, error) {
+	if err := delim(dec, '{'); err != nil {
 		return nil, err
 	}
 	rows := make([]row, 0, len(kept))
 	last := kept[len(kept)-1]
-	next := 0 // next entry of kept
+	next := 0       // next entry of kept
+	var v []float64 // reused: Decode resets its length and appends
 	for i := 0; i <= last; i++ {
-		if i > 0 {
-			if err := s.expect(','); err != nil {
-				return nil, err
-			}
+		if !dec.More() {
+			return nil, fmt.Errorf("%d vectors, want at least %d", i, last+1)
 		}
-		key, err := s.str()
+		key, err := objectKey(dec)
 		if err != nil {
 			return nil, err
 		}
 		if key != words[i] {
 			return nil, fmt.Errorf("vector %d is %q, want %q: the vectors must follow the words' order", i, key, words[i])
 		}
-		if err := s.expect(':'); err != nil {
-			return nil, err
-		}
-		if err := s.expect('['); err != nil {
-			return nil, fmt.Errorf("vector %q: %w", key, err)
-		}
-		// A vector is a flat array of numbers: it ends at the first ']'.
-		body, err := s.until(']')
-		if err != nil {
-			return nil, fmt.Errorf("vector %q: %w", key, err)
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("vector %q: %w", key, eof(err))
 		}
 		if kept[next] != i {
 			continue
 		}
 		next++
-		r, err := parseRow(key, i, body)
+		r, err := parseRow(key, i, v)
 		if err != nil {
 			return nil, fmt.Errorf("vector %q: %w", key, err)
 		}
@@ -244,25 +227,42 @@ func (s *scanner) vectors(words []string, kept []int) ([]row, error) {
 	return rows, nil
 }
 
+// delim reads the next token, which must be d.
+func delim(dec *json.Decoder, d json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return eof(err)
+	}
+	if t != d {
+		return fmt.Errorf("found %v, want %v", t, d)
+	}
+	return nil
+}
+
+// objectKey reads an object's next key; the decoder has checked that it
+// is a string.
+func objectKey(dec *json.Decoder) (string, error) {
+	t, err := dec.Token()
+	if err != nil {
+		return "", eof(err)
+	}
+	return t.(string), nil
+}
+
+// eof reports the file's end inside the object as the truncation it is.
+func eof(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
 // parseRow checks and quantises one vector: dim components, the l2
 // norm, the word's index.
-func parseRow(word string, index int, body []byte) (row, error) {
+func parseRow(word string, index int, v []float64) (row, error) {
 	r := row{word: word, rank: index}
-	var v [dim + 2]float64
-	n := 0
-	for f := range bytes.SplitSeq(body, []byte(",")) {
-		if n == len(v) {
-			return r, fmt.Errorf("more than %d numbers", len(v))
-		}
-		x, err := strconv.ParseFloat(string(bytes.TrimSpace(f)), 64)
-		if err != nil {
-			return r, err
-		}
-		v[n] = x
-		n++
-	}
-	if n != len(v) {
-		return r, fmt.Errorf("%d numbers, want %d", n, len(v))
+	if len(v) != dim+2 {
+		return r, fmt.Errorf("%d numbers, want %d", len(v), dim+2)
 	}
 	if v[dim+1] != float64(index) {
 		return r, fmt.Errorf("index %v, want %d", v[dim+1], index)
@@ -341,163 +341,4 @@ func encode(rows []row) ([]byte, error) {
 		out = append(out, r.word...)
 	}
 	return out, nil
-}
-
-// scanner reads the few JSON forms wink's file uses, from a stream.
-type scanner struct {
-	r *bufio.Reader
-}
-
-func (s *scanner) space() error {
-	for {
-		c, err := s.r.ReadByte()
-		if err != nil {
-			return unexpectedEOF(err)
-		}
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-			return s.r.UnreadByte()
-		}
-	}
-}
-
-// expect skips white space and reads c.
-func (s *scanner) expect(c byte) error {
-	if err := s.space(); err != nil {
-		return err
-	}
-	got, err := s.r.ReadByte()
-	if err != nil {
-		return unexpectedEOF(err)
-	}
-	if got != c {
-		return fmt.Errorf("found %q, want %q", got, c)
-	}
-	return nil
-}
-
-// peek skips white space and returns the next byte, unread.
-func (s *scanner) peek() (byte, error) {
-	if err := s.space(); err != nil {
-		return 0, err
-	}
-	b, err := s.r.Peek(1)
-	if err != nil {
-		return 0, unexpectedEOF(err)
-	}
-	return b[0], nil
-}
-
-// until reads up to and including c and returns what came before it.
-// The slice is valid until the next read.
-func (s *scanner) until(c byte) ([]byte, error) {
-	b, err := s.r.ReadSlice(c)
-	if err != nil {
-		return nil, unexpectedEOF(err)
-	}
-	return b[:len(b)-1], nil
-}
-
-// str reads a JSON string.
-func (s *scanner) str() (string, error) {
-	if err := s.expect('"'); err != nil {
-		return "", err
-	}
-	var raw []byte
-	for {
-		b, err := s.r.ReadSlice('"')
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
-			return "", unexpectedEOF(err)
-		}
-		raw = append(raw, b...)
-		if err != nil {
-			continue // longer than the buffer
-		}
-		// The quote ends the string unless an odd number of
-		// backslashes escapes it.
-		bs := 0
-		for i := len(raw) - 2; i >= 0 && raw[i] == '\\'; i-- {
-			bs++
-		}
-		if bs%2 == 0 {
-			break
-		}
-	}
-	body := raw[:len(raw)-1]
-	if bytes.IndexByte(body, '\\') < 0 {
-		for _, c := range body {
-			if c < 0x20 {
-				return "", fmt.Errorf("control character in string %q", body)
-			}
-		}
-		return string(body), nil
-	}
-	var v string
-	if err := json.Unmarshal(append([]byte{'"'}, raw...), &v); err != nil {
-		return "", fmt.Errorf("string %q: %w", body, err)
-	}
-	return v, nil
-}
-
-// number reads a number's text, up to the next delimiter; the caller
-// parses it.
-func (s *scanner) number() (string, error) {
-	if err := s.space(); err != nil {
-		return "", err
-	}
-	var b []byte
-	for {
-		c, err := s.r.Peek(1)
-		if err != nil {
-			return "", unexpectedEOF(err)
-		}
-		if c[0] == ',' || c[0] == '}' || c[0] == ']' || c[0] == ' ' || c[0] == '\n' {
-			break
-		}
-		b = append(b, c[0])
-		s.r.ReadByte()
-	}
-	if len(b) == 0 {
-		return "", errors.New("missing number")
-	}
-	return string(b), nil
-}
-
-// strings reads an array of strings.
-func (s *scanner) strings() ([]string, error) {
-	if err := s.expect('['); err != nil {
-		return nil, err
-	}
-	out := []string{}
-	if c, err := s.peek(); err != nil {
-		return nil, err
-	} else if c == ']' {
-		s.r.ReadByte()
-		return out, nil
-	}
-	for {
-		w, err := s.str()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-		c, err := s.peek()
-		if err != nil {
-			return nil, err
-		}
-		s.r.ReadByte()
-		switch c {
-		case ',':
-		case ']':
-			return out, nil
-		default:
-			return nil, fmt.Errorf("found %q in an array of strings", c)
-		}
-	}
-}
-
-func unexpectedEOF(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
 }

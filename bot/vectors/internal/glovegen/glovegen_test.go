@@ -2,7 +2,6 @@ package glovegen
 
 import (
 	"archive/tar"
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha512"
@@ -189,28 +188,36 @@ func TestBuild(t *testing.T) {
 	}
 }
 
+// numbers is a vector of dim zeros followed by extra.
+func numbers(extra ...float64) []float64 {
+	return append(make([]float64, dim), extra...)
+}
+
 func TestParseRow(t *testing.T) {
-	zero := strings.Repeat("0,", dim) + "0,7"
-	r, err := parseRow("x", 7, []byte(zero))
+	r, err := parseRow("x", 7, numbers(0, 7))
 	if err != nil || r.scale != 0 || r.q != [dim]int8{} || r.rank != 7 {
 		t.Errorf("zero vector: %+v, %v", r, err)
 	}
 	// 1.27 is the largest magnitude: the scale is 0.01 and 0.005 rounds
 	// away from zero.
-	half := "1.27,0.005,-0.005," + strings.Repeat("0,", dim-3) + strconv.FormatFloat(math.Sqrt(1.27*1.27+2*0.005*0.005), 'f', 8, 64) + ",2"
-	r, err = parseRow("y", 2, []byte(half))
+	half := numbers(math.Sqrt(1.27*1.27+2*0.005*0.005), 2)
+	half[0], half[1], half[2] = 1.27, 0.005, -0.005
+	r, err = parseRow("y", 2, half)
 	if err != nil || r.q[0] != 127 || r.q[1] != 1 || r.q[2] != -1 || r.scale != float32(1.27/127) {
 		t.Errorf("rounding: %v %v %v scale %v, %v", r.q[0], r.q[1], r.q[2], r.scale, err)
 	}
-	for _, bad := range []struct{ body, err string }{
-		{strings.Repeat("0,", dim) + "0", "101 numbers"},
-		{strings.Repeat("0,", dim+2) + "0", "more than 102"},
-		{strings.Repeat("0,", dim) + "0,8", "index 8"},
-		{strings.Repeat("0,", dim) + "1,7", "l2 norm"},
-		{strings.Repeat("0,", dim) + "0,x", "invalid syntax"},
+	for _, bad := range []struct {
+		name string
+		v    []float64
+		err  string
+	}{
+		{"one short", numbers(0), "101 numbers, want 102"},
+		{"one more", numbers(0, 7, 0), "103 numbers, want 102"},
+		{"index", numbers(0, 8), "index 8"},
+		{"norm", numbers(1, 7), "l2 norm"},
 	} {
-		if _, err := parseRow("z", 7, []byte(bad.body)); err == nil || !strings.Contains(err.Error(), bad.err) {
-			t.Errorf("%.30s…: error %v, want %q", bad.body, err, bad.err)
+		if _, err := parseRow("z", 7, bad.v); err == nil || !strings.Contains(err.Error(), bad.err) {
+			t.Errorf("%s: error %v, want %q", bad.name, err, bad.err)
 		}
 	}
 }
@@ -239,7 +246,20 @@ func TestBuildRejects(t *testing.T) {
 			return v
 		})), 3, `vector "pipe": 2 numbers`},
 		{"truncated", tgz(t, jsonName, good[:len(good)/2]), 3, "unexpected EOF"},
-		{"words not strings", tgz(t, jsonName, `{"words":[1]}`), 3, `found '1', want '"'`},
+		{"words not strings", tgz(t, jsonName, `{"words":[1]}`), 3, "words: json: cannot unmarshal number into Go value of type string"},
+		{"words twice", tgz(t, jsonName, `{"words":[],"words":[]}`), 3, `"words" twice`},
+		{"words null", tgz(t, jsonName, `{"words":null}`), 3, `"words" is null`},
+		{"not an object", tgz(t, jsonName, `["words"]`), 3, "found [, want {"},
+		{"no vectors", tgz(t, jsonName, `{"words":["the"]}`), 3, `no "vectors"`},
+		{"header not a number", tgz(t, jsonName, `{"size":"10"}`), 3, "size: json: cannot unmarshal string"},
+		{"header not an integer", tgz(t, jsonName, `{"size":10.5}`), 3, "size: json: cannot unmarshal number 10.5"},
+		{"vectors short", tgz(t, jsonName, good[:strings.Index(good, ",\n\"2024\":")]+"}}"), 3, "4 vectors, want at least 7"},
+		{"not a number", tgz(t, jsonName, winkJSON(synthetic, func(i int, v string) string {
+			if i == 1 { // a vector read only to reach the next
+				return strings.Replace(v, ",", ",x", 1)
+			}
+			return v
+		})), 3, `vector ",": invalid character 'x'`},
 	}
 	for _, tt := range tests {
 		_, err := build(bytes.NewReader(tt.tgz), integrity(tt.tgz), tt.keep)
@@ -255,36 +275,3 @@ func TestBuildRejects(t *testing.T) {
 		t.Error("Build of a missing file succeeded")
 	}
 }
-
-func TestStrings(t *testing.T) {
-	long := strings.Repeat("x", 1<<17) // longer than the scanner's buffer
-	tests := []struct {
-		in   string
-		want []string
-		err  string
-	}{
-		{`[]`, []string{}, ""},
-		{` [ "a" , "b" ] `, []string{"a", "b"}, ""},
-		{`["\"", "a\\", "\\\"", "\u00e9t\u00e9", "` + long + `"]`, []string{`"`, `a\`, `\"`, "été", long}, ""},
-		{`["a" "b"]`, nil, `found '"' in an array of strings`},
-		{`["a\x"]`, nil, "invalid character"},
-		{"[\"a\tb\"]", nil, "control character"},
-		{`["a",`, nil, "unexpected EOF"},
-		{`["a`, nil, "unexpected EOF"},
-	}
-	for _, tt := range tests {
-		s := &scanner{r: bufioReader(tt.in)}
-		got, err := s.strings()
-		if tt.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.err) {
-				t.Errorf("%.20q: error %v, want %q", tt.in, err, tt.err)
-			}
-			continue
-		}
-		if err != nil || fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.want) {
-			t.Errorf("%.20q = %.40q, %v; want %.40q", tt.in, got, err, tt.want)
-		}
-	}
-}
-
-func bufioReader(s string) *bufio.Reader { return bufio.NewReaderSize(strings.NewReader(s), 1<<16) }
