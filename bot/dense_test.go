@@ -169,20 +169,112 @@ func TestHeldOutQuestionsLeaveTheVector(t *testing.T) {
 }
 
 // Questions with no word that has a vector have no dense signal, and
-// nothing panics.
+// nothing panics; the same questions with a word that has one give each
+// candidate its cosine.
 func TestDenseWithoutVectors(t *testing.T) {
 	idx := embeddedBot(t).idx.Load()
-	for _, q := range []string{"中俄关系", "Сила Сибири", "🙂🙂", "zzxq qqzx", "1 2 3"} {
+	for _, c := range []struct {
+		q       string
+		lexical bool // the lexical signals find candidates
+	}{
+		{"中俄关系", true},
+		{"Сила Сибири", true},
+		{"1 2 3", true},
+		{"🙂🙂", false},
+		{"zzxq qqzx", false},
+	} {
+		ws := words(c.q)
 		var v vec
-		if idx.queryVector(&v, words(q)) {
-			t.Errorf("%q has a vector", q)
+		if idx.queryVector(&v, ws) {
+			t.Errorf("%q has a vector", c.q)
 		}
-		for _, c := range idx.rank(words(q), idx.resolve(words(q))) {
-			if c.dense != 0 {
-				t.Errorf("%q: dense %v for %s, want 0", q, c.dense, idx.topics[c.topic].t.ID)
+		cands := idx.rank(ws, idx.resolve(ws))
+		if c.lexical != (len(cands) > 0) {
+			t.Errorf("%q: %d candidates, want some: %v", c.q, len(cands), c.lexical)
+		}
+		for _, s := range cands {
+			if idx.topics[s.topic].vec == nil {
+				t.Errorf("%q: %s has no vector, so its dense 0 says nothing", c.q, idx.topics[s.topic].t.ID)
+			}
+			if s.dense != 0 {
+				t.Errorf("%q: dense %v for %s, want 0", c.q, s.dense, idx.topics[s.topic].t.ID)
+			}
+		}
+		ws = append(ws, "pipeline")
+		if !idx.queryVector(&v, ws) {
+			t.Fatalf("%q has no vector", ws)
+		}
+		cands = idx.rank(ws, idx.resolve(ws))
+		if len(cands) == 0 {
+			t.Fatalf("%q: no candidates", ws)
+		}
+		for _, s := range cands {
+			tv := idx.topics[s.topic].vec
+			if tv == nil {
+				t.Errorf("%q: %s has no vector", ws, idx.topics[s.topic].t.ID)
+			} else if want := tv.cosine(&v); s.dense != want || want == 0 {
+				t.Errorf("%q: dense %v for %s, want its cosine %v", ws, s.dense, idx.topics[s.topic].t.ID, want)
 			}
 		}
 	}
+}
+
+// decompose writes y as a least-squares combination of the basis vectors
+// (linearly independent) by Gram–Schmidt, in float64, and returns the
+// coefficients and the length of what is left of y.
+func decompose(basis []*vec, y *vec) (coef []float64, residual float64) {
+	n := len(basis)
+	q := make([][vectors.Dim]float64, n) // orthonormal, spanning basis[:j+1] at j
+	r := make([][]float64, n)            // basis[j] = Σ_i r[i][j]·q[i]
+	for j, b := range basis {
+		r[j] = make([]float64, n)
+		for k, x := range b {
+			q[j][k] = float64(x)
+		}
+		for i := range j {
+			d := 0.0
+			for k := range q[j] {
+				d += q[i][k] * q[j][k]
+			}
+			r[i][j] = d
+			for k := range q[j] {
+				q[j][k] -= d * q[i][k]
+			}
+		}
+		l := 0.0
+		for _, x := range q[j] {
+			l += x * x
+		}
+		r[j][j] = math.Sqrt(l)
+		for k := range q[j] {
+			q[j][k] /= r[j][j]
+		}
+	}
+	var left [vectors.Dim]float64
+	for k, x := range y {
+		left[k] = float64(x)
+	}
+	c := make([]float64, n) // y's components along q
+	for i := range q {
+		for k := range left {
+			c[i] += q[i][k] * left[k]
+		}
+		for k := range left {
+			left[k] -= c[i] * q[i][k]
+		}
+	}
+	coef = make([]float64, n)
+	for i := n - 1; i >= 0; i-- {
+		s := c[i]
+		for j := i + 1; j < n; j++ {
+			s -= r[i][j] * coef[j]
+		}
+		coef[i] = s / r[i][i]
+	}
+	for _, x := range left {
+		residual += x * x
+	}
+	return coef, math.Sqrt(residual)
 }
 
 // The question's vector is made of all its words, whatever the lexical
@@ -197,22 +289,54 @@ func TestQueryVectorReadsEveryWord(t *testing.T) {
 		"what about the glaciers of greenland",
 	} {
 		ws := words(q)
-		var got, want vec
+		var got vec
 		if !idx.queryVector(&got, ws) {
 			t.Fatalf("%q has no vector", q)
 		}
+		if l := math.Sqrt(dot(&got, &got)); math.Abs(l-1) > 1e-4 {
+			t.Errorf("%q: length %.5f, want 1", q, l)
+		}
+		if c := dot(&got, idx.common); math.Abs(c) > 1e-4 {
+			t.Errorf("%q: %.5f along the common direction, want 0", q, c)
+		}
+		// Written as a combination of its content words' GloVe vectors
+		// and the common direction, the vector is all there (nothing of
+		// another word), and each word weighs its SIF weight times the idf
+		// share of its term (1 if the index does not know the word), up to
+		// one factor for the question.
+		var content []string
+		count := map[string]int{}
 		for _, w := range ws {
-			var one vec
-			if idx.addWord(&one, w) {
-				for i := range want {
-					want[i] += one[i]
+			if _, ok := vectors.Find(w); ok && !enStop[w] {
+				if count[w] == 0 {
+					content = append(content, w)
+				}
+				count[w]++
+			}
+		}
+		var basis []*vec
+		weight := map[string]float64{}
+		for _, w := range content {
+			r, _ := vectors.Find(w)
+			var x vec
+			r.AddTo(&x, 1)
+			basis = append(basis, &x)
+			weight[w] = float64(count[w]) * sifWeight(r.Rank())
+			if ts := idx.wordTerms(w); len(ts) == 1 {
+				if id, ok := idx.vocab[ts[0]]; ok {
+					weight[w] *= idx.idf[id] / idx.maxIDF
 				}
 			}
 		}
-		unit(&want)
-		reject(&want, idx.common)
-		if c := dot(&got, &want); c < 0.9999 {
-			t.Errorf("%q: cosine %.4f with the sum of its words' vectors", q, c)
+		coef, residual := decompose(append(basis, idx.common), &got)
+		if residual > 1e-4 {
+			t.Errorf("%q: %.4f of its vector is not made of its words %q", q, residual, content)
+		}
+		factor := coef[0] / weight[content[0]]
+		for i, w := range content {
+			if c, want := coef[i], factor*weight[w]; !(c > 0) || math.Abs(c-want) > 1e-3*want {
+				t.Errorf("%q: %q weighs %.5f, want %.5f", q, w, c, want)
+			}
 		}
 		// And each content word moves it: without it the vector differs.
 		for i, w := range ws {
