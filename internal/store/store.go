@@ -174,7 +174,7 @@ func parseURL(raw string) (location, error) {
 	if i := strings.Index(raw, "://"); i > 0 && i < 20 {
 		scheme = raw[:i]
 	}
-	return location{}, fmt.Errorf("%w (%s): want sqlite:PATH or postgres://...", ErrBadURL, scheme)
+	return location{}, fmt.Errorf("%w (%s): want sqlite:PATH or a postgres:// URL", ErrBadURL, scheme)
 }
 
 func open(ctx context.Context, databaseURL string, create bool) (*Store, error) {
