@@ -44,6 +44,7 @@ var signalNames = [...]string{
 	"direction",      // + the question's way, - the other way: the closest phrase, if the topic reads only one way (direction.go)
 	"year",           // + the topic's names name the question's year, - only other years (yearSignal), by the coverage of its other words
 	"question-only",  // share of the explained weight in common words the topic has only in its alternate questions
+	"one-sided",      // the question names one side, and the topic's alternate questions name both (topicEntry.bilateral)
 }
 
 const nSignals = len(signalNames)
@@ -58,7 +59,7 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, q.subject, c.specific, c.leastSpecific, c.dense, c.direction, c.year * c.restCoverage, c.questionOnly}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, q.subject, c.specific, c.leastSpecific, c.dense, c.direction, c.year * c.restCoverage, c.questionOnly, c.oneSided}
 }
 
 // model is the fitted decision: two logistic regressions over the same
@@ -182,6 +183,20 @@ func (m *model) confidence(c *scored, q *query, ex *CandidateExplanation) float6
 		parts = &ex.Signals
 	}
 	return logistic(m.bias, m.coef[:], x[:], signalName, parts)
+}
+
+// order returns the key the candidates are ordered by: the confidence
+// without the part of the one-sided signal. That signal says a question
+// naming one side is less likely to be about a topic of the two together
+// (visa-free travel) than its words say; it is the decision's, which it
+// helps decline "do I need a visa for China", and not the order's, where it
+// would favour any topic about one side over one about both.
+func (m *model) order(c *scored) float64 {
+	if m == nil || c.oneSided == 0 {
+		return c.confidence
+	}
+	p := c.confidence
+	return p / (p + (1-p)*math.Exp(m.coef[oneSidedSignal]*c.oneSided))
 }
 
 func signalName(i int) string { return signalNames[i] }
@@ -403,6 +418,9 @@ func fitLogistic(data []sample) *model {
 // in-scope model fits the year with the others, and does not read the
 // question-only share: see scopeInputs.)
 var laterSignals = [...]int{slices.Index(signalNames[:], "year"), questionOnlySignal}
+
+// oneSidedSignal is the index of "one-sided" in the signals.
+var oneSidedSignal = slices.Index(signalNames[:], "one-sided")
 
 // questionOnlySignal is the index of "question-only" in the signals.
 var questionOnlySignal = slices.Index(signalNames[:], "question-only")

@@ -65,6 +65,10 @@ type topicEntry struct {
 	// questionOnly are the terms, in order, it has only in its alternate
 	// questions: in none of its names, keywords or texts.
 	questionOnly []int32
+	// bilateral is the share of its alternate questions that name both
+	// sides of the relationship: a topic about the two together (visa-free
+	// travel) rather than one side's part in it (China's peace plan).
+	bilateral float64
 	// vec is the topic's word vector, the common direction taken out
 	// (dense.go); nil if none of its words has one.
 	vec *packedVec
@@ -185,6 +189,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	idx.timeline = newTimelineIndex(kb)
 	idx.about = about(kb)
 	idx.subject = newSubjectFit(idx, kb, offTopic)
+	idx.setBilateral()
 	idx.model = idx.fit(kb)
 	// After the fit: its thousands of slipped questions would fill the
 	// memo with typos nobody asked.
@@ -543,4 +548,23 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 		c.topics[ti].vec = c.stored(parts[ti].vec.vector(held[ti]))
 	}
 	return &c
+}
+
+// setBilateral sets each topic's share of alternate questions that name
+// both sides (topicEntry.bilateral).
+func (idx *index) setBilateral() {
+	for i := range idx.topics {
+		qs := idx.topics[i].t.Questions
+		if len(qs) == 0 {
+			continue
+		}
+		both := 0
+		for _, q := range qs {
+			ws := words(q)
+			if idx.sides(idx.resolve(ws)) == 1 {
+				both++
+			}
+		}
+		idx.topics[i].bilateral = float64(both) / float64(len(qs))
+	}
 }

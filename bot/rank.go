@@ -58,11 +58,15 @@ type scored struct {
 	// words (under uncommonShare) the topic has only in its alternate
 	// questions: phrasing, not content.
 	questionOnly float64
-	dense        float64 // cosine of the question's and the topic's word vectors (dense.go)
-	score        float64 // the ranking's own score, which orders candidates
-	margin       float64 // key of this candidate minus the best other one's
-	confidence   float64 // calibrated probability that this topic is the answer
-	inScope      float64 // probability that the question is in scope, for the first candidate
+	// oneSided is, when the question names only one side of the
+	// relationship, the topic's share of alternate questions that name
+	// both (topicEntry.bilateral); zero otherwise.
+	oneSided   float64
+	dense      float64 // cosine of the question's and the topic's word vectors (dense.go)
+	score      float64 // the ranking's own score, which orders candidates
+	margin     float64 // key of this candidate minus the best other one's
+	confidence float64 // calibrated probability that this topic is the answer
+	inScope    float64 // probability that the question is in scope, for the first candidate
 }
 
 // query is a resolved question with its weights per slot.
@@ -286,13 +290,18 @@ func (idx *index) rankIn(ws []string, qs []qterm, n int) ([]scored, []CandidateE
 		sorted[i].confidence = idx.model.confidence(&sorted[i], &q, nil)
 	}
 	// The calibrated model has the last word on the order: it weighs the
-	// signals by what they were worth on held-out questions.
+	// signals by what they were worth on held-out questions (all but the
+	// one-sided signal, the decision's alone: see model.order).
 	var byConfBuf [candidates]int
 	byConf := byConfBuf[:len(sorted)]
 	for i := range byConf {
 		byConf[i] = i
 	}
-	slices.SortStableFunc(byConf, func(a, b int) int { return cmp.Compare(sorted[b].confidence, sorted[a].confidence) })
+	var orderBy [candidates]float64
+	for i := range sorted {
+		orderBy[i] = idx.model.order(&sorted[i])
+	}
+	slices.SortStableFunc(byConf, func(a, b int) int { return cmp.Compare(orderBy[b], orderBy[a]) })
 	if len(byConf) > 0 {
 		c := &sorted[byConf[0]]
 		c.inScope = idx.model.inScope(c, &q, nil)
@@ -432,6 +441,9 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		}
 	}
 	only := idx.topics[c.topic].questionOnly
+	if q.sides == 0.5 {
+		c.oneSided = idx.topics[c.topic].bilateral
+	}
 	var raw, cov, loose, typo, strong, spec, yearCov, qonly float64
 	var content, hit int
 	first := true

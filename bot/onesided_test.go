@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"math"
+	"testing"
+
+	"github.com/summitbot/summitbot/knowledge"
+)
+
+// oneSidedKB has a topic about the two sides together (every question
+// names both), one about one side's part (one question in three names
+// both), and one whose questions name neither.
+func oneSidedKB() *knowledge.KB {
+	return knowledge.NewKB([]*knowledge.Topic{
+		{ID: "visa", Title: "Visa-free travel between China and Russia", Questions: []string{
+			"can russians visit china without a visa", "do chinese tourists need a visa for russia"},
+			Keywords: []string{"visa"}, Answer: "Russia and China waived visas for each other's tourists."},
+		{ID: "peace", Title: "China's peace plan for Russia's war", Questions: []string{
+			"what is china's peace plan", "what does beijing propose", "do russia and china agree on peace talks"},
+			Keywords: []string{"peace plan"}, Answer: "China published a plan on Russia's war in Ukraine."},
+		{ID: "sco", Title: "The SCO, of which China and Russia are members", Questions: []string{"what is the sco", "who founded the sco"},
+			Keywords: []string{"sco"}, Answer: "China and Russia founded the SCO."},
+	}, knowledge.Timeline{}, nil)
+}
+
+func TestBilateral(t *testing.T) {
+	idx := buildIndex(oneSidedKB())
+	for id, want := range map[string]float64{"visa": 1, "peace": 1.0 / 3, "sco": 0} {
+		if got := idx.topics[idx.byID[id]].bilateral; math.Abs(got-want) > 1e-9 {
+			t.Errorf("%s: bilateral %v, want %v", id, got, want)
+		}
+	}
+	// A held-out fold's index keeps the whole topic's share.
+	if got := idx.without(nil, nil).topics[idx.byID["visa"]].bilateral; got != 1 {
+		t.Errorf("without: visa bilateral %v, want 1", got)
+	}
+}
+
+func TestOneSidedSignal(t *testing.T) {
+	idx := buildIndex(oneSidedKB())
+	for _, tc := range []struct {
+		q, topic string
+		want     float64
+	}{
+		{"do i need a visa for china", "visa", 1},            // one side, a topic of the two together
+		{"do i need a visa for china and russia", "visa", 0}, // both sides
+		{"do i need a visa", "visa", 0},                      // neither side: fragments of a conversation
+		{"what is china's peace plan", "peace", 1.0 / 3},
+		{"what is the sco in china", "sco", 0}, // its questions name neither side
+	} {
+		ws := words(tc.q)
+		cands, _, _ := idx.rankIn(ws, idx.resolve(ws), 0)
+		found := false
+		for _, c := range cands {
+			if idx.topics[c.topic].t.ID == tc.topic {
+				found = true
+				if math.Abs(c.oneSided-tc.want) > 1e-9 {
+					t.Errorf("%q: %s one-sided %v, want %v", tc.q, tc.topic, c.oneSided, tc.want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%q: %s is no candidate", tc.q, tc.topic)
+		}
+	}
+}
+
+// TestOrderLeavesOutOneSided: the candidates' order is their confidence
+// without the one-sided signal's part, which is the decision's alone.
+func TestOrderLeavesOutOneSided(t *testing.T) {
+	m := &model{}
+	m.coef[oneSidedSignal] = -2
+	for _, c := range []scored{{confidence: 0.3}, {confidence: 0.3, oneSided: 1}, {confidence: 0.8, oneSided: 0.5}} {
+		z := math.Log(c.confidence/(1-c.confidence)) - m.coef[oneSidedSignal]*c.oneSided
+		if got, want := m.order(&c), sigmoid(z); math.Abs(got-want) > 1e-12 {
+			t.Errorf("order(confidence %v, one-sided %v) = %v, want %v", c.confidence, c.oneSided, got, want)
+		}
+	}
+	// On the embedded knowledge base the fit finds that a question naming
+	// one side is less often about a topic of the two together.
+	if c := embeddedBot(t).idx.Load().model.coef[oneSidedSignal]; c >= 0 {
+		t.Errorf("the fitted one-sided coefficient is %v, want it negative", c)
+	}
+}
