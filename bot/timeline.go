@@ -15,11 +15,15 @@ import (
 type timelineIndex struct {
 	meetings   []knowledge.Meeting // by date
 	counts     []knowledge.MeetingCount
-	places     map[string][]int   // place term -> meetings
-	placeNames map[string]string  // place term -> the city's word it matched, as written
-	starts     []start            // of each meeting
-	aliases    []timelineAlias    // multi-word names of meetings
-	summits    []*knowledge.Topic // topics in the summits category, by id
+	places     map[string][]int  // place term -> meetings
+	placeNames map[string]string // place term -> the city's word it matched, as written
+	// countries maps a country's term to the meetings held there, and
+	// countryNames to its name as the timeline writes it ("Uzbekistan").
+	countries    map[string][]int
+	countryNames map[string]string
+	starts       []start            // of each meeting
+	aliases      []timelineAlias    // multi-word names of meetings
+	summits      []*knowledge.Topic // topics in the summits category, by id
 }
 
 type timelineAlias struct {
@@ -28,16 +32,25 @@ type timelineAlias struct {
 }
 
 func newTimelineIndex(kb *knowledge.KB) timelineIndex {
-	tl := timelineIndex{meetings: kb.Timeline.Meetings, counts: kb.Timeline.Counts, places: map[string][]int{}}
+	tl := timelineIndex{meetings: kb.Timeline.Meetings, counts: kb.Timeline.Counts, places: map[string][]int{},
+		countries: map[string][]int{}, countryNames: map[string]string{}}
 	for i, m := range tl.meetings {
 		tl.starts = append(tl.starts, startOf(m))
 		if isCall(m) {
 			continue // "Moscow and Beijing (video link)" is not a meeting in Moscow
 		}
-		city, _, _ := strings.Cut(m.Place, ",")
+		city, country, _ := strings.Cut(m.Place, ",")
 		for _, t := range terms(words(city)) {
 			if l := tl.places[t]; len(l) == 0 || l[len(l)-1] != i {
 				tl.places[t] = append(l, i)
+			}
+		}
+		if country = strings.TrimSpace(country); country != "" {
+			for _, t := range terms(words(country)) {
+				if l := tl.countries[t]; len(l) == 0 || l[len(l)-1] != i {
+					tl.countries[t] = append(l, i)
+				}
+				tl.countryNames[t] = country
 			}
 		}
 		for _, a := range m.Aliases {
@@ -63,7 +76,7 @@ var (
 встреча встречи встречались встретились саммит 会晤 会见 峰会 见面`)
 	// travelWords say a meeting only with a leader or both countries named:
 	// people visit Beijing for other reasons ("the best time to visit").
-	travelWords = set(`visit visits visited trip trips визит 访问`)
+	travelWords = set(`visit visits visited visiting trip trips визит 访问`)
 	latestWords = set(`last latest recent recently newest previous`)
 	countWords  = set(`many often frequently count counted times number`)
 	putinWords  = set(`putin putins путин путина путиным 普京`)
@@ -132,6 +145,25 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 			}
 		}
 	}
+	if len(placed) == 0 && travel && putin != xi {
+		// "putin's visit to china", "xi's state visit to russia": one
+		// leader travelling to a country names his meetings there. Not
+		// his own country, which his name already stands for ("putin's
+		// trips abroad from russia"), and only with a word of travel:
+		// "what does putin think of china" is about him.
+		own := "russia"
+		if xi {
+			own = "china"
+		}
+		for _, t := range qterms {
+			if ms, ok := tl.countries[t]; ok && t != own {
+				placed = append(placed, ms...)
+				if n := tl.countryNames[t]; !slices.Contains(names, n) {
+					names = append(names, n)
+				}
+			}
+		}
+	}
 	// "in beijing or moscow": one pool, by date, each meeting once.
 	placed = filterYear(tl.meetings, placed, 0)
 	place := strings.Join(names, " or ")
@@ -197,13 +229,14 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		if len(ms) == 0 {
 			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
-		if len(ms) > 1 && purpose && !when && len(cands) > 0 && cands[0].inScope >= Threshold &&
+		if purpose && !when && len(cands) > 0 && cands[0].inScope >= Threshold &&
 			tl.namesOneOf(idx, cands[0].topic, ms) {
 			// "why is xi in moscow", "what did putin hope to achieve in
-			// beijing": several meetings' dates and places do not say why;
-			// the topic the ranking would answer with, about one of these
-			// visits' reasons or results, does (its answer names its
-			// dates). Not a topic about none of these meetings (a
+			// beijing": meetings' dates and places, however few, do not
+			// say why; the topic the ranking would answer with, about one
+			// of these visits' reasons or results, does (its answer names
+			// its dates), even when the year leaves one ("what was
+			// putin's may 2026 trip to china for"). Not a topic about none of these meetings (a
 			// leader's own, which names no year, or "the latest meeting"
 			// in another city), and not when the question asks when
 			// ("when did xi get to moscow"): the list is surer.
