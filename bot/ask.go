@@ -403,7 +403,7 @@ type decision struct {
 
 func (b *Bot) decide(idx *index, text string, ws []string, qs []qterm) decision {
 	d := decision{cands: idx.rank(ws, qs), year: yearIn(ws), ws: ws}
-	d.timeline, d.fromTimeline = idx.timeline.answer(idx, ws, d.year, d.cands, b.opts.Now())
+	d.timeline, d.fromTimeline = idx.timeline.answer(idx, ws, d.year, d.cands, b.opts.Now(), b.opts.Threshold)
 	if d.fromTimeline || len(d.cands) > 0 && d.cands[0].inScope >= b.opts.Threshold {
 		return d
 	}

@@ -107,8 +107,10 @@ const (
 
 // answer recognises a timeline question and answers it. It leaves a
 // question alone when a non-summit topic matches it clearly by name. now
-// bounds "latest": a meeting dated after it is not the latest.
-func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []scored, now time.Time) (Answer, bool) {
+// bounds "latest": a meeting dated after it is not the latest. threshold
+// is the Bot's: a topic it would answer with on its own is one it is
+// that sure of.
+func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []scored, now time.Time, threshold float64) (Answer, bool) {
 	if len(tl.meetings) == 0 || len(tl.summits) == 0 {
 		return Answer{}, false
 	}
@@ -174,8 +176,8 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	//
 	// One leader's name without a meeting word ("tsugol range putin war
 	// games 2018") is weak evidence of a question about meetings: then any
-	// topic that would be answered on its own (Threshold) takes it.
-	clearTopic := len(cands) > 0 && (cands[0].score >= 0.6 || !leaders && cands[0].inScope >= Threshold) &&
+	// topic that would be answered on its own (threshold) takes it.
+	clearTopic := len(cands) > 0 && (cands[0].score >= 0.6 || !leaders && cands[0].inScope >= threshold) &&
 		idx.topics[cands[0].topic].t.Category != knowledge.Summits
 	if clearTopic && len(placed) > 0 && (putin || xi) && idx.topics[cands[0].topic].t.Category == knowledge.People {
 		// "why is xi in moscow", "what is putin up to in china": a
@@ -216,7 +218,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 			// Day meeting, but not in 2015.
 			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
-		return tl.listAnswer(idx, cands, ms, "named"), true
+		return tl.listAnswer(idx, cands, ms, threshold), true
 	case (year != 0 || len(placed) > 0) && (leaders || putin || xi):
 		// "meetings in 2024", "putin xi 2024", "xi in moscow", "the Kazan
 		// summit". A question clearly about another topic ("the Iran
@@ -229,7 +231,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		if len(ms) == 0 {
 			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
-		if purpose && !when && len(cands) > 0 && cands[0].inScope >= Threshold &&
+		if purpose && !when && len(cands) > 0 && cands[0].inScope >= threshold &&
 			tl.namesOneOf(idx, cands[0].topic, ms) {
 			// "why is xi in moscow", "what did putin hope to achieve in
 			// beijing": meetings' dates and places, however few, do not
@@ -242,7 +244,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 			// ("when did xi get to moscow"): the list is surer.
 			return Answer{}, false
 		}
-		return tl.listAnswer(idx, cands, ms, "filtered"), true
+		return tl.listAnswer(idx, cands, ms, threshold), true
 	}
 	return Answer{}, false
 }
@@ -337,7 +339,10 @@ func (tl *timelineIndex) base(idx *index, cands []scored, ids []string) Answer {
 
 const maxListed = 5
 
-func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, kind string) Answer {
+// listAnswer lists meetings ms. Its home is the first candidate's topic
+// when that is a summits topic about them that the Bot would answer with
+// on its own (threshold), or about the one year listed.
+func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, threshold float64) Answer {
 	home := timelineHome
 	if len(cands) > 0 && len(ms) > 0 {
 		// A summits topic that answers the question on its own ("why did
@@ -353,7 +358,7 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, kind s
 		// Nor is the topic of the latest meeting, which is about one of
 		// them and names no year.
 		latest := t.ID == latestHome[0]
-		if t.Category == knowledge.Summits && (cands[0].confidence >= Threshold && !otherYears && !latest || oneYear) {
+		if t.Category == knowledge.Summits && (cands[0].confidence >= threshold && !otherYears && !latest || oneYear) {
 			home = []string{t.ID}
 		}
 	}
