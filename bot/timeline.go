@@ -24,6 +24,9 @@ type timelineIndex struct {
 	starts       []start            // of each meeting
 	aliases      []timelineAlias    // multi-word names of meetings
 	summits      []*knowledge.Topic // topics in the summits category, by id
+	// about maps a topic to the one meeting it is about: the latest
+	// meeting's topic (latestHome) to the latest meeting before its review.
+	about map[string]int
 }
 
 type timelineAlias struct {
@@ -63,12 +66,30 @@ func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 	for t, ms := range tl.places {
 		tl.placeNames[t] = tl.placeName(ms[0], t)
 	}
+	tl.about = map[string]int{}
 	for _, t := range kb.Topics {
 		if t.Category == knowledge.Summits {
 			tl.summits = append(tl.summits, t)
 		}
+		if t.ID == latestHome[0] {
+			if m := tl.latestBy(t.ReviewedTime()); m >= 0 {
+				tl.about[t.ID] = m
+			}
+		}
 	}
 	return tl
+}
+
+// latestBy returns the latest meeting that had started by then, or -1: the
+// latest meeting's topic is about the one before its review, not one
+// planned after it.
+func (tl *timelineIndex) latestBy(then time.Time) int {
+	for i := len(tl.meetings) - 1; i >= 0; i-- {
+		if tl.starts[i].by(then) {
+			return i
+		}
+	}
+	return -1
 }
 
 var (
@@ -355,10 +376,11 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, thresh
 		// home of a list that spans other years ("xi in moscow": six
 		// visits, 2013–2025), however well it matches.
 		otherYears := len(idx.topics[cands[0].topic].years) > 0 && !oneYear
-		// Nor is the topic of the latest meeting, which is about one of
-		// them and names no year.
-		latest := t.ID == latestHome[0]
-		if t.Category == knowledge.Summits && (cands[0].confidence >= threshold && !otherYears && !latest || oneYear) {
+		// Nor is a topic about one meeting (the latest meeting's) the home
+		// of a list of others.
+		m, aboutOne := tl.about[t.ID]
+		otherMeetings := aboutOne && !slices.Equal(ms, []int{m})
+		if t.Category == knowledge.Summits && (cands[0].confidence >= threshold && !otherYears && !otherMeetings || oneYear) {
 			home = []string{t.ID}
 		}
 	}
