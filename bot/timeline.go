@@ -215,7 +215,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		// that matches clearly keeps it.
 		t := idx.topics[cands[0].topic].t
 		_, fig := figureFor(t, year)
-		clearTopic = t.Category != knowledge.People && (fig || namesYear(t, year))
+		clearTopic = t.Category != knowledge.People && (fig || idx.namesYear(t, year))
 	}
 	switch {
 	case leaders && count && !latest && year == 0:
@@ -273,17 +273,8 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 // namesOneOf reports whether topic ti's names name, as a single year, the
 // year of one of the meetings ms: it is about one of them.
 func (tl *timelineIndex) namesOneOf(idx *index, ti int, ms []int) bool {
-	for _, span := range idx.topics[ti].years {
-		if span[0] != span[1] {
-			continue
-		}
-		for _, m := range ms {
-			if tl.meetings[m].Year() == span[0] {
-				return true
-			}
-		}
-	}
-	return false
+	t := idx.topics[ti].t
+	return slices.ContainsFunc(ms, func(m int) bool { return idx.namesYear(t, tl.meetings[m].Year()) })
 }
 
 // named finds meetings one of whose aliases appears whole in the question.
@@ -371,7 +362,7 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, thresh
 		// ("xi in moscow 2023"), names the meetings listed.
 		t := idx.topics[cands[0].topic].t
 		y := tl.meetings[ms[0]].Year()
-		oneYear := tl.meetings[ms[len(ms)-1]].Year() == y && namesYear(t, y)
+		oneYear := tl.meetings[ms[len(ms)-1]].Year() == y && idx.namesYear(t, y)
 		// A topic about one year's visit ("xi in moscow 2023") is not the
 		// home of a list that spans other years ("xi in moscow": six
 		// visits, 2013–2025), however well it matches.

@@ -27,6 +27,47 @@ func TestNamedYears(t *testing.T) {
 	}
 }
 
+// TestNamesYear: a topic is about one year when its id, title or an alias
+// names it alone, hyphenated or not; the ends of a span of years are not
+// years of their own (the span covers every year between).
+func TestNamesYear(t *testing.T) {
+	topics := []*knowledge.Topic{
+		{ID: "vostok-2018", Title: "Vostok-2018"},
+		{ID: "summits-timeline", Title: "Xi–Putin meetings, 2013–2026"},
+		{ID: "border-settlement", Title: "Settling the border (1991–2008)", Aliases: []string{"2008 border protocol"}},
+		{ID: "drill", Title: "Joint Sea-2019"},
+		{ID: "s-400-contract", Title: "The S-400 contract"},
+	}
+	idx := &index{byID: map[string]int{}}
+	for i, tp := range topics {
+		idx.byID[tp.ID] = i
+		idx.topics = append(idx.topics, topicEntry{t: tp, years: namedYears(tp)})
+	}
+	cases := []struct {
+		topic int
+		year  int
+		want  bool
+	}{
+		{0, 2018, true},
+		{0, 2019, false},
+		{1, 2013, false}, // a span's end
+		{1, 2026, false},
+		{1, 2019, false}, // covered by the span, not named
+		{2, 1991, false},
+		{2, 2008, true}, // named alone by an alias, as well as ending the span
+		{3, 2019, true}, // hyphenated in the title only
+		{4, 2018, false},
+	}
+	for _, c := range cases {
+		if got := idx.namesYear(topics[c.topic], c.year); got != c.want {
+			t.Errorf("namesYear(%s, %d) = %v, want %v", topics[c.topic].ID, c.year, got, c.want)
+		}
+	}
+	if idx.namesYear(&knowledge.Topic{ID: "not-indexed-2018"}, 2018) {
+		t.Error("namesYear of a topic the index does not hold = true")
+	}
+}
+
 func TestYearSignal(t *testing.T) {
 	cases := []struct {
 		name       string
