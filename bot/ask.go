@@ -170,10 +170,11 @@ func withFigure(idx *index, a Answer, year int) Answer {
 	return a
 }
 
-// yearIn returns the first plausible year (1900–2099) named in the words.
+// yearIn returns the first year (1900–2099) the words name, as the
+// ranking reads them (wordYears): "vostok-2018" names 2018.
 func yearIn(ws []string) int {
 	for _, w := range ws {
-		if y := yearOf(w); y != 0 {
+		for y := range wordYears(w) {
 			return y
 		}
 	}

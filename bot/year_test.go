@@ -68,6 +68,40 @@ func TestNamesYear(t *testing.T) {
 	}
 }
 
+// TestQuestionYears: Ask's year (yearIn) is the first of the years the
+// ranking reads (readYears), both read with wordYears: a hyphenated word
+// names the years among its parts.
+func TestQuestionYears(t *testing.T) {
+	idx := newTestBot(t, Options{}).idx.Load()
+	cases := []struct {
+		question string
+		want     []int // the ranking's years; yearIn is the first, or 0
+	}{
+		{"xi putin 2019", []int{2019}},
+		{"how many troops went to vostok-2018", []int{2018}},
+		{"trade in 2022-2023", []int{2022, 2023}},
+		{"the meeting on 2024-05-16", []int{2024}},
+		{"did they meet in 2017 or 2018 or 2017", []int{2017, 2018}},
+		{"s-400 and su-35 deliveries", nil},
+		{"route 1800 and 2100", nil}, // not years of this century or the last
+		{"power of siberia", nil},
+	}
+	for _, c := range cases {
+		ws := words(c.question)
+		want := 0
+		if len(c.want) > 0 {
+			want = c.want[0]
+		}
+		if got := yearIn(ws); got != want {
+			t.Errorf("yearIn(%q) = %d, want %d", c.question, got, want)
+		}
+		q := idx.newQuery(ws, idx.resolve(ws))
+		if !slices.Equal(q.years, c.want) {
+			t.Errorf("%q: the ranking reads years %v, want %v", c.question, q.years, c.want)
+		}
+	}
+}
+
 func TestYearSignal(t *testing.T) {
 	cases := []struct {
 		name       string
