@@ -174,6 +174,9 @@ func withFigure(idx *index, a Answer, year int) Answer {
 // ranking reads them (wordYears): "vostok-2018" names 2018.
 func yearIn(ws []string) int {
 	for _, w := range ws {
+		if !hasDigit(w) {
+			continue // the cheap test first: ranging over wordYears costs more
+		}
 		for y := range wordYears(w) {
 			return y
 		}

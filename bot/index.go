@@ -363,7 +363,7 @@ var yearSpan = regexp.MustCompile(`\b((?:19|20)\d\d)\s*[–—-]\s*((?:19|20)\d\
 // ranking's (readYears) are read with it.
 func wordYears(w string) iter.Seq2[int, string] {
 	return func(yield func(int, string) bool) {
-		if !strings.ContainsAny(w, "0123456789") {
+		if !hasDigit(w) {
 			return
 		}
 		for p := range strings.SplitSeq(w, "-") {
@@ -372,6 +372,17 @@ func wordYears(w string) iter.Seq2[int, string] {
 			}
 		}
 	}
+}
+
+// hasDigit reports whether w has an ASCII digit: most words have none,
+// and a year is looked for only in those that do.
+func hasDigit(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // yearOf returns the year a word is (1900–2099), or 0.

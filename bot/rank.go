@@ -185,6 +185,9 @@ func (q *query) readYears(idx *index) {
 		if i > 0 && q.qs[i-1].word == t.word {
 			continue // the terms of one word ("vostok-2018") name its years once
 		}
+		if !hasDigit(t.word) {
+			continue
+		}
 		for y, p := range wordYears(t.word) {
 			if !slices.Contains(q.years, y) {
 				q.years = append(q.years, y)
