@@ -81,7 +81,7 @@ func pairNouns(idx *index, st sideTerms) map[int32]bool {
 		for _, text := range append(texts, t.Questions...) {
 			ws := words(text)
 			for i := 1; i < len(ws); i++ {
-				if !pairDeterminer(ws[i-1], i > 1 && ws[i-2] == "the") {
+				if !pairDeterminer(ws, i, false) {
 					continue
 				}
 				if ts := idx.wordTerms(ws[i]); len(ts) == 1 {
@@ -102,20 +102,33 @@ func pairNouns(idx *index, st sideTerms) map[int32]bool {
 	return nouns
 }
 
-// pairDeterminer reports whether a word is "both", or "two" after "the":
-// the words before a noun that names both sides.
-func pairDeterminer(w string, afterThe bool) bool {
-	return w == "both" || w == "two" && afterThe
-}
-
-// namesPair reports whether a question's word, after the word before it,
-// names both sides: "the two countries", "both governments", or a WordNet
-// synonym of one ("the two nations"). A question may leave out the "the"
-// that the topics' phrases are found by ("these two countries").
-func (idx *index) namesPair(prev, w string) bool {
-	if (prev != "two" && prev != "both") || len(idx.sideTerms.nouns) == 0 {
+// pairDeterminer reports whether the words before ws[i] make it a noun
+// for both sides: "both governments", "the two countries". The topics'
+// nouns are found by these alone (pairNouns: "two" without "the" counts
+// things, "two years"); a question may leave out the "the" ("these two
+// countries", "two countries"), and so its nouns are read with bareTwo
+// (namesPair), which the nouns' own bar keeps from counting things.
+func pairDeterminer(ws []string, i int, bareTwo bool) bool {
+	if i < 1 {
 		return false
 	}
+	switch ws[i-1] {
+	case "both":
+		return true
+	case "two":
+		return bareTwo || i > 1 && ws[i-2] == "the"
+	}
+	return false
+}
+
+// namesPair reports whether a question's word ws[i] names both sides:
+// "the two countries", "both governments", or a WordNet synonym of one
+// ("the two nations"), after pairDeterminer with a bare "two".
+func (idx *index) namesPair(ws []string, i int) bool {
+	if len(idx.sideTerms.nouns) == 0 || !pairDeterminer(ws, i, true) {
+		return false
+	}
+	w := ws[i]
 	if ts := idx.wordTerms(w); len(ts) == 1 {
 		if id, ok := idx.known(ts[0]); ok && idx.sideTerms.nouns[id] {
 			return true

@@ -1,8 +1,11 @@
 package bot
 
 import (
+	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/summitbot/summitbot/knowledge"
 )
 
 func TestSides(t *testing.T) {
@@ -130,5 +133,81 @@ func TestPairTermsWeighLikeASide(t *testing.T) {
 	st.capPairs(idf)
 	if want := []float64{0.7, 0.8, 0.8, 3.1}; !slices.Equal(idf, want) {
 		t.Errorf("capPairs: idf = %v, want %v", idf, want)
+	}
+}
+
+// TestPairDeterminer: one rule says which words before a noun make it name
+// both sides, for the topics' nouns (pairNouns) and a question's
+// (namesPair). They differ in one place, on purpose: a question may say
+// "two countries" with no "the", and a topic's bare "two" counts things.
+func TestPairDeterminer(t *testing.T) {
+	for _, tc := range []struct {
+		text         string
+		i            int
+		topic, asked bool // without and with a bare "two"
+	}{
+		{"both governments", 1, true, true},
+		{"are both leaders here", 2, true, true},
+		{"the two countries", 2, true, true},
+		{"these two countries", 2, false, true},
+		{"two countries", 1, false, true},
+		{"the two", 1, false, false}, // "two" itself follows "the", no pair word
+		{"the countries", 1, false, false},
+		{"the three countries", 2, false, false},
+		{"both", 0, false, false},
+		{"countries both", 1, false, false},
+	} {
+		ws := words(tc.text)
+		if got := pairDeterminer(ws, tc.i, false); got != tc.topic {
+			t.Errorf("pairDeterminer(%q, %d, topic) = %v, want %v", tc.text, tc.i, got, tc.topic)
+		}
+		if got := pairDeterminer(ws, tc.i, true); got != tc.asked {
+			t.Errorf("pairDeterminer(%q, %d, question) = %v, want %v", tc.text, tc.i, got, tc.asked)
+		}
+	}
+}
+
+// TestPairNounsAndQuestions: on a knowledge base of its own, the topics'
+// "the two pandas" makes panda a noun for the sides and their bare "two
+// regiments" does not; a question's "two pandas" names both sides, its
+// "the two regiments" neither.
+func TestPairNounsAndQuestions(t *testing.T) {
+	kb := &knowledge.KB{}
+	for i := range 4 {
+		body := "China and Russia met."
+		if i < minPairTopics {
+			body += " The two pandas ate. Two regiments marched."
+		}
+		kb.Topics = append(kb.Topics, &knowledge.Topic{ID: fmt.Sprint("t", i), Title: fmt.Sprint("China Russia ", i), Answer: body})
+	}
+	idx := buildIndex(kb)
+	if got := [2]string{idx.termName(idx.sideTerms.ids[0]), idx.termName(idx.sideTerms.ids[1])}; got != [2]string{"china", "russia"} && got != [2]string{"russia", "china"} {
+		t.Fatalf("the two sides are %v, want china and russia", got)
+	}
+	for _, tc := range []struct {
+		term string
+		want bool
+	}{
+		{"panda", true},
+		{"regiment", false},
+	} {
+		if got := idx.sideTerms.nouns[idx.vocab[stem(tc.term)]]; got != tc.want {
+			t.Errorf("%q is a noun for the sides: %v, want %v", tc.term, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		q    string
+		i    int
+		want bool
+	}{
+		{"the two pandas", 2, true},
+		{"two pandas", 1, true},
+		{"both pandas", 1, true},
+		{"pandas", 0, false},
+		{"the two regiments", 2, false},
+	} {
+		if got := idx.namesPair(words(tc.q), tc.i); got != tc.want {
+			t.Errorf("namesPair(%q, %d) = %v, want %v", tc.q, tc.i, got, tc.want)
+		}
 	}
 }
