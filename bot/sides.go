@@ -85,7 +85,7 @@ func pairNouns(idx *index, st sideTerms) map[int32]bool {
 					continue
 				}
 				if ts := idx.wordTerms(ws[i]); len(ts) == 1 {
-					if id, ok := idx.known(ts[0]); ok && st.termSide(id) < 0 && !seen[id] {
+					if id, ok := idx.known(ts[0]); ok && st.termSide(id) < 0 && !st.pairs[id] && !seen[id] {
 						seen[id] = true
 						topics[id]++
 					}
@@ -228,7 +228,7 @@ func (idx *index) sides(qs []qterm) float64 {
 			if idx.sideTerms.pairs[t.id] {
 				return 1
 			}
-			if k := slices.Index(idx.sideTerms.ids[:], t.id); k >= 0 {
+			if k := idx.sideTerms.termSide(t.id); k >= 0 {
 				side[k] = true
 			}
 		}

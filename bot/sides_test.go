@@ -21,6 +21,8 @@ func TestSides(t *testing.T) {
 		{"what do xi and putin want from each other", 1},
 		{"sino-russian relations in the 1960s", 1},
 		{"when did the soviet union and china fall out", 1},
+		// The Soviet Union's term inside another word is Russia's side.
+		{"the us-soviet detente seen from beijing", 1},
 		{"ussr aid to mao", 0.5},
 		{"is the kremlin worried about chinese migrants", 1},
 		{"what is moscow like in winter", 0.5},
@@ -208,6 +210,44 @@ func TestPairNounsAndQuestions(t *testing.T) {
 	} {
 		if got := idx.namesPair(words(tc.q), tc.i); got != tc.want {
 			t.Errorf("namesPair(%q, %d) = %v, want %v", tc.q, tc.i, got, tc.want)
+		}
+	}
+}
+
+// TestPhraseNamesOther: a phrase's terms that the question has name
+// something besides the question's years only with a term that is no side
+// of the relationship: not a side's own term, the Soviet Union's or one
+// made of both sides' names.
+func TestPhraseNamesOther(t *testing.T) {
+	idx := embeddedBot(t).idx.Load()
+	for _, tc := range []struct {
+		q, phrase string
+		want      bool
+	}{
+		{"china russia 2019", "china russia 2019", false},
+		{"moscow 2019", "russia 2019", false},
+		{"soviet china 1950", "soviet 1950", false},
+		{"sinorussian 2001", "sinorussian 2001", false},
+		{"china treaty 1950", "treaty 1950", true},
+		{"sinosoviet treaty 1950", "sinosoviet treaty 1950", true},
+	} {
+		ws := words(tc.q)
+		q := idx.newQuery(ws, idx.resolve(ws))
+		var terms []int32
+		for _, w := range words(tc.phrase) {
+			for _, s := range idx.wordTerms(w) {
+				id, ok := idx.known(s)
+				if !ok {
+					t.Fatalf("%q: %q is not an index term", tc.phrase, s)
+				}
+				terms = append(terms, id)
+			}
+		}
+		if _, _, _, _, got := idx.phraseMatch(&q, terms, true); got != tc.want {
+			t.Errorf("%q in %q names another word: %v, want %v", tc.phrase, tc.q, got, tc.want)
+		}
+		if _, _, _, _, got := idx.phraseMatch(&q, terms, false); got {
+			t.Errorf("%q in %q: named without checkNamed", tc.phrase, tc.q)
 		}
 	}
 }
