@@ -613,7 +613,7 @@ func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, fo
 			dot += q.slotW[t.slot] * t.factor * w
 			found += w * t.factor
 			hit = true
-			if checkNamed && !named && !slices.Contains(q.yearIDs, id) && idx.sideTerms.termSide(id) < 0 && !idx.sideTerms.pairs[id] {
+			if checkNamed && !named && !slices.Contains(q.yearIDs, id) && idx.sideTerms.sidesOf(id) == 0 {
 				named = true
 			}
 		}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"math/bits"
 	"slices"
 
 	"github.com/summitbot/summitbot/bot/lexicon"
@@ -85,7 +86,7 @@ func pairNouns(idx *index, st sideTerms) map[int32]bool {
 					continue
 				}
 				if ts := idx.wordTerms(ws[i]); len(ts) == 1 {
-					if id, ok := idx.known(ts[0]); ok && st.termSide(id) < 0 && !st.pairs[id] && !seen[id] {
+					if id, ok := idx.known(ts[0]); ok && st.sidesOf(id) == 0 && !seen[id] {
 						seen[id] = true
 						topics[id]++
 					}
@@ -153,15 +154,13 @@ func pairTerms(idx *index, st sideTerms) map[int32]bool {
 		if len(ts) < 3 {
 			continue
 		}
-		var both [2]bool
+		var named sideSet
 		for _, t := range ts[1:] {
 			if id, ok := idx.vocab[t]; ok {
-				if k := st.termSide(id); k >= 0 {
-					both[k] = true
-				}
+				named |= st.sidesOf(id)
 			}
 		}
-		if id, ok := idx.vocab[ts[0]]; ok && both[0] && both[1] {
+		if id, ok := idx.vocab[ts[0]]; ok && named == bothSides {
 			pairs[id] = true
 		}
 	}
@@ -186,16 +185,44 @@ func (st sideTerms) capPairs(idf []float64) {
 	}
 }
 
-// termSide returns the side a term is (-1 for none): a side's own term,
-// or the Soviet Union's for Russia's.
-func (st sideTerms) termSide(id int32) int {
-	if k := slices.Index(st.ids[:], id); k >= 0 && id >= 0 {
-		return k
+// sideSet is which of the two sides a term or a word names: bit k for
+// the side whose term is ids[k], both bits for the two at once.
+type sideSet uint8
+
+const bothSides sideSet = 0b11
+
+// oneSide is the set of side k alone, empty for -1 (no such side).
+func oneSide(k int) sideSet {
+	if k < 0 {
+		return 0
 	}
-	if st.russia >= 0 && id == st.soviet {
-		return st.russia
+	return 1 << k
+}
+
+// share is how many sides the set holds, over two: 0, 0.5 or 1.
+func (s sideSet) share() float64 {
+	return 0.5 * float64(bits.OnesCount8(uint8(s)))
+}
+
+// sidesOf returns which sides a term names: a side's own term names its
+// side, the Soviet Union's Russia's, a pair term ("sinorussian") both. It
+// is the package's one reading of a term's side: pairTerms, pairNouns,
+// sides and phraseMatch all ask it (pairTerms before pairs is filled, for
+// the sides of a pair term's parts).
+func (st *sideTerms) sidesOf(id int32) sideSet {
+	switch {
+	case id < 0:
+		return 0
+	case id == st.ids[0]:
+		return 1
+	case id == st.ids[1]:
+		return 2
+	case id == st.soviet:
+		return oneSide(st.russia)
+	case st.pairs[id]:
+		return bothSides
 	}
-	return -1
+	return 0
 }
 
 // pairWords name the relationship between the two sides. The words made
@@ -218,45 +245,36 @@ const (
 
 // sides returns how many sides the question names, over two: 0, 0.5 or 1.
 func (idx *index) sides(qs []qterm) float64 {
-	var side [2]bool
+	st := &idx.sideTerms
+	var named sideSet
 	for _, t := range qs {
 		kind := sideKinds[t.word]
 		if kind&sidePair != 0 {
 			return 1
 		}
-		if t.how <= MatchSynonym && t.id >= 0 {
-			if idx.sideTerms.pairs[t.id] {
-				return 1
-			}
-			if k := idx.sideTerms.termSide(t.id); k >= 0 {
-				side[k] = true
-			}
+		if t.how <= MatchSynonym {
+			named |= st.sidesOf(t.id)
 		}
-		if k := idx.leaderSide(kind); k >= 0 {
-			side[k] = true
+		named |= st.leaderSide(kind)
+		if kind&sideSoviet != 0 {
+			named |= oneSide(st.russia)
 		}
-		if k := idx.sideTerms.russia; kind&sideSoviet != 0 && k >= 0 {
-			side[k] = true
+		if named == bothSides {
+			return 1
 		}
 	}
-	n := 0.0
-	for _, s := range side {
-		if s {
-			n += 0.5
-		}
-	}
-	return n
+	return named.share()
 }
 
-// leaderSide returns the side a leader's name stands for (-1 for none),
-// given the word's sideKinds: Xi for China, Putin for Russia, as the
-// leader words of timeline.go say.
-func (idx *index) leaderSide(kind uint8) int {
+// leaderSide returns the side a leader's name stands for (none for
+// another word), given the word's sideKinds: Xi for China, Putin for
+// Russia, as the leader words of timeline.go say.
+func (st *sideTerms) leaderSide(kind uint8) sideSet {
 	switch {
 	case kind&sideXi != 0:
-		return idx.sideTerms.china
+		return oneSide(st.china)
 	case kind&sidePutin != 0:
-		return idx.sideTerms.russia
+		return oneSide(st.russia)
 	}
-	return -1
+	return 0
 }

@@ -251,3 +251,66 @@ func TestPhraseNamesOther(t *testing.T) {
 		}
 	}
 }
+
+// TestSidesOf: the one reading of which sides a term names, on side terms
+// of its own (China's the second, Russia's the first) and on the embedded
+// index.
+func TestSidesOf(t *testing.T) {
+	st := sideTerms{ids: [2]int32{5, 7}, china: 1, russia: 0, soviet: 9, pairs: map[int32]bool{11: true}}
+	noRussia := sideTerms{ids: [2]int32{5, 7}, china: -1, russia: -1, soviet: 9}
+	none := sideTerms{ids: [2]int32{-1, -1}, china: -1, russia: -1, soviet: -1}
+	for _, tc := range []struct {
+		name string
+		st   sideTerms
+		id   int32
+		want sideSet
+	}{
+		{"the first side's term", st, 5, 0b01},
+		{"the second side's term", st, 7, 0b10},
+		{"the Soviet Union's is Russia's", st, 9, 0b01},
+		{"a pair term names both", st, 11, bothSides},
+		{"another term", st, 3, 0},
+		{"no term", st, -1, 0},
+		{"the Soviet Union's, no side Russia's", noRussia, 9, 0},
+		{"too few terms for sides", none, -1, 0},
+	} {
+		if got := tc.st.sidesOf(tc.id); got != tc.want {
+			t.Errorf("%s: sidesOf(%d) = %02b, want %02b", tc.name, tc.id, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		s    sideSet
+		want float64
+	}{{0, 0}, {oneSide(0), 0.5}, {oneSide(1), 0.5}, {oneSide(-1), 0}, {bothSides, 1}} {
+		if got := tc.s.share(); got != tc.want {
+			t.Errorf("%02b.share() = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+
+	idx := embeddedBot(t).idx.Load()
+	is := &idx.sideTerms
+	china, russia := oneSide(is.china), oneSide(is.russia)
+	if china|russia != bothSides {
+		t.Fatalf("china's side %02b and russia's %02b are not the two", china, russia)
+	}
+	for _, tc := range []struct {
+		term string
+		want sideSet
+	}{
+		{"china", china},
+		{"russia", russia},
+		{"soviet", russia},
+		{"sinorussian", bothSides},
+		{"sinosoviet", bothSides},
+		{"countries", 0},
+		{"treaty", 0},
+	} {
+		id, ok := idx.vocab[stem(tc.term)]
+		if !ok {
+			t.Fatalf("%q is not an index term", tc.term)
+		}
+		if got := is.sidesOf(id); got != tc.want {
+			t.Errorf("sidesOf(%s) = %02b, want %02b", tc.term, got, tc.want)
+		}
+	}
+}
