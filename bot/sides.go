@@ -22,15 +22,16 @@ import (
 
 // sideTerms are the two sides' term ids, or -1 when the index has too few
 // terms, and which of the two is China's and which Russia's (-1 when
-// neither is), for the words that stand for one of them. soviet is the
-// Soviet Union's term (-1 if none), pairs are the terms that name both,
-// nouns the terms that name both after "two" or "both".
+// neither is), for the words that stand for one of them. pairs are the
+// terms that name both, nouns the terms that name both after "two" or
+// "both". byTerm holds, for every term of the index, which sides it names
+// (sidesOf).
 type sideTerms struct {
 	ids           [2]int32
 	china, russia int
-	soviet        int32
 	pairs         map[int32]bool
 	nouns         map[int32]bool
+	byTerm        []sideSet
 }
 
 func findSides(idx *index) sideTerms {
@@ -50,13 +51,39 @@ func findSides(idx *index) sideTerms {
 		}
 		return -1
 	}
-	st := sideTerms{ids: p, china: side("china"), russia: side("russia"), soviet: -1}
+	soviet := int32(-1)
 	if id, ok := idx.vocab[stem("soviet")]; ok {
-		st.soviet = id
+		soviet = id
 	}
-	st.pairs = pairTerms(idx, st)
+	st := newSideTerms(len(idx.postings), p, side("china"), side("russia"), soviet)
+	st.setPairs(pairTerms(idx, st))
 	st.nouns = pairNouns(idx, st)
 	return st
+}
+
+// newSideTerms returns the side terms of an index of n terms whose sides'
+// terms are ids, China's and Russia's the sides china and russia, and the
+// Soviet Union's term soviet (-1 for none), which names Russia's side. Its
+// pair terms are not known yet: setPairs adds them.
+func newSideTerms(n int, ids [2]int32, china, russia int, soviet int32) sideTerms {
+	st := sideTerms{ids: ids, china: china, russia: russia, byTerm: make([]sideSet, n)}
+	for k, id := range ids {
+		if id >= 0 {
+			st.byTerm[id] = oneSide(k)
+		}
+	}
+	if soviet >= 0 && st.byTerm[soviet] == 0 {
+		st.byTerm[soviet] = oneSide(russia)
+	}
+	return st
+}
+
+// setPairs makes pairs the terms that name both sides.
+func (st *sideTerms) setPairs(pairs map[int32]bool) {
+	st.pairs = pairs
+	for id := range pairs {
+		st.byTerm[id] = bothSides
+	}
 }
 
 // minPairTopics is in how many topics the knowledge base must write "the
@@ -126,7 +153,7 @@ func pairDeterminer(ws []string, i int, bareTwo bool) bool {
 // "the two countries", "both governments", or a WordNet synonym of one
 // ("the two nations"), after pairDeterminer with a bare "two".
 func (idx *index) namesPair(ws []string, i int) bool {
-	if len(idx.sideTerms.nouns) == 0 || !pairDeterminer(ws, i, true) {
+	if !pairDeterminer(ws, i, true) || len(idx.sideTerms.nouns) == 0 {
 		return false
 	}
 	w := ws[i]
@@ -205,24 +232,16 @@ func (s sideSet) share() float64 {
 }
 
 // sidesOf returns which sides a term names: a side's own term names its
-// side, the Soviet Union's Russia's, a pair term ("sinorussian") both. It
-// is the package's one reading of a term's side: pairTerms, pairNouns,
-// sides and phraseMatch all ask it (pairTerms before pairs is filled, for
-// the sides of a pair term's parts).
+// side, the Soviet Union's Russia's, a pair term ("sinorussian") both, as
+// newSideTerms and setPairs record them. It is the package's one reading
+// of a term's side: pairTerms (before the pairs are known, for the sides
+// of a pair term's parts), pairNouns, sides and newQuery (for phraseMatch,
+// query.yearOrSideIDs) all ask it.
 func (st *sideTerms) sidesOf(id int32) sideSet {
-	switch {
-	case id < 0:
+	if uint(id) >= uint(len(st.byTerm)) {
 		return 0
-	case id == st.ids[0]:
-		return 1
-	case id == st.ids[1]:
-		return 2
-	case id == st.soviet:
-		return oneSide(st.russia)
-	case st.pairs[id]:
-		return bothSides
 	}
-	return 0
+	return st.byTerm[id]
 }
 
 // pairWords name the relationship between the two sides. The words made

@@ -253,12 +253,14 @@ func TestPhraseNamesOther(t *testing.T) {
 }
 
 // TestSidesOf: the one reading of which sides a term names, on side terms
-// of its own (China's the second, Russia's the first) and on the embedded
-// index.
+// of its own (China's the second, Russia's the first, in an index of 12
+// terms) and on the embedded index.
 func TestSidesOf(t *testing.T) {
-	st := sideTerms{ids: [2]int32{5, 7}, china: 1, russia: 0, soviet: 9, pairs: map[int32]bool{11: true}}
-	noRussia := sideTerms{ids: [2]int32{5, 7}, china: -1, russia: -1, soviet: 9}
-	none := sideTerms{ids: [2]int32{-1, -1}, china: -1, russia: -1, soviet: -1}
+	st := newSideTerms(12, [2]int32{5, 7}, 1, 0, 9)
+	st.setPairs(map[int32]bool{11: true})
+	noRussia := newSideTerms(12, [2]int32{5, 7}, -1, -1, 9)
+	sovietFirst := newSideTerms(12, [2]int32{5, 7}, 1, 0, 7) // the Soviet term is a side's own
+	none := newSideTerms(0, [2]int32{-1, -1}, -1, -1, -1)
 	for _, tc := range []struct {
 		name string
 		st   sideTerms
@@ -271,8 +273,11 @@ func TestSidesOf(t *testing.T) {
 		{"a pair term names both", st, 11, bothSides},
 		{"another term", st, 3, 0},
 		{"no term", st, -1, 0},
+		{"a term past the index's", st, 12, 0},
 		{"the Soviet Union's, no side Russia's", noRussia, 9, 0},
+		{"the Soviet Union's, a side's own", sovietFirst, 7, 0b10},
 		{"too few terms for sides", none, -1, 0},
+		{"no terms", none, 0, 0},
 	} {
 		if got := tc.st.sidesOf(tc.id); got != tc.want {
 			t.Errorf("%s: sidesOf(%d) = %02b, want %02b", tc.name, tc.id, got, tc.want)
@@ -289,6 +294,18 @@ func TestSidesOf(t *testing.T) {
 
 	idx := embeddedBot(t).idx.Load()
 	is := &idx.sideTerms
+	if len(is.byTerm) != len(idx.postings) {
+		t.Fatalf("byTerm holds %d terms, the index %d", len(is.byTerm), len(idx.postings))
+	}
+	named := 0
+	for id := range is.byTerm {
+		if is.sidesOf(int32(id)) != 0 {
+			named++
+		}
+	}
+	if want := 3 + len(is.pairs); named != want { // the two sides, the Soviet Union, the pairs
+		t.Errorf("%d terms name a side, want %d", named, want)
+	}
 	china, russia := oneSide(is.china), oneSide(is.russia)
 	if china|russia != bothSides {
 		t.Fatalf("china's side %02b and russia's %02b are not the two", china, russia)
