@@ -172,8 +172,9 @@ func withFigure(idx *index, a Answer, year int) Answer {
 
 // yearIn returns the first year (1900–2099) the words name, as the
 // ranking reads them (wordYears): "vostok-2018" names 2018. A word that
-// spans two years ("2022-2023") names no one year: 0.
+// spans two years ("2022-2023") names no one year: a later word may.
 func yearIn(ws []string) int {
+words:
 	for _, w := range ws {
 		if !hasDigit(w) {
 			continue // the cheap test first: ranging over wordYears costs more
@@ -181,7 +182,7 @@ func yearIn(ws []string) int {
 		first := 0
 		for y := range wordYears(w) {
 			if first != 0 && y != first {
-				return 0 // a span ("2013-2026") asks about no one year
+				continue words // a span ("2013-2026") names no one year
 			}
 			first = y
 		}

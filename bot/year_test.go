@@ -84,6 +84,7 @@ func TestQuestionYears(t *testing.T) {
 		{"trade in 2022-2023", []int{2022, 2023}, -1},
 		{"xi putin meetings 2013-2026", []int{2013, 2026}, -1},
 		{"xi putin 2019-2019", []int{2019}, 0},
+		{"the 1949-1950 treaty in 2014", []int{1949, 1950, 2014}, 2014},
 		{"the meeting on 2024-05-16", []int{2024}, 0},
 		{"did they meet in 2017 or 2018 or 2017", []int{2017, 2018}, 0},
 		{"s-400 and su-35 deliveries", nil, 0},
