@@ -98,6 +98,9 @@ func scopeInputs(x features) (out [2 * nSignals]float64) {
 	// Whether a question is in scope does not depend on which of a topic's
 	// fields its words are found in.
 	out[questionOnlySignal], out[nSignals+questionOnlySignal] = 0, 0
+	// The one-sided signal is zero unless the question names one side:
+	// its copy for such questions would be the same input twice.
+	out[nSignals+oneSidedSignal] = 0
 	return out
 }
 
