@@ -479,8 +479,9 @@ func fitWeights(data []sample, xs [][]float64, offset []float64) (coef []float64
 	}
 	w := make([]float64, nBias+n)
 	z := make([][]float64, len(xs))
+	flat := make([]float64, len(xs)*len(w)) // the rows in one array
 	for k, x := range xs {
-		z[k] = make([]float64, nBias+n)
+		z[k], flat = flat[:len(w):len(w)], flat[len(w):]
 		if nBias == 1 {
 			z[k][0] = 1
 		}
@@ -527,11 +528,15 @@ func newton(data []sample, z [][]float64, offset []float64, nBias int, w []float
 			}
 			p := sigmoid(lin)
 			r := s.w * p * (1 - p)
-			for i := range w {
-				g[i] += s.w * (p - s.y) * zk[i]
-				hi := h[i]
-				for j := i; j < n; j++ {
-					hi[j] += r * zk[i] * zk[j]
+			for i, zi := range zk {
+				g[i] += s.w * (p - s.y) * zi
+				// The upper triangle, in slices the loop needs no
+				// bounds checks in: it is most of the fit's time.
+				rz, zs := r*zi, zk[i:]
+				hi := h[i][i:]
+				hi = hi[:len(zs)]
+				for j, zj := range zs {
+					hi[j] += rz * zj
 				}
 			}
 		}
