@@ -226,10 +226,45 @@ type sample struct {
 	w float64 // weight: the variants of one question share one
 }
 
-// fit fits the decision model on the knowledge base's own questions. It
-// is deterministic: the folds, the sampled topics and the context clauses
-// added to questions all follow from the order of the knowledge base.
-func (idx *index) fit(kb *knowledge.KB) *model {
+// fitStride is the fit's step through the topics: 1 while the knowledge
+// base has at most maxFitQuestions alternate questions, more beyond, so
+// that the topics it asks are sampled evenly. It is 0 when there are too
+// few questions to fit on (minFit).
+func fitStride(kb *knowledge.KB) int {
+	nq := 0
+	for _, t := range kb.Topics {
+		nq += len(t.Questions)
+	}
+	if nq < minFit {
+		return 0
+	}
+	return max(1, (nq+maxFitQuestions-1)/maxFitQuestions)
+}
+
+// fitParts returns the parts (index.parts) of the topics whose alternate
+// questions the fit holds out, by topic: every stride-th topic of more
+// than one question. The index builds them before the topics' vectors,
+// which are made of the same vector parts (setVectors).
+func (idx *index) fitParts(kb *knowledge.KB) map[int]*topicParts {
+	stride := fitStride(kb)
+	if stride == 0 {
+		return nil
+	}
+	parts := map[int]*topicParts{}
+	for ti := 0; ti < len(kb.Topics); ti += stride {
+		if len(kb.Topics[ti].Questions) > 1 {
+			p := idx.parts(kb.Topics[ti])
+			parts[ti] = &p
+		}
+	}
+	return parts
+}
+
+// fit fits the decision model on the knowledge base's own questions, with
+// the held-out topics' parts from fitParts. It is deterministic: the
+// folds, the sampled topics and the context clauses added to questions
+// all follow from the order of the knowledge base.
+func (idx *index) fit(kb *knowledge.KB, parts map[int]*topicParts) *model {
 	var data, scope []sample
 	// ask asks a question of in and keeps its first candidate's signals:
 	// for the in-scope model always, for the first model unless scopeOnly.
@@ -252,27 +287,14 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 		}
 		scope = append(scope, sample{x: x, y: in_, w: weight})
 	}
-	nq := 0
-	for _, t := range kb.Topics {
-		nq += len(t.Questions)
-	}
-	if nq < minFit {
+	stride := fitStride(kb)
+	if stride == 0 {
 		return nil // too few to fit on (see minFit): skip asking them
-	}
-	stride := max(1, (nq+maxFitQuestions-1)/maxFitQuestions)
-	parts := map[int]*topicParts{}
-	for ti := 0; ti < len(kb.Topics); ti += stride {
-		if len(kb.Topics[ti].Questions) > 1 {
-			p := idx.parts(kb.Topics[ti])
-			parts[ti] = &p
-		}
 	}
 	for f := range fitFolds {
 		held := map[int]func(int) bool{}
-		for ti := 0; ti < len(kb.Topics); ti += stride {
-			if len(kb.Topics[ti].Questions) > 1 {
-				held[ti] = func(qi int) bool { return qi%fitFolds == f }
-			}
+		for ti := range parts {
+			held[ti] = func(qi int) bool { return qi%fitFolds == f }
 		}
 		in := idx.without(held, parts)
 		for ti := 0; ti < len(kb.Topics); ti += stride {

@@ -356,3 +356,28 @@ func stdDev(xs [][]float64, i int) float64 {
 	}
 	return math.Sqrt(sq / float64(len(xs)))
 }
+
+// TestFitPartsMakeTheVectors: the topics' vectors, of which the fit's
+// held-out topics are built from the fit's parts, are what each topic's
+// own vector parts give, and the fit has the parts of every topic it holds
+// questions of out.
+func TestFitPartsMakeTheVectors(t *testing.T) {
+	idx := embeddedBot(t).idx.Load()
+	parts := idx.fitParts(idx.kb)
+	held := 0
+	for ti, e := range idx.topics {
+		if len(e.t.Questions) > 1 {
+			held++
+			if parts[ti] == nil {
+				t.Errorf("%s: the fit has no parts of it", e.t.ID)
+			}
+		}
+		p := idx.vectorParts(e.t)
+		if want := idx.stored(p.vector(nil)); (e.vec == nil) != (want == nil) || e.vec != nil && *e.vec != *want {
+			t.Errorf("%s: the index's vector is not its vector parts'", e.t.ID)
+		}
+	}
+	if held == 0 || len(parts) != held {
+		t.Errorf("the fit has the parts of %d topics, want %d", len(parts), held)
+	}
+}
