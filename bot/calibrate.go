@@ -270,7 +270,8 @@ func (idx *index) fit(kb *knowledge.KB, parts map[int]*topicParts) *model {
 	// for the in-scope model always, for the first model unless scopeOnly.
 	ask := func(in *index, q string, want int, weight float64, scopeOnly bool) {
 		ws := words(q)
-		cands, _, query := in.rankIn(ws, in.resolve(ws), 0)
+		r := in.rankIn(ws, in.resolve(ws), false)
+		cands, query := r.cands, r.q
 		if len(cands) == 0 {
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"testing"
 )
@@ -85,4 +86,29 @@ func firstDiff(got, want []byte) string {
 		return "line " + strconv.Itoa(i+1) + ", byte " + strconv.Itoa(at+1) + ":\n got: …" + around(gl) + "…\nwant: …" + around(wl) + "…"
 	}
 	return ""
+}
+
+// TestExplainSentenceAsAlone: the candidates of the sentence a question of
+// several is answered by are explained as that sentence asked alone is:
+// from the ranking that chose it, with every match recorded.
+func TestExplainSentenceAsAlone(t *testing.T) {
+	b := embeddedBot(t)
+	for _, q := range []string{
+		"Glonass? My grandmother's cookbook has lasagne, dumplings and shortbread.",
+		"Lasagne recipe with ricotta and basil. What is the SCO?",
+		"My cat knocked over the aquarium; who founded the SCO?",
+	} {
+		ex := b.Explain(q, 3)
+		if ex.Sentence == "" || len(ex.SentenceCandidates) == 0 {
+			t.Errorf("%.50q: no sentence explained (%q)", q, ex.Sentence)
+			continue
+		}
+		alone := b.Explain(ex.Sentence, 3)
+		if !reflect.DeepEqual(ex.SentenceCandidates, alone.Candidates) {
+			t.Errorf("%.50q: sentence %q explained as\n%+v\nalone as\n%+v", q, ex.Sentence, ex.SentenceCandidates, alone.Candidates)
+		}
+		if len(ex.SentenceCandidates[0].Matches) == 0 {
+			t.Errorf("%.50q: the sentence's first candidate has no matches", q)
+		}
+	}
 }
