@@ -74,7 +74,7 @@ func (b *Bot) ask(ctx context.Context, idx *index, q Question) Answer {
 	if len(qs) == 0 {
 		return declined(q.Text, msgEmpty)
 	}
-	d := b.decide(idx, q.Text, ws, qs)
+	d := b.decide(idx, q.Text, ws, idx.rank(ws, qs), nil)
 	a, ok, cands, year := d.timeline, d.fromTimeline, d.cands, d.year
 	if !ok {
 		if len(cands) == 0 || cands[0].inScope < b.opts.Threshold {
@@ -412,8 +412,11 @@ type decision struct {
 	ws       []string
 }
 
-func (b *Bot) decide(idx *index, text string, ws []string, qs []qterm) decision {
-	d := decision{cands: idx.rank(ws, qs), year: yearIn(ws), ws: ws}
+// decide decides on a question from cands, its ranking. If kept is not
+// nil, the ranking of a sentence answered on its own is kept there, with
+// what explaining it needs (Explain).
+func (b *Bot) decide(idx *index, text string, ws []string, cands []scored, kept *ranking) decision {
+	d := decision{cands: cands, year: yearIn(ws), ws: ws}
 	d.timeline, d.fromTimeline = idx.timeline.answer(idx, ws, d.year, d.cands, b.opts.Now(), b.opts.Threshold)
 	if d.fromTimeline || len(d.cands) > 0 && d.cands[0].inScope >= b.opts.Threshold {
 		return d
@@ -421,7 +424,7 @@ func (b *Bot) decide(idx *index, text string, ws []string, qs []qterm) decision 
 	// "Lasagne recipe with ricotta and basil. What is the SCO?": a question
 	// of several sentences whose whole is declined may have one that is in
 	// scope on its own.
-	if s, sws, sc, found := idx.bestSentence(text, b.opts.Threshold); found {
+	if s, sws, sc, found := idx.bestSentence(text, b.opts.Threshold, kept); found {
 		d.sentence, d.ws, d.cands, d.year = s, sws, sc, yearIn(sws)
 	}
 	return d
@@ -435,9 +438,10 @@ const maxSentences = 6
 // (the first maxSentences of two words or more, or of one word the index
 // holds as it is) and returns the one whose
 // first topic is surest in scope, with its words and candidates, if one is
-// at least threshold. The answer is then that sentence's topic: the
-// timeline reads the whole question only.
-func (idx *index) bestSentence(text string, threshold float64) (sentence string, ws []string, cands []scored, found bool) {
+// at least threshold; its whole ranking is kept in kept if that is not
+// nil. The answer is then that sentence's topic: the timeline reads the
+// whole question only.
+func (idx *index) bestSentence(text string, threshold float64, kept *ranking) (sentence string, ws []string, cands []scored, found bool) {
 	ss := sentences(plain(text)) // a link's "https:" or "?q=" ends no sentence
 	if len(ss) < 2 {
 		return "", nil, nil, false
@@ -456,9 +460,12 @@ func (idx *index) bestSentence(text string, threshold float64) (sentence string,
 		if asked++; asked > maxSentences {
 			break
 		}
-		c := idx.rank(sws, qs)
-		if len(c) > 0 && c[0].inScope >= best && (!found || c[0].inScope > best) {
+		r := idx.rankIn(sws, qs, kept != nil)
+		if c := r.cands; len(c) > 0 && c[0].inScope >= best && (!found || c[0].inScope > best) {
 			sentence, ws, cands, found, best = s, sws, c, true, c[0].inScope
+			if kept != nil {
+				*kept = r
+			}
 		}
 	}
 	return sentence, ws, cands, found

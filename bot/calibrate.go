@@ -145,7 +145,7 @@ func fitScope(data []sample) *scopeModel {
 		in := scopeInputs(data[k].x)
 		xs[k] = in[:]
 	}
-	coef, bias, ok := fitWeights(data, xs)
+	coef, bias, ok := fitWeights(data, xs, nil)
 	if !ok {
 		return nil
 	}
@@ -245,16 +245,52 @@ type sample struct {
 	w float64 // weight: the variants of one question share one
 }
 
-// fit fits the decision model on the knowledge base's own questions. It
-// is deterministic: the folds, the sampled topics and the context clauses
-// added to questions all follow from the order of the knowledge base.
-func (idx *index) fit(kb *knowledge.KB) *model {
+// fitStride is the fit's step through the topics: 1 while the knowledge
+// base has at most maxFitQuestions alternate questions, more beyond, so
+// that the topics it asks are sampled evenly. It is 0 when there are too
+// few questions to fit on (minFit).
+func fitStride(kb *knowledge.KB) int {
+	nq := 0
+	for _, t := range kb.Topics {
+		nq += len(t.Questions)
+	}
+	if nq < minFit {
+		return 0
+	}
+	return max(1, (nq+maxFitQuestions-1)/maxFitQuestions)
+}
+
+// fitParts returns the parts (index.parts) of the topics whose alternate
+// questions the fit holds out, by topic: every stride-th topic of more
+// than one question. The index builds them before the topics' vectors,
+// which are made of the same vector parts (setVectors).
+func (idx *index) fitParts(kb *knowledge.KB) map[int]*topicParts {
+	stride := fitStride(kb)
+	if stride == 0 {
+		return nil
+	}
+	parts := map[int]*topicParts{}
+	for ti := 0; ti < len(kb.Topics); ti += stride {
+		if len(kb.Topics[ti].Questions) > 1 {
+			p := idx.parts(kb.Topics[ti])
+			parts[ti] = &p
+		}
+	}
+	return parts
+}
+
+// fit fits the decision model on the knowledge base's own questions, with
+// the held-out topics' parts from fitParts. It is deterministic: the
+// folds, the sampled topics and the context clauses added to questions
+// all follow from the order of the knowledge base.
+func (idx *index) fit(kb *knowledge.KB, parts map[int]*topicParts) *model {
 	var data, scope []sample
 	// ask asks a question of in and keeps its first candidate's signals:
 	// for the in-scope model always, for the first model unless scopeOnly.
 	ask := func(in *index, q string, want int, weight float64, scopeOnly bool) {
 		ws := words(q)
-		cands, _, query := in.rankIn(ws, in.resolve(ws), 0)
+		r := in.rankIn(ws, in.resolve(ws), false)
+		cands, query := r.cands, r.q
 		if len(cands) == 0 {
 			return
 		}
@@ -271,27 +307,14 @@ func (idx *index) fit(kb *knowledge.KB) *model {
 		}
 		scope = append(scope, sample{x: x, y: in_, w: weight})
 	}
-	nq := 0
-	for _, t := range kb.Topics {
-		nq += len(t.Questions)
-	}
-	if nq < minFit {
+	stride := fitStride(kb)
+	if stride == 0 {
 		return nil // too few to fit on (see minFit): skip asking them
-	}
-	stride := max(1, (nq+maxFitQuestions-1)/maxFitQuestions)
-	parts := map[int]*topicParts{}
-	for ti := 0; ti < len(kb.Topics); ti += stride {
-		if len(kb.Topics[ti].Questions) > 1 {
-			p := idx.parts(kb.Topics[ti])
-			parts[ti] = &p
-		}
 	}
 	for f := range fitFolds {
 		held := map[int]func(int) bool{}
-		for ti := 0; ti < len(kb.Topics); ti += stride {
-			if len(kb.Topics[ti].Questions) > 1 {
-				held[ti] = func(qi int) bool { return qi%fitFolds == f }
-			}
+		for ti := range parts {
+			held[ti] = func(qi int) bool { return qi%fitFolds == f }
 		}
 		in := idx.without(held, parts)
 		for ti := 0; ti < len(kb.Topics); ti += stride {
@@ -399,7 +422,7 @@ func fitLogistic(data []sample) *model {
 		}
 		xs[k] = x[:]
 	}
-	coef, bias, ok := fitWeights(data, xs)
+	coef, bias, ok := fitWeights(data, xs, nil)
 	if !ok {
 		return nil
 	}
@@ -431,59 +454,36 @@ var questionOnlySignal = slices.Index(signalNames[:], "question-only")
 
 // fitOn returns the coefficient of signal i fit on top of m, whose
 // coefficient of i is zero: a one-variable logistic regression with m's
-// logit as its offset, by Newton's method, penalised as fitWeights
-// penalises a standardised coefficient.
+// logit as its offset (fitWeights).
 func fitOn(m *model, data []sample, i int) float64 {
-	var n, mean, sq float64
-	for _, s := range data {
-		n += 1
-		mean += s.x[i]
+	xs := make([][]float64, len(data))
+	offset := make([]float64, len(data))
+	for k := range data {
+		x := &data[k].x
+		xs[k] = x[i : i+1]
+		offset[k] = m.bias
+		for j, v := range x {
+			offset[k] += m.coef[j] * v
+		}
 	}
-	if n == 0 {
+	coef, _, ok := fitWeights(data, xs, offset)
+	if !ok {
 		return 0
 	}
-	mean /= n
-	for _, s := range data {
-		sq += (s.x[i] - mean) * (s.x[i] - mean)
-	}
-	variance := sq / n
-	if variance < 1e-12 {
-		return 0 // a constant signal, as in fitWeights
-	}
-	offset := make([]float64, len(data))
-	for k, s := range data {
-		offset[k] = m.bias
-		for j, x := range s.x {
-			offset[k] += m.coef[j] * x
-		}
-	}
-	c := 0.0
-	for range 50 {
-		// The penalty ridge·(c·sd)²/2 on the standardised coefficient.
-		g, h := ridge*variance*c, ridge*variance
-		for k, s := range data {
-			x := s.x[i]
-			if x == 0 {
-				continue
-			}
-			p := sigmoid(offset[k] + c*x)
-			g += s.w * (p - s.y) * x
-			h += s.w * p * (1 - p) * x * x
-		}
-		step := g / h
-		c -= step
-		if math.Abs(step) < 1e-9 {
-			break
-		}
-	}
-	return c
+	return coef[0]
 }
 
 // fitWeights fits a ridge-penalised, weighted logistic regression of the
 // samples' labels on xs (one vector per sample, all of one length) by
 // Newton's method on standardised inputs. It fails with less than minFit
 // of either class.
-func fitWeights(data []sample, xs [][]float64) (coef []float64, bias float64, ok bool) {
+//
+// offset, if not nil, is each sample's logit before xs: the logit of a
+// model the inputs are fit on top of. There is then no bias of the fit's
+// own (the offset holds one; the bias returned is 0), and the inputs are
+// scaled but not centred, so that an input moves the logit only where it
+// is not zero.
+func fitWeights(data []sample, xs [][]float64, offset []float64) (coef []float64, bias float64, ok bool) {
 	if !enough(data) || len(xs) == 0 {
 		return nil, 0, false
 	}
@@ -502,26 +502,60 @@ func fitWeights(data []sample, xs [][]float64) (coef []float64, bias float64, ok
 			sd[i] += (v - mean[i]) * (v - mean[i])
 		}
 	}
+	// With a bias (nBias 1), w[0] is the bias and w[1..n] the standardised
+	// coefficients; with an offset (nBias 0), w[0..n-1] are.
+	nBias := 1
+	if offset != nil {
+		nBias = 0
+	}
 	for i := range sd {
 		sd[i] = math.Sqrt(sd[i] / float64(len(xs)))
+		if offset != nil {
+			mean[i] = 0
+		}
+	}
+	// perSD is v over input i's standard deviation: 0 for a constant
+	// input, whose coefficient then stays 0.
+	perSD := func(i int, v float64) float64 {
 		if sd[i] < 1e-9 {
-			sd[i] = 1 // a constant signal: its coefficient stays 0 under the penalty
+			return 0
 		}
+		return v / sd[i]
 	}
-	// w[0] is the bias, w[1..n] the standardised coefficients.
-	w := make([]float64, n+1)
+	w := make([]float64, nBias+n)
 	z := make([][]float64, len(xs))
+	flat := make([]float64, len(xs)*len(w)) // the rows in one array
 	for k, x := range xs {
-		z[k] = make([]float64, n+1)
-		z[k][0] = 1
+		z[k], flat = flat[:len(w):len(w)], flat[len(w):]
+		if nBias == 1 {
+			z[k][0] = 1
+		}
 		for i, v := range x {
-			z[k][i+1] = (v - mean[i]) / sd[i]
+			z[k][nBias+i] = perSD(i, v-mean[i])
 		}
 	}
-	g := make([]float64, n+1)
-	h := make([][]float64, n+1)
+	newton(data, z, offset, nBias, w)
+	coef = make([]float64, n)
+	if nBias == 1 {
+		bias = w[0]
+	}
+	for i := range n {
+		coef[i] = perSD(i, w[nBias+i])
+		bias -= coef[i] * mean[i]
+	}
+	return coef, bias, true
+}
+
+// newton fits w, from where it starts, by Newton's method: the weighted
+// logistic regression of the samples' labels on z (one row per sample)
+// plus the offset (if not nil), with every weight but the first nBias
+// penalised by ridge·w²/2.
+func newton(data []sample, z [][]float64, offset []float64, nBias int, w []float64) {
+	n := len(w)
+	g := make([]float64, n)
+	h := make([][]float64, n)
 	for i := range h {
-		h[i] = make([]float64, n+1)
+		h[i] = make([]float64, n)
 	}
 	for range 50 {
 		clear(g)
@@ -531,16 +565,23 @@ func fitWeights(data []sample, xs [][]float64) (coef []float64, bias float64, ok
 		for k, s := range data {
 			zk := z[k]
 			var lin float64
+			if offset != nil {
+				lin = offset[k]
+			}
 			for i := range w {
 				lin += w[i] * zk[i]
 			}
 			p := sigmoid(lin)
 			r := s.w * p * (1 - p)
-			for i := range w {
-				g[i] += s.w * (p - s.y) * zk[i]
-				hi := h[i]
-				for j := i; j <= n; j++ {
-					hi[j] += r * zk[i] * zk[j]
+			for i, zi := range zk {
+				g[i] += s.w * (p - s.y) * zi
+				// The upper triangle, in slices the loop needs no
+				// bounds checks in: it is most of the fit's time.
+				rz, zs := r*zi, zk[i:]
+				hi := h[i][i:]
+				hi = hi[:len(zs)]
+				for j, zj := range zs {
+					hi[j] += rz * zj
 				}
 			}
 		}
@@ -549,11 +590,13 @@ func fitWeights(data []sample, xs [][]float64) (coef []float64, bias float64, ok
 				h[i][j] = h[j][i]
 			}
 		}
-		for i := 1; i <= n; i++ {
+		for i := nBias; i < n; i++ {
 			g[i] += ridge * w[i]
 			h[i][i] += ridge
 		}
-		h[0][0] += 1e-9
+		for i := range nBias {
+			h[i][i] += 1e-9
+		}
 		step, ok := solve(h, g)
 		if !ok {
 			break
@@ -567,13 +610,6 @@ func fitWeights(data []sample, xs [][]float64) (coef []float64, bias float64, ok
 			break
 		}
 	}
-	coef = make([]float64, n)
-	bias = w[0]
-	for i := range n {
-		coef[i] = w[i+1] / sd[i]
-		bias -= coef[i] * mean[i]
-	}
-	return coef, bias, true
 }
 
 // solve solves a x = b by Gaussian elimination with partial pivoting. It

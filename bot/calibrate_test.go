@@ -277,3 +277,107 @@ func holdOutEven(t *testing.T, kb *knowledge.KB, idx *index, hold func(ti int) b
 	}
 	return idx.without(held, parts), buildIndex(knowledge.NewKB(topics, kb.Timeline, nil))
 }
+
+// TestFitWeightsStationary: the weights fitWeights returns, with a bias of
+// its own or on top of an offset (as fitOn fits), are where the penalised
+// log-likelihood is flat: its gradient, in the standardised inputs the
+// penalty is on, is zero.
+func TestFitWeightsStationary(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var data []sample
+	var xs [][]float64
+	var offset []float64
+	for range 2000 {
+		x := []float64{r.Float64(), 0}
+		if r.IntN(5) == 0 {
+			x[1] = 1 + r.Float64() // zero for most samples, as the year is
+		}
+		off := 2*x[0] - 1
+		y := 0.0
+		if r.Float64() < sigmoid(off+1.5*x[1]) {
+			y = 1
+		}
+		data = append(data, sample{y: y, w: 0.5 + r.Float64()})
+		xs, offset = append(xs, x), append(offset, off)
+	}
+	for _, c := range []struct {
+		name   string
+		offset []float64
+	}{
+		{"bias", nil},
+		{"offset", offset},
+	} {
+		coef, bias, ok := fitWeights(data, xs, c.offset)
+		if !ok {
+			t.Fatalf("%s: no fit", c.name)
+		}
+		if c.offset != nil && bias != 0 {
+			t.Errorf("%s: bias %v, want 0: the offset holds the bias", c.name, bias)
+		}
+		var gBias float64
+		g := make([]float64, len(coef))
+		for k, s := range data {
+			z := bias
+			if c.offset != nil {
+				z = c.offset[k]
+			}
+			for i, v := range xs[k] {
+				z += coef[i] * v
+			}
+			gBias += s.w * (sigmoid(z) - s.y)
+			for i, v := range xs[k] {
+				g[i] += s.w * (sigmoid(z) - s.y) * v
+			}
+		}
+		for i := range coef {
+			// The penalty ridge·(coef·sd)²/2, differentiated by coef·sd.
+			sd := stdDev(xs, i)
+			if gi := g[i]/sd + ridge*coef[i]*sd; math.Abs(gi) > 1e-6 {
+				t.Errorf("%s: gradient %v along input %d (coefficient %v)", c.name, gi, i, coef[i])
+			}
+		}
+		if c.offset == nil && math.Abs(gBias) > 1e-6 {
+			t.Errorf("%s: gradient %v along the bias", c.name, gBias)
+		}
+		if c.offset != nil && math.Abs(coef[1]-1.5) > 0.5 {
+			t.Errorf("%s: coefficient %v on top of the offset, want about 1.5", c.name, coef[1])
+		}
+	}
+}
+
+func stdDev(xs [][]float64, i int) float64 {
+	var mean, sq float64
+	for _, x := range xs {
+		mean += x[i]
+	}
+	mean /= float64(len(xs))
+	for _, x := range xs {
+		sq += (x[i] - mean) * (x[i] - mean)
+	}
+	return math.Sqrt(sq / float64(len(xs)))
+}
+
+// TestFitPartsMakeTheVectors: the topics' vectors, of which the fit's
+// held-out topics are built from the fit's parts, are what each topic's
+// own vector parts give, and the fit has the parts of every topic it holds
+// questions of out.
+func TestFitPartsMakeTheVectors(t *testing.T) {
+	idx := embeddedBot(t).idx.Load()
+	parts := idx.fitParts(idx.kb)
+	held := 0
+	for ti, e := range idx.topics {
+		if len(e.t.Questions) > 1 {
+			held++
+			if parts[ti] == nil {
+				t.Errorf("%s: the fit has no parts of it", e.t.ID)
+			}
+		}
+		p := idx.vectorParts(e.t)
+		if want := idx.stored(p.vector(nil)); (e.vec == nil) != (want == nil) || e.vec != nil && *e.vec != *want {
+			t.Errorf("%s: the index's vector is not its vector parts'", e.t.ID)
+		}
+	}
+	if held == 0 || len(parts) != held {
+		t.Errorf("the fit has the parts of %d topics, want %d", len(parts), held)
+	}
+}

@@ -220,10 +220,15 @@ func commonDirection(vs []*vec) *vec {
 }
 
 // setVectors sets every topic's vector, with the common direction taken
-// out.
-func (idx *index) setVectors() {
+// out. A topic in parts (the fit's, fitParts) has its vector parts built
+// already.
+func (idx *index) setVectors(parts map[int]*topicParts) {
 	vs := make([]*vec, len(idx.topics))
 	for i := range idx.topics {
+		if p := parts[i]; p != nil {
+			vs[i] = p.vec.vector(nil)
+			continue
+		}
 		p := idx.vectorParts(idx.topics[i].t)
 		vs[i] = p.vector(nil)
 	}

@@ -113,20 +113,24 @@ func (b *Bot) Explain(question string, n int) Explanation {
 	if n <= 0 {
 		return ex
 	}
-	if _, cands := idx.rankExplained(ws, qs, n); cands != nil {
+	r := idx.rankIn(ws, qs, true)
+	if cands := idx.explain(&r, n); cands != nil {
 		ex.Candidates = cands
 	}
-	// What Ask would do with it: the timeline, or one sentence of it
-	// (Ask declines a question too long or with nothing to match first).
+	// What Ask would do with it, decided on the same ranking: the
+	// timeline, or one sentence of it, explained from the ranking that
+	// chose it (Ask declines a question too long or with nothing to match
+	// first).
 	if utf8.RuneCountInString(question) > MaxQuestion || len(qs) == 0 {
 		return ex
 	}
-	switch d := b.decide(idx, question, ws, qs); {
+	var sentence ranking
+	switch d := b.decide(idx, question, ws, r.cands, &sentence); {
 	case d.fromTimeline:
 		ex.Timeline = true
 	case d.sentence != "":
 		ex.Sentence = d.sentence
-		_, ex.SentenceCandidates = idx.rankExplained(d.ws, idx.resolve(d.ws), n)
+		ex.SentenceCandidates = idx.explain(&sentence, n)
 	}
 	return ex
 }

@@ -167,7 +167,10 @@ func buildIndex(kb *knowledge.KB) *index {
 			backing: backing, more: others(t.Sources, backing), years: namedYears(t), questionOnly: questionOnly[i]}
 		idx.setNorms(phrases[i])
 	}
-	idx.setVectors()
+	// The fit's held-out topics in parts, whose vector parts make their
+	// vectors too.
+	parts := idx.fitParts(kb)
+	idx.setVectors(parts)
 	for i, t := range kb.Topics {
 		for _, r := range t.Related {
 			if j, ok := idx.byID[r]; ok {
@@ -191,7 +194,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	idx.about = about(kb)
 	idx.subject = newSubjectFit(idx, kb, offTopic)
 	idx.setBilateral()
-	idx.model = idx.fit(kb)
+	idx.model = idx.fit(kb, parts)
 	// After the fit: its thousands of slipped questions would fill the
 	// memo with typos nobody asked.
 	idx.asked = &askedMemo{}

@@ -49,7 +49,7 @@ func TestOneSidedSignal(t *testing.T) {
 		{"what is the sco in china", "sco", 0}, // its questions name neither side
 	} {
 		ws := words(tc.q)
-		cands, _, _ := idx.rankIn(ws, idx.resolve(ws), 0)
+		cands := idx.rankIn(ws, idx.resolve(ws), false).cands
 		found := false
 		for _, c := range cands {
 			if idx.topics[c.topic].t.ID == tc.topic {

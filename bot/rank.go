@@ -229,29 +229,30 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 // rank scores the topics that share a term with the question and returns
 // the best candidates, best first, each with its calibrated confidence.
 func (idx *index) rank(ws []string, qs []qterm) []scored {
-	cands, _, _ := idx.rankIn(ws, qs, 0)
-	return cands
+	return idx.rankIn(ws, qs, false).cands
 }
 
-// rankExplained is rank, also returning the explanation of the first n
-// candidates, recorded by the scoring code as it scores them.
-func (idx *index) rankExplained(ws []string, qs []qterm, n int) ([]scored, []CandidateExplanation) {
-	cands, exs, _ := idx.rankIn(ws, qs, n)
-	return cands, exs
+// ranking is a question's candidates, best first, with the query they
+// were ranked for (whose signals the fit reads beside theirs) and, if it
+// was kept, the shortlist as it came: what explaining them needs (explain).
+type ranking struct {
+	cands []scored
+	q     query
+	short []scored
 }
 
-// rankIn is rankExplained, also returning the query it built, whose
-// signals the fit reads beside the candidates'.
-func (idx *index) rankIn(ws []string, qs []qterm, n int) ([]scored, []CandidateExplanation, query) {
+// rankIn is rank, keeping what explaining the candidates needs if keep
+// says so.
+func (idx *index) rankIn(ws []string, qs []qterm, keep bool) ranking {
 	q := idx.newQuery(ws, qs)
 	if q.total == 0 {
-		return nil, nil, q
+		return ranking{q: q}
 	}
 	top := idx.shortlist(&q)
 	// The shortlist holds candidates topics at most: the work arrays of
 	// the ordering live on the stack.
 	var short []scored // the shortlist as it came, for the explanations
-	if n > 0 {
+	if keep {
 		short = slices.Clone(top)
 	}
 	for i := range top {
@@ -319,11 +320,18 @@ func (idx *index) rankIn(ws []string, qs []qterm, n int) ([]scored, []CandidateE
 	for i, j := range byConf {
 		final[i] = sorted[j]
 	}
+	return ranking{cands: final, q: q, short: short}
+}
+
+// explain explains the first n candidates of a ranking kept to be
+// explained (rankIn's keep), recorded by the scoring code as it scores
+// them.
+func (idx *index) explain(r *ranking, n int) []CandidateExplanation {
 	var out []CandidateExplanation
-	for i := range min(n, len(final)) {
-		out = append(out, idx.explainCandidate(short, &final[i], &q, i == 0))
+	for i := range min(n, len(r.cands)) {
+		out = append(out, idx.explainCandidate(r.short, &r.cands[i], &r.q, i == 0))
 	}
-	return final, out, q
+	return out
 }
 
 // explainCandidate scores a ranked candidate again from the shortlist's
