@@ -195,12 +195,13 @@ func (m *model) confidence(c *scored, q *query, ex *CandidateExplanation) float6
 // (visa-free travel) than its words say; it is the decision's, which it
 // helps decline "do I need a visa for China", and not the order's, where it
 // would favour any topic about one side over one about both.
-func (m *model) order(c *scored) float64 {
+func (m *model) order(c *scored, q *query) float64 {
 	if m == nil || c.oneSided == 0 {
 		return c.confidence
 	}
-	p := c.confidence
-	return p / (p + (1-p)*math.Exp(m.coef[oneSidedSignal]*c.oneSided))
+	x := signals(c, q)
+	x[oneSidedSignal] = 0
+	return logistic(m.bias, m.coef[:], x[:], signalName, nil)
 }
 
 func signalName(i int) string { return signalNames[i] }

@@ -196,6 +196,17 @@ func TestWithoutIsARebuild(t *testing.T) {
 			t.Errorf("%q: patched %v (idf %.3f), rebuilt %v (idf %.3f)", term, patched.postings[id], patched.idf[id], want, wantIDF)
 		}
 	}
+	some := false
+	for ti := range kb.Topics {
+		got, want := patched.topics[ti].bilateral, rebuilt.topics[ti].bilateral
+		some = some || got != idx.topics[ti].bilateral
+		if math.Abs(got-want) > 1e-12 {
+			t.Errorf("%s: patched bilateral share %v, rebuilt %v", kb.Topics[ti].ID, got, want)
+		}
+	}
+	if !some {
+		t.Error("holding questions out changed no topic's bilateral share: the fixture shows nothing")
+	}
 }
 
 // TestBalancedClasses: the in-scope model's two classes weigh the same.
@@ -275,6 +286,7 @@ func holdOutEven(t *testing.T, kb *knowledge.KB, idx *index, hold func(ti int) b
 	if len(held) == 0 {
 		t.Fatal("fixture has no topic with two questions")
 	}
+	idx.setBilateral(parts) // as buildIndex does for the fit's parts
 	return idx.without(held, parts), buildIndex(knowledge.NewKB(topics, kb.Timeline, nil))
 }
 

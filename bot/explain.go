@@ -62,11 +62,16 @@ type Signal struct {
 
 // CandidateExplanation is one candidate topic.
 type CandidateExplanation struct {
-	Topic      TopicRef    `json:"topic"`
-	Confidence float64     `json:"confidence"`
-	Matches    []TermMatch `json:"matches"`
-	Signals    []Signal    `json:"signals"`
-	Bias       float64     `json:"bias"`
+	Topic      TopicRef `json:"topic"`
+	Confidence float64  `json:"confidence"`
+	// Order is, when it is not the confidence, the key the candidates
+	// are ordered by: the confidence without the one-sided signal's part
+	// (a question naming one side, a topic whose questions name both),
+	// which is the decision's and not the order's (model.order).
+	Order   float64     `json:"order,omitempty"`
+	Matches []TermMatch `json:"matches"`
+	Signals []Signal    `json:"signals"`
+	Bias    float64     `json:"bias"`
 	// Scope is, for the first candidate, the probability that the
 	// question is in scope and its parts: the bot answers when it or the
 	// confidence reaches the threshold.

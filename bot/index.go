@@ -193,7 +193,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	idx.timeline = newTimelineIndex(kb)
 	idx.about = about(kb)
 	idx.subject = newSubjectFit(idx, kb, offTopic)
-	idx.setBilateral()
+	idx.setBilateral(parts)
 	idx.model = idx.fit(kb, parts)
 	// After the fit: its thousands of slipped questions would fill the
 	// memo with typos nobody asked.
@@ -466,6 +466,10 @@ type topicParts struct {
 	phrases   []phrase // title and aliases
 	questions []phrase // each alternate question, without its norm
 	vec       vectorParts
+	// both says, per alternate question, whether it names both sides of
+	// the relationship (setBilateral): a fold's topic's bilateral share is
+	// that of the questions it keeps.
+	both []bool
 }
 
 func (idx *index) parts(t *knowledge.Topic) topicParts {
@@ -556,6 +560,9 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 		}
 		c.topics[ti].phrases = ps
 		c.topics[ti].questionOnly = only
+		if b := parts[ti].both; b != nil {
+			c.topics[ti].bilateral = bilateralShare(b, skip)
+		}
 		redone = append(redone, ti)
 	}
 	n := float64(len(idx.topics))
@@ -583,20 +590,40 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 }
 
 // setBilateral sets each topic's share of alternate questions that name
-// both sides (topicEntry.bilateral).
-func (idx *index) setBilateral() {
+// both sides (topicEntry.bilateral), and keeps which do in the parts of the
+// topics the fit holds questions of, so that a fold's index has the share
+// of the questions it keeps: a held-out question's own sides must not be
+// in its signals.
+func (idx *index) setBilateral(parts map[int]*topicParts) {
 	for i := range idx.topics {
 		qs := idx.topics[i].t.Questions
-		if len(qs) == 0 {
+		both := make([]bool, len(qs))
+		for qi, q := range qs {
+			ws := words(q)
+			both[qi] = idx.sides(idx.resolve(ws)) == 1
+		}
+		idx.topics[i].bilateral = bilateralShare(both, nil)
+		if p := parts[i]; p != nil {
+			p.both = both
+		}
+	}
+}
+
+// bilateralShare is the share of true among both, leaving out the
+// questions skip says (nil: none); 0 when none is left.
+func bilateralShare(both []bool, skip func(int) bool) float64 {
+	n, k := 0, 0
+	for qi, b := range both {
+		if skip != nil && skip(qi) {
 			continue
 		}
-		both := 0
-		for _, q := range qs {
-			ws := words(q)
-			if idx.sides(idx.resolve(ws)) == 1 {
-				both++
-			}
+		n++
+		if b {
+			k++
 		}
-		idx.topics[i].bilateral = float64(both) / float64(len(qs))
 	}
+	if n == 0 {
+		return 0
+	}
+	return float64(k) / float64(n)
 }

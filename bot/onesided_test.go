@@ -30,9 +30,15 @@ func TestBilateral(t *testing.T) {
 			t.Errorf("%s: bilateral %v, want %v", id, got, want)
 		}
 	}
-	// A held-out fold's index keeps the whole topic's share.
-	if got := idx.without(nil, nil).topics[idx.byID["visa"]].bilateral; got != 1 {
-		t.Errorf("without: visa bilateral %v, want 1", got)
+	// A fold's index has the share of the questions it keeps: without
+	// peace's one question naming both, none.
+	peace := idx.byID["peace"]
+	p := idx.parts(idx.kb.Topics[peace])
+	parts := map[int]*topicParts{peace: &p}
+	idx.setBilateral(parts)
+	held := map[int]func(int) bool{peace: func(qi int) bool { return qi == 2 }}
+	if got := idx.without(held, parts).topics[peace].bilateral; got != 0 {
+		t.Errorf("without its third question: peace bilateral %v, want 0", got)
 	}
 }
 
@@ -68,17 +74,42 @@ func TestOneSidedSignal(t *testing.T) {
 // TestOrderLeavesOutOneSided: the candidates' order is their confidence
 // without the one-sided signal's part, which is the decision's alone.
 func TestOrderLeavesOutOneSided(t *testing.T) {
-	m := &model{}
-	m.coef[oneSidedSignal] = -2
-	for _, c := range []scored{{confidence: 0.3}, {confidence: 0.3, oneSided: 1}, {confidence: 0.8, oneSided: 0.5}} {
-		z := math.Log(c.confidence/(1-c.confidence)) - m.coef[oneSidedSignal]*c.oneSided
-		if got, want := m.order(&c), sigmoid(z); math.Abs(got-want) > 1e-12 {
-			t.Errorf("order(confidence %v, one-sided %v) = %v, want %v", c.confidence, c.oneSided, got, want)
+	scoreSignal := 0 // "score", the first signal
+	m := &model{bias: -1}
+	m.coef[scoreSignal], m.coef[oneSidedSignal] = 2, -3
+	q := &query{}
+	for _, c := range []scored{{score: 0.5}, {score: 0.5, oneSided: 1}, {score: 0.9, oneSided: 0.5}} {
+		c.confidence = m.confidence(&c, q, nil)
+		want := c.confidence
+		if c.oneSided != 0 {
+			want = sigmoid(-1 + 2*c.score)
+		}
+		if got := m.order(&c, q); math.Abs(got-want) > 1e-12 {
+			t.Errorf("order(score %v, one-sided %v) = %v, want %v", c.score, c.oneSided, got, want)
 		}
 	}
 	// On the embedded knowledge base the fit finds that a question naming
-	// one side is less often about a topic of the two together.
-	if c := embeddedBot(t).idx.Load().model.coef[oneSidedSignal]; c >= 0 {
+	// one side is less often about a topic of the two together, and every
+	// ranking is in that order, which is not always the confidence's.
+	b := embeddedBot(t)
+	idx := b.idx.Load()
+	if c := idx.model.coef[oneSidedSignal]; c >= 0 {
 		t.Errorf("the fitted one-sided coefficient is %v, want it negative", c)
+	}
+	differs := 0
+	for _, tc := range idx.kb.Tests {
+		ws := words(tc.Question)
+		r := idx.rankIn(ws, idx.resolve(ws), false)
+		for i := 1; i < len(r.cands); i++ {
+			if idx.model.order(&r.cands[i-1], &r.q) < idx.model.order(&r.cands[i], &r.q) {
+				t.Errorf("%q: %s before %s, out of order", tc.Question, idx.topics[r.cands[i-1].topic].t.ID, idx.topics[r.cands[i].topic].t.ID)
+			}
+			if r.cands[i-1].confidence < r.cands[i].confidence {
+				differs++
+			}
+		}
+	}
+	if differs == 0 {
+		t.Error("no ranking of the regression set differs from the confidence's order: the test shows nothing")
 	}
 }

@@ -309,7 +309,7 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) ranking {
 	}
 	var orderBy [candidates]float64
 	for i := range sorted {
-		orderBy[i] = idx.model.order(&sorted[i])
+		orderBy[i] = idx.model.order(&sorted[i], &q)
 	}
 	slices.SortStableFunc(byConf, func(a, b int) int { return cmp.Compare(orderBy[b], orderBy[a]) })
 	if len(byConf) > 0 {
@@ -349,6 +349,9 @@ func (idx *index) explainCandidate(short []scored, c *scored, q *query, first bo
 	}
 	// Neither model changes the candidate: they read its signals.
 	idx.model.confidence(c, q, &ex)
+	if c.oneSided != 0 {
+		ex.Order = round3(idx.model.order(c, q))
+	}
 	if first {
 		idx.model.inScope(c, q, &ex)
 	}

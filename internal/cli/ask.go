@@ -219,6 +219,9 @@ func printCandidates(w io.Writer, cands []bot.CandidateExplanation, indent strin
 			continue
 		}
 		fmt.Fprintf(w, "%s     confidence = logistic(%s)\n", indent, logisticParts(c.Bias, c.Signals))
+		if c.Order != 0 {
+			fmt.Fprintf(w, "%s     ordered by %.3f, the confidence without its one-sided part (the decision's, not the order's)\n", indent, c.Order)
+		}
 		if s := c.Scope; s != nil {
 			fmt.Fprintf(w, "%s     in scope %.3f = logistic(%s)\n", indent, s.InScope, logisticParts(s.Bias, s.Signals))
 		}
