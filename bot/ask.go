@@ -170,10 +170,14 @@ func withFigure(idx *index, a Answer, year int) Answer {
 	return a
 }
 
-// yearIn returns the first plausible year (1900–2099) named in the words.
+// yearIn returns the first year (1900–2099) the words name, as the
+// ranking reads them (wordYears): "vostok-2018" names 2018.
 func yearIn(ws []string) int {
 	for _, w := range ws {
-		if y := yearOf(w); y != 0 {
+		if !hasDigit(w) {
+			continue // the cheap test first: ranging over wordYears costs more
+		}
+		for y := range wordYears(w) {
 			return y
 		}
 	}
@@ -286,7 +290,7 @@ func (b *Bot) yearFollowUp(ctx context.Context, idx *index, q Question, t *knowl
 		// The question for that year finds nothing: stay on the topic.
 		a = withFigure(idx, idx.topicAnswer(t, again, 1), year)
 	}
-	if at, ok := idx.kb.Topic(a.Topic.ID); ok && a.Answered && a.Text == at.Answer && len(at.Figures) == 0 && !namesYear(at, year) {
+	if at, ok := idx.kb.Topic(a.Topic.ID); ok && a.Answered && a.Text == at.Answer && len(at.Figures) == 0 && !idx.namesYear(at, year) {
 		// The general answer of a topic about every year ("joint
 		// exercises"): a related topic about that year
 		// ("North/Interaction-2023") answers "what about 2023?" better, if
@@ -296,7 +300,7 @@ func (b *Bot) yearFollowUp(ctx context.Context, idx *index, q Question, t *knowl
 		}
 	}
 	if a.Topic != nil {
-		if at, ok := idx.kb.Topic(a.Topic.ID); ok && a.Answered && a.Text == at.Answer && !aboutYear(at, year) {
+		if at, ok := idx.kb.Topic(a.Topic.ID); ok && a.Answered && a.Text == at.Answer && !idx.aboutYear(at, year) {
 			if len(at.Figures) > 0 {
 				a.Note = fmt.Sprintf("I have no figure for %d on this topic; here is the general answer.", year)
 			} else {
@@ -310,20 +314,18 @@ func (b *Bot) yearFollowUp(ctx context.Context, idx *index, q Question, t *knowl
 	return a
 }
 
-// namesYear reports whether a topic is about one year: the year is in its
-// id, title or an alias.
-func namesYear(t *knowledge.Topic, year int) bool {
-	y := strconv.Itoa(year)
-	if slices.Contains(strings.Split(t.ID, "-"), y) || slices.Contains(words(t.Title), y) {
-		return true
-	}
-	return slices.ContainsFunc(t.Aliases, func(a string) bool { return slices.Contains(words(a), y) })
+// namesYear reports whether a topic is about one year: its id, title or
+// an alias names it (namedYears, read when the index is built), alone and
+// not as an end of a span ("2013–2026").
+func (idx *index) namesYear(t *knowledge.Topic, year int) bool {
+	i, ok := idx.byID[t.ID]
+	return ok && slices.Contains(idx.topics[i].years, [2]int{year, year})
 }
 
 // aboutYear reports whether a topic has anything specific on year: it
 // names the year, has a figure for it, or its answer or details mention it.
-func aboutYear(t *knowledge.Topic, year int) bool {
-	if _, ok := figureFor(t, year); ok || namesYear(t, year) {
+func (idx *index) aboutYear(t *knowledge.Topic, year int) bool {
+	if _, ok := figureFor(t, year); ok || idx.namesYear(t, year) {
 		return true
 	}
 	y := strconv.Itoa(year)
@@ -351,7 +353,7 @@ func yearTopic(idx *index, t *knowledge.Topic, again string, year int) *knowledg
 		if !related[r.ID] {
 			continue
 		}
-		if c.confidence >= suggestAbove && namesYear(r, year) {
+		if c.confidence >= suggestAbove && idx.namesYear(r, year) {
 			return r
 		}
 		return nil // the related topic that wins the question is not about that year
@@ -403,7 +405,7 @@ type decision struct {
 
 func (b *Bot) decide(idx *index, text string, ws []string, qs []qterm) decision {
 	d := decision{cands: idx.rank(ws, qs), year: yearIn(ws), ws: ws}
-	d.timeline, d.fromTimeline = idx.timeline.answer(idx, ws, d.year, d.cands, b.opts.Now())
+	d.timeline, d.fromTimeline = idx.timeline.answer(idx, ws, d.year, d.cands, b.opts.Now(), b.opts.Threshold)
 	if d.fromTimeline || len(d.cands) > 0 && d.cands[0].inScope >= b.opts.Threshold {
 		return d
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"cmp"
+	"iter"
 	"maps"
 	"math"
 	"regexp"
@@ -355,6 +356,34 @@ func namedYears(t *knowledge.Topic) [][2]int {
 
 // yearSpan is a range of years as titles write it: "2013–2026".
 var yearSpan = regexp.MustCompile(`\b((?:19|20)\d\d)\s*[–—-]\s*((?:19|20)\d\d)\b`)
+
+// wordYears yields, in order, the years (1900–2099) a word of a question
+// names, each with its text: the word itself, or a part of it between
+// hyphens ("vostok-2018", "2022-2023"). Ask's year (yearIn) and the
+// ranking's (readYears) are read with it.
+func wordYears(w string) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		if !hasDigit(w) {
+			return
+		}
+		for p := range strings.SplitSeq(w, "-") {
+			if y := yearOf(p); y != 0 && !yield(y, p) {
+				return
+			}
+		}
+	}
+}
+
+// hasDigit reports whether w has an ASCII digit: most words have none,
+// and a year is looked for only in those that do.
+func hasDigit(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	return false
+}
 
 // yearOf returns the year a word is (1900–2099), or 0.
 func yearOf(w string) int {

@@ -198,7 +198,7 @@ func FuzzTimeline(f *testing.F) {
 					t.Fatalf("timeline answer(%q, %d): panic %v\n%s", q, year, r, debug.Stack())
 				}
 			}()
-			idx.timeline.answer(idx, ws, year, idx.rank(ws, idx.resolve(ws)), now)
+			idx.timeline.answer(idx, ws, year, idx.rank(ws, idx.resolve(ws)), now, Threshold)
 		}()
 	})
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -21,6 +22,7 @@ func TestPurposeOfVisits(t *testing.T) {
 		"what was putin hoping to achieve in beijing",
 		"reason for xi's moscow trip",
 		"what did xi get out of going to moscow",
+		"what was putin's may 2026 trip to china meant to achieve",
 	} {
 		a := ask(b, q)
 		if !a.Answered || a.Topic == nil {
@@ -51,6 +53,49 @@ func TestPurposeOfVisits(t *testing.T) {
 		}
 		if a.Topic == nil || a.Topic.ID != "summits-timeline" {
 			t.Errorf("%q = %+v, want the list under summits-timeline", q, a.Topic)
+		}
+	}
+}
+
+// TestVisitsToACountry: one leader travelling to the other's country names
+// his meetings there, as a city does; his own country does not, nor a
+// question about him without a word of travel.
+func TestVisitsToACountry(t *testing.T) {
+	b := embeddedBot(t)
+	meetings := b.idx.Load().timeline.meetings
+	for _, tc := range []struct {
+		q       string
+		country string // "" = not the meetings in a country
+	}{
+		{"who is vladimir putin visiting in china", "China"},
+		{"xi's state visit to russia", "Russia"},
+		{"putin's trip to uzbekistan", "Uzbekistan"},
+		{"what does putin think of china", ""},
+		{"putin's trips from russia", ""},
+	} {
+		a := ask(b, tc.q)
+		there := 0
+		for _, m := range meetings {
+			in := strings.HasSuffix(m.Place, ", "+tc.country) && !isCall(m)
+			if in {
+				there++
+			}
+			if listed := strings.Contains(a.Text, "("+m.Place+", "); listed && !in && tc.country != "" {
+				t.Errorf("%q lists a meeting in %s, not in %s", tc.q, m.Place, tc.country)
+			}
+		}
+		if tc.country == "" {
+			if strings.HasPrefix(a.Text, "My timeline has") && strings.Contains(a.Text, "Russia") && !strings.Contains(a.Text, "China") {
+				t.Errorf("%q = %q, want no list of the meetings in Russia", tc.q, a.Text)
+			}
+			continue
+		}
+		want := fmt.Sprintf("My timeline has %d Xi–Putin meetings", there)
+		if there == 1 {
+			want = "**"
+		}
+		if a.Topic == nil || a.Topic.ID != "summits-timeline" || !strings.HasPrefix(a.Text, want) {
+			t.Errorf("%q = %+v %q, want the %d meetings in %s under summits-timeline", tc.q, a.Topic, a.Text, there, tc.country)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -186,11 +185,11 @@ func (q *query) readYears(idx *index) {
 		if i > 0 && q.qs[i-1].word == t.word {
 			continue // the terms of one word ("vostok-2018") name its years once
 		}
-		if !strings.ContainsAny(t.word, "0123456789") {
+		if !hasDigit(t.word) {
 			continue
 		}
-		for p := range strings.SplitSeq(t.word, "-") {
-			if y := yearOf(p); y != 0 && !slices.Contains(q.years, y) {
+		for y, p := range wordYears(t.word) {
+			if !slices.Contains(q.years, y) {
 				q.years = append(q.years, y)
 				if id, ok := idx.known(p); ok {
 					q.yearIDs = append(q.yearIDs, id)

@@ -15,11 +15,18 @@ import (
 type timelineIndex struct {
 	meetings   []knowledge.Meeting // by date
 	counts     []knowledge.MeetingCount
-	places     map[string][]int   // place term -> meetings
-	placeNames map[string]string  // place term -> the city's word it matched, as written
-	starts     []start            // of each meeting
-	aliases    []timelineAlias    // multi-word names of meetings
-	summits    []*knowledge.Topic // topics in the summits category, by id
+	places     map[string][]int  // place term -> meetings
+	placeNames map[string]string // place term -> the city's word it matched, as written
+	// countries maps a country's term to the meetings held there, and
+	// countryNames to its name as the timeline writes it ("Uzbekistan").
+	countries    map[string][]int
+	countryNames map[string]string
+	starts       []start            // of each meeting
+	aliases      []timelineAlias    // multi-word names of meetings
+	summits      []*knowledge.Topic // topics in the summits category, by id
+	// about maps a topic to the one meeting it is about: the latest
+	// meeting's topic (latestHome) to the latest meeting before its review.
+	about map[string]int
 }
 
 type timelineAlias struct {
@@ -28,16 +35,25 @@ type timelineAlias struct {
 }
 
 func newTimelineIndex(kb *knowledge.KB) timelineIndex {
-	tl := timelineIndex{meetings: kb.Timeline.Meetings, counts: kb.Timeline.Counts, places: map[string][]int{}}
+	tl := timelineIndex{meetings: kb.Timeline.Meetings, counts: kb.Timeline.Counts, places: map[string][]int{},
+		countries: map[string][]int{}, countryNames: map[string]string{}}
 	for i, m := range tl.meetings {
 		tl.starts = append(tl.starts, startOf(m))
 		if isCall(m) {
 			continue // "Moscow and Beijing (video link)" is not a meeting in Moscow
 		}
-		city, _, _ := strings.Cut(m.Place, ",")
+		city, country, _ := strings.Cut(m.Place, ",")
 		for _, t := range terms(words(city)) {
 			if l := tl.places[t]; len(l) == 0 || l[len(l)-1] != i {
 				tl.places[t] = append(l, i)
+			}
+		}
+		if country = strings.TrimSpace(country); country != "" {
+			for _, t := range terms(words(country)) {
+				if l := tl.countries[t]; len(l) == 0 || l[len(l)-1] != i {
+					tl.countries[t] = append(l, i)
+				}
+				tl.countryNames[t] = country
 			}
 		}
 		for _, a := range m.Aliases {
@@ -50,12 +66,30 @@ func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 	for t, ms := range tl.places {
 		tl.placeNames[t] = tl.placeName(ms[0], t)
 	}
+	tl.about = map[string]int{}
 	for _, t := range kb.Topics {
 		if t.Category == knowledge.Summits {
 			tl.summits = append(tl.summits, t)
 		}
+		if t.ID == latestHome[0] {
+			if m := tl.latestBy(t.ReviewedTime()); m >= 0 {
+				tl.about[t.ID] = m
+			}
+		}
 	}
 	return tl
+}
+
+// latestBy returns the latest meeting that had started by then, or -1: the
+// latest meeting's topic is about the one before its review, not one
+// planned after it.
+func (tl *timelineIndex) latestBy(then time.Time) int {
+	for i := len(tl.meetings) - 1; i >= 0; i-- {
+		if tl.starts[i].by(then) {
+			return i
+		}
+	}
+	return -1
 }
 
 var (
@@ -63,7 +97,7 @@ var (
 встреча встречи встречались встретились саммит 会晤 会见 峰会 见面`)
 	// travelWords say a meeting only with a leader or both countries named:
 	// people visit Beijing for other reasons ("the best time to visit").
-	travelWords = set(`visit visits visited trip trips визит 访问`)
+	travelWords = set(`visit visits visited visiting trip trips визит 访问`)
 	latestWords = set(`last latest recent recently newest previous`)
 	countWords  = set(`many often frequently count counted times number`)
 	putinWords  = set(`putin putins путин путина путиным 普京`)
@@ -94,8 +128,10 @@ const (
 
 // answer recognises a timeline question and answers it. It leaves a
 // question alone when a non-summit topic matches it clearly by name. now
-// bounds "latest": a meeting dated after it is not the latest.
-func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []scored, now time.Time) (Answer, bool) {
+// bounds "latest": a meeting dated after it is not the latest. threshold
+// is the Bot's: a topic it would answer with on its own is one it is
+// that sure of.
+func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []scored, now time.Time, threshold float64) (Answer, bool) {
 	if len(tl.meetings) == 0 || len(tl.summits) == 0 {
 		return Answer{}, false
 	}
@@ -132,6 +168,25 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 			}
 		}
 	}
+	if len(placed) == 0 && travel && putin != xi {
+		// "putin's visit to china", "xi's state visit to russia": one
+		// leader travelling to a country names his meetings there. Not
+		// his own country, which his name already stands for ("putin's
+		// trips abroad from russia"), and only with a word of travel:
+		// "what does putin think of china" is about him.
+		own := "russia"
+		if xi {
+			own = "china"
+		}
+		for _, t := range qterms {
+			if ms, ok := tl.countries[t]; ok && t != own {
+				placed = append(placed, ms...)
+				if n := tl.countryNames[t]; !slices.Contains(names, n) {
+					names = append(names, n)
+				}
+			}
+		}
+	}
 	// "in beijing or moscow": one pool, by date, each meeting once.
 	placed = filterYear(tl.meetings, placed, 0)
 	place := strings.Join(names, " or ")
@@ -142,8 +197,8 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	//
 	// One leader's name without a meeting word ("tsugol range putin war
 	// games 2018") is weak evidence of a question about meetings: then any
-	// topic that would be answered on its own (Threshold) takes it.
-	clearTopic := len(cands) > 0 && (cands[0].score >= 0.6 || !leaders && cands[0].inScope >= Threshold) &&
+	// topic that would be answered on its own (threshold) takes it.
+	clearTopic := len(cands) > 0 && (cands[0].score >= 0.6 || !leaders && cands[0].inScope >= threshold) &&
 		idx.topics[cands[0].topic].t.Category != knowledge.Summits
 	if clearTopic && len(placed) > 0 && (putin || xi) && idx.topics[cands[0].topic].t.Category == knowledge.People {
 		// "why is xi in moscow", "what is putin up to in china": a
@@ -160,7 +215,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		// that matches clearly keeps it.
 		t := idx.topics[cands[0].topic].t
 		_, fig := figureFor(t, year)
-		clearTopic = t.Category != knowledge.People && (fig || namesYear(t, year))
+		clearTopic = t.Category != knowledge.People && (fig || idx.namesYear(t, year))
 	}
 	switch {
 	case leaders && count && !latest && year == 0:
@@ -184,7 +239,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 			// Day meeting, but not in 2015.
 			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
-		return tl.listAnswer(idx, cands, ms, "named"), true
+		return tl.listAnswer(idx, cands, ms, threshold), true
 	case (year != 0 || len(placed) > 0) && (leaders || putin || xi):
 		// "meetings in 2024", "putin xi 2024", "xi in moscow", "the Kazan
 		// summit". A question clearly about another topic ("the Iran
@@ -197,19 +252,20 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		if len(ms) == 0 {
 			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
-		if len(ms) > 1 && purpose && !when && len(cands) > 0 && cands[0].inScope >= Threshold &&
+		if purpose && !when && len(cands) > 0 && cands[0].inScope >= threshold &&
 			tl.namesOneOf(idx, cands[0].topic, ms) {
 			// "why is xi in moscow", "what did putin hope to achieve in
-			// beijing": several meetings' dates and places do not say why;
-			// the topic the ranking would answer with, about one of these
-			// visits' reasons or results, does (its answer names its
-			// dates). Not a topic about none of these meetings (a
+			// beijing": meetings' dates and places, however few, do not
+			// say why; the topic the ranking would answer with, about one
+			// of these visits' reasons or results, does (its answer names
+			// its dates), even when the year leaves one ("what was
+			// putin's may 2026 trip to china for"). Not a topic about none of these meetings (a
 			// leader's own, which names no year, or "the latest meeting"
 			// in another city), and not when the question asks when
 			// ("when did xi get to moscow"): the list is surer.
 			return Answer{}, false
 		}
-		return tl.listAnswer(idx, cands, ms, "filtered"), true
+		return tl.listAnswer(idx, cands, ms, threshold), true
 	}
 	return Answer{}, false
 }
@@ -217,17 +273,8 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 // namesOneOf reports whether topic ti's names name, as a single year, the
 // year of one of the meetings ms: it is about one of them.
 func (tl *timelineIndex) namesOneOf(idx *index, ti int, ms []int) bool {
-	for _, span := range idx.topics[ti].years {
-		if span[0] != span[1] {
-			continue
-		}
-		for _, m := range ms {
-			if tl.meetings[m].Year() == span[0] {
-				return true
-			}
-		}
-	}
-	return false
+	t := idx.topics[ti].t
+	return slices.ContainsFunc(ms, func(m int) bool { return idx.namesYear(t, tl.meetings[m].Year()) })
 }
 
 // named finds meetings one of whose aliases appears whole in the question.
@@ -304,7 +351,10 @@ func (tl *timelineIndex) base(idx *index, cands []scored, ids []string) Answer {
 
 const maxListed = 5
 
-func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, kind string) Answer {
+// listAnswer lists meetings ms. Its home is the first candidate's topic
+// when that is a summits topic about them that the Bot would answer with
+// on its own (threshold), or about the one year listed.
+func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, threshold float64) Answer {
 	home := timelineHome
 	if len(cands) > 0 && len(ms) > 0 {
 		// A summits topic that answers the question on its own ("why did
@@ -312,15 +362,16 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, kind s
 		// ("xi in moscow 2023"), names the meetings listed.
 		t := idx.topics[cands[0].topic].t
 		y := tl.meetings[ms[0]].Year()
-		oneYear := tl.meetings[ms[len(ms)-1]].Year() == y && namesYear(t, y)
+		oneYear := tl.meetings[ms[len(ms)-1]].Year() == y && idx.namesYear(t, y)
 		// A topic about one year's visit ("xi in moscow 2023") is not the
 		// home of a list that spans other years ("xi in moscow": six
 		// visits, 2013–2025), however well it matches.
 		otherYears := len(idx.topics[cands[0].topic].years) > 0 && !oneYear
-		// Nor is the topic of the latest meeting, which is about one of
-		// them and names no year.
-		latest := t.ID == latestHome[0]
-		if t.Category == knowledge.Summits && (cands[0].confidence >= Threshold && !otherYears && !latest || oneYear) {
+		// Nor is a topic about one meeting (the latest meeting's) the home
+		// of a list of others.
+		m, aboutOne := tl.about[t.ID]
+		otherMeetings := aboutOne && !slices.Equal(ms, []int{m})
+		if t.Category == knowledge.Summits && (cands[0].confidence >= threshold && !otherYears && !otherMeetings || oneYear) {
 			home = []string{t.ID}
 		}
 	}

@@ -27,6 +27,81 @@ func TestNamedYears(t *testing.T) {
 	}
 }
 
+// TestNamesYear: a topic is about one year when its id, title or an alias
+// names it alone, hyphenated or not; the ends of a span of years are not
+// years of their own (the span covers every year between).
+func TestNamesYear(t *testing.T) {
+	topics := []*knowledge.Topic{
+		{ID: "vostok-2018", Title: "Vostok-2018"},
+		{ID: "summits-timeline", Title: "Xi–Putin meetings, 2013–2026"},
+		{ID: "border-settlement", Title: "Settling the border (1991–2008)", Aliases: []string{"2008 border protocol"}},
+		{ID: "drill", Title: "Joint Sea-2019"},
+		{ID: "s-400-contract", Title: "The S-400 contract"},
+	}
+	idx := &index{byID: map[string]int{}}
+	for i, tp := range topics {
+		idx.byID[tp.ID] = i
+		idx.topics = append(idx.topics, topicEntry{t: tp, years: namedYears(tp)})
+	}
+	cases := []struct {
+		topic int
+		year  int
+		want  bool
+	}{
+		{0, 2018, true},
+		{0, 2019, false},
+		{1, 2013, false}, // a span's end
+		{1, 2026, false},
+		{1, 2019, false}, // covered by the span, not named
+		{2, 1991, false},
+		{2, 2008, true}, // named alone by an alias, as well as ending the span
+		{3, 2019, true}, // hyphenated in the title only
+		{4, 2018, false},
+	}
+	for _, c := range cases {
+		if got := idx.namesYear(topics[c.topic], c.year); got != c.want {
+			t.Errorf("namesYear(%s, %d) = %v, want %v", topics[c.topic].ID, c.year, got, c.want)
+		}
+	}
+	if idx.namesYear(&knowledge.Topic{ID: "not-indexed-2018"}, 2018) {
+		t.Error("namesYear of a topic the index does not hold = true")
+	}
+}
+
+// TestQuestionYears: Ask's year (yearIn) is the first of the years the
+// ranking reads (readYears), both read with wordYears: a hyphenated word
+// names the years among its parts.
+func TestQuestionYears(t *testing.T) {
+	idx := newTestBot(t, Options{}).idx.Load()
+	cases := []struct {
+		question string
+		want     []int // the ranking's years; yearIn is the first, or 0
+	}{
+		{"xi putin 2019", []int{2019}},
+		{"how many troops went to vostok-2018", []int{2018}},
+		{"trade in 2022-2023", []int{2022, 2023}},
+		{"the meeting on 2024-05-16", []int{2024}},
+		{"did they meet in 2017 or 2018 or 2017", []int{2017, 2018}},
+		{"s-400 and su-35 deliveries", nil},
+		{"route 1800 and 2100", nil}, // not years of this century or the last
+		{"power of siberia", nil},
+	}
+	for _, c := range cases {
+		ws := words(c.question)
+		want := 0
+		if len(c.want) > 0 {
+			want = c.want[0]
+		}
+		if got := yearIn(ws); got != want {
+			t.Errorf("yearIn(%q) = %d, want %d", c.question, got, want)
+		}
+		q := idx.newQuery(ws, idx.resolve(ws))
+		if !slices.Equal(q.years, c.want) {
+			t.Errorf("%q: the ranking reads years %v, want %v", c.question, q.years, c.want)
+		}
+	}
+}
+
 func TestYearSignal(t *testing.T) {
 	cases := []struct {
 		name       string
