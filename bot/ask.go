@@ -171,14 +171,23 @@ func withFigure(idx *index, a Answer, year int) Answer {
 }
 
 // yearIn returns the first year (1900–2099) the words name, as the
-// ranking reads them (wordYears): "vostok-2018" names 2018.
+// ranking reads them (wordYears): "vostok-2018" names 2018. A word that
+// spans two years ("2022-2023") names no one year: a later word may.
 func yearIn(ws []string) int {
+words:
 	for _, w := range ws {
 		if !hasDigit(w) {
 			continue // the cheap test first: ranging over wordYears costs more
 		}
+		first := 0
 		for y := range wordYears(w) {
-			return y
+			if first != 0 && y != first {
+				continue words // a span ("2013-2026") names no one year
+			}
+			first = y
+		}
+		if first != 0 {
+			return first
 		}
 	}
 	return 0

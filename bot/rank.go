@@ -98,6 +98,10 @@ type query struct {
 	years      []int
 	yearIDs    []int32
 	yearWeight float64
+	// yearOrSideIDs are the ids of yearIDs and of its terms that name a
+	// side of the relationship (sidesOf): words that do not say which
+	// topic a name is about (phraseMatch).
+	yearOrSideIDs []int32
 }
 
 // atMany marks a remainder of query.at that several ids have.
@@ -168,6 +172,12 @@ func (idx *index) newQuery(ws []string, qs []qterm) query {
 	}
 	q.norm = math.Sqrt(q.norm)
 	q.readYears(idx)
+	q.yearOrSideIDs = slices.Clip(q.yearIDs) // an append copies: yearIDs stays
+	for _, t := range qs {
+		if idx.sideTerms.sidesOf(t.id) != 0 && !slices.Contains(q.yearOrSideIDs, t.id) {
+			q.yearOrSideIDs = append(q.yearOrSideIDs, t.id)
+		}
+	}
 	q.info = informativeness(idx, q.known)
 	q.sides = idx.sides(qs)
 	q.subject = subjectSignal(&q)
@@ -613,8 +623,9 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 // question has, their products with its slot weights (dot) and their
 // weight found (found); hit says it has one. When checkNamed, named says
 // one of those is neither a year the question names nor a side of the
-// relationship. A function of its own, its loop keeps its values in
-// registers.
+// relationship (q.yearOrSideIDs, read once for the question: looking up
+// sidesOf here costs the loop a register). A function of its own, its loop
+// keeps its values in registers.
 func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, found, all float64, hit, named bool) {
 	idf := idx.idf
 	for _, id := range terms {
@@ -624,7 +635,7 @@ func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, fo
 			dot += q.slotW[t.slot] * t.factor * w
 			found += w * t.factor
 			hit = true
-			if checkNamed && !named && !slices.Contains(q.yearIDs, id) && id != idx.sideTerms.ids[0] && id != idx.sideTerms.ids[1] {
+			if checkNamed && !named && !slices.Contains(q.yearOrSideIDs, id) {
 				named = true
 			}
 		}

@@ -99,7 +99,7 @@ func (idx *index) resolve(ws []string) []qterm {
 			continue
 		}
 		r.word(ws[i])
-		if i > 0 && idx.namesPair(ws[i-1], ws[i]) {
+		if idx.namesPair(ws, i) {
 			// "the two countries" are China and Russia (sides.go).
 			for _, id := range idx.sideTerms.ids {
 				if id >= 0 {

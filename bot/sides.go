@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"math/bits"
 	"slices"
 
 	"github.com/summitbot/summitbot/bot/lexicon"
@@ -21,15 +22,16 @@ import (
 
 // sideTerms are the two sides' term ids, or -1 when the index has too few
 // terms, and which of the two is China's and which Russia's (-1 when
-// neither is), for the words that stand for one of them. soviet is the
-// Soviet Union's term (-1 if none), pairs are the terms that name both,
-// nouns the terms that name both after "two" or "both".
+// neither is), for the words that stand for one of them. pairs are the
+// terms that name both, nouns the terms that name both after "two" or
+// "both". byTerm holds, for every term of the index, which sides it names
+// (sidesOf).
 type sideTerms struct {
 	ids           [2]int32
 	china, russia int
-	soviet        int32
 	pairs         map[int32]bool
 	nouns         map[int32]bool
+	byTerm        []sideSet
 }
 
 func findSides(idx *index) sideTerms {
@@ -49,13 +51,39 @@ func findSides(idx *index) sideTerms {
 		}
 		return -1
 	}
-	st := sideTerms{ids: p, china: side("china"), russia: side("russia"), soviet: -1}
+	soviet := int32(-1)
 	if id, ok := idx.vocab[stem("soviet")]; ok {
-		st.soviet = id
+		soviet = id
 	}
-	st.pairs = pairTerms(idx, st)
+	st := newSideTerms(len(idx.postings), p, side("china"), side("russia"), soviet)
+	st.setPairs(pairTerms(idx, st))
 	st.nouns = pairNouns(idx, st)
 	return st
+}
+
+// newSideTerms returns the side terms of an index of n terms whose sides'
+// terms are ids, China's and Russia's the sides china and russia, and the
+// Soviet Union's term soviet (-1 for none), which names Russia's side. Its
+// pair terms are not known yet: setPairs adds them.
+func newSideTerms(n int, ids [2]int32, china, russia int, soviet int32) sideTerms {
+	st := sideTerms{ids: ids, china: china, russia: russia, byTerm: make([]sideSet, n)}
+	for k, id := range ids {
+		if id >= 0 {
+			st.byTerm[id] = oneSide(k)
+		}
+	}
+	if soviet >= 0 && st.byTerm[soviet] == 0 {
+		st.byTerm[soviet] = oneSide(russia)
+	}
+	return st
+}
+
+// setPairs makes pairs the terms that name both sides.
+func (st *sideTerms) setPairs(pairs map[int32]bool) {
+	st.pairs = pairs
+	for id := range pairs {
+		st.byTerm[id] = bothSides
+	}
 }
 
 // minPairTopics is in how many topics the knowledge base must write "the
@@ -81,11 +109,11 @@ func pairNouns(idx *index, st sideTerms) map[int32]bool {
 		for _, text := range append(texts, t.Questions...) {
 			ws := words(text)
 			for i := 1; i < len(ws); i++ {
-				if !pairDeterminer(ws[i-1], i > 1 && ws[i-2] == "the") {
+				if !pairDeterminer(ws, i, false) {
 					continue
 				}
 				if ts := idx.wordTerms(ws[i]); len(ts) == 1 {
-					if id, ok := idx.known(ts[0]); ok && st.termSide(id) < 0 && !seen[id] {
+					if id, ok := idx.known(ts[0]); ok && st.sidesOf(id) == 0 && !seen[id] {
 						seen[id] = true
 						topics[id]++
 					}
@@ -102,20 +130,33 @@ func pairNouns(idx *index, st sideTerms) map[int32]bool {
 	return nouns
 }
 
-// pairDeterminer reports whether a word is "both", or "two" after "the":
-// the words before a noun that names both sides.
-func pairDeterminer(w string, afterThe bool) bool {
-	return w == "both" || w == "two" && afterThe
-}
-
-// namesPair reports whether a question's word, after the word before it,
-// names both sides: "the two countries", "both governments", or a WordNet
-// synonym of one ("the two nations"). A question may leave out the "the"
-// that the topics' phrases are found by ("these two countries").
-func (idx *index) namesPair(prev, w string) bool {
-	if (prev != "two" && prev != "both") || len(idx.sideTerms.nouns) == 0 {
+// pairDeterminer reports whether the words before ws[i] make it a noun
+// for both sides: "both governments", "the two countries". The topics'
+// nouns are found by these alone (pairNouns: "two" without "the" counts
+// things, "two years"); a question may leave out the "the" ("these two
+// countries", "two countries"), and so its nouns are read with bareTwo
+// (namesPair), which the nouns' own bar keeps from counting things.
+func pairDeterminer(ws []string, i int, bareTwo bool) bool {
+	if i < 1 {
 		return false
 	}
+	switch ws[i-1] {
+	case "both":
+		return true
+	case "two":
+		return bareTwo || i > 1 && ws[i-2] == "the"
+	}
+	return false
+}
+
+// namesPair reports whether a question's word ws[i] names both sides:
+// "the two countries", "both governments", or a WordNet synonym of one
+// ("the two nations"), after pairDeterminer with a bare "two".
+func (idx *index) namesPair(ws []string, i int) bool {
+	if !pairDeterminer(ws, i, true) || len(idx.sideTerms.nouns) == 0 {
+		return false
+	}
+	w := ws[i]
 	if ts := idx.wordTerms(w); len(ts) == 1 {
 		if id, ok := idx.known(ts[0]); ok && idx.sideTerms.nouns[id] {
 			return true
@@ -140,15 +181,13 @@ func pairTerms(idx *index, st sideTerms) map[int32]bool {
 		if len(ts) < 3 {
 			continue
 		}
-		var both [2]bool
+		var named sideSet
 		for _, t := range ts[1:] {
 			if id, ok := idx.vocab[t]; ok {
-				if k := st.termSide(id); k >= 0 {
-					both[k] = true
-				}
+				named |= st.sidesOf(id)
 			}
 		}
-		if id, ok := idx.vocab[ts[0]]; ok && both[0] && both[1] {
+		if id, ok := idx.vocab[ts[0]]; ok && named == bothSides {
 			pairs[id] = true
 		}
 	}
@@ -173,16 +212,36 @@ func (st sideTerms) capPairs(idf []float64) {
 	}
 }
 
-// termSide returns the side a term is (-1 for none): a side's own term,
-// or the Soviet Union's for Russia's.
-func (st sideTerms) termSide(id int32) int {
-	if k := slices.Index(st.ids[:], id); k >= 0 && id >= 0 {
-		return k
+// sideSet is which of the two sides a term or a word names: bit k for
+// the side whose term is ids[k], both bits for the two at once.
+type sideSet uint8
+
+const bothSides sideSet = 0b11
+
+// oneSide is the set of side k alone, empty for -1 (no such side).
+func oneSide(k int) sideSet {
+	if k < 0 {
+		return 0
 	}
-	if st.russia >= 0 && id == st.soviet {
-		return st.russia
+	return 1 << k
+}
+
+// share is how many sides the set holds, over two: 0, 0.5 or 1.
+func (s sideSet) share() float64 {
+	return 0.5 * float64(bits.OnesCount8(uint8(s)))
+}
+
+// sidesOf returns which sides a term names: a side's own term names its
+// side, the Soviet Union's Russia's, a pair term ("sinorussian") both, as
+// newSideTerms and setPairs record them. It is the package's one reading
+// of a term's side: pairTerms (before the pairs are known, for the sides
+// of a pair term's parts), pairNouns, sides and newQuery (for phraseMatch,
+// query.yearOrSideIDs) all ask it.
+func (st *sideTerms) sidesOf(id int32) sideSet {
+	if uint(id) >= uint(len(st.byTerm)) {
+		return 0
 	}
-	return -1
+	return st.byTerm[id]
 }
 
 // pairWords name the relationship between the two sides. The words made
@@ -205,45 +264,36 @@ const (
 
 // sides returns how many sides the question names, over two: 0, 0.5 or 1.
 func (idx *index) sides(qs []qterm) float64 {
-	var side [2]bool
+	st := &idx.sideTerms
+	var named sideSet
 	for _, t := range qs {
 		kind := sideKinds[t.word]
 		if kind&sidePair != 0 {
 			return 1
 		}
-		if t.how <= MatchSynonym && t.id >= 0 {
-			if idx.sideTerms.pairs[t.id] {
-				return 1
-			}
-			if k := slices.Index(idx.sideTerms.ids[:], t.id); k >= 0 {
-				side[k] = true
-			}
+		if t.how <= MatchSynonym {
+			named |= st.sidesOf(t.id)
 		}
-		if k := idx.leaderSide(kind); k >= 0 {
-			side[k] = true
+		named |= st.leaderSide(kind)
+		if kind&sideSoviet != 0 {
+			named |= oneSide(st.russia)
 		}
-		if k := idx.sideTerms.russia; kind&sideSoviet != 0 && k >= 0 {
-			side[k] = true
+		if named == bothSides {
+			return 1
 		}
 	}
-	n := 0.0
-	for _, s := range side {
-		if s {
-			n += 0.5
-		}
-	}
-	return n
+	return named.share()
 }
 
-// leaderSide returns the side a leader's name stands for (-1 for none),
-// given the word's sideKinds: Xi for China, Putin for Russia, as the
-// leader words of timeline.go say.
-func (idx *index) leaderSide(kind uint8) int {
+// leaderSide returns the side a leader's name stands for (none for
+// another word), given the word's sideKinds: Xi for China, Putin for
+// Russia, as the leader words of timeline.go say.
+func (st *sideTerms) leaderSide(kind uint8) sideSet {
 	switch {
 	case kind&sideXi != 0:
-		return idx.sideTerms.china
+		return oneSide(st.china)
 	case kind&sidePutin != 0:
-		return idx.sideTerms.russia
+		return oneSide(st.russia)
 	}
-	return -1
+	return 0
 }

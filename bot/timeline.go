@@ -21,9 +21,12 @@ type timelineIndex struct {
 	// countryNames to its name as the timeline writes it ("Uzbekistan").
 	countries    map[string][]int
 	countryNames map[string]string
-	starts       []start            // of each meeting
-	aliases      []timelineAlias    // multi-word names of meetings
-	summits      []*knowledge.Topic // topics in the summits category, by id
+	// sideCountry are the terms of China's and Russia's names as the
+	// meetings' places write them ("" if no meeting was held there).
+	sideCountry [2]string
+	starts      []start            // of each meeting
+	aliases     []timelineAlias    // multi-word names of meetings
+	summits     []*knowledge.Topic // topics in the summits category, by id
 	// about maps a topic to the one meeting it is about: the latest
 	// meeting's topic (latestHome) to the latest meeting before its review.
 	about map[string]int
@@ -42,13 +45,13 @@ func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 		if isCall(m) {
 			continue // "Moscow and Beijing (video link)" is not a meeting in Moscow
 		}
-		city, country, _ := strings.Cut(m.Place, ",")
-		for _, t := range terms(words(city)) {
+		cities, country := splitPlace(m.Place)
+		for _, t := range terms(words(cities)) {
 			if l := tl.places[t]; len(l) == 0 || l[len(l)-1] != i {
 				tl.places[t] = append(l, i)
 			}
 		}
-		if country = strings.TrimSpace(country); country != "" {
+		if country != "" {
 			for _, t := range terms(words(country)) {
 				if l := tl.countries[t]; len(l) == 0 || l[len(l)-1] != i {
 					tl.countries[t] = append(l, i)
@@ -60,6 +63,11 @@ func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 			if ts := terms(words(a)); len(ts) > 0 {
 				tl.aliases = append(tl.aliases, timelineAlias{terms: ts, meeting: i})
 			}
+		}
+	}
+	for k, name := range [2]string{"China", "Russia"} {
+		if ts := terms(words(name)); len(ts) == 1 && len(tl.countries[ts[0]]) > 0 {
+			tl.sideCountry[k] = ts[0]
 		}
 	}
 	tl.placeNames = make(map[string]string, len(tl.places))
@@ -147,9 +155,15 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		latest = latest || k&kindLatest != 0
 		count = count || k&kindCount != 0
 	}
+	// byTravel: only a word of travel and the two countries make it a
+	// question about meetings ("when did russia and china visit each
+	// other"); "how many tourists visit russia and china" does not ask
+	// how often the leaders met.
+	byTravel := false
 	if travel && !meetingWord && !putin && !xi {
 		china, russia := idx.parties.named(ws)
 		meetingWord = china && russia
+		byTravel = meetingWord
 	} else {
 		meetingWord = meetingWord || travel
 	}
@@ -174,12 +188,20 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		// his own country, which his name already stands for ("putin's
 		// trips abroad from russia"), and only with a word of travel:
 		// "what does putin think of china" is about him.
-		own := "russia"
+		// The other side's country in any script ("китай", "中国",
+		// "the PRC") as the parties' names read it; a third country
+		// ("uzbekistan") by the timeline's own terms.
+		china, russia := idx.parties.named(ws)
+		other, named := tl.sideCountry[0], china
 		if xi {
-			own = "china"
+			other, named = tl.sideCountry[1], russia
+		}
+		if named && other != "" {
+			placed = append(placed, tl.countries[other]...)
+			names = append(names, tl.countryNames[other])
 		}
 		for _, t := range qterms {
-			if ms, ok := tl.countries[t]; ok && t != own {
+			if ms, ok := tl.countries[t]; ok && !slices.Contains(tl.sideCountry[:], t) {
 				placed = append(placed, ms...)
 				if n := tl.countryNames[t]; !slices.Contains(names, n) {
 					names = append(names, n)
@@ -218,7 +240,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		clearTopic = t.Category != knowledge.People && (fig || idx.namesYear(t, year))
 	}
 	switch {
-	case leaders && count && !latest && year == 0:
+	case leaders && count && !byTravel && !latest && year == 0:
 		return tl.countAnswer(idx, cands), true
 	case leaders && latest && year == 0:
 		// "when did xi last visit moscow": the latest of that place's.
@@ -517,13 +539,24 @@ func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, pool []int, pl
 // placeName is the word of meeting m's city that the question's term t
 // matched, as the timeline writes it: "Moscow" for "moscow".
 func (tl *timelineIndex) placeName(m int, t string) string {
-	city, _, _ := strings.Cut(tl.meetings[m].Place, ",")
-	for _, w := range strings.Fields(city) {
+	cities, _ := splitPlace(tl.meetings[m].Place)
+	for _, w := range strings.FieldsFunc(cities, func(r rune) bool { return r == ' ' || r == ',' }) {
 		if slices.Contains(terms(words(w)), t) {
 			return w
 		}
 	}
-	return strings.TrimSpace(city)
+	return cities
+}
+
+// splitPlace splits a meeting's place into its cities and its country,
+// which comes after the last comma: "Beijing, Tianjin and Qingdao, China".
+// A place without a comma ("Video link") is all cities, no country.
+func splitPlace(p string) (cities, country string) {
+	i := strings.LastIndex(p, ",")
+	if i < 0 {
+		return strings.TrimSpace(p), ""
+	}
+	return strings.TrimSpace(p[:i]), strings.TrimSpace(p[i+1:])
 }
 
 // noneAnswer says the timeline has no meeting for the year (and place)

@@ -70,26 +70,36 @@ func TestNamesYear(t *testing.T) {
 
 // TestQuestionYears: Ask's year (yearIn) is the first of the years the
 // ranking reads (readYears), both read with wordYears: a hyphenated word
-// names the years among its parts.
+// names the years among its parts. A span ("2022-2023") is not one year:
+// Ask reads none from it, the ranking both.
 func TestQuestionYears(t *testing.T) {
 	idx := newTestBot(t, Options{}).idx.Load()
 	cases := []struct {
 		question string
 		want     []int // the ranking's years; yearIn is the first, or 0
+		year     int   // yearIn, when it is not the first of want
 	}{
-		{"xi putin 2019", []int{2019}},
-		{"how many troops went to vostok-2018", []int{2018}},
-		{"trade in 2022-2023", []int{2022, 2023}},
-		{"the meeting on 2024-05-16", []int{2024}},
-		{"did they meet in 2017 or 2018 or 2017", []int{2017, 2018}},
-		{"s-400 and su-35 deliveries", nil},
-		{"route 1800 and 2100", nil}, // not years of this century or the last
-		{"power of siberia", nil},
+		{"xi putin 2019", []int{2019}, 0},
+		{"how many troops went to vostok-2018", []int{2018}, 0},
+		{"trade in 2022-2023", []int{2022, 2023}, -1},
+		{"xi putin meetings 2013-2026", []int{2013, 2026}, -1},
+		{"xi putin 2019-2019", []int{2019}, 0},
+		{"the 1949-1950 treaty in 2014", []int{1949, 1950, 2014}, 2014},
+		{"the meeting on 2024-05-16", []int{2024}, 0},
+		{"did they meet in 2017 or 2018 or 2017", []int{2017, 2018}, 0},
+		{"s-400 and su-35 deliveries", nil, 0},
+		{"route 1800 and 2100", nil, 0}, // not years of this century or the last
+		{"power of siberia", nil, 0},
 	}
 	for _, c := range cases {
 		ws := words(c.question)
 		want := 0
-		if len(c.want) > 0 {
+		switch {
+		case c.year < 0:
+			want = 0
+		case c.year > 0:
+			want = c.year
+		case len(c.want) > 0:
 			want = c.want[0]
 		}
 		if got := yearIn(ws); got != want {
