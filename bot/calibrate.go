@@ -64,7 +64,8 @@ func signals(c *scored, q *query) features {
 
 // model is the fitted decision: two logistic regressions over the same
 // signals. The first is the probability that a candidate is the answer;
-// it orders the candidates and is the confidence shown. The second is the
+// it orders the candidates (without the one-sided signal's part: see
+// model.order) and is the confidence shown. The second is the
 // probability that the question is in scope at all, whichever topic
 // answers it: the bot declines when that is low. The two differ on an
 // in-scope question whose topic is uncertain: declining it helps no one.
@@ -97,6 +98,9 @@ func scopeInputs(x features) (out [2 * nSignals]float64) {
 	// Whether a question is in scope does not depend on which of a topic's
 	// fields its words are found in.
 	out[questionOnlySignal], out[nSignals+questionOnlySignal] = 0, 0
+	// The one-sided signal is zero unless the question names one side:
+	// its copy for such questions would be the same input twice.
+	out[nSignals+oneSidedSignal] = 0
 	return out
 }
 

@@ -379,7 +379,7 @@ func (idx *index) shortlist(q *query) []scored {
 			sums[p.topic] += w * float64(p.weight)
 		}
 	}
-	top := make([]scored, 0, candidates+1)
+	top := make([]scored, 0, candidates)
 	// worst is the candidate a better topic replaces (the least raw, the
 	// later topic on a tie), found again only when top changes: at 50,000
 	// topics most touched topics are worse than all twelve.
