@@ -523,9 +523,12 @@ func (p *topicParts) weightsOnly(skip func(int) bool) (map[int32]float32, []phra
 // without returns a copy of the index in which some topics lack some of
 // their alternate questions (held maps a topic to the questions left out),
 // as if it had been built without them: their postings, the idf of the
-// terms concerned and their phrases are redone; the rest is shared. It is
-// how the decision model sees held-out questions without rebuilding the
-// index once per fold. The copy has no model.
+// terms concerned, their phrases, question-only terms and vectors are
+// redone, and their bilateral share when their parts say which questions
+// name both sides (setBilateral fills that in for the fit's parts; parts
+// without it keep the whole topic's share); the rest is shared. It is how
+// the decision model sees held-out questions without rebuilding the index
+// once per fold. The copy has no model.
 func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts) *index {
 	c := *idx
 	c.model = nil

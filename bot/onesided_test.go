@@ -2,6 +2,7 @@ package bot
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/summitbot/summitbot/knowledge"
@@ -74,7 +75,7 @@ func TestOneSidedSignal(t *testing.T) {
 // TestOrderLeavesOutOneSided: the candidates' order is their confidence
 // without the one-sided signal's part, which is the decision's alone.
 func TestOrderLeavesOutOneSided(t *testing.T) {
-	scoreSignal := 0 // "score", the first signal
+	scoreSignal := slices.Index(signalNames[:], "score")
 	m := &model{bias: -1}
 	m.coef[scoreSignal], m.coef[oneSidedSignal] = 2, -3
 	q := &query{}

@@ -73,7 +73,7 @@ func TestVisitsToACountry(t *testing.T) {
 		{"普京 访问 中国", "China"}, // the other side's name in any script the parties read
 		{"what does putin think of china", ""},
 		{"putin's trips from russia", ""},
-		{"how many tourists are visiting russia and china", ""}, // no leader: not how often they met
+		{"how many tourists are visiting russia and china", ""}, // no leader, a topic that matches clearly: not how often they met
 	} {
 		a := ask(b, tc.q)
 		there := 0
@@ -87,7 +87,7 @@ func TestVisitsToACountry(t *testing.T) {
 			}
 		}
 		if tc.country == "" {
-			if a.Topic != nil && a.Topic.ID == "summits-timeline" || strings.HasPrefix(a.Text, "My timeline has") {
+			if a.Topic != nil && (a.Topic.ID == "summits-timeline" || a.Topic.ID == "how-often-they-meet") || strings.HasPrefix(a.Text, "My timeline has") {
 				t.Errorf("%q = %+v %q, want no answer from the timeline", tc.q, a.Topic, a.Text)
 			}
 			continue
@@ -121,6 +121,21 @@ func TestSplitPlace(t *testing.T) {
 		}
 		if len(tl.countries[city]) != 0 {
 			t.Errorf("%s is a country of the timeline", city)
+		}
+	}
+}
+
+// TestVisitCounts: how often the two countries visit each other is how
+// often their leaders met, with or without the leaders' names.
+func TestVisitCounts(t *testing.T) {
+	b := embeddedBot(t)
+	for _, q := range []string{
+		"how many times have russia and china visited each other",
+		"how often do russia and china visit each other",
+		"how many times have xi and putin met",
+	} {
+		if a := ask(b, q); a.Topic == nil || a.Topic.ID != "how-often-they-meet" {
+			t.Errorf("%q = %+v %q, want how-often-they-meet", q, a.Topic, a.Text)
 		}
 	}
 }

@@ -156,12 +156,12 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		count = count || k&kindCount != 0
 	}
 	// byTravel: only a word of travel and the two countries make it a
-	// question about meetings ("when did russia and china visit each
-	// other"); "how many tourists visit russia and china" does not ask
-	// how often the leaders met.
+	// question about meetings ("how often do russia and china visit each
+	// other"); then a topic that matches clearly ("how many tourists visit
+	// russia and china": visa-free travel) keeps even a count question.
 	byTravel := false
+	china, russia := idx.parties.named(ws)
 	if travel && !meetingWord && !putin && !xi {
-		china, russia := idx.parties.named(ws)
 		meetingWord = china && russia
 		byTravel = meetingWord
 	} else {
@@ -191,12 +191,11 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		// The other side's country in any script ("китай", "中国",
 		// "the PRC") as the parties' names read it; a third country
 		// ("uzbekistan") by the timeline's own terms.
-		china, russia := idx.parties.named(ws)
-		other, named := tl.sideCountry[0], china
+		other, otherNamed := tl.sideCountry[0], china
 		if xi {
-			other, named = tl.sideCountry[1], russia
+			other, otherNamed = tl.sideCountry[1], russia
 		}
-		if named && other != "" {
+		if otherNamed && other != "" {
 			placed = append(placed, tl.countries[other]...)
 			names = append(names, tl.countryNames[other])
 		}
@@ -240,7 +239,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		clearTopic = t.Category != knowledge.People && (fig || idx.namesYear(t, year))
 	}
 	switch {
-	case leaders && count && !byTravel && !latest && year == 0:
+	case leaders && count && !(byTravel && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
 		return tl.countAnswer(idx, cands), true
 	case leaders && latest && year == 0:
 		// "when did xi last visit moscow": the latest of that place's.

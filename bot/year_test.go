@@ -77,7 +77,7 @@ func TestQuestionYears(t *testing.T) {
 	cases := []struct {
 		question string
 		want     []int // the ranking's years; yearIn is the first, or 0
-		year     int   // yearIn, when it is not the first of want
+		year     int   // yearIn when it is not the first of want; -1: none (a span)
 	}{
 		{"xi putin 2019", []int{2019}, 0},
 		{"how many troops went to vostok-2018", []int{2018}, 0},
