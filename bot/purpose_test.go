@@ -23,6 +23,7 @@ func TestPurposeOfVisits(t *testing.T) {
 		"reason for xi's moscow trip",
 		"what did xi get out of going to moscow",
 		"what was putin's may 2026 trip to china meant to achieve",
+		"why is putin visiting china", // his own topic ranks first by his name
 	} {
 		a := ask(b, q)
 		if !a.Answered || a.Topic == nil {

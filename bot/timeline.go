@@ -286,6 +286,17 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 			// ("when did xi get to moscow"): the list is surer.
 			return Answer{}, false
 		}
+		if purpose && !when && len(cands) > 1 && cands[0].inScope >= threshold &&
+			idx.topics[cands[0].topic].t.Category == knowledge.People {
+			// "why did xi visit russia": the leader's own topic ranks first
+			// by his name, and says nothing of the visits; a topic the Bot is
+			// sure enough of about one of them, ranked after it, does.
+			for _, c := range cands[1:] {
+				if c.confidence >= threshold && tl.namesOneOf(idx, c.topic, ms) {
+					return idx.topicAnswer(idx.topics[c.topic].t, "", c.confidence), true
+				}
+			}
+		}
 		return tl.listAnswer(idx, cands, ms, threshold), true
 	}
 	return Answer{}, false
