@@ -196,12 +196,26 @@ func (m *model) confidence(c *scored, q *query, ex *CandidateExplanation) float6
 // helps decline "do I need a visa for China", and not the order's, where it
 // would favour any topic about one side over one about both.
 func (m *model) order(c *scored, q *query) float64 {
-	if m == nil || c.oneSided == 0 {
-		return c.confidence
+	_, order := m.scores(c, q)
+	return order
+}
+
+// scores returns a candidate's confidence and its order key (order), from
+// one logit: the order is that logit without the one-sided part.
+func (m *model) scores(c *scored, q *query) (confidence, order float64) {
+	if m == nil {
+		return c.score, c.score
 	}
 	x := signals(c, q)
-	x[oneSidedSignal] = 0
-	return logistic(m.bias, m.coef[:], x[:], signalName, nil)
+	z := m.bias
+	for i, v := range x {
+		z += m.coef[i] * v
+	}
+	confidence = sigmoid(z)
+	if c.oneSided == 0 {
+		return confidence, confidence
+	}
+	return confidence, sigmoid(z - m.coef[oneSidedSignal]*x[oneSidedSignal])
 }
 
 func signalName(i int) string { return signalNames[i] }

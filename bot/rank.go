@@ -288,6 +288,7 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) ranking {
 	for i, j := range order {
 		sorted[i], sortedKey[i] = top[j], keys[j]
 	}
+	var orderBy [candidates]float64 // model.order of each of sorted
 	for i := range sorted {
 		// The lead over the best other candidate, whatever the final order.
 		other := 0.0
@@ -297,7 +298,7 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) ranking {
 			other = sortedKey[0]
 		}
 		sorted[i].margin = sortedKey[i] - other
-		sorted[i].confidence = idx.model.confidence(&sorted[i], &q, nil)
+		sorted[i].confidence, orderBy[i] = idx.model.scores(&sorted[i], &q)
 	}
 	// The calibrated model has the last word on the order: it weighs the
 	// signals by what they were worth on held-out questions (all but the
@@ -306,10 +307,6 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) ranking {
 	byConf := byConfBuf[:len(sorted)]
 	for i := range byConf {
 		byConf[i] = i
-	}
-	var orderBy [candidates]float64
-	for i := range sorted {
-		orderBy[i] = idx.model.order(&sorted[i], &q)
 	}
 	slices.SortStableFunc(byConf, func(a, b int) int { return cmp.Compare(orderBy[b], orderBy[a]) })
 	if len(byConf) > 0 {
