@@ -127,16 +127,22 @@ func (m *scopeModel) probability(x features, sc *Scope) float64 {
 // logistic returns sigmoid(bias + coef·x), and appends each input's part
 // to parts if it is not nil, named by name: the explanation is the sum.
 func logistic(bias float64, coef, x []float64, name func(int) string, parts *[]Signal) float64 {
-	z := bias
-	for i, v := range x {
-		z += coef[i] * v
-	}
+	z := logit(bias, coef, x)
 	if parts != nil {
 		for i, v := range x {
 			*parts = append(*parts, Signal{Name: name(i), Value: round3(v), Coef: round3(coef[i]), Part: round3(coef[i] * v)})
 		}
 	}
 	return sigmoid(z)
+}
+
+// logit returns bias + coef·x.
+func logit(bias float64, coef, x []float64) float64 {
+	z := bias
+	for i, v := range x {
+		z += coef[i] * v
+	}
+	return z
 }
 
 func fitScope(data []sample) *scopeModel {
@@ -207,10 +213,7 @@ func (m *model) scores(c *scored, q *query) (confidence, order float64) {
 		return c.score, c.score
 	}
 	x := signals(c, q)
-	z := m.bias
-	for i, v := range x {
-		z += m.coef[i] * v
-	}
+	z := logit(m.bias, m.coef[:], x[:])
 	confidence = sigmoid(z)
 	if c.oneSided == 0 {
 		return confidence, confidence
