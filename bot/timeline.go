@@ -47,15 +47,11 @@ func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 		}
 		cities, country := splitPlace(m.Place)
 		for _, t := range terms(words(cities)) {
-			if l := tl.places[t]; len(l) == 0 || l[len(l)-1] != i {
-				tl.places[t] = append(l, i)
-			}
+			addMeeting(tl.places, t, i)
 		}
 		if country != "" {
 			for _, t := range terms(words(country)) {
-				if l := tl.countries[t]; len(l) == 0 || l[len(l)-1] != i {
-					tl.countries[t] = append(l, i)
-				}
+				addMeeting(tl.countries, t, i)
 				tl.countryNames[t] = country
 			}
 		}
@@ -86,6 +82,13 @@ func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 		}
 	}
 	return tl
+}
+
+// addMeeting adds meeting i to term t's meetings, once.
+func addMeeting(byTerm map[string][]int, t string, i int) {
+	if l := byTerm[t]; len(l) == 0 || l[len(l)-1] != i {
+		byTerm[t] = append(l, i)
+	}
 }
 
 // latestBy returns the latest meeting that had started by then, or -1: the
@@ -160,7 +163,10 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	// other"); then a topic that matches clearly ("how many tourists visit
 	// russia and china": visa-free travel) keeps even a count question.
 	byTravel := false
-	china, russia := idx.parties.named(ws)
+	var china, russia bool // the countries named, read only with a word of travel
+	if travel {
+		china, russia = idx.parties.named(ws)
+	}
 	if travel && !meetingWord && !putin && !xi {
 		meetingWord = china && russia
 		byTravel = meetingWord
@@ -273,27 +279,28 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		if len(ms) == 0 {
 			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
-		if purpose && !when && len(cands) > 0 && cands[0].inScope >= threshold &&
-			tl.namesOneOf(idx, cands[0].topic, ms) {
+		if purpose && !when && len(cands) > 0 && cands[0].inScope >= threshold {
 			// "why is xi in moscow", "what did putin hope to achieve in
 			// beijing": meetings' dates and places, however few, do not
 			// say why; the topic the ranking would answer with, about one
 			// of these visits' reasons or results, does (its answer names
 			// its dates), even when the year leaves one ("what was
-			// putin's may 2026 trip to china for"). Not a topic about none of these meetings (a
-			// leader's own, which names no year, or "the latest meeting"
-			// in another city), and not when the question asks when
-			// ("when did xi get to moscow"): the list is surer.
-			return Answer{}, false
-		}
-		if purpose && !when && len(cands) > 1 && cands[0].inScope >= threshold &&
-			idx.topics[cands[0].topic].t.Category == knowledge.People {
-			// "why did xi visit russia": the leader's own topic ranks first
-			// by his name, and says nothing of the visits; a topic the Bot is
-			// sure enough of about one of them, ranked after it, does.
-			for _, c := range cands[1:] {
-				if c.confidence >= threshold && tl.namesOneOf(idx, c.topic, ms) {
-					return idx.topicAnswer(idx.topics[c.topic].t, "", c.confidence), true
+			// putin's may 2026 trip to china for"). Not a topic about none
+			// of these meetings ("the latest meeting" in another city), and
+			// not when the question asks when ("when did xi get to
+			// moscow"): the list is surer.
+			if tl.namesOneOf(idx, cands[0].topic, ms) {
+				return Answer{}, false
+			}
+			// "why is putin visiting china": the leader's own topic ranks
+			// first by his name, and says nothing of the visits; a topic
+			// the Bot is sure enough of about one of them, ranked after
+			// it, does.
+			if idx.topics[cands[0].topic].t.Category == knowledge.People {
+				for _, c := range cands[1:] {
+					if c.confidence >= threshold && tl.namesOneOf(idx, c.topic, ms) {
+						return idx.topicAnswer(idx.topics[c.topic].t, "", c.confidence), true
+					}
 				}
 			}
 		}
@@ -402,7 +409,7 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, thresh
 		// Nor is a topic about one meeting (the latest meeting's) the home
 		// of a list of others.
 		m, aboutOne := tl.about[t.ID]
-		otherMeetings := aboutOne && !slices.Equal(ms, []int{m})
+		otherMeetings := aboutOne && (len(ms) != 1 || ms[0] != m)
 		if t.Category == knowledge.Summits && (cands[0].confidence >= threshold && !otherYears && !otherMeetings || oneYear) {
 			home = []string{t.ID}
 		}
