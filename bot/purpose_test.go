@@ -140,3 +140,21 @@ func TestVisitCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestOneMeetingTopic: a question about one meeting, named by its place
+// and year, that a topic about that meeting answers, gets the topic, which
+// says what came of it as well as its date, not the timeline's entry for
+// it.
+func TestOneMeetingTopic(t *testing.T) {
+	b := embeddedBot(t)
+	kb := b.idx.Load().kb
+	const q = "did xi and putin's 2026 talks in beijing settle the pipeline price"
+	a := ask(b, q)
+	if !a.Answered || a.Topic == nil || strings.HasPrefix(a.Text, "My timeline has") {
+		t.Fatalf("%q = %+v, want a topic's own answer", q, a)
+	}
+	top, ok := kb.Topic(a.Topic.ID)
+	if !ok || a.Text != top.Answer || !b.idx.Load().namesYear(top, 2026) {
+		t.Errorf("%q = %s %q, want the answer of a topic about the 2026 meeting", q, a.Topic.ID, a.Text)
+	}
+}

@@ -244,6 +244,12 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		_, fig := figureFor(t, year)
 		clearTopic = t.Category != knowledge.People && (fig || idx.namesYear(t, year))
 	}
+	// "did putin's 2026 china trip bring a pipeline deal": one meeting,
+	// and a topic about it that the Bot would answer with, says what came
+	// of it as well as its date. Not when the question asks when.
+	oneTopic := func(ms []int) bool {
+		return !when && len(ms) == 1 && len(cands) > 0 && cands[0].inScope >= threshold && tl.namesOneOf(idx, cands[0].topic, ms)
+	}
 	switch {
 	case leaders && count && !(byTravel && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
 		return tl.countAnswer(idx, cands), true
@@ -266,6 +272,9 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 			// Day meeting, but not in 2015.
 			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
+		if oneTopic(ms) {
+			return Answer{}, false
+		}
 		return tl.listAnswer(idx, cands, ms, threshold), true
 	case (year != 0 || len(placed) > 0) && (leaders || putin || xi):
 		// "meetings in 2024", "putin xi 2024", "xi in moscow", "the Kazan
@@ -278,6 +287,9 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		ms = filterYear(tl.meetings, ms, year)
 		if len(ms) == 0 {
 			return tl.noneAnswer(idx, cands, year, placed, place), true
+		}
+		if oneTopic(ms) {
+			return Answer{}, false
 		}
 		if purpose && !when && len(cands) > 0 && cands[0].inScope >= threshold {
 			// "why is xi in moscow", "what did putin hope to achieve in
