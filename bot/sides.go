@@ -285,6 +285,15 @@ func (idx *index) sides(qs []qterm) float64 {
 	return named.share()
 }
 
+// bothLeaders reports whether the words name both leaders, Xi and Putin.
+func bothLeaders(ws []string) bool {
+	var kinds uint8
+	for _, w := range ws {
+		kinds |= sideKinds[w]
+	}
+	return kinds&(sideXi|sidePutin) == sideXi|sidePutin
+}
+
 // leaderSide returns the side a leader's name stands for (none for
 // another word), given the word's sideKinds: Xi for China, Putin for
 // Russia, as the leader words of timeline.go say.
