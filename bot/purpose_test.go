@@ -72,6 +72,7 @@ func TestVisitsToACountry(t *testing.T) {
 		{"xi's state visit to russia", "Russia"},
 		{"putin's trip to uzbekistan", "Uzbekistan"},
 		{"普京 访问 中国", "China"}, // the other side's name in any script the parties read
+		{"普京访问中国", "China"},   // and without spaces, as Chinese is written
 		{"what does putin think of china", ""},
 		{"putin's trips from russia", ""},
 		{"how many tourists are visiting russia and china", ""}, // no leader, a topic that matches clearly: not how often they met
