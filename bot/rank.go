@@ -705,6 +705,7 @@ impacts change changes changed relation relations relationship relationships bet
 each other both two one three country countries nation nations world global right left side sides
 part parts level levels kind type types doing done make made use used using need needs want wants
 help helps involved involve involving regarding concerning far near close closely well better
+goal goals aim aims purpose purposes objective objectives significance implication implications
 lol lmao btw guys folks bro dude tldr eli5 pls plz`)
 
 // hanFiller are Chinese bigrams of question words (what, how, why ...).
