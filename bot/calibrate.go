@@ -45,7 +45,7 @@ var signalNames = [...]string{
 	"year",           // + the topic's names name the question's year, - only other years (yearSignal), by the coverage of its other words
 	"question-only",  // share of the explained weight in common words the topic has only in its alternate questions
 	"one-sided",      // the question names one side, and the topic's alternate questions name both (topicEntry.bilateral)
-	"one-of-two",     // the question names Xi and Putin, and the topic is one leader's own
+	"one-of-two",     // the question is about Xi and Putin together, and the topic is one leader's own
 }
 
 const nSignals = len(signalNames)

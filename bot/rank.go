@@ -62,8 +62,10 @@ type scored struct {
 	// relationship, the topic's share of alternate questions that name
 	// both (topicEntry.bilateral); zero otherwise.
 	oneSided float64
-	// leaderOfTwo is 1 when the question names both leaders and the
-	// topic is one leader's own (category people).
+	// leaderOfTwo is 1 when the question is about both leaders together
+	// (names them, and reads as mutual: "are xi and putin close") and the
+	// topic is one leader's own (category people). One leader's view of
+	// the other ("what has xi said about putin") is his own topic's.
 	leaderOfTwo float64
 	dense       float64 // cosine of the question's and the topic's word vectors (dense.go)
 	score       float64 // the ranking's own score, which orders candidates
@@ -467,7 +469,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 	if q.sides == 0.5 {
 		c.oneSided = idx.topics[c.topic].bilateral
 	}
-	if q.leaders && idx.topics[c.topic].t.Category == knowledge.People {
+	if q.leaders && q.dir == dirMutual && idx.topics[c.topic].t.Category == knowledge.People {
 		c.leaderOfTwo = 1
 	}
 	var raw, cov, loose, typo, strong, spec, yearCov, qonly float64
