@@ -450,3 +450,26 @@ func TestDigitPlurals(t *testing.T) {
 		}
 	}
 }
+
+// A country's people are the country and a term of their own: "do russians
+// like china" is about what people think; "Russian gas" is Russia's alone.
+func TestPeoples(t *testing.T) {
+	for _, c := range []struct {
+		word string
+		want []string
+	}{
+		{"russians", []string{"russia", "russians"}},
+		{"russian", []string{"russia"}},
+		{"russia", []string{"russia"}},
+		{"americans", []string{"us", "americans"}},
+		{"chinese", []string{"china"}}, // an adjective as often as the people
+	} {
+		if got := wordTerms(c.word); !slices.Equal(got, c.want) {
+			t.Errorf("wordTerms(%q) = %q, want %q", c.word, got, c.want)
+		}
+	}
+	b := embeddedBot(t)
+	if a := ask(b, "do russians like china?"); !a.Answered || a.Topic == nil || a.Topic.ID != "public-opinion" {
+		t.Errorf("do russians like china? = %+v, want public-opinion", a.Topic)
+	}
+}

@@ -273,8 +273,17 @@ func wordTerms(w string) []string {
 	if enStop[w] || isLetter(w) {
 		return nil
 	}
+	if peoples[w] {
+		// "Russians" is Russia, and its people: "do russians like china"
+		// is about what people think, which "Russian gas" is not.
+		return []string{stem(w), w}
+	}
 	return []string{stem(w)}
 }
+
+// peoples are the plural demonyms that name a country's people, which
+// stem onto the country and are a term of their own besides.
+var peoples = set(`russians ukrainians americans europeans iranians koreans indians`)
 
 // isLetter reports whether w is a single Latin letter: the "s" of "S-400"
 // or of "%s" says nothing about a topic.
