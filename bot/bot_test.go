@@ -325,8 +325,13 @@ func TestNormalize(t *testing.T) {
 		// and a particle alone between two of them dropped.
 		{"普京访问中国", "普京 访问 中国"},
 		{"普京和习近平见过几次面", "普京 习近平 见过 几次 面"},
-		{"学习中文", "学习中文"}, // 习 alone is not Xi
-		{"中俄", "中俄"},
+		{"学习中文", "学习中文"},              // 习 alone is not Xi
+		{"中国支持俄罗斯吗", "中国支持俄罗斯吗"},      // nor are the countries' names words to split at
+		{"为什么普京访问中国", "为什么 普京 访问 中国"}, // nor bigrams of question words (为什)
+		// Hyphens and apostrophes do not join Chinese: the word ends there.
+		{"中国-俄罗斯关系", "中国 俄罗斯关系"},
+		{"普京'访问中国", "普京 访问 中国"},
+		{"普京访问中国's impact", "普京 访问 中国 s impact"},
 		{"S-400 and Su-35", "s-400 and su-35"},
 		{"trade 2024-中俄", "trade 2024 中俄"},
 		{"a-中", "a 中"},
@@ -374,7 +379,8 @@ func TestEditDistance(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"What's up?", "<@U1> <#C|x>", "Сила Сибири", "西伯利亚", "\xff\x00", "S-400-", "--", "'", "a'b"} {
+	for _, s := range []string{"What's up?", "<@U1> <#C|x>", "Сила Сибири", "西伯利亚", "\xff\x00", "S-400-", "--", "'", "a'b",
+		"中国-俄罗斯关系", "普京'访问中国", "普京访问中国's impact", "普京'访问-中国", "普京和习近平见过几次面"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

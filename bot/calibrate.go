@@ -102,6 +102,10 @@ func scopeInputs(x features) (out [2 * nSignals]float64) {
 	// The one-sided signal is zero unless the question names one side:
 	// its copy for such questions would be the same input twice.
 	out[nSignals+oneSidedSignal] = 0
+	// Whether the first topic is one leader's own, for a question about the
+	// two, says which topic answers, not whether one does (and its copy for
+	// questions not naming both sides is always zero).
+	out[oneOfTwoSignal], out[nSignals+oneOfTwoSignal] = 0, 0
 	return out
 }
 
@@ -467,6 +471,9 @@ var laterSignals = [...]int{slices.Index(signalNames[:], "year"), questionOnlySi
 
 // oneSidedSignal is the index of "one-sided" in the signals.
 var oneSidedSignal = slices.Index(signalNames[:], "one-sided")
+
+// oneOfTwoSignal is the index of "one-of-two" in the signals.
+var oneOfTwoSignal = slices.Index(signalNames[:], "one-of-two")
 
 // questionOnlySignal is the index of "question-only" in the signals.
 var questionOnlySignal = slices.Index(signalNames[:], "question-only")

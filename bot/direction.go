@@ -135,6 +135,14 @@ func newPartyNames(syn knowledge.Synonyms, terms func(string) []string) partyNam
 				break
 			}
 		}
+		// A group of a leader's names ("xi jinping", "xi jin ping") stands
+		// for his side, as his name does.
+		for _, t := range g.Terms {
+			if p != noParty {
+				break
+			}
+			p = leaderOf(t)
+		}
 		for _, t := range g.Terms {
 			add(t, p)
 		}
@@ -150,6 +158,20 @@ func newPartyNames(syn knowledge.Synonyms, terms func(string) []string) partyNam
 		slices.SortStableFunc(ms, func(a, b multiName) int { return len(b.ws) - len(a.ws) })
 	}
 	return pn
+}
+
+// leaderOf is the party of a name made only of one leader's names ("xi
+// jinping"), noParty for any other.
+func leaderOf(name string) party {
+	p := noParty
+	for _, w := range words(name) {
+		lp, ok := leaders[w]
+		if !ok || p != noParty && lp != p {
+			return noParty
+		}
+		p = lp
+	}
+	return p
 }
 
 // countryOf is the party of a one-word name whose term is the country

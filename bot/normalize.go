@@ -31,7 +31,9 @@ func mayHaveMarkup(s string) bool {
 
 // Normalize returns the canonical form of a question used for matching,
 // clustering and storage: chat markup and URLs removed, Unicode NFKC,
-// case-folded, punctuation turned into spaces, whitespace collapsed.
+// case-folded, punctuation turned into spaces, whitespace collapsed, and
+// Chinese written without spaces split at the words the engine reads
+// (appendHanWords).
 func Normalize(s string) string {
 	return strings.Join(words(s), " ")
 }
@@ -68,12 +70,12 @@ func words(s string) []string {
 			if b != nil {
 				b = utf8.AppendRune(b, r)
 			}
-		case (r == '\'' || r == '’') && start >= 0 && unicode.IsLetter(next):
+		case (r == '\'' || r == '’') && start >= 0 && !han && unicode.IsLetter(next):
 			// what's -> whats, China's -> chinas: drop the apostrophe.
 			if b == nil {
 				b = append([]byte(nil), s[start:i]...)
 			}
-		case r == '-' && start >= 0 && (unicode.IsLetter(next) || unicode.IsDigit(next)) && isHan(next) == han:
+		case r == '-' && start >= 0 && !han && (unicode.IsLetter(next) || unicode.IsDigit(next)) && !isHan(next):
 			// Keep hyphenated words together (s-400, su-35); terms() splits them.
 			// Not across a change of script ("2024-中俄"): the word ends there,
 			// and a hyphen left dangling would be dropped on a second pass.
@@ -90,24 +92,26 @@ func words(s string) []string {
 
 // Chinese is written without spaces: "普京访问中国" is Putin, visit, China.
 // The words the package reads by themselves (a leader's name, a word of
-// travel or of meeting, in timeline.go and sides.go) are found in a run of
-// Chinese by forward maximum matching against those words and the two
-// countries' names (hanWords); what lies between them stays a run of its
-// own, which terms splits into bigrams as before. Single characters are
-// never split off: "习" of Xi is also the "习" of 学习, to study.
-
-// hanNames are the parties' names in Chinese, the words for the
-// relationship the topics' Chinese aliases are made of.
-var hanNames = set(`中国 俄罗斯 俄国 中俄 俄中 苏联 中苏`)
+// travel, meeting or counting, in timeline.go and sides.go) are found in a
+// run of Chinese by forward maximum matching against those words
+// (hanWords); what lies between them stays a stretch of its own, which
+// terms splits into bigrams as before. No word of one character is looked
+// for: "习" of Xi is also the "习" of 学习, to study. Nor the countries'
+// names: split off, they make any question naming the two read as one
+// about both sides whose other words are few, which the decision takes
+// for in scope ("中国支持俄罗斯吗" would be answered with whichever topic's
+// Chinese alias holds both names), while whole, the run's bigrams match
+// the topics' own Chinese as before. Bigrams of question words (hanFiller:
+// 为什 of 为什么) are not words either.
 
 // hanWords are the Chinese words of two characters or more that a run is
 // split at, and hanLongest the most characters one has.
-var hanWords, hanLongest = hanDictionary(timelineKinds, sideKinds, wordKinds(hanNames))
+var hanWords, hanLongest = hanDictionary(timelineKinds, sideKinds)
 
 func hanDictionary(sets ...map[string]uint8) (map[string]bool, int) {
 	out, longest := map[string]bool{}, 0
 	add := func(w string) {
-		if n := utf8.RuneCountInString(w); n >= 2 && scriptOf(w) == han {
+		if n := utf8.RuneCountInString(w); n >= 2 && scriptOf(w) == han && !hanFiller[w] {
 			out[w] = true
 			longest = max(longest, n)
 		}

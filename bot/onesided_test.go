@@ -149,7 +149,16 @@ func TestOneOfTwoSignal(t *testing.T) {
 			}
 		}
 	}
-	if c := embeddedBot(t).idx.Load().model.coef[slices.Index(signalNames[:], "one-of-two")]; c >= 0 {
+	idx = embeddedBot(t).idx.Load()
+	if c := idx.model.coef[oneOfTwoSignal]; c >= 0 {
 		t.Errorf("the fitted one-of-two coefficient is %v, want it negative", c)
+	}
+	// A leader's full name, which synonyms.yaml groups with its spellings,
+	// still stands for his side: the question reads as about the two.
+	for _, q := range []string{"are putin and xi jinping friends", "are xi jin ping and putin friends"} {
+		ws := words(q)
+		if r := idx.newQuery(ws, idx.resolve(ws)); !r.leaders || r.dir != dirMutual {
+			t.Errorf("%q: both leaders %v, direction %v; want both, mutual", q, r.leaders, r.dir)
+		}
 	}
 }

@@ -2,10 +2,11 @@ package bot
 
 import (
 	"cmp"
-	"github.com/summitbot/summitbot/knowledge"
 	"math"
 	"slices"
 	"sync"
+
+	"github.com/summitbot/summitbot/knowledge"
 )
 
 const (
