@@ -321,6 +321,12 @@ func TestNormalize(t *testing.T) {
 		{"СИЛА Сибири", "сила сибири"},
 		{"西伯利亚力量是什么", "西伯利亚力量是什么"},
 		{"Xi习近平Putin", "xi 习近平 putin"},
+		// Chinese without spaces: the words the package reads are split off,
+		// and a particle alone between two of them dropped.
+		{"普京访问中国", "普京 访问 中国"},
+		{"普京和习近平见过几次面", "普京 习近平 见过 几次 面"},
+		{"学习中文", "学习中文"}, // 习 alone is not Xi
+		{"中俄", "中俄"},
 		{"S-400 and Su-35", "s-400 and su-35"},
 		{"trade 2024-中俄", "trade 2024 中俄"},
 		{"a-中", "a 中"},

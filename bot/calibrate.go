@@ -45,6 +45,7 @@ var signalNames = [...]string{
 	"year",           // + the topic's names name the question's year, - only other years (yearSignal), by the coverage of its other words
 	"question-only",  // share of the explained weight in common words the topic has only in its alternate questions
 	"one-sided",      // the question names one side, and the topic's alternate questions name both (topicEntry.bilateral)
+	"one-of-two",     // the question names Xi and Putin, and the topic is one leader's own
 }
 
 const nSignals = len(signalNames)
@@ -59,7 +60,7 @@ func signals(c *scored, q *query) features {
 		return 0
 	}
 	return features{c.score, c.coverage, c.known, c.similarity, c.contained, c.margin, q.info, q.hardUnknown,
-		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, q.subject, c.specific, c.leastSpecific, c.dense, c.direction, c.year * c.restCoverage, c.questionOnly, c.oneSided}
+		b(c.name), c.rarest, c.loose, b(q.hardWords > 1), c.strong, c.typo, c.missed, c.matched, c.evidence, q.sides, q.subject, c.specific, c.leastSpecific, c.dense, c.direction, c.year * c.restCoverage, c.questionOnly, c.oneSided, c.leaderOfTwo}
 }
 
 // model is the fitted decision: two logistic regressions over the same

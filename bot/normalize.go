@@ -43,12 +43,14 @@ func words(s string) []string {
 	start, han := -1, false // start of the current word in s
 	var b []byte            // the word when it differs from s[start:i] (apostrophes dropped)
 	flush := func(end int) {
-		if start >= 0 {
-			if b != nil {
-				out = append(out, string(b))
-			} else {
-				out = append(out, s[start:end])
-			}
+		switch {
+		case start < 0:
+		case b != nil:
+			out = append(out, string(b))
+		case han:
+			out = appendHanWords(out, s[start:end])
+		default:
+			out = append(out, s[start:end])
 		}
 		start, b = -1, nil
 	}
@@ -84,6 +86,79 @@ func words(s string) []string {
 	}
 	flush(len(s))
 	return out
+}
+
+// Chinese is written without spaces: "普京访问中国" is Putin, visit, China.
+// The words the package reads by themselves (a leader's name, a word of
+// travel or of meeting, in timeline.go and sides.go) are found in a run of
+// Chinese by forward maximum matching against those words and the two
+// countries' names (hanWords); what lies between them stays a run of its
+// own, which terms splits into bigrams as before. Single characters are
+// never split off: "习" of Xi is also the "习" of 学习, to study.
+
+// hanNames are the parties' names in Chinese, the words for the
+// relationship the topics' Chinese aliases are made of.
+var hanNames = set(`中国 俄罗斯 俄国 中俄 俄中 苏联 中苏`)
+
+// hanWords are the Chinese words of two characters or more that a run is
+// split at, and hanLongest the most characters one has.
+var hanWords, hanLongest = hanDictionary(timelineKinds, sideKinds, wordKinds(hanNames))
+
+func hanDictionary(sets ...map[string]uint8) (map[string]bool, int) {
+	out, longest := map[string]bool{}, 0
+	add := func(w string) {
+		if n := utf8.RuneCountInString(w); n >= 2 && scriptOf(w) == han {
+			out[w] = true
+			longest = max(longest, n)
+		}
+	}
+	for _, s := range sets {
+		for w := range s {
+			add(w)
+		}
+	}
+	return out, longest
+}
+
+// appendHanWords appends the words of a run of Chinese characters: each of
+// hanWords found in it, longest first from the left, and each stretch
+// between them whole.
+func appendHanWords(out []string, run string) []string {
+	if len(run) <= 2*utf8.UTFMax { // two characters: nothing to split
+		return append(out, run)
+	}
+	rs := []rune(run)
+	rest := 0 // start of the stretch not yet appended
+	for i := 0; i < len(rs); {
+		n := min(hanLongest, len(rs)-i)
+		for ; n >= 2 && !hanWords[string(rs[i:i+n])]; n-- {
+		}
+		if n < 2 {
+			i++
+			continue
+		}
+		out = appendStretch(out, rs[rest:i])
+		out = append(out, string(rs[i:i+n]))
+		i += n
+		rest = i
+	}
+	if rest == 0 {
+		return append(out, run)
+	}
+	return appendStretch(out, rs[rest:])
+}
+
+// hanParticles are characters that, alone between two words, join them
+// ("和", and) or mark a question ("吗"), and say nothing of a topic.
+var hanParticles = set(`的 和 与 及 了 吗 呢 吧`)
+
+// appendStretch appends a stretch of characters between two words, unless
+// it is empty or a particle.
+func appendStretch(out []string, rs []rune) []string {
+	if len(rs) == 0 || len(rs) == 1 && hanParticles[string(rs)] {
+		return out
+	}
+	return append(out, string(rs))
 }
 
 // plain is s as valid UTF-8 without chat markup and links: a link's label

@@ -114,3 +114,40 @@ func TestOrderLeavesOutOneSided(t *testing.T) {
 		t.Error("no ranking of the regression set differs from the confidence's order: the test shows nothing")
 	}
 }
+
+// TestOneOfTwoSignal: a question naming both leaders marks each leader's
+// own topic (category people), and no other; a question naming one leader
+// marks none. On the embedded knowledge base the fit finds such a topic
+// less often the answer: the two men together are their meetings and
+// their rapport.
+func TestOneOfTwoSignal(t *testing.T) {
+	kb := knowledge.NewKB([]*knowledge.Topic{
+		{ID: "xi", Title: "Xi Jinping and Russia", Category: knowledge.People, Questions: []string{"what does xi think of russia"},
+			Keywords: []string{"xi jinping"}, Answer: "Xi calls Russia a partner."},
+		{ID: "rapport", Title: "Xi and Putin's rapport", Category: "diplomacy", Questions: []string{"are xi and putin friends"},
+			Keywords: []string{"friends"}, Answer: "They call each other friends."},
+	}, knowledge.Timeline{}, nil)
+	idx := buildIndex(kb)
+	for _, tc := range []struct {
+		q    string
+		want map[string]float64
+	}{
+		{"are xi and putin friends", map[string]float64{"xi": 1, "rapport": 0}},
+		{"is xi jinping putin's friend", map[string]float64{"xi": 1, "rapport": 0}},
+		{"are xi and russia friends", map[string]float64{"xi": 0, "rapport": 0}},
+	} {
+		ws := words(tc.q)
+		got := map[string]float64{}
+		for _, c := range idx.rankIn(ws, idx.resolve(ws), false).cands {
+			got[idx.topics[c.topic].t.ID] = c.leaderOfTwo
+		}
+		for id, want := range tc.want {
+			if g, ok := got[id]; !ok || g != want {
+				t.Errorf("%q: %s one-of-two %v (candidate %v), want %v", tc.q, id, g, ok, want)
+			}
+		}
+	}
+	if c := embeddedBot(t).idx.Load().model.coef[slices.Index(signalNames[:], "one-of-two")]; c >= 0 {
+		t.Errorf("the fitted one-of-two coefficient is %v, want it negative", c)
+	}
+}

@@ -72,6 +72,7 @@ func TestVisitsToACountry(t *testing.T) {
 		{"xi's state visit to russia", "Russia"},
 		{"putin's trip to uzbekistan", "Uzbekistan"},
 		{"普京 访问 中国", "China"}, // the other side's name in any script the parties read
+		{"普京访问中国", "China"},   // and without spaces, as Chinese is written
 		{"what does putin think of china", ""},
 		{"putin's trips from russia", ""},
 		{"how many tourists are visiting russia and china", ""}, // no leader, a topic that matches clearly: not how often they met
@@ -138,5 +139,23 @@ func TestVisitCounts(t *testing.T) {
 		if a := ask(b, q); a.Topic == nil || a.Topic.ID != "how-often-they-meet" {
 			t.Errorf("%q = %+v %q, want how-often-they-meet", q, a.Topic, a.Text)
 		}
+	}
+}
+
+// TestOneMeetingTopic: a question about one meeting, named by its place
+// and year, that a topic about that meeting answers, gets the topic, which
+// says what came of it as well as its date, not the timeline's entry for
+// it.
+func TestOneMeetingTopic(t *testing.T) {
+	b := embeddedBot(t)
+	kb := b.idx.Load().kb
+	const q = "did xi and putin's 2026 talks in beijing settle the pipeline price"
+	a := ask(b, q)
+	if !a.Answered || a.Topic == nil || strings.HasPrefix(a.Text, "My timeline has") {
+		t.Fatalf("%q = %+v, want a topic's own answer", q, a)
+	}
+	top, ok := kb.Topic(a.Topic.ID)
+	if !ok || a.Text != top.Answer || !b.idx.Load().namesYear(top, 2026) {
+		t.Errorf("%q = %s %q, want the answer of a topic about the 2026 meeting", q, a.Topic.ID, a.Text)
 	}
 }

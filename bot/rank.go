@@ -2,6 +2,7 @@ package bot
 
 import (
 	"cmp"
+	"github.com/summitbot/summitbot/knowledge"
 	"math"
 	"slices"
 	"sync"
@@ -60,12 +61,15 @@ type scored struct {
 	// oneSided is, when the question names only one side of the
 	// relationship, the topic's share of alternate questions that name
 	// both (topicEntry.bilateral); zero otherwise.
-	oneSided   float64
-	dense      float64 // cosine of the question's and the topic's word vectors (dense.go)
-	score      float64 // the ranking's own score, which orders candidates
-	margin     float64 // key of this candidate minus the best other one's
-	confidence float64 // calibrated probability that this topic is the answer
-	inScope    float64 // probability that the question is in scope, for the first candidate
+	oneSided float64
+	// leaderOfTwo is 1 when the question names both leaders and the
+	// topic is one leader's own (category people).
+	leaderOfTwo float64
+	dense       float64 // cosine of the question's and the topic's word vectors (dense.go)
+	score       float64 // the ranking's own score, which orders candidates
+	margin      float64 // key of this candidate minus the best other one's
+	confidence  float64 // calibrated probability that this topic is the answer
+	inScope     float64 // probability that the question is in scope, for the first candidate
 }
 
 // query is a resolved question with its weights per slot.
@@ -81,6 +85,7 @@ type query struct {
 	hardUnknown float64
 	hardWords   int     // how many such words
 	sides       float64 // how many sides of the relationship it names, over two (sides.go)
+	leaders     bool    // it names both leaders, Xi and Putin
 	subject     float64 // the unknown words' off-topic kind (subject.go)
 	// at finds a term id among its terms without looking through them:
 	// at[id%256] is 0 when no known term has an id of that remainder (most
@@ -180,6 +185,7 @@ func (idx *index) newQuery(ws []string, qs []qterm) query {
 	}
 	q.info = informativeness(idx, q.known)
 	q.sides = idx.sides(qs)
+	q.leaders = bothLeaders(ws)
 	q.subject = subjectSignal(&q)
 	if q.total > 0 {
 		q.hardUnknown = hard / q.total
@@ -461,6 +467,9 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 	if q.sides == 0.5 {
 		c.oneSided = idx.topics[c.topic].bilateral
 	}
+	if q.leaders && idx.topics[c.topic].t.Category == knowledge.People {
+		c.leaderOfTwo = 1
+	}
 	var raw, cov, loose, typo, strong, spec, yearCov, qonly float64
 	var content, hit int
 	first := true
@@ -696,6 +705,7 @@ impacts change changes changed relation relations relationship relationships bet
 each other both two one three country countries nation nations world global right left side sides
 part parts level levels kind type types doing done make made use used using need needs want wants
 help helps involved involve involving regarding concerning far near close closely well better
+goal goals aim aims purpose purposes objective objectives significance implication implications
 lol lmao btw guys folks bro dude tldr eli5 pls plz`)
 
 // hanFiller are Chinese bigrams of question words (what, how, why ...).

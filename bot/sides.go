@@ -22,14 +22,13 @@ import (
 
 // sideTerms are the two sides' term ids, or -1 when the index has too few
 // terms, and which of the two is China's and which Russia's (-1 when
-// neither is), for the words that stand for one of them. pairs are the
-// terms that name both, nouns the terms that name both after "two" or
-// "both". byTerm holds, for every term of the index, which sides it names
-// (sidesOf).
+// neither is), for the words that stand for one of them. nouns are the
+// terms that name both after "two" or "both". byTerm holds, for every term
+// of the index, which sides it names (sidesOf): both for a pair term
+// ("sinorussian", setPairs).
 type sideTerms struct {
 	ids           [2]int32
 	china, russia int
-	pairs         map[int32]bool
 	nouns         map[int32]bool
 	byTerm        []sideSet
 }
@@ -80,7 +79,6 @@ func newSideTerms(n int, ids [2]int32, china, russia int, soviet int32) sideTerm
 
 // setPairs makes pairs the terms that name both sides.
 func (st *sideTerms) setPairs(pairs map[int32]bool) {
-	st.pairs = pairs
 	for id := range pairs {
 		st.byTerm[id] = bothSides
 	}
@@ -207,8 +205,10 @@ func (st sideTerms) capPairs(idf []float64) {
 			most = max(most, idf[id])
 		}
 	}
-	for id := range st.pairs {
-		idf[id] = min(idf[id], most)
+	for id, s := range st.byTerm {
+		if s == bothSides {
+			idf[id] = min(idf[id], most)
+		}
 	}
 }
 
@@ -283,6 +283,15 @@ func (idx *index) sides(qs []qterm) float64 {
 		}
 	}
 	return named.share()
+}
+
+// bothLeaders reports whether the words name both leaders, Xi and Putin.
+func bothLeaders(ws []string) bool {
+	var kinds uint8
+	for _, w := range ws {
+		kinds |= sideKinds[w]
+	}
+	return kinds&(sideXi|sidePutin) == sideXi|sidePutin
 }
 
 // leaderSide returns the side a leader's name stands for (none for

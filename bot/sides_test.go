@@ -54,25 +54,28 @@ func TestSides(t *testing.T) {
 // index's side terms, never listed.
 func TestPairTerms(t *testing.T) {
 	idx := embeddedBot(t).idx.Load()
+	st := &idx.sideTerms
+	pairs := func(id int32) bool { return st.sidesOf(id) == bothSides }
+	nouns := func(id int32) bool { return st.nouns[id] }
 	for _, tc := range []struct {
-		set  map[int32]bool
+		in   func(int32) bool
 		term string
 		want bool
 	}{
-		{idx.sideTerms.pairs, "sinorussian", true},
-		{idx.sideTerms.pairs, "chinarussia", true},
-		{idx.sideTerms.pairs, "sinosoviet", true},
-		{idx.sideTerms.pairs, "china", false},
-		{idx.sideTerms.nouns, "countri", true},
-		{idx.sideTerms.nouns, "leader", true},
-		{idx.sideTerms.nouns, "compani", false},
-		{idx.sideTerms.nouns, "russia", false},
+		{pairs, "sinorussian", true},
+		{pairs, "chinarussia", true},
+		{pairs, "sinosoviet", true},
+		{pairs, "china", false},
+		{nouns, "countri", true},
+		{nouns, "leader", true},
+		{nouns, "compani", false},
+		{nouns, "russia", false},
 	} {
 		id, ok := idx.vocab[tc.term]
 		if !ok {
 			t.Fatalf("%q is not an index term", tc.term)
 		}
-		if got := tc.set[id]; got != tc.want {
+		if got := tc.in(id); got != tc.want {
 			t.Errorf("%q names both sides: %v, want %v", tc.term, got, tc.want)
 		}
 	}
@@ -113,7 +116,7 @@ func TestPairTermsWeighLikeASide(t *testing.T) {
 	side := max(idx.idf[idx.sideTerms.ids[0]], idx.idf[idx.sideTerms.ids[1]])
 	for _, w := range []string{"sinorussian", "russiachina", "sinosoviet"} {
 		id, ok := idx.vocab[w]
-		if !ok || !idx.sideTerms.pairs[id] {
+		if !ok || idx.sideTerms.sidesOf(id) != bothSides {
 			t.Errorf("%q is not a pair term of the embedded index", w)
 			continue
 		}
@@ -125,12 +128,12 @@ func TestPairTermsWeighLikeASide(t *testing.T) {
 	// recompute the idf of the terms those questions touch.
 	patched, _ := holdOutEven(t, idx.kb, idx, func(int) bool { return true })
 	pside := max(patched.idf[patched.sideTerms.ids[0]], patched.idf[patched.sideTerms.ids[1]])
-	for id := range patched.sideTerms.pairs {
-		if patched.idf[id] > pside {
-			t.Errorf("with questions held out, idf(%s) = %.2f, more than the sides' %.2f", patched.termName(id), patched.idf[id], pside)
+	for id, s := range patched.sideTerms.byTerm {
+		if s == bothSides && patched.idf[id] > pside {
+			t.Errorf("with questions held out, idf(%s) = %.2f, more than the sides' %.2f", patched.termName(int32(id)), patched.idf[id], pside)
 		}
 	}
-	st := sideTerms{ids: [2]int32{0, 1}, pairs: map[int32]bool{2: true}}
+	st := sideTerms{ids: [2]int32{0, 1}, byTerm: []sideSet{1, 2, bothSides, 0}}
 	idf := []float64{0.7, 0.8, 4.7, 3.1}
 	st.capPairs(idf)
 	if want := []float64{0.7, 0.8, 0.8, 3.1}; !slices.Equal(idf, want) {
@@ -297,14 +300,21 @@ func TestSidesOf(t *testing.T) {
 	if len(is.byTerm) != len(idx.postings) {
 		t.Fatalf("byTerm holds %d terms, the index %d", len(is.byTerm), len(idx.postings))
 	}
-	named := 0
+	one, both := 0, 0
 	for id := range is.byTerm {
-		if is.sidesOf(int32(id)) != 0 {
-			named++
+		switch is.sidesOf(int32(id)) {
+		case 0:
+		case bothSides:
+			both++
+		default:
+			one++
 		}
 	}
-	if want := 3 + len(is.pairs); named != want { // the two sides, the Soviet Union, the pairs
-		t.Errorf("%d terms name a side, want %d", named, want)
+	if one != 3 { // the two sides, the Soviet Union
+		t.Errorf("%d terms name one side, want 3", one)
+	}
+	if want := len(pairTerms(idx, *is)); both != want || want == 0 {
+		t.Errorf("%d terms name both sides, want the %d pair terms", both, want)
 	}
 	china, russia := oneSide(is.china), oneSide(is.russia)
 	if china|russia != bothSides {

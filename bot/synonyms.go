@@ -57,12 +57,20 @@ func newDomainLexicon(idx *index, syn knowledge.Synonyms) domainLexicon {
 }
 
 // phraseAt finds the longest multiword term starting at ws[i], returning
-// its length in words (0 if none) and what it stands for.
+// its length in words (0 if none) and what it stands for. Its last word
+// may have an s the term has not: a possessive, whose apostrophe
+// normalising drops ("xi jin ping's"), or a plural ("peace plans").
 func (l *domainLexicon) phraseAt(ws []string, i int) (int, []synTarget) {
 	n := min(l.longest[ws[i]], len(ws)-i)
 	for ; n > 1; n-- {
-		if ts, ok := l.terms[strings.Join(ws[i:i+n], " ")]; ok {
+		key := strings.Join(ws[i:i+n], " ")
+		if ts, ok := l.terms[key]; ok {
 			return n, ts
+		}
+		if s, ok := strings.CutSuffix(key, "s"); ok {
+			if ts, ok := l.terms[s]; ok {
+				return n, ts
+			}
 		}
 	}
 	return 0, nil

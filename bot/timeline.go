@@ -105,12 +105,12 @@ func (tl *timelineIndex) latestBy(then time.Time) int {
 
 var (
 	meetingWords = set(`meet meets met meeting meetings summit summits talks
-встреча встречи встречались встретились саммит 会晤 会见 峰会 见面`)
+встреча встречи встречались встретились саммит 会晤 会见 峰会 见面 见过`)
 	// travelWords say a meeting only with a leader or both countries named:
 	// people visit Beijing for other reasons ("the best time to visit").
 	travelWords = set(`visit visits visited visiting trip trips визит 访问`)
 	latestWords = set(`last latest recent recently newest previous`)
-	countWords  = set(`many often frequently count counted times number`)
+	countWords  = set(`many often frequently count counted times number 几次 多少次`)
 	putinWords  = set(`putin putins путин путина путиным 普京`)
 	xiWords     = set(`xi xis jinping цзиньпин цзиньпина си 习近平 习`)
 	// purposeWords ask what a visit was for or what came of it, which a
@@ -244,6 +244,12 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		_, fig := figureFor(t, year)
 		clearTopic = t.Category != knowledge.People && (fig || idx.namesYear(t, year))
 	}
+	// "did putin's 2026 china trip bring a pipeline deal": one meeting,
+	// and a topic about it that the Bot would answer with, says what came
+	// of it as well as its date. Not when the question asks when.
+	oneTopic := func(ms []int) bool {
+		return !when && len(ms) == 1 && len(cands) > 0 && cands[0].inScope >= threshold && tl.namesOneOf(idx, cands[0].topic, ms)
+	}
 	switch {
 	case leaders && count && !(byTravel && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
 		return tl.countAnswer(idx, cands), true
@@ -266,6 +272,9 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 			// Day meeting, but not in 2015.
 			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
+		if oneTopic(ms) {
+			return Answer{}, false
+		}
 		return tl.listAnswer(idx, cands, ms, threshold), true
 	case (year != 0 || len(placed) > 0) && (leaders || putin || xi):
 		// "meetings in 2024", "putin xi 2024", "xi in moscow", "the Kazan
@@ -278,6 +287,9 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		ms = filterYear(tl.meetings, ms, year)
 		if len(ms) == 0 {
 			return tl.noneAnswer(idx, cands, year, placed, place), true
+		}
+		if oneTopic(ms) {
+			return Answer{}, false
 		}
 		if purpose && !when && len(cands) > 0 && cands[0].inScope >= threshold {
 			// "why is xi in moscow", "what did putin hope to achieve in
