@@ -46,6 +46,13 @@ type Bot struct {
 
 // New returns a Bot that answers from kb.
 func New(kb *knowledge.KB, opts Options) *Bot {
+	b := newBot(opts)
+	b.Load(kb)
+	return b
+}
+
+// newBot is a Bot with its options' defaults filled in and no index yet.
+func newBot(opts Options) *Bot {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -63,7 +70,6 @@ func New(kb *knowledge.KB, opts Options) *Bot {
 	if opts.RateLimit > 0 && opts.RateWindow > 0 {
 		b.rate = newRateLimiter(opts.RateLimit, opts.RateWindow, opts.Now)
 	}
-	b.Load(kb)
 	return b
 }
 

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/summitbot/summitbot/knowledge"
@@ -13,11 +14,30 @@ import (
 
 func embeddedBot(t testing.TB) *Bot {
 	t.Helper()
-	kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
-	if err != nil {
-		t.Fatal(err)
+	embedded.once.Do(func() {
+		kb, err := knowledge.Load(knowledge.Embedded(), knowledge.Options{})
+		if err != nil {
+			embedded.err = err
+			return
+		}
+		embedded.idx = buildIndex(kb)
+	})
+	if embedded.err != nil {
+		t.Fatal(embedded.err)
 	}
-	return New(kb, Options{})
+	b := newBot(Options{})
+	b.idx.Store(embedded.idx)
+	return b
+}
+
+// embedded is the index of the embedded knowledge base, built once for
+// the tests: an index is immutable once built (its memos only cache), so
+// each test's Bot, with its own conversations, shares it. Building it is
+// most of a test's time, ten times more under the race detector.
+var embedded struct {
+	once sync.Once
+	idx  *index
+	err  error
 }
 
 // TestCalibratedDecision holds the decision to the questions issue 11 and
