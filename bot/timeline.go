@@ -296,8 +296,8 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 			// beijing": meetings' dates and places, however few, do not
 			// say why; the topic the ranking would answer with, about one
 			// of these visits' reasons or results, does (its answer names
-			// its dates), even when the year leaves one ("what was
-			// putin's may 2026 trip to china for"). Not a topic about none
+			// its dates; when the year leaves one meeting, oneTopic above
+			// has already given it). Not a topic about none
 			// of these meetings ("the latest meeting" in another city), and
 			// not when the question asks when ("when did xi get to
 			// moscow"): the list is surer.
