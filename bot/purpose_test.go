@@ -155,8 +155,7 @@ func TestOneMeetingTopic(t *testing.T) {
 	if !a.Answered || a.Topic == nil || strings.HasPrefix(a.Text, "My timeline has") {
 		t.Fatalf("%q = %+v, want a topic's own answer", q, a)
 	}
-	top, ok := kb.Topic(a.Topic.ID)
-	if !ok || a.Text != top.Answer || !b.idx.Load().namesYear(top, 2026) {
+	if top := mustTopic(t, kb, a.Topic.ID); a.Text != top.Answer || !b.idx.Load().namesYear(top, 2026) {
 		t.Errorf("%q = %s %q, want the answer of a topic about the 2026 meeting", q, a.Topic.ID, a.Text)
 	}
 

@@ -244,11 +244,19 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		_, fig := figureFor(t, year)
 		clearTopic = t.Category != knowledge.People && (fig || idx.namesYear(t, year))
 	}
-	// "did putin's 2026 china trip bring a pipeline deal": one meeting,
-	// and a topic about it that the Bot would answer with, says what came
-	// of it as well as its date. Not when the question asks when.
-	oneTopic := func(ms []int) bool {
-		return !when && len(ms) == 1 && len(cands) > 0 && cands[0].inScope >= threshold && tl.namesOneOf(idx, cands[0].topic, ms)
+	// sure is whether the Bot would answer with the topic the ranking puts
+	// first, and the question does not ask when, which the list says
+	// surer ("when did xi get to moscow"). Then a topic about one of the
+	// meetings ms takes the question from their list when it is about one
+	// meeting ("did putin's 2026 china trip bring a pipeline deal": the
+	// topic says what came of it as well as its date) or asks what a visit
+	// was for (purpose: "why is xi in moscow", "what did putin hope to
+	// achieve in beijing"; dates and places, however few, do not say why).
+	// Not a topic about none of these meetings ("the latest meeting" in
+	// another city).
+	sure := !when && len(cands) > 0 && cands[0].inScope >= threshold
+	topicTakes := func(ms []int, purpose bool) bool {
+		return sure && (purpose || len(ms) == 1) && tl.namesOneOf(idx, cands[0].topic, ms)
 	}
 	switch {
 	case leaders && count && !(byTravel && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
@@ -272,7 +280,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 			// Day meeting, but not in 2015.
 			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
-		if oneTopic(ms) {
+		if topicTakes(ms, false) {
 			return Answer{}, false
 		}
 		return tl.listAnswer(idx, cands, ms, threshold), true
@@ -288,22 +296,10 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		if len(ms) == 0 {
 			return tl.noneAnswer(idx, cands, year, placed, place), true
 		}
-		if oneTopic(ms) {
+		if topicTakes(ms, purpose) {
 			return Answer{}, false
 		}
-		if purpose && !when && len(cands) > 0 && cands[0].inScope >= threshold {
-			// "why is xi in moscow", "what did putin hope to achieve in
-			// beijing": meetings' dates and places, however few, do not
-			// say why; the topic the ranking would answer with, about one
-			// of these visits' reasons or results, does (its answer names
-			// its dates; when the year leaves one meeting, oneTopic above
-			// has already given it). Not a topic about none
-			// of these meetings ("the latest meeting" in another city), and
-			// not when the question asks when ("when did xi get to
-			// moscow"): the list is surer.
-			if tl.namesOneOf(idx, cands[0].topic, ms) {
-				return Answer{}, false
-			}
+		if purpose && sure {
 			// "why is putin visiting china": the leader's own topic ranks
 			// first by his name, and says nothing of the visits; a topic
 			// the Bot is sure enough of about one of them, ranked after
