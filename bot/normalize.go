@@ -126,30 +126,36 @@ func hanDictionary(sets ...map[string]uint8) (map[string]bool, int) {
 
 // appendHanWords appends the words of a run of Chinese characters: each of
 // hanWords found in it, longest first from the left, and each stretch
-// between them whole.
+// between them whole. It slices the run at its characters' offsets, so
+// looking a candidate up copies nothing.
 func appendHanWords(out []string, run string) []string {
 	if len(run) <= 2*utf8.UTFMax { // two characters: nothing to split
 		return append(out, run)
 	}
-	rs := []rune(run)
-	rest := 0 // start of the stretch not yet appended
-	for i := 0; i < len(rs); {
-		n := min(hanLongest, len(rs)-i)
-		for ; n >= 2 && !hanWords[string(rs[i:i+n])]; n-- {
+	at := make([]int, 0, len(run)/3+1) // each character's offset, and the end
+	for i := range run {
+		at = append(at, i)
+	}
+	at = append(at, len(run))
+	chars := len(at) - 1
+	rest := 0 // the character the stretch not yet appended starts at
+	for i := 0; i < chars; {
+		n := min(hanLongest, chars-i)
+		for ; n >= 2 && !hanWords[run[at[i]:at[i+n]]]; n-- {
 		}
 		if n < 2 {
 			i++
 			continue
 		}
-		out = appendStretch(out, rs[rest:i])
-		out = append(out, string(rs[i:i+n]))
+		out = appendStretch(out, run[at[rest]:at[i]])
+		out = append(out, run[at[i]:at[i+n]])
 		i += n
 		rest = i
 	}
 	if rest == 0 {
 		return append(out, run)
 	}
-	return appendStretch(out, rs[rest:])
+	return appendStretch(out, run[at[rest]:])
 }
 
 // hanParticles are characters that, alone between two words, join them
@@ -158,11 +164,11 @@ var hanParticles = set(`的 和 与 及 了 吗 呢 吧`)
 
 // appendStretch appends a stretch of characters between two words, unless
 // it is empty or a particle.
-func appendStretch(out []string, rs []rune) []string {
-	if len(rs) == 0 || len(rs) == 1 && hanParticles[string(rs)] {
+func appendStretch(out []string, s string) []string {
+	if s == "" || hanParticles[s] {
 		return out
 	}
-	return append(out, string(rs))
+	return append(out, s)
 }
 
 // plain is s as valid UTF-8 without chat markup and links: a link's label
