@@ -247,7 +247,10 @@ func (r *resolver) word(w string) {
 		r.expand(w, syn)
 		return
 	}
-	if a, b, ok := idx.split(w); ok {
+	// Two words run together ("armsdeal"), but not an English word of its
+	// own ("provisional" is no "pro vision", nor "necktie" "neck tie"):
+	// WordNet reads those below.
+	if a, b, ok := idx.split(w); ok && !idx.subject.english(w) {
 		r.add(qterm{id: a, factor: factorCompound, weight: idx.idf[a], how: MatchCompound, word: w})
 		r.next() // two words, two slots
 		r.add(qterm{id: b, factor: factorCompound, weight: idx.idf[b], how: MatchCompound, word: w})
