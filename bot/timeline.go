@@ -222,12 +222,10 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	// Beijing", "what they signed at the Winter Olympics") is about that
 	// topic, even if it mentions a meeting.
 	//
-	// The topic takes it when the Bot would answer with it on its own
-	// (threshold): by its confidence, when the question reads as one about
-	// the leaders' meetings; by the in-scope probability, when it has only
-	// one leader's name without a meeting word ("tsugol range putin war
-	// games 2018"), weak evidence of a question about meetings.
-	clearTopic := len(cands) > 0 && (cands[0].confidence >= threshold || !leaders && cands[0].inScope >= threshold) &&
+	// One leader's name without a meeting word ("tsugol range putin war
+	// games 2018") is weak evidence of a question about meetings: then any
+	// topic that would be answered on its own (threshold) takes it.
+	clearTopic := len(cands) > 0 && (cands[0].score >= 0.6 || !leaders && cands[0].inScope >= threshold) &&
 		idx.topics[cands[0].topic].t.Category != knowledge.Summits
 	if clearTopic && len(placed) > 0 && (putin || xi) && idx.topics[cands[0].topic].t.Category == knowledge.People {
 		// "why is xi in moscow", "what is putin up to in china": a
