@@ -258,14 +258,8 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	topicTakes := func(ms []int, purpose bool) bool {
 		return sure && (purpose || len(ms) == 1) && tl.namesOneOf(idx, cands[0].topic, ms)
 	}
-	// otherLeaders: a count question that names neither leader, which a
-	// topic the Bot is sure of and that is about neither the summits nor a
-	// person answers, counts other leaders' meetings ("how often do the
-	// prime ministers meet", "how often do brics leaders meet").
-	otherLeaders := !putin && !xi && len(cands) > 0 && cands[0].inScope >= threshold &&
-		!slices.Contains([]knowledge.Category{knowledge.Summits, knowledge.People}, idx.topics[cands[0].topic].t.Category)
 	switch {
-	case leaders && count && !otherLeaders && !(byTravel && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
+	case leaders && count && !(byTravel && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
 		return tl.countAnswer(idx, cands), true
 	case leaders && latest && year == 0:
 		// "when did xi last visit moscow": the latest of that place's.
