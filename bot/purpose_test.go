@@ -136,6 +136,8 @@ func TestVisitCounts(t *testing.T) {
 		"how many times have russia and china visited each other",
 		"how often do russia and china visit each other",
 		"how many times have xi and putin met",
+		"сколько раз встречались путин и си цзиньпин",
+		"как часто встречаются путин и си",
 	} {
 		if a := ask(b, q); a.Topic == nil || a.Topic.ID != "how-often-they-meet" {
 			t.Errorf("%q = %+v %q, want how-often-they-meet", q, a.Topic, a.Text)

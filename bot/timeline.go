@@ -105,12 +105,12 @@ func (tl *timelineIndex) latestBy(then time.Time) int {
 
 var (
 	meetingWords = set(`meet meets met meeting meetings summit summits talks
-встреча встречи встречались встретились саммит 会晤 会见 峰会 见面 见过`)
+встреча встречи встречались встретились встречаются встречается саммит 会晤 会见 峰会 见面 见过`)
 	// travelWords say a meeting only with a leader or both countries named:
 	// people visit Beijing for other reasons ("the best time to visit").
 	travelWords = set(`visit visits visited visiting trip trips визит 访问`)
 	latestWords = set(`last latest recent recently newest previous`)
-	countWords  = set(`many often frequently count counted times number 几次 多少次`)
+	countWords  = set(`many often frequently count counted times number сколько часто 几次 多少次`)
 	putinWords  = set(`putin putins путин путина путиным 普京`)
 	xiWords     = set(`xi xis jinping цзиньпин цзиньпина си 习近平 习`)
 	// purposeWords ask what a visit was for or what came of it, which a
