@@ -367,6 +367,7 @@ them then there these they this those through to too under until up very was we 
 which while who whom why will with would you your yours whats hows whos wheres whens thats theres
 hey hi hello hiya yo um uh umm erm hmm so ok okay please pls plz thanks thank tell explain describe
 know wondering wonder curious question questions quick ask asking deal anyone someone something thing
+everyone everybody everything anybody somebody anything
 things like really actually basically just kind sort lot lots bit get got give say said says let lets
 mean means happen happened happening going go goes gonna wanna whats hows id im ive youre dont doesnt
 didnt isnt arent cant wont u ur r wat wut whut bot summitbot info information`)

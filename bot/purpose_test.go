@@ -136,26 +136,11 @@ func TestVisitCounts(t *testing.T) {
 		"how many times have russia and china visited each other",
 		"how often do russia and china visit each other",
 		"how many times have xi and putin met",
+		"сколько раз встречались путин и си цзиньпин",
+		"как часто встречаются путин и си",
 	} {
 		if a := ask(b, q); a.Topic == nil || a.Topic.ID != "how-often-they-meet" {
 			t.Errorf("%q = %+v %q, want how-often-they-meet", q, a.Topic, a.Text)
-		}
-	}
-}
-
-// TestOtherLeadersCounts: how often other leaders meet is no question
-// about Xi and Putin: with neither named, a topic the Bot is sure of that
-// is about those meetings answers, not the count of Xi–Putin meetings.
-func TestOtherLeadersCounts(t *testing.T) {
-	b := embeddedBot(t)
-	for _, tc := range []struct{ q, want string }{
-		{"how often do the prime ministers of russia and china meet", "heads-of-government-meetings"},
-		{"how many times have mishustin and li qiang met", "heads-of-government-meetings"},
-		{"how often do brics leaders meet", "brics"},
-		{"how often do russian and chinese leaders meet", "how-often-they-meet"}, // the two countries' leaders: Xi and Putin
-	} {
-		if a := ask(b, tc.q); a.Topic == nil || a.Topic.ID != tc.want {
-			t.Errorf("%q = %+v %q, want %s", tc.q, a.Topic, a.Text, tc.want)
 		}
 	}
 }

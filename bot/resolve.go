@@ -247,7 +247,16 @@ func (r *resolver) word(w string) {
 		r.expand(w, syn)
 		return
 	}
-	if a, b, ok := idx.split(w); ok {
+	// Two words run together ("gaspipeline"). An English word of its own
+	// only into two words the knowledge base writes as they are
+	// ("gasfields", "airforce"), not into stems that happen to spell it
+	// ("provisional" is no "pro vision", "ranking" no "ran king"): those
+	// go on to WordNet below.
+	split := idx.split
+	if idx.subject.english(w) {
+		split = idx.splitWords
+	}
+	if a, b, ok := split(w); ok {
 		r.add(qterm{id: a, factor: factorCompound, weight: idx.idf[a], how: MatchCompound, word: w})
 		r.next() // two words, two slots
 		r.add(qterm{id: b, factor: factorCompound, weight: idx.idf[b], how: MatchCompound, word: w})

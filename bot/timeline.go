@@ -105,12 +105,12 @@ func (tl *timelineIndex) latestBy(then time.Time) int {
 
 var (
 	meetingWords = set(`meet meets met meeting meetings summit summits talks
-встреча встречи встречались встретились саммит 会晤 会见 峰会 见面 见过`)
+встреча встречи встречались встретились встречаются встречается саммит 会晤 会见 峰会 见面 见过`)
 	// travelWords say a meeting only with a leader or both countries named:
 	// people visit Beijing for other reasons ("the best time to visit").
 	travelWords = set(`visit visits visited visiting trip trips визит 访问`)
 	latestWords = set(`last latest recent recently newest previous`)
-	countWords  = set(`many often frequently count counted times number 几次 多少次`)
+	countWords  = set(`many often frequently count counted times number сколько часто 几次 多少次`)
 	putinWords  = set(`putin putins путин путина путиным 普京`)
 	xiWords     = set(`xi xis jinping цзиньпин цзиньпина си 习近平 习`)
 	// purposeWords ask what a visit was for or what came of it, which a
@@ -258,14 +258,8 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	topicTakes := func(ms []int, purpose bool) bool {
 		return sure && (purpose || len(ms) == 1) && tl.namesOneOf(idx, cands[0].topic, ms)
 	}
-	// otherLeaders: a count question that names neither leader, which a
-	// topic the Bot is sure of and that is about neither the summits nor a
-	// person answers, counts other leaders' meetings ("how often do the
-	// prime ministers meet", "how often do brics leaders meet").
-	otherLeaders := !putin && !xi && len(cands) > 0 && cands[0].inScope >= threshold &&
-		!slices.Contains([]knowledge.Category{knowledge.Summits, knowledge.People}, idx.topics[cands[0].topic].t.Category)
 	switch {
-	case leaders && count && !otherLeaders && !(byTravel && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
+	case leaders && count && !(byTravel && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
 		return tl.countAnswer(idx, cands), true
 	case leaders && latest && year == 0:
 		// "when did xi last visit moscow": the latest of that place's.

@@ -163,6 +163,17 @@ func neighbours(deletes, whole hashTable, w string, two bool, f func(int32)) {
 // split tries to read w as two known words written without a space
 // ("chinarussia").
 func (idx *index) split(w string) (int32, int32, bool) {
+	return idx.splitBy(w, false)
+}
+
+// splitWords is split with both parts words of the knowledge base as they
+// are written ("gas" "fields"), not only by their stems ("pro" is the stem
+// of "pros", "incid" of "incidents").
+func (idx *index) splitWords(w string) (int32, int32, bool) {
+	return idx.splitBy(w, true)
+}
+
+func (idx *index) splitBy(w string, written bool) (int32, int32, bool) {
 	if len(w) < 7 || len(w) > 2*maxWordLen {
 		return 0, 0, false
 	}
@@ -172,6 +183,9 @@ func (idx *index) split(w string) (int32, int32, bool) {
 		}
 		if id, ok := idx.surfaces[s]; ok {
 			return id, true
+		}
+		if written {
+			return 0, false
 		}
 		id, ok := idx.vocab[stem(s)]
 		return id, ok
