@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/rand"
 	"debug/elf"
@@ -14,9 +13,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/summitbot/summitbot/internal/testutil"
 )
 
 // nonroot is distroless's nonroot user and group, which the Dockerfile runs as.
@@ -92,7 +92,7 @@ exec unshare --root="$R" --wd=/data --setgid 65532 --setuid 65532 /summitbot ser
 	}
 	exited := make(chan error, 1)
 	addr := make(chan string, 1)
-	var logs lockedBuffer // written by the reader below while the test reads it
+	var logs testutil.LockedBuffer // written by the reader below while the test reads it
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
@@ -141,25 +141,6 @@ exec unshare --root="$R" --wd=/data --setgid 65532 --setuid 65532 /summitbot ser
 	if strings.Contains(logs.String(), "Power of Siberia") {
 		t.Errorf("the logs carry question text:\n%s", logs.String())
 	}
-}
-
-// lockedBuffer is a bytes.Buffer that one goroutine may write while
-// another reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // needRoot fails under CI, where the test must run, and skips elsewhere
