@@ -461,6 +461,20 @@ func (idx *index) weightOf(id int32, topic int) float32 {
 	return 0
 }
 
+// hasSorted reports whether the sorted ids hold id: slices.BinarySearch's
+// search, inlined where the generic function is a call.
+func hasSorted(ids []int32, id int32) bool {
+	lo, hi := 0, len(ids)
+	for lo < hi {
+		if m := int(uint(lo+hi) >> 1); ids[m] < id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(ids) && ids[lo] == id
+}
+
 // evidence credits a candidate with the best match of each slot of the
 // question, and records each match in ex if it is not nil.
 func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
@@ -474,7 +488,8 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		best = append(best, 0)
 		which = append(which, -1)
 	}
-	for i, t := range q.qs {
+	for i := range q.qs {
+		t := &q.qs[i] // not a copy of the term: it is ten words long
 		if t.id < 0 {
 			continue
 		}
@@ -502,7 +517,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		if m == 0 {
 			continue
 		}
-		t := q.qs[which[s]]
+		t := &q.qs[which[s]]
 		w := q.slotW[s]
 		raw += w * m
 		e := w * min(1, m/wKeyword)
@@ -515,7 +530,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		// is, not what it is about; an uncommon one ("died" of Zhenbao)
 		// is as good as any.
 		if w < uncommonShare*idx.maxIDF {
-			if _, ok := slices.BinarySearch(only, t.id); ok {
+			if hasSorted(only, t.id) {
 				qonly += e
 			}
 		}
@@ -667,6 +682,9 @@ func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, fo
 	for _, id := range terms {
 		w := idf[id]
 		all += w
+		if q.at[id&255] == 0 {
+			continue // most of a phrase's terms are not the question's: q.term's first case, tested once
+		}
 		if t := q.term(id); t != nil {
 			dot += q.slotW[t.slot] * t.factor * w
 			found += w * t.factor
