@@ -27,8 +27,9 @@ type timelineIndex struct {
 	starts      []start // of each meeting
 	// whens are the meetings' dates as answers write them (when): parsing
 	// and formatting them cost more than the rest of a timeline answer.
-	whens   []string
-	aliases []timelineAlias    // multi-word names of meetings
+	whens []string
+	// aliases are the multi-word names of meetings, by their first term.
+	aliases map[string][]timelineAlias
 	summits []*knowledge.Topic // topics in the summits category, by id
 	// about maps a topic to the one meeting it is about: the latest
 	// meeting's topic (latestHome) to the latest meeting before its review.
@@ -42,7 +43,7 @@ type timelineAlias struct {
 
 func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 	tl := timelineIndex{meetings: kb.Timeline.Meetings, counts: kb.Timeline.Counts, places: map[string][]int{},
-		countries: map[string][]int{}, countryNames: map[string]string{}}
+		countries: map[string][]int{}, countryNames: map[string]string{}, aliases: map[string][]timelineAlias{}}
 	for i, m := range tl.meetings {
 		tl.starts = append(tl.starts, startOf(m))
 		tl.whens = append(tl.whens, when(m))
@@ -61,7 +62,7 @@ func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 		}
 		for _, a := range m.Aliases {
 			if ts := terms(words(a)); len(ts) > 0 {
-				tl.aliases = append(tl.aliases, timelineAlias{terms: ts, meeting: i})
+				tl.aliases[ts[0]] = append(tl.aliases[ts[0]], timelineAlias{terms: ts, meeting: i})
 			}
 		}
 	}
@@ -328,19 +329,22 @@ func (tl *timelineIndex) namesOneOf(idx *index, ti int, ms []int) bool {
 	return slices.ContainsFunc(ms, func(m int) bool { return idx.namesYear(t, tl.meetings[m].Year()) })
 }
 
-// named finds meetings one of whose aliases appears whole in the question.
+// named finds meetings one of whose aliases appears whole in the question:
+// only those whose first term it has can.
 func (tl *timelineIndex) named(qterms []string) []int {
 	var out []int
-	for _, a := range tl.aliases {
-		all := true
-		for _, t := range a.terms {
-			if !slices.Contains(qterms, t) {
-				all = false
-				break
+	for _, first := range qterms {
+		for _, a := range tl.aliases[first] {
+			all := true
+			for _, t := range a.terms[1:] {
+				if !slices.Contains(qterms, t) {
+					all = false
+					break
+				}
 			}
-		}
-		if all && !slices.Contains(out, a.meeting) {
-			out = append(out, a.meeting)
+			if all && !slices.Contains(out, a.meeting) {
+				out = append(out, a.meeting)
+			}
 		}
 	}
 	slices.Sort(out)
