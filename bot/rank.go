@@ -412,31 +412,42 @@ func (idx *index) shortlist(q *query) []scored {
 			sums[p.topic] += w * float64(p.weight)
 		}
 	}
-	top := make([]scored, 0, candidates)
-	// worst is the candidate a better topic replaces (the least raw, the
-	// later topic on a tie), found again only when top changes: at 50,000
-	// topics most touched topics are worse than all twelve.
+	// The best candidates so far as (raw, topic), on the stack: a scored
+	// is thirty words, written once each at the end. worst is the one a
+	// better topic replaces (the least raw, the later topic on a tie),
+	// found again only when they change: at 50,000 topics most touched
+	// topics are worse than all twelve.
+	type entry struct {
+		raw   float64
+		topic int32
+	}
+	var bestBuf [candidates]entry
+	best := bestBuf[:0]
 	worst, worstRaw := -1, 0.0
 	for _, t := range touched {
 		raw := sums[t]
 		sums[t] = 0
-		if len(top) < candidates {
-			top = append(top, scored{topic: int(t), raw: raw})
+		if len(best) < candidates {
+			best = append(best, entry{raw, t})
 			continue
 		}
 		if worst < 0 {
-			worst = 0
-			for i := range top {
-				if top[i].raw < top[worst].raw || top[i].raw == top[worst].raw && top[i].topic > top[worst].topic {
-					worst = i
+			worst, worstRaw = 0, best[0].raw
+			worstTopic := best[0].topic
+			for i := 1; i < len(best); i++ {
+				if r := best[i].raw; r < worstRaw || r == worstRaw && best[i].topic > worstTopic {
+					worst, worstRaw, worstTopic = i, r, best[i].topic
 				}
 			}
-			worstRaw = top[worst].raw
 		}
 		if raw > worstRaw {
-			top[worst] = scored{topic: int(t), raw: raw}
+			best[worst] = entry{raw, t}
 			worst = -1
 		}
+	}
+	top := make([]scored, len(best), candidates)
+	for i, e := range best {
+		top[i].topic, top[i].raw = int(e.topic), e.raw
 	}
 	s.touched = touched // its array, as grown, for the next question
 	return top
