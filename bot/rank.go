@@ -598,21 +598,56 @@ func (l *likeness) add(similarity, contained float64, name bool) {
 	l.name = l.name || name
 }
 
+// phraseLikeness is what a topic's phrases give (phraseSignals): like
+// what they give, opp what those running the other way would, and the
+// closest phrase running the question's way (same) and the other way
+// (other) with their similarities. Kept in one struct, in memory, it
+// leaves the phrase loop's registers to the loop.
+type phraseLikeness struct {
+	like, opp         likeness
+	sameSim, otherSim float64
+	same, other       *phrase
+}
+
+// add takes in a phrase that has a term of the question, as phraseMatch
+// read it.
+func (pl *phraseLikeness) add(p *phrase, q *query, dot, found, all float64) {
+	// A phrase that runs the other way says something else ("China
+	// arming Russia" is not "Russia arming China"): unless the topic is
+	// asked the question's way too, it counts for the direction only,
+	// not as a phrase like the question (see phraseSignals).
+	a := agreement(q.dir, p.dir)
+	sim, share, name := 0.0, 0.0, false
+	if p.norm > 0 && q.norm > 0 {
+		sim = min(1, dot/(p.norm*q.norm))
+		if a > 0 && sim > pl.sameSim {
+			pl.sameSim, pl.same = sim, p
+		} else if a < 0 && sim > pl.otherSim {
+			pl.otherSim, pl.other = sim, p
+		}
+	}
+	if all > 0 {
+		share = found / all
+		name = p.alias && share >= 0.999
+		if !p.alias {
+			share *= 0.85 // a whole question or title matters less than a name
+		}
+	}
+	if a < 0 {
+		pl.opp.add(sim, share, name)
+	} else {
+		pl.like.add(sim, share, name)
+	}
+}
+
 // phraseSignals compares the question with each alias, title and question
 // of a topic, and combines the signals into the ranking's score in [0,1].
 func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	e := &idx.topics[c.topic]
-	// The closest phrase running the question's way, and the closest
-	// running the other way (direction.go).
-	var sameSim, otherSim float64
-	var same, other *phrase
+	pl := phraseLikeness{like: likeness{c.similarity, c.contained, c.name}}
 	// Whether its names have a word of the question other than a year or
 	// a side of the relationship.
 	namedOther := false
-	// like is what the phrases give, opp what those running the other
-	// way would.
-	like := likeness{c.similarity, c.contained, c.name}
-	var opp likeness
 	for pi := range e.phrases {
 		p := &e.phrases[pi]
 		if p.sig&q.sig == 0 {
@@ -621,40 +656,15 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 		isName := p.alias || p.text == 0
 		dot, found, all, hit, named := idx.phraseMatch(q, p.terms, isName && !namedOther)
 		namedOther = namedOther || named
-		if !hit {
-			continue // no term in common: no similarity, nothing contained
-		}
-		// A phrase that runs the other way says something else ("China
-		// arming Russia" is not "Russia arming China"): unless the topic is
-		// asked the question's way too, it counts for the direction only,
-		// not as a phrase like the question (see below).
-		a := agreement(q.dir, p.dir)
-		sim, share, name := 0.0, 0.0, false
-		if p.norm > 0 && q.norm > 0 {
-			sim = min(1, dot/(p.norm*q.norm))
-			if a > 0 && sim > sameSim {
-				sameSim, same = sim, p
-			} else if a < 0 && sim > otherSim {
-				otherSim, other = sim, p
-			}
-		}
-		if all > 0 {
-			share = found / all
-			name = p.alias && share >= 0.999
-			if !p.alias {
-				share *= 0.85 // a whole question or title matters less than a name
-			}
-		}
-		if a < 0 {
-			opp.add(sim, share, name)
-		} else {
-			like.add(sim, share, name)
+		if hit { // else no term in common: no similarity, nothing contained
+			pl.add(p, q, dot, found, all)
 		}
 	}
+	like, same, other, sameSim, otherSim := pl.like, pl.same, pl.other, pl.sameSim, pl.otherSim
 	// A topic asked both ways is about both: its phrases of the other way
 	// are like the question as much as any.
 	if same != nil {
-		like.add(opp.similarity, opp.contained, opp.name)
+		like.add(pl.opp.similarity, pl.opp.contained, pl.opp.name)
 	}
 	c.similarity, c.contained, c.name = like.similarity, like.contained, like.name
 	c.year = yearSignal(q.years, e.years, namedOther)
