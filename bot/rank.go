@@ -275,17 +275,18 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) ranking {
 	// (relative to the best candidate): when two topics explain every word,
 	// the one with more and rarer matches should win, not the one with a
 	// single similar phrase.
+	// (The candidates are read in place: a scored is thirty words.)
 	maxRaw := 0.0
-	for _, c := range top {
-		maxRaw = max(maxRaw, c.raw)
+	for i := range top {
+		maxRaw = max(maxRaw, top[i].raw)
 	}
-	key := func(c scored) float64 { return c.score + rawWeight*c.raw/maxRaw }
+	key := func(c *scored) float64 { return c.score + rawWeight*c.raw/maxRaw }
 	var keyBuf [candidates]float64
 	var orderBuf [candidates]int
 	keys, order := keyBuf[:len(top)], orderBuf[:len(top)]
 	for i := range order {
 		order[i] = i
-		keys[i] = key(top[i])
+		keys[i] = key(&top[i])
 	}
 	insertionSort(order, func(a, b int) bool {
 		if c := cmp.Compare(keys[b], keys[a]); c != 0 {
@@ -395,12 +396,13 @@ func (idx *index) shortlist(q *query) []scored {
 	// the other words; the common ones are scored for the shortlist only.
 	limit := max(commonPostings, len(idx.topics)/8)
 	rare := false
-	for _, t := range q.qs {
-		if t.id >= 0 && len(idx.postings[t.id]) <= limit {
+	for i := range q.qs {
+		if t := &q.qs[i]; t.id >= 0 && len(idx.postings[t.id]) <= limit {
 			rare = true
 		}
 	}
-	for _, t := range q.qs {
+	for i := range q.qs {
+		t := &q.qs[i]
 		if t.id < 0 || rare && len(idx.postings[t.id]) > limit {
 			continue
 		}
