@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/summitbot/summitbot/knowledge"
 )
@@ -80,6 +81,12 @@ type partyNames struct {
 	// question stems each Cyrillic word once, not once more than resolving
 	// it does.
 	terms func(string) []string
+	// names holds every ASCII word without a hyphen that may start a name
+	// or name a party: the first words of multi, the words of single
+	// (possessive too), the demonyms and the countries. Any other (most of
+	// a question's words) names none, found in one look-up instead of
+	// wordParty's several (at).
+	names map[string]bool
 }
 
 type multiName struct {
@@ -157,7 +164,32 @@ func newPartyNames(syn knowledge.Synonyms, terms func(string) []string) partyNam
 	for _, ms := range pn.multi {
 		slices.SortStableFunc(ms, func(a, b multiName) int { return len(b.ws) - len(a.ws) })
 	}
+	pn.names = map[string]bool{"china": true, "russia": true, "ussr": true}
+	for w := range pn.multi {
+		pn.names[w] = true
+	}
+	for w := range pn.single {
+		pn.names[w], pn.names[w+"s"] = true, true
+	}
+	for w := range demonyms {
+		pn.names[w] = true
+	}
 	return pn
+}
+
+// mayName reports whether w may start a name or name a party: it is one
+// of names, or has a hyphen ("sino-russian") or a letter beyond ASCII (a
+// Cyrillic name's inflected form).
+func (pn *partyNames) mayName(w string) bool {
+	if pn.names[w] || strings.Contains(w, "-") {
+		return true
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 // leaderOf is the party of a name made only of one leader's names ("xi
@@ -239,6 +271,9 @@ func (pn *partyNames) named(ws []string) (china, russia bool) {
 // at finds a name starting at ws[i]: its party and length in words (0 if
 // there is none).
 func (pn *partyNames) at(ws []string, i int) (party, int, bool) {
+	if !pn.mayName(ws[i]) {
+		return noParty, 0, false
+	}
 	for _, m := range pn.multi[ws[i]] {
 		if len(m.ws) <= len(ws)-i && slices.Equal(m.ws, ws[i:i+len(m.ws)]) {
 			return m.p, len(m.ws), false

@@ -102,12 +102,16 @@ type index struct {
 	lexicon   domainLexicon
 	parties   partyNames
 	wnMemo    *wordnetMemo
-	subject   *subjectFit
-	model     *model // nil while the model is being fit
-	common    *vec   // the direction all topics' vectors share (dense.go)
-	suggest   suggester
-	timeline  timelineIndex
-	about     About
+	// typoMemo remembers what the typo look-ups made of words asked
+	// about that the index does not have (index.typos); nil while the
+	// model is fit, and in a fold's index, whose postings break the ties.
+	typoMemo *wordMemo[typoHit]
+	subject  *subjectFit
+	model    *model // nil while the model is being fit
+	common   *vec   // the direction all topics' vectors share (dense.go)
+	suggest  suggester
+	timeline timelineIndex
+	about    About
 }
 
 func buildIndex(kb *knowledge.KB) *index {
@@ -198,6 +202,7 @@ func buildIndex(kb *knowledge.KB) *index {
 	// After the fit: its thousands of slipped questions would fill the
 	// memo with typos nobody asked.
 	idx.asked = &askedMemo{}
+	idx.typoMemo = newWordMemo[typoHit](maxAskedMemo)
 	// Nor should the WordNet look-ups of those questions stay: the memo
 	// starts again with what people ask (the lemmas it learnt the index
 	// holds stay, they are the index's own).
@@ -532,6 +537,7 @@ func (p *topicParts) weightsOnly(skip func(int) bool) (map[int32]float32, []phra
 func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts) *index {
 	c := *idx
 	c.model = nil
+	c.typoMemo = nil // its postings may pick another typo's term
 	// Its own WordNet memo: which lemmas a fold's index holds is not what
 	// the real index holds, and the real index must not learn it.
 	c.wnMemo = newWordnetMemo()

@@ -57,10 +57,8 @@ func words(s string) []string {
 		start, b = -1, nil
 	}
 	for i, r := range s {
-		size := utf8.RuneLen(r)
-		next, _ := utf8.DecodeRuneInString(s[i+size:])
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r >= utf8.RuneSelf && unicode.Is(unicode.Mn, r): // no ASCII is a mark
 			if start >= 0 && isHan(r) != han {
 				flush(i)
 			}
@@ -70,12 +68,12 @@ func words(s string) []string {
 			if b != nil {
 				b = utf8.AppendRune(b, r)
 			}
-		case (r == '\'' || r == '’') && start >= 0 && !han && unicode.IsLetter(next):
+		case (r == '\'' || r == '’') && start >= 0 && !han && unicode.IsLetter(runeAfter(s, i, r)):
 			// what's -> whats, China's -> chinas: drop the apostrophe.
 			if b == nil {
 				b = append([]byte(nil), s[start:i]...)
 			}
-		case r == '-' && start >= 0 && !han && (unicode.IsLetter(next) || unicode.IsDigit(next)) && !isHan(next):
+		case r == '-' && start >= 0 && !han && joinsHyphen(runeAfter(s, i, r)):
 			// Keep hyphenated words together (s-400, su-35); terms() splits them.
 			// Not across a change of script ("2024-中俄"): the word ends there,
 			// and a hyphen left dangling would be dropped on a second pass.
@@ -88,6 +86,18 @@ func words(s string) []string {
 	}
 	flush(len(s))
 	return out
+}
+
+// runeAfter is the rune after r, at i in s: read only for the rare runes
+// whose case needs it, not for every rune.
+func runeAfter(s string, i int, r rune) rune {
+	next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+	return next
+}
+
+// joinsHyphen reports whether a hyphen before next keeps a word together.
+func joinsHyphen(next rune) bool {
+	return (unicode.IsLetter(next) || unicode.IsDigit(next)) && !isHan(next)
 }
 
 // Chinese is written without spaces: "普京访问中国" is Putin, visit, China.

@@ -275,21 +275,27 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) ranking {
 	// (relative to the best candidate): when two topics explain every word,
 	// the one with more and rarer matches should win, not the one with a
 	// single similar phrase.
+	// (The candidates are read in place: a scored is thirty words.)
 	maxRaw := 0.0
-	for _, c := range top {
-		maxRaw = max(maxRaw, c.raw)
+	for i := range top {
+		maxRaw = max(maxRaw, top[i].raw)
 	}
-	key := func(c scored) float64 { return c.score + rawWeight*c.raw/maxRaw }
+	key := func(c *scored) float64 { return c.score + rawWeight*c.raw/maxRaw }
 	var keyBuf [candidates]float64
 	var orderBuf [candidates]int
 	keys, order := keyBuf[:len(top)], orderBuf[:len(top)]
 	for i := range order {
 		order[i] = i
-		keys[i] = key(top[i])
+		keys[i] = key(&top[i])
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		ca, cb := &top[a], &top[b]
-		return cmp.Or(cmp.Compare(keys[b], keys[a]), cmp.Compare(cb.raw, ca.raw), cmp.Compare(ca.topic, cb.topic))
+	insertionSort(order, func(a, b int) bool {
+		if c := cmp.Compare(keys[b], keys[a]); c != 0 {
+			return c < 0
+		}
+		if c := cmp.Compare(top[b].raw, top[a].raw); c != 0 {
+			return c < 0
+		}
+		return top[a].topic < top[b].topic
 	})
 	var sortedBuf [candidates]scored
 	var sortedKeyBuf [candidates]float64
@@ -317,7 +323,7 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) ranking {
 	for i := range byConf {
 		byConf[i] = i
 	}
-	slices.SortStableFunc(byConf, func(a, b int) int { return cmp.Compare(orderBy[b], orderBy[a]) })
+	insertionSort(byConf, func(a, b int) bool { return cmp.Compare(orderBy[b], orderBy[a]) < 0 })
 	if len(byConf) > 0 {
 		c := &sorted[byConf[0]]
 		c.inScope = idx.model.inScope(c, &q, nil)
@@ -327,6 +333,17 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) ranking {
 		final[i] = sorted[j]
 	}
 	return ranking{cands: final, q: q, short: short}
+}
+
+// insertionSort sorts s, stably, by before (whether a goes before b). For
+// the candidates of a ranking, a dozen at most, it costs a fraction of
+// package slices' sorts, whose comparisons are calls.
+func insertionSort(s []int, before func(a, b int) bool) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && before(s[j], s[j-1]); j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
 }
 
 // explain explains the first n candidates of a ranking kept to be
@@ -379,12 +396,13 @@ func (idx *index) shortlist(q *query) []scored {
 	// the other words; the common ones are scored for the shortlist only.
 	limit := max(commonPostings, len(idx.topics)/8)
 	rare := false
-	for _, t := range q.qs {
-		if t.id >= 0 && len(idx.postings[t.id]) <= limit {
+	for i := range q.qs {
+		if t := &q.qs[i]; t.id >= 0 && len(idx.postings[t.id]) <= limit {
 			rare = true
 		}
 	}
-	for _, t := range q.qs {
+	for i := range q.qs {
+		t := &q.qs[i]
 		if t.id < 0 || rare && len(idx.postings[t.id]) > limit {
 			continue
 		}
@@ -396,31 +414,42 @@ func (idx *index) shortlist(q *query) []scored {
 			sums[p.topic] += w * float64(p.weight)
 		}
 	}
-	top := make([]scored, 0, candidates)
-	// worst is the candidate a better topic replaces (the least raw, the
-	// later topic on a tie), found again only when top changes: at 50,000
-	// topics most touched topics are worse than all twelve.
+	// The best candidates so far as (raw, topic), on the stack: a scored
+	// is thirty words, written once each at the end. worst is the one a
+	// better topic replaces (the least raw, the later topic on a tie),
+	// found again only when they change: at 50,000 topics most touched
+	// topics are worse than all twelve.
+	type entry struct {
+		raw   float64
+		topic int32
+	}
+	var bestBuf [candidates]entry
+	best := bestBuf[:0]
 	worst, worstRaw := -1, 0.0
 	for _, t := range touched {
 		raw := sums[t]
 		sums[t] = 0
-		if len(top) < candidates {
-			top = append(top, scored{topic: int(t), raw: raw})
+		if len(best) < candidates {
+			best = append(best, entry{raw, t})
 			continue
 		}
 		if worst < 0 {
-			worst = 0
-			for i := range top {
-				if top[i].raw < top[worst].raw || top[i].raw == top[worst].raw && top[i].topic > top[worst].topic {
-					worst = i
+			worst, worstRaw = 0, best[0].raw
+			worstTopic := best[0].topic
+			for i := 1; i < len(best); i++ {
+				if r := best[i].raw; r < worstRaw || r == worstRaw && best[i].topic > worstTopic {
+					worst, worstRaw, worstTopic = i, r, best[i].topic
 				}
 			}
-			worstRaw = top[worst].raw
 		}
 		if raw > worstRaw {
-			top[worst] = scored{topic: int(t), raw: raw}
+			best[worst] = entry{raw, t}
 			worst = -1
 		}
+	}
+	top := make([]scored, len(best), candidates)
+	for i, e := range best {
+		top[i].topic, top[i].raw = int(e.topic), e.raw
 	}
 	s.touched = touched // its array, as grown, for the next question
 	return top
@@ -445,6 +474,20 @@ func (idx *index) weightOf(id int32, topic int) float32 {
 	return 0
 }
 
+// hasSorted reports whether the sorted ids hold id: slices.BinarySearch's
+// search, inlined where the generic function is a call.
+func hasSorted(ids []int32, id int32) bool {
+	lo, hi := 0, len(ids)
+	for lo < hi {
+		if m := int(uint(lo+hi) >> 1); ids[m] < id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(ids) && ids[lo] == id
+}
+
 // evidence credits a candidate with the best match of each slot of the
 // question, and records each match in ex if it is not nil.
 func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
@@ -458,7 +501,8 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		best = append(best, 0)
 		which = append(which, -1)
 	}
-	for i, t := range q.qs {
+	for i := range q.qs {
+		t := &q.qs[i] // not a copy of the term: it is ten words long
 		if t.id < 0 {
 			continue
 		}
@@ -486,7 +530,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		if m == 0 {
 			continue
 		}
-		t := q.qs[which[s]]
+		t := &q.qs[which[s]]
 		w := q.slotW[s]
 		raw += w * m
 		e := w * min(1, m/wKeyword)
@@ -499,7 +543,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		// is, not what it is about; an uncommon one ("died" of Zhenbao)
 		// is as good as any.
 		if w < uncommonShare*idx.maxIDF {
-			if _, ok := slices.BinarySearch(only, t.id); ok {
+			if hasSorted(only, t.id) {
 				qonly += e
 			}
 		}
@@ -556,21 +600,56 @@ func (l *likeness) add(similarity, contained float64, name bool) {
 	l.name = l.name || name
 }
 
+// phraseLikeness is what a topic's phrases give (phraseSignals): like
+// what they give, opp what those running the other way would, and the
+// closest phrase running the question's way (same) and the other way
+// (other) with their similarities. Kept in one struct, in memory, it
+// leaves the phrase loop's registers to the loop.
+type phraseLikeness struct {
+	like, opp         likeness
+	sameSim, otherSim float64
+	same, other       *phrase
+}
+
+// add takes in a phrase that has a term of the question, as phraseMatch
+// read it.
+func (pl *phraseLikeness) add(p *phrase, q *query, dot, found, all float64) {
+	// A phrase that runs the other way says something else ("China
+	// arming Russia" is not "Russia arming China"): unless the topic is
+	// asked the question's way too, it counts for the direction only,
+	// not as a phrase like the question (see phraseSignals).
+	a := agreement(q.dir, p.dir)
+	sim, share, name := 0.0, 0.0, false
+	if p.norm > 0 && q.norm > 0 {
+		sim = min(1, dot/(p.norm*q.norm))
+		if a > 0 && sim > pl.sameSim {
+			pl.sameSim, pl.same = sim, p
+		} else if a < 0 && sim > pl.otherSim {
+			pl.otherSim, pl.other = sim, p
+		}
+	}
+	if all > 0 {
+		share = found / all
+		name = p.alias && share >= 0.999
+		if !p.alias {
+			share *= 0.85 // a whole question or title matters less than a name
+		}
+	}
+	if a < 0 {
+		pl.opp.add(sim, share, name)
+	} else {
+		pl.like.add(sim, share, name)
+	}
+}
+
 // phraseSignals compares the question with each alias, title and question
 // of a topic, and combines the signals into the ranking's score in [0,1].
 func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	e := &idx.topics[c.topic]
-	// The closest phrase running the question's way, and the closest
-	// running the other way (direction.go).
-	var sameSim, otherSim float64
-	var same, other *phrase
+	pl := phraseLikeness{like: likeness{c.similarity, c.contained, c.name}}
 	// Whether its names have a word of the question other than a year or
 	// a side of the relationship.
 	namedOther := false
-	// like is what the phrases give, opp what those running the other
-	// way would.
-	like := likeness{c.similarity, c.contained, c.name}
-	var opp likeness
 	for pi := range e.phrases {
 		p := &e.phrases[pi]
 		if p.sig&q.sig == 0 {
@@ -579,40 +658,15 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 		isName := p.alias || p.text == 0
 		dot, found, all, hit, named := idx.phraseMatch(q, p.terms, isName && !namedOther)
 		namedOther = namedOther || named
-		if !hit {
-			continue // no term in common: no similarity, nothing contained
-		}
-		// A phrase that runs the other way says something else ("China
-		// arming Russia" is not "Russia arming China"): unless the topic is
-		// asked the question's way too, it counts for the direction only,
-		// not as a phrase like the question (see below).
-		a := agreement(q.dir, p.dir)
-		sim, share, name := 0.0, 0.0, false
-		if p.norm > 0 && q.norm > 0 {
-			sim = min(1, dot/(p.norm*q.norm))
-			if a > 0 && sim > sameSim {
-				sameSim, same = sim, p
-			} else if a < 0 && sim > otherSim {
-				otherSim, other = sim, p
-			}
-		}
-		if all > 0 {
-			share = found / all
-			name = p.alias && share >= 0.999
-			if !p.alias {
-				share *= 0.85 // a whole question or title matters less than a name
-			}
-		}
-		if a < 0 {
-			opp.add(sim, share, name)
-		} else {
-			like.add(sim, share, name)
+		if hit { // else no term in common: no similarity, nothing contained
+			pl.add(p, q, dot, found, all)
 		}
 	}
+	like, same, other, sameSim, otherSim := pl.like, pl.same, pl.other, pl.sameSim, pl.otherSim
 	// A topic asked both ways is about both: its phrases of the other way
 	// are like the question as much as any.
 	if same != nil {
-		like.add(opp.similarity, opp.contained, opp.name)
+		like.add(pl.opp.similarity, pl.opp.contained, pl.opp.name)
 	}
 	c.similarity, c.contained, c.name = like.similarity, like.contained, like.name
 	c.year = yearSignal(q.years, e.years, namedOther)
@@ -651,6 +705,9 @@ func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, fo
 	for _, id := range terms {
 		w := idf[id]
 		all += w
+		if q.at[id&255] == 0 {
+			continue // most of a phrase's terms are not the question's: q.term's first case, tested once
+		}
 		if t := q.term(id); t != nil {
 			dot += q.slotW[t.slot] * t.factor * w
 			found += w * t.factor

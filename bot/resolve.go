@@ -247,27 +247,20 @@ func (r *resolver) word(w string) {
 		r.expand(w, syn)
 		return
 	}
-	// Two words run together ("gaspipeline"). An English word of its own
-	// only into two words the knowledge base writes as they are
-	// ("gasfields", "airforce"), not into stems that happen to spell it
-	// ("provisional" is no "pro vision", "ranking" no "ran king"): those
-	// go on to WordNet below.
-	split := idx.split
-	if idx.subject.english(w) {
-		split = idx.splitWords
-	}
-	if a, b, ok := split(w); ok {
-		r.add(qterm{id: a, factor: factorCompound, weight: idx.idf[a], how: MatchCompound, word: w})
+	// Two words run together ("gaspipeline"; typos says which).
+	h := idx.typos(w)
+	if h.compound {
+		r.add(qterm{id: h.a, factor: factorCompound, weight: idx.idf[h.a], how: MatchCompound, word: w})
 		r.next() // two words, two slots
-		r.add(qterm{id: b, factor: factorCompound, weight: idx.idf[b], how: MatchCompound, word: w})
+		r.add(qterm{id: h.b, factor: factorCompound, weight: idx.idf[h.b], how: MatchCompound, word: w})
 		return
 	}
-	id, d := idx.fuzzy(w)
+	id, d := h.id, h.d
 	if id >= 0 && d == 1 {
 		r.add(qterm{id: id, factor: factorTypo1, weight: idx.idf[id], how: MatchTypo, word: w, via: "1 edit"})
 		return
 	}
-	if !softWords[w] && !nearStopWord(w) {
+	if !softWords[w] && !h.nearStop {
 		if hits := idx.wordnet(w); len(hits) > 0 {
 			for _, h := range hits {
 				r.add(qterm{id: h.id, factor: factorWordNet[h.rel], weight: idx.idf[h.id], how: MatchWordNet, word: w, via: h.via})
@@ -282,7 +275,46 @@ func (r *resolver) word(w string) {
 		return
 	}
 	// A misspelt filler word ("betwen", "otehr") weighs like filler.
-	r.addUnknown(ts[0], w, nearStopWord(w))
+	r.addUnknown(ts[0], w, h.nearStop)
+}
+
+// typoHit is what the typo look-ups make of a word the index does not
+// have: its two terms if it is two known words written without a space
+// (compound, split), its nearest word's term and how many edits away that
+// is (fuzzy), and whether it is a slip for a stop word (nearStopWord). All
+// three are looked up once, whichever resolving the word reads.
+type typoHit struct {
+	compound bool
+	a, b     int32
+	id       int32
+	d        int
+	nearStop bool
+}
+
+// typos looks w up as a compound, as a typo and as a slipped stop word,
+// through the index's memo (if it has one, and w is not longer than any
+// look-up considers): the look-ups cost more than the rest of resolving a
+// word, and people ask the same words again.
+func (idx *index) typos(w string) typoHit {
+	look := func(w string) typoHit {
+		var h typoHit
+		// An English word of its own splits only into two words the
+		// knowledge base writes as they are ("gasfields", "airforce"), not
+		// into stems that happen to spell it ("provisional" is no "pro
+		// vision", "ranking" no "ran king"): those go on to WordNet.
+		split := idx.split
+		if idx.subject.english(w) {
+			split = idx.splitWords
+		}
+		h.a, h.b, h.compound = split(w)
+		h.id, h.d = idx.fuzzy(w)
+		h.nearStop = nearStopWord(w)
+		return h
+	}
+	if idx.typoMemo == nil || len(w) > 2*maxWordLen {
+		return look(w)
+	}
+	return idx.typoMemo.get(w, look)
 }
 
 // allKnown reports whether the index holds every term of the words (stop

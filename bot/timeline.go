@@ -24,9 +24,13 @@ type timelineIndex struct {
 	// sideCountry are the terms of China's and Russia's names as the
 	// meetings' places write them ("" if no meeting was held there).
 	sideCountry [2]string
-	starts      []start            // of each meeting
-	aliases     []timelineAlias    // multi-word names of meetings
-	summits     []*knowledge.Topic // topics in the summits category, by id
+	starts      []start // of each meeting
+	// whens are the meetings' dates as answers write them (when): parsing
+	// and formatting them cost more than the rest of a timeline answer.
+	whens []string
+	// aliases are the multi-word names of meetings, by their first term.
+	aliases map[string][]timelineAlias
+	summits []*knowledge.Topic // topics in the summits category, by id
 	// about maps a topic to the one meeting it is about: the latest
 	// meeting's topic (latestHome) to the latest meeting before its review.
 	about map[string]int
@@ -39,9 +43,10 @@ type timelineAlias struct {
 
 func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 	tl := timelineIndex{meetings: kb.Timeline.Meetings, counts: kb.Timeline.Counts, places: map[string][]int{},
-		countries: map[string][]int{}, countryNames: map[string]string{}}
+		countries: map[string][]int{}, countryNames: map[string]string{}, aliases: map[string][]timelineAlias{}}
 	for i, m := range tl.meetings {
 		tl.starts = append(tl.starts, startOf(m))
+		tl.whens = append(tl.whens, when(m))
 		if isCall(m) {
 			continue // "Moscow and Beijing (video link)" is not a meeting in Moscow
 		}
@@ -57,7 +62,7 @@ func newTimelineIndex(kb *knowledge.KB) timelineIndex {
 		}
 		for _, a := range m.Aliases {
 			if ts := terms(words(a)); len(ts) > 0 {
-				tl.aliases = append(tl.aliases, timelineAlias{terms: ts, meeting: i})
+				tl.aliases[ts[0]] = append(tl.aliases[ts[0]], timelineAlias{terms: ts, meeting: i})
 			}
 		}
 	}
@@ -324,19 +329,22 @@ func (tl *timelineIndex) namesOneOf(idx *index, ti int, ms []int) bool {
 	return slices.ContainsFunc(ms, func(m int) bool { return idx.namesYear(t, tl.meetings[m].Year()) })
 }
 
-// named finds meetings one of whose aliases appears whole in the question.
+// named finds meetings one of whose aliases appears whole in the question:
+// only those whose first term it has can.
 func (tl *timelineIndex) named(qterms []string) []int {
 	var out []int
-	for _, a := range tl.aliases {
-		all := true
-		for _, t := range a.terms {
-			if !slices.Contains(qterms, t) {
-				all = false
-				break
+	for _, first := range qterms {
+		for _, a := range tl.aliases[first] {
+			all := true
+			for _, t := range a.terms[1:] {
+				if !slices.Contains(qterms, t) {
+					all = false
+					break
+				}
 			}
-		}
-		if all && !slices.Contains(out, a.meeting) {
-			out = append(out, a.meeting)
+			if all && !slices.Contains(out, a.meeting) {
+				out = append(out, a.meeting)
+			}
 		}
 	}
 	slices.Sort(out)
@@ -429,7 +437,7 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, thresh
 		return tl.noneAnswer(idx, cands, 0, nil, "")
 	case len(ms) == 1:
 		m := tl.meetings[ms[0]]
-		fmt.Fprintf(&text, "**%s** (%s, %s).", m.Title, m.Place, when(m))
+		fmt.Fprintf(&text, "**%s** (%s, %s).", m.Title, m.Place, tl.whens[ms[0]])
 		for _, o := range m.Outcomes {
 			if text.Len()+len(o) > knowledge.MaxAnswer+100 {
 				details.WriteString(o + "\n")
@@ -442,9 +450,9 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, thresh
 		for i, mi := range ms {
 			m := tl.meetings[mi]
 			if i < maxListed {
-				fmt.Fprintf(&text, " %s (%s, %s);", m.Title, m.Place, when(m))
+				fmt.Fprintf(&text, " %s (%s, %s);", m.Title, m.Place, tl.whens[mi])
 			}
-			writeMeeting(&details, m)
+			tl.writeMeeting(&details, mi)
 		}
 		s := strings.TrimSuffix(text.String(), ";") + "."
 		text.Reset()
@@ -533,7 +541,7 @@ func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, pool []int, pl
 		if place != "" {
 			where = " in " + place
 		}
-		fmt.Fprintf(&text, "Their most recent meeting%s in my timeline: **%s** (%s, %s).", where, m.Title, m.Place, when(m))
+		fmt.Fprintf(&text, "Their most recent meeting%s in my timeline: **%s** (%s, %s).", where, m.Title, m.Place, tl.whens[inPerson])
 		if len(m.Outcomes) > 0 {
 			text.WriteString(" " + m.Outcomes[0])
 		}
@@ -543,9 +551,9 @@ func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, pool []int, pl
 		m := tl.meetings[call]
 		how := callHow[m.Kind]
 		if inPerson >= 0 {
-			fmt.Fprintf(&text, " Since then they have spoken %s, on %s: %s.", how, when(m), strings.TrimSuffix(m.Title, "."))
+			fmt.Fprintf(&text, " Since then they have spoken %s, on %s: %s.", how, tl.whens[call], strings.TrimSuffix(m.Title, "."))
 		} else {
-			fmt.Fprintf(&text, "Their most recent meeting in my timeline was held %s: **%s** (%s).", how, m.Title, when(m))
+			fmt.Fprintf(&text, "Their most recent meeting in my timeline was held %s: **%s** (%s).", how, m.Title, tl.whens[call])
 		}
 		cited = append(cited, call)
 	}
@@ -553,7 +561,7 @@ func (tl *timelineIndex) latestAnswer(idx *index, cands []scored, pool []int, pl
 	details.WriteString("Earlier meetings:")
 	at := slices.Index(pool, last)
 	for k := at - 1; k >= 0 && k >= at-maxListed; k-- {
-		writeMeeting(&details, tl.meetings[pool[k]])
+		tl.writeMeeting(&details, pool[k])
 	}
 	a.Text = text.String()
 	a.Details = details.String()
@@ -597,7 +605,6 @@ func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed
 	if year != 0 {
 		where += fmt.Sprintf(" in %d", year)
 	}
-	first, last := tl.meetings[0], tl.meetings[len(tl.meetings)-1]
 	var text strings.Builder
 	fmt.Fprintf(&text, "My timeline has no Xi–Putin meeting%s.", where)
 	var near []int
@@ -613,11 +620,11 @@ func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed
 		}
 		switch {
 		case before >= 0 && after >= 0:
-			fmt.Fprintf(&text, " The nearest%s are %s before and %s after.", there, brief(tl.meetings[before]), brief(tl.meetings[after]))
+			fmt.Fprintf(&text, " The nearest%s are %s before and %s after.", there, tl.brief(before), tl.brief(after))
 		case before >= 0:
-			fmt.Fprintf(&text, " The nearest%s is %s, before it; my timeline has none later.", there, brief(tl.meetings[before]))
+			fmt.Fprintf(&text, " The nearest%s is %s, before it; my timeline has none later.", there, tl.brief(before))
 		case after >= 0:
-			fmt.Fprintf(&text, " The nearest%s is %s, after it; my timeline has none earlier.", there, brief(tl.meetings[after]))
+			fmt.Fprintf(&text, " The nearest%s is %s, after it; my timeline has none earlier.", there, tl.brief(after))
 		}
 		for _, i := range []int{before, after} {
 			if i >= 0 {
@@ -635,17 +642,16 @@ func (tl *timelineIndex) noneAnswer(idx *index, cands []scored, year int, placed
 				if len(met) > 1 {
 					more = fmt.Sprintf(" (and %d more)", len(met)-1)
 				}
-				fmt.Fprintf(&text, " That year they met elsewhere: %s%s.", brief(tl.meetings[met[0]]), more)
+				fmt.Fprintf(&text, " That year they met elsewhere: %s%s.", tl.brief(met[0]), more)
 				near = append([]int{met[0]}, near...)
 			case len(that) > 0:
-				m := tl.meetings[that[0]]
-				how := callHow[m.Kind]
-				fmt.Fprintf(&text, " That year they spoke %s: %s.", how, brief(m))
+				how := callHow[tl.meetings[that[0]].Kind]
+				fmt.Fprintf(&text, " That year they spoke %s: %s.", how, tl.brief(that[0]))
 				near = append([]int{that[0]}, near...)
 			}
 		}
 	}
-	fmt.Fprintf(&text, " It covers %d sourced meetings from %s to %s.", len(tl.meetings), when(first), when(last))
+	fmt.Fprintf(&text, " It covers %d sourced meetings from %s to %s.", len(tl.meetings), tl.whens[0], tl.whens[len(tl.whens)-1])
 	a.Text = text.String()
 	a.Confidence = 0.6
 	if len(near) == 0 {
@@ -678,9 +684,10 @@ func (tl *timelineIndex) nearest(pool []int, year int) (before, after int) {
 	return before, after
 }
 
-// brief names a meeting in a sentence: "Putin's visit to Beijing (16–17 May 2024)".
-func brief(m knowledge.Meeting) string {
-	return fmt.Sprintf("%s (%s, %s)", strings.TrimSuffix(m.Title, "."), m.Place, when(m))
+// brief names meeting i in a sentence: "Putin's visit to Beijing (16–17 May 2024)".
+func (tl *timelineIndex) brief(i int) string {
+	m := tl.meetings[i]
+	return strings.TrimSuffix(m.Title, ".") + " (" + m.Place + ", " + tl.whens[i] + ")"
 }
 
 func (tl *timelineIndex) countAnswer(idx *index, cands []scored) Answer {
@@ -697,10 +704,10 @@ func (tl *timelineIndex) countAnswer(idx *index, cands []scored) Answer {
 			fmt.Fprintf(&d, "\n- %s: %s (%s)", humanDate(c.Date), c.Count, c.SaidBy)
 			a.MoreSources = appendSources(a.MoreSources, []knowledge.Source{c.Source})
 		}
-		fmt.Fprintf(&d, "\n\nMy own timeline lists %d sourced meetings from %s to %s.", len(tl.meetings), when(tl.meetings[0]), when(tl.meetings[len(tl.meetings)-1]))
+		fmt.Fprintf(&d, "\n\nMy own timeline lists %d sourced meetings from %s to %s.", len(tl.meetings), tl.whens[0], tl.whens[len(tl.whens)-1])
 		a.Details = d.String()
 	} else {
-		fmt.Fprintf(&text, "My timeline lists %d sourced meetings from %s to %s; it is not a complete record.", len(tl.meetings), when(tl.meetings[0]), when(tl.meetings[len(tl.meetings)-1]))
+		fmt.Fprintf(&text, "My timeline lists %d sourced meetings from %s to %s; it is not a complete record.", len(tl.meetings), tl.whens[0], tl.whens[len(tl.whens)-1])
 	}
 	a.Text = text.String()
 	// The counts' sources, newest first, back the answer.
@@ -713,8 +720,16 @@ func (tl *timelineIndex) countAnswer(idx *index, cands []scored) Answer {
 	return a
 }
 
-func writeMeeting(b *strings.Builder, m knowledge.Meeting) {
-	fmt.Fprintf(b, "\n- %s: %s (%s)", when(m), m.Title, m.Place)
+// writeMeeting writes meeting i as a line of a list.
+func (tl *timelineIndex) writeMeeting(b *strings.Builder, i int) {
+	m := tl.meetings[i]
+	b.WriteString("\n- ")
+	b.WriteString(tl.whens[i])
+	b.WriteString(": ")
+	b.WriteString(m.Title)
+	b.WriteString(" (")
+	b.WriteString(m.Place)
+	b.WriteString(")")
 }
 
 func scope(all []knowledge.Meeting, ms []int) string {
