@@ -656,10 +656,10 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 			continue // no term in common (the loop below would find no hit)
 		}
 		isName := p.alias || p.text == 0
-		dot, found, all, hit, named := idx.phraseMatch(q, p.terms, isName && !namedOther)
+		dot, found, hit, named := idx.phraseMatch(q, p.terms, isName && !namedOther)
 		namedOther = namedOther || named
 		if hit { // else no term in common: no similarity, nothing contained
-			pl.add(p, q, dot, found, all)
+			pl.add(p, q, dot, found, p.idfSum)
 		}
 	}
 	like, same, other, sameSim, otherSim := pl.like, pl.same, pl.other, pl.sameSim, pl.otherSim
@@ -693,22 +693,20 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 }
 
 // phraseMatch reads a phrase's terms against the question, in one pass: it
-// returns the summed idf of all of them (all), and over those the
-// question has, their products with its slot weights (dot) and their
-// weight found (found); hit says it has one. When checkNamed, named says
+// returns, over those the question has, their products with its slot
+// weights (dot) and their weight found (found) (against all of them,
+// phrase.idfSum); hit says it has one. When checkNamed, named says
 // one of those is neither a year the question names nor a side of the
 // relationship (q.yearOrSideIDs, read once for the question: looking up
 // sidesOf here costs the loop a register). A function of its own, its loop
 // keeps its values in registers.
-func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, found, all float64, hit, named bool) {
-	idf := idx.idf
+func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, found float64, hit, named bool) {
 	for _, id := range terms {
-		w := idf[id]
-		all += w
 		if q.at[id&255] == 0 {
 			continue // most of a phrase's terms are not the question's: q.term's first case, tested once
 		}
 		if t := q.term(id); t != nil {
+			w := idx.idf[id]
 			dot += q.slotW[t.slot] * t.factor * w
 			found += w * t.factor
 			hit = true
@@ -717,7 +715,7 @@ func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, fo
 			}
 		}
 	}
-	return dot, found, all, hit, named
+	return dot, found, hit, named
 }
 
 // yearSignal says whether a topic named (namedYears) for one year is about
