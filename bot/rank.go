@@ -701,8 +701,9 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 // sidesOf here costs the loop a register). A function of its own, its loop
 // keeps its values in registers.
 func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, found float64, hit, named bool) {
+	at := &q.at // q is not nil: tested once, not at every term
 	for _, id := range terms {
-		if q.at[id&255] == 0 {
+		if at[id&255] == 0 {
 			continue // most of a phrase's terms are not the question's: q.term's first case, tested once
 		}
 		if t := q.term(id); t != nil {
