@@ -650,9 +650,13 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	// Whether its names have a word of the question other than a year or
 	// a side of the relationship.
 	namedOther := false
-	for pi := range e.phrases {
-		p := &e.phrases[pi]
-		if p.sig&q.sig == 0 {
+	// The phrases and the question's signature in locals: read through e
+	// and q, the loop would load them again at every phrase, in case the
+	// calls below changed them.
+	phrases, sig := e.phrases, q.sig
+	for pi := range phrases {
+		p := &phrases[pi]
+		if p.sig&sig == 0 {
 			continue // no term in common (the loop below would find no hit)
 		}
 		isName := p.alias || p.text == 0
