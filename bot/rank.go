@@ -493,13 +493,15 @@ func hasSorted(ids []int32, id int32) bool {
 func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 	var bestBuf [24]float64
 	var whichBuf [24]int
-	best, which := bestBuf[:0], whichBuf[:0]
-	if len(q.slotW) > len(bestBuf) {
-		best, which = make([]float64, 0, len(q.slotW)), make([]int, 0, len(q.slotW))
+	var best []float64
+	var which []int
+	if n := len(q.slotW); n <= len(bestBuf) {
+		best, which = bestBuf[:n], whichBuf[:n]
+	} else {
+		best, which = make([]float64, n), make([]int, n)
 	}
-	for range q.slotW {
-		best = append(best, 0)
-		which = append(which, -1)
+	for s := range which {
+		which[s] = -1
 	}
 	for i := range q.qs {
 		t := &q.qs[i] // not a copy of the term: it is ten words long
