@@ -597,9 +597,19 @@ type likeness struct {
 }
 
 func (l *likeness) add(similarity, contained float64, name bool) {
-	l.similarity = max(l.similarity, similarity)
-	l.contained = max(l.contained, contained)
+	l.similarity = larger(l.similarity, similarity)
+	l.contained = larger(l.contained, contained)
 	l.name = l.name || name
+}
+
+// larger is max(a, b) of values that are never NaN nor -0, as
+// similarities and shares are: without the builtin's care for those, a
+// compare and a branch instead of eight instructions, twice per phrase.
+func larger(a, b float64) float64 {
+	if b > a {
+		return b
+	}
+	return a
 }
 
 // phraseLikeness is what a topic's phrases give (phraseSignals): like
