@@ -535,7 +535,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		t := &q.qs[which[s]]
 		w := q.slotW[s]
 		raw += w * m
-		e := w * min(1, m/wKeyword)
+		e := w * smaller(1, m/wKeyword)
 		cov += e
 		if slices.Contains(q.yearIDs, t.id) {
 			yearCov += e
@@ -558,7 +558,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		if m >= wKeyword*t.factor {
 			strong += w * t.factor
 		}
-		c.rarest = max(c.rarest, idx.idf[t.id]/idx.maxIDF)
+		c.rarest = larger(c.rarest, idx.idf[t.id]/idx.maxIDF)
 		sp := idx.specificity(t.id)
 		spec += e * sp
 		if first || sp < c.leastSpecific {
@@ -603,10 +603,19 @@ func (l *likeness) add(similarity, contained float64, name bool) {
 }
 
 // larger is max(a, b) of values that are never NaN nor -0, as
-// similarities and shares are: without the builtin's care for those, a
-// compare and a branch instead of eight instructions, twice per phrase.
+// similarities, shares and weights are: without the builtin's care for
+// those, a compare and a branch instead of eight instructions, twice per
+// phrase.
 func larger(a, b float64) float64 {
 	if b > a {
+		return b
+	}
+	return a
+}
+
+// smaller is min(a, b) as larger is max(a, b).
+func smaller(a, b float64) float64 {
+	if b < a {
 		return b
 	}
 	return a
@@ -633,7 +642,7 @@ func (pl *phraseLikeness) add(p *phrase, q *query, dot, found, all float64) {
 	a := agreement(q.dir, p.dir)
 	sim, share, name := 0.0, 0.0, false
 	if p.norm > 0 && q.norm > 0 {
-		sim = min(1, dot/(p.norm*q.norm))
+		sim = smaller(1, dot/(p.norm*q.norm))
 		if a > 0 && sim > pl.sameSim {
 			pl.sameSim, pl.same = sim, p
 		} else if a < 0 && sim > pl.otherSim {
