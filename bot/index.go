@@ -30,6 +30,9 @@ const (
 type phrase struct {
 	terms []int32 // distinct term ids
 	norm  float64 // Euclidean norm of the idf-weighted vector
+	// idfSum is the summed idf of its terms, in their order: what
+	// phraseMatch would add up at every question otherwise.
+	idfSum float64
 	// sig has bit id%64 set for each of its terms: a phrase whose sig
 	// meets none of a question's (query.sig) has no term in common with
 	// it, and is passed over without looking at its terms.
@@ -324,7 +327,8 @@ func phraseText(t *knowledge.Topic, n int32) string {
 	return ""
 }
 
-// setNorms sets the Euclidean norm of each phrase's idf-weighted vector.
+// setNorms sets the Euclidean norm of each phrase's idf-weighted vector,
+// and its summed idf.
 func (idx *index) setNorms(ps []phrase) {
 	for i := range ps {
 		var sq float64
@@ -332,6 +336,41 @@ func (idx *index) setNorms(ps []phrase) {
 			sq += idx.idf[id] * idx.idf[id]
 		}
 		ps[i].norm = math.Sqrt(sq)
+		ps[i].idfSum = idx.idfSum(ps[i].terms)
+	}
+}
+
+// idfSum is the summed idf of the terms, in their order.
+func (idx *index) idfSum(terms []int32) float64 {
+	sum := 0.0
+	for _, id := range terms {
+		sum += idx.idf[id]
+	}
+	return sum
+}
+
+// setIdfSums sets again the summed idf of the phrases of a fold's topics
+// not redone (setNorms did those) that have a term whose idf the fold
+// changed: their norms stay the whole index's (from), but phraseMatch
+// adds up the idf of the index it ranks in.
+func (idx *index) setIdfSums(from *index, redone []int) {
+	changed := make([]bool, len(idx.idf))
+	for id := range idx.idf {
+		changed[id] = idx.idf[id] != from.idf[id]
+	}
+	hasChanged := func(p phrase) bool {
+		return slices.ContainsFunc(p.terms, func(id int32) bool { return changed[id] })
+	}
+	for ti := range idx.topics {
+		ps := idx.topics[ti].phrases
+		if slices.Contains(redone, ti) || !slices.ContainsFunc(ps, hasChanged) {
+			continue
+		}
+		ps = slices.Clone(ps) // the phrases are from's otherwise
+		for i := range ps {
+			ps[i].idfSum = idx.idfSum(ps[i].terms)
+		}
+		idx.topics[ti].phrases = ps
 	}
 }
 
@@ -595,6 +634,7 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 		// topic's questions barely move) and the other topics' vectors.
 		c.topics[ti].vec = c.stored(parts[ti].vec.vector(held[ti]))
 	}
+	c.setIdfSums(idx, redone)
 	return &c
 }
 

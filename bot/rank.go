@@ -493,13 +493,15 @@ func hasSorted(ids []int32, id int32) bool {
 func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 	var bestBuf [24]float64
 	var whichBuf [24]int
-	best, which := bestBuf[:0], whichBuf[:0]
-	if len(q.slotW) > len(bestBuf) {
-		best, which = make([]float64, 0, len(q.slotW)), make([]int, 0, len(q.slotW))
+	var best []float64
+	var which []int
+	if n := len(q.slotW); n <= len(bestBuf) {
+		best, which = bestBuf[:n], whichBuf[:n]
+	} else {
+		best, which = make([]float64, n), make([]int, n)
 	}
-	for range q.slotW {
-		best = append(best, 0)
-		which = append(which, -1)
+	for s := range which {
+		which[s] = -1
 	}
 	for i := range q.qs {
 		t := &q.qs[i] // not a copy of the term: it is ten words long
@@ -533,7 +535,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		t := &q.qs[which[s]]
 		w := q.slotW[s]
 		raw += w * m
-		e := w * min(1, m/wKeyword)
+		e := w * smaller(1, m/wKeyword)
 		cov += e
 		if slices.Contains(q.yearIDs, t.id) {
 			yearCov += e
@@ -556,7 +558,7 @@ func (idx *index) evidence(c *scored, q *query, ex *CandidateExplanation) {
 		if m >= wKeyword*t.factor {
 			strong += w * t.factor
 		}
-		c.rarest = max(c.rarest, idx.idf[t.id]/idx.maxIDF)
+		c.rarest = larger(c.rarest, idx.idf[t.id]/idx.maxIDF)
 		sp := idx.specificity(t.id)
 		spec += e * sp
 		if first || sp < c.leastSpecific {
@@ -595,9 +597,28 @@ type likeness struct {
 }
 
 func (l *likeness) add(similarity, contained float64, name bool) {
-	l.similarity = max(l.similarity, similarity)
-	l.contained = max(l.contained, contained)
+	l.similarity = larger(l.similarity, similarity)
+	l.contained = larger(l.contained, contained)
 	l.name = l.name || name
+}
+
+// larger is max(a, b) of values that are never NaN nor -0, as
+// similarities, shares and weights are: without the builtin's care for
+// those, a compare and a branch instead of eight instructions, twice per
+// phrase.
+func larger(a, b float64) float64 {
+	if b > a {
+		return b
+	}
+	return a
+}
+
+// smaller is min(a, b) as larger is max(a, b).
+func smaller(a, b float64) float64 {
+	if b < a {
+		return b
+	}
+	return a
 }
 
 // phraseLikeness is what a topic's phrases give (phraseSignals): like
@@ -621,7 +642,7 @@ func (pl *phraseLikeness) add(p *phrase, q *query, dot, found, all float64) {
 	a := agreement(q.dir, p.dir)
 	sim, share, name := 0.0, 0.0, false
 	if p.norm > 0 && q.norm > 0 {
-		sim = min(1, dot/(p.norm*q.norm))
+		sim = smaller(1, dot/(p.norm*q.norm))
 		if a > 0 && sim > pl.sameSim {
 			pl.sameSim, pl.same = sim, p
 		} else if a < 0 && sim > pl.otherSim {
@@ -650,16 +671,20 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 	// Whether its names have a word of the question other than a year or
 	// a side of the relationship.
 	namedOther := false
-	for pi := range e.phrases {
-		p := &e.phrases[pi]
-		if p.sig&q.sig == 0 {
+	// The phrases and the question's signature in locals: read through e
+	// and q, the loop would load them again at every phrase, in case the
+	// calls below changed them.
+	phrases, sig := e.phrases, q.sig
+	for pi := range phrases {
+		p := &phrases[pi]
+		if p.sig&sig == 0 {
 			continue // no term in common (the loop below would find no hit)
 		}
 		isName := p.alias || p.text == 0
-		dot, found, all, hit, named := idx.phraseMatch(q, p.terms, isName && !namedOther)
+		dot, found, hit, named := idx.phraseMatch(q, p.terms, isName && !namedOther)
 		namedOther = namedOther || named
 		if hit { // else no term in common: no similarity, nothing contained
-			pl.add(p, q, dot, found, all)
+			pl.add(p, q, dot, found, p.idfSum)
 		}
 	}
 	like, same, other, sameSim, otherSim := pl.like, pl.same, pl.other, pl.sameSim, pl.otherSim
@@ -693,22 +718,21 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 }
 
 // phraseMatch reads a phrase's terms against the question, in one pass: it
-// returns the summed idf of all of them (all), and over those the
-// question has, their products with its slot weights (dot) and their
-// weight found (found); hit says it has one. When checkNamed, named says
+// returns, over those the question has, their products with its slot
+// weights (dot) and their weight found (found) (against all of them,
+// phrase.idfSum); hit says it has one. When checkNamed, named says
 // one of those is neither a year the question names nor a side of the
 // relationship (q.yearOrSideIDs, read once for the question: looking up
 // sidesOf here costs the loop a register). A function of its own, its loop
 // keeps its values in registers.
-func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, found, all float64, hit, named bool) {
-	idf := idx.idf
+func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, found float64, hit, named bool) {
+	at := &q.at // q is not nil: tested once, not at every term
 	for _, id := range terms {
-		w := idf[id]
-		all += w
-		if q.at[id&255] == 0 {
+		if at[id&255] == 0 {
 			continue // most of a phrase's terms are not the question's: q.term's first case, tested once
 		}
 		if t := q.term(id); t != nil {
+			w := idx.idf[id]
 			dot += q.slotW[t.slot] * t.factor * w
 			found += w * t.factor
 			hit = true
@@ -717,7 +741,7 @@ func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, fo
 			}
 		}
 	}
-	return dot, found, all, hit, named
+	return dot, found, hit, named
 }
 
 // yearSignal says whether a topic named (namedYears) for one year is about
