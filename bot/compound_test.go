@@ -21,6 +21,7 @@ func TestCompoundSplit(t *testing.T) {
 		{"ranking", false},
 		{"properly", false},
 		{"everyone", false}, // a stop word now, like anyone
+		{"everybody", false},
 	} {
 		got := false
 		for _, q := range idx.resolve(words(tc.w)) {
