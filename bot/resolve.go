@@ -302,11 +302,7 @@ func (idx *index) typos(w string) typoHit {
 		// knowledge base writes as they are ("gasfields", "airforce"), not
 		// into stems that happen to spell it ("provisional" is no "pro
 		// vision", "ranking" no "ran king"): those go on to WordNet.
-		split := idx.split
-		if idx.subject.english(w) {
-			split = idx.splitWords
-		}
-		h.a, h.b, h.compound = split(w)
+		h.a, h.b, h.compound = idx.split(w, idx.subject.english(w))
 		h.id, h.d = idx.fuzzy(w)
 		h.nearStop = nearStopWord(w)
 		return h

@@ -161,19 +161,10 @@ func neighbours(deletes, whole hashTable, w string, two bool, f func(int32)) {
 }
 
 // split tries to read w as two known words written without a space
-// ("chinarussia").
-func (idx *index) split(w string) (int32, int32, bool) {
-	return idx.splitBy(w, false)
-}
-
-// splitWords is split with both parts words of the knowledge base as they
-// are written ("gas" "fields"), not only by their stems ("pro" is the stem
-// of "pros", "incid" of "incidents").
-func (idx *index) splitWords(w string) (int32, int32, bool) {
-	return idx.splitBy(w, true)
-}
-
-func (idx *index) splitBy(w string, written bool) (int32, int32, bool) {
+// ("chinarussia"). With written, both parts must be words of the knowledge
+// base as they are written ("gas" "fields"), not only by their stems
+// ("pro" is the stem of "pros", "incid" of "incidents").
+func (idx *index) split(w string, written bool) (int32, int32, bool) {
 	if len(w) < 7 || len(w) > 2*maxWordLen {
 		return 0, 0, false
 	}
