@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/summitbot/summitbot/knowledge"
 )
@@ -181,15 +180,7 @@ func newPartyNames(syn knowledge.Synonyms, terms func(string) []string) partyNam
 // of names, or has a hyphen ("sino-russian") or a letter beyond ASCII (a
 // Cyrillic name's inflected form).
 func (pn *partyNames) mayName(w string) bool {
-	if pn.names[w] || strings.Contains(w, "-") {
-		return true
-	}
-	for i := 0; i < len(w); i++ {
-		if w[i] >= utf8.RuneSelf {
-			return true
-		}
-	}
-	return false
+	return pn.names[w] || strings.Contains(w, "-") || !isASCII(w)
 }
 
 // leaderOf is the party of a name made only of one leader's names ("xi

@@ -195,12 +195,20 @@ func plain(s string) string {
 // fold is NFKC then case folding. ASCII text is its own NFKC form and
 // folds by lowering A–Z, which spares the transformers and their copy.
 func fold(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return foldCherokee(folder.String(norm.NFKC.String(s)))
-		}
+	if !isASCII(s) {
+		return foldCherokee(folder.String(norm.NFKC.String(s)))
 	}
 	return strings.ToLower(s)
+}
+
+// isASCII reports whether s has no byte beyond ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // foldCherokee settles Cherokee letters on their capital form, which is
