@@ -633,8 +633,9 @@ type phraseLikeness struct {
 }
 
 // add takes in a phrase that has a term of the question, as phraseMatch
-// read it.
-func (pl *phraseLikeness) add(p *phrase, q *query, dot, found, all float64) {
+// read it (dot, found), against all its terms' weight (phrase.idfSum).
+func (pl *phraseLikeness) add(p *phrase, q *query, dot, found float64) {
+	all := p.idfSum
 	// A phrase that runs the other way says something else ("China
 	// arming Russia" is not "Russia arming China"): unless the topic is
 	// asked the question's way too, it counts for the direction only,
@@ -684,7 +685,7 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 		dot, found, hit, named := idx.phraseMatch(q, p.terms, isName && !namedOther)
 		namedOther = namedOther || named
 		if hit { // else no term in common: no similarity, nothing contained
-			pl.add(p, q, dot, found, p.idfSum)
+			pl.add(p, q, dot, found)
 		}
 	}
 	like, same, other, sameSim, otherSim := pl.like, pl.same, pl.other, pl.sameSim, pl.otherSim
