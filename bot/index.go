@@ -350,10 +350,10 @@ func (idx *index) idfSum(terms []int32) float64 {
 }
 
 // setIdfSums sets again the summed idf of the phrases of a fold's topics
-// not redone (setNorms did those) that have a term whose idf the fold
-// changed: their norms stay the whole index's (from), but phraseMatch
-// adds up the idf of the index it ranks in.
-func (idx *index) setIdfSums(from *index, redone []int) {
+// not redone (held: setNorms did those) that have a term whose idf the
+// fold changed: their norms stay the whole index's (from), but
+// phraseMatch adds up the idf of the index it ranks in.
+func (idx *index) setIdfSums(from *index, held map[int]func(int) bool) {
 	changed := make([]bool, len(idx.idf))
 	for id := range idx.idf {
 		changed[id] = idx.idf[id] != from.idf[id]
@@ -363,7 +363,7 @@ func (idx *index) setIdfSums(from *index, redone []int) {
 	}
 	for ti := range idx.topics {
 		ps := idx.topics[ti].phrases
-		if slices.Contains(redone, ti) || !slices.ContainsFunc(ps, hasChanged) {
+		if held[ti] != nil || !slices.ContainsFunc(ps, hasChanged) {
 			continue
 		}
 		ps = slices.Clone(ps) // the phrases are from's otherwise
@@ -634,7 +634,7 @@ func (idx *index) without(held map[int]func(int) bool, parts map[int]*topicParts
 		// topic's questions barely move) and the other topics' vectors.
 		c.topics[ti].vec = c.stored(parts[ti].vec.vector(held[ti]))
 	}
-	c.setIdfSums(idx, redone)
+	c.setIdfSums(idx, held)
 	return &c
 }
 
