@@ -145,6 +145,24 @@ func TestVisitCounts(t *testing.T) {
 	}
 }
 
+// TestOtherLeadersCounts: a count of meetings that names neither Xi nor
+// Putin, and that a topic matches clearly, is that topic's: the premiers'
+// meetings are not the leaders' timeline. Without such a topic ("how many
+// times have they met") it is still the leaders' count.
+func TestOtherLeadersCounts(t *testing.T) {
+	b := embeddedBot(t)
+	for _, tc := range []struct{ q, want string }{
+		{"how many times have mishustin and li qiang met", "heads-of-government-meetings"},
+		{"how often do the russian and chinese premiers meet", "heads-of-government-meetings"},
+		{"how many times have they met", "how-often-they-meet"},
+		{"how many times has xi met putin", "how-often-they-meet"},
+	} {
+		if a := ask(b, tc.q); a.Topic == nil || a.Topic.ID != tc.want {
+			t.Errorf("%q = %+v, want %s", tc.q, a.Topic, tc.want)
+		}
+	}
+}
+
 // TestOneMeetingTopic: a question about one meeting, named by its place
 // and year, that a topic about that meeting answers, gets the topic, which
 // says what came of it as well as its date, not the timeline's entry for

@@ -166,7 +166,9 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	// byTravel: only a word of travel and the two countries make it a
 	// question about meetings ("how often do russia and china visit each
 	// other"); then a topic that matches clearly ("how many tourists visit
-	// russia and china": visa-free travel) keeps even a count question.
+	// russia and china": visa-free travel) keeps even a count question. So
+	// does one that names neither leader ("how often do the russian and
+	// chinese premiers meet": the heads of government's meetings).
 	byTravel := false
 	var china, russia bool // the countries named, read only with a word of travel
 	if travel {
@@ -264,7 +266,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		return sure && (purpose || len(ms) == 1) && tl.namesOneOf(idx, cands[0].topic, ms)
 	}
 	switch {
-	case leaders && count && !(byTravel && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
+	case leaders && count && !((byTravel || !putin && !xi) && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
 		return tl.countAnswer(idx, cands), true
 	case leaders && latest && year == 0:
 		// "when did xi last visit moscow": the latest of that place's.
