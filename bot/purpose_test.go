@@ -146,15 +146,20 @@ func TestVisitCounts(t *testing.T) {
 }
 
 // TestOtherLeadersCounts: a count of meetings that names neither Xi nor
-// Putin, and that a topic matches clearly, is that topic's: the premiers'
-// meetings are not the leaders' timeline. Without such a topic ("how many
-// times have they met") it is still the leaders' count.
+// Putin, or one of them without the other side, and that a topic matches
+// clearly, is that topic's: the premiers' meetings, or Xi's with the
+// Central Asian presidents, are not the leaders' timeline. Without such a
+// topic ("how many times have they met"), or with the other side named
+// ("how many times has xi been to russia"), it is still the leaders' count.
 func TestOtherLeadersCounts(t *testing.T) {
 	b := embeddedBot(t)
 	for _, tc := range []struct{ q, want string }{
 		{"how many times have mishustin and li qiang met", "heads-of-government-meetings"},
 		{"how often do the russian and chinese premiers meet", "heads-of-government-meetings"},
+		{"how many times has xi met central asian leaders", "china-central-asia-summits"},
 		{"how many times have they met", "how-often-they-meet"},
+		{"how many times has xi been to russia", "how-often-they-meet"},
+		{"how often has putin visited china", "how-often-they-meet"},
 		{"how many times has xi met putin", "how-often-they-meet"},
 	} {
 		if a := ask(b, tc.q); a.Topic == nil || a.Topic.ID != tc.want {

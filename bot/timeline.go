@@ -166,9 +166,8 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	// byTravel: only a word of travel and the two countries make it a
 	// question about meetings ("how often do russia and china visit each
 	// other"); then a topic that matches clearly ("how many tourists visit
-	// russia and china": visa-free travel) keeps even a count question. So
-	// does one that names neither leader ("how often do the russian and
-	// chinese premiers meet": the heads of government's meetings).
+	// russia and china": visa-free travel) keeps even a count question, as
+	// it keeps one about someone else's meetings (alone, below).
 	byTravel := false
 	var china, russia bool // the countries named, read only with a word of travel
 	if travel {
@@ -265,8 +264,26 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	topicTakes := func(ms []int, purpose bool) bool {
 		return sure && (purpose || len(ms) == 1) && tl.namesOneOf(idx, cands[0].topic, ms)
 	}
+	// alone: a count that names neither leader ("how often do the russian
+	// and chinese premiers meet"), or one leader without the other side
+	// ("how often do xi and the central asian leaders meet"), may be about
+	// someone else's meetings; then a topic that matches clearly keeps it,
+	// as it keeps a count by travel words.
+	alone := func() bool {
+		if !putin && !xi {
+			return true
+		}
+		if putin == xi {
+			return false
+		}
+		c, r := china, russia
+		if !travel {
+			c, r = idx.parties.named(ws)
+		}
+		return putin && !c || xi && !r
+	}
 	switch {
-	case leaders && count && !((byTravel || !putin && !xi) && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
+	case leaders && count && !((byTravel || alone()) && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
 		return tl.countAnswer(idx, cands), true
 	case leaders && latest && year == 0:
 		// "when did xi last visit moscow": the latest of that place's.
