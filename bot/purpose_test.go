@@ -159,11 +159,30 @@ func TestOtherLeadersCounts(t *testing.T) {
 		{"how many times has xi met central asian leaders", "china-central-asia-summits"},
 		{"how many times have they met", "how-often-they-meet"},
 		{"how many times has xi been to russia", "how-often-they-meet"},
-		{"how often has putin visited china", "how-often-they-meet"},
 		{"how many times has xi met putin", "how-often-they-meet"},
 	} {
 		if a := ask(b, tc.q); a.Topic == nil || a.Topic.ID != tc.want {
 			t.Errorf("%q = %+v, want %s", tc.q, a.Topic, tc.want)
+		}
+	}
+}
+
+// TestPlaceCounts: how many times a leader went to a city is the count of
+// the timeline's meetings there, listed, not the count of all meetings.
+func TestPlaceCounts(t *testing.T) {
+	b := embeddedBot(t)
+	tl := b.idx.Load().timeline
+	for _, tc := range []struct{ q, city string }{
+		{"how many times has xi visited moscow", "moscow"},
+		{"how often has putin been to beijing for talks with xi", "beijing"},
+	} {
+		there := len(tl.places[terms([]string{tc.city})[0]])
+		if there < 2 {
+			t.Fatalf("the timeline has %d meetings in %s; the test needs two or more", there, tc.city)
+		}
+		a := ask(b, tc.q)
+		if want := fmt.Sprintf("My timeline has %d Xi–Putin meetings", there); !strings.HasPrefix(a.Text, want) {
+			t.Errorf("%q = %q, want it to start %q", tc.q, a.Text, want)
 		}
 	}
 }

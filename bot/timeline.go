@@ -284,6 +284,11 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	}
 	switch {
 	case leaders && count && !((byTravel || alone()) && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
+		if len(placed) > 0 {
+			// "how many times has xi visited moscow": the meetings there,
+			// which the list counts, not the count of all of them.
+			return tl.listAnswer(idx, cands, placed, threshold), true
+		}
 		return tl.countAnswer(idx, cands), true
 	case leaders && latest && year == 0:
 		// "when did xi last visit moscow": the latest of that place's.
