@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -188,6 +189,30 @@ words:
 		}
 		if first != 0 {
 			return first
+		}
+	}
+	return 0
+}
+
+// relativeYears are the words before "year" (год/году in Russian) that
+// name a year by today's: "last year", "в прошлом году".
+var relativeYears = map[string]int{
+	"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1,
+	"прошлом": -1, "прошлый": -1, "прошлого": -1, "этом": 0, "этот": 0, "текущем": 0, "следующем": 1, "следующий": 1,
+}
+
+// yearAt is yearIn, or else the year that "last year", "this year" or
+// "next year" names, counted from now.
+func yearAt(ws []string, now time.Time) int {
+	if y := yearIn(ws); y != 0 {
+		return y
+	}
+	for i := 1; i < len(ws); i++ {
+		switch ws[i] {
+		case "year", "год", "году", "года":
+			if d, ok := relativeYears[ws[i-1]]; ok {
+				return now.Year() + d
+			}
 		}
 	}
 	return 0
@@ -416,8 +441,9 @@ type decision struct {
 // nil, the ranking of a sentence answered on its own is kept there, with
 // what explaining it needs (Explain).
 func (b *Bot) decide(idx *index, text string, ws []string, cands []scored, kept *ranking) decision {
-	d := decision{cands: cands, year: yearIn(ws), ws: ws}
-	d.timeline, d.fromTimeline = idx.timeline.answer(idx, ws, d.year, d.cands, b.opts.Now(), b.opts.Threshold)
+	now := b.opts.Now()
+	d := decision{cands: cands, year: yearAt(ws, now), ws: ws}
+	d.timeline, d.fromTimeline = idx.timeline.answer(idx, ws, d.year, d.cands, now, b.opts.Threshold)
 	if d.fromTimeline || len(d.cands) > 0 && d.cands[0].inScope >= b.opts.Threshold {
 		return d
 	}
@@ -425,7 +451,7 @@ func (b *Bot) decide(idx *index, text string, ws []string, cands []scored, kept 
 	// of several sentences whose whole is declined may have one that is in
 	// scope on its own.
 	if s, sws, sc, found := idx.bestSentence(text, b.opts.Threshold, kept); found {
-		d.sentence, d.ws, d.cands, d.year = s, sws, sc, yearIn(sws)
+		d.sentence, d.ws, d.cands, d.year = s, sws, sc, yearAt(sws, now)
 	}
 	return d
 }
