@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -46,6 +47,32 @@ func TestRelativeYears(t *testing.T) {
 		abs := ask(b, fmt.Sprintf("%s %d", tc.q, tc.year))
 		if rel.Text != abs.Text {
 			t.Errorf("%q = %q,\nwant the answer for %d: %q", tc.q, rel.Text, tc.year, abs.Text)
+		}
+	}
+}
+
+// TestFutureYear: a year after today without a word of meeting is a plan's
+// or a target's ("what did xi and putin agree for 2030"), not a year the
+// timeline could list; with one, the timeline says it has none.
+func TestFutureYear(t *testing.T) {
+	b := embeddedBot(t)
+	later := time.Now().Year() + 4
+	if a := ask(b, fmt.Sprintf("what did xi and putin agree for %d", later)); strings.HasPrefix(a.Text, "My timeline has no") {
+		t.Errorf("a plan for %d = %q, want a topic's answer", later, a.Text)
+	}
+	if a := ask(b, fmt.Sprintf("will xi and putin meet in %d", later)); !strings.HasPrefix(a.Text, "My timeline has no") {
+		t.Errorf("a meeting in %d = %q, want the timeline's none", later, a.Text)
+	}
+}
+
+// TestLatestInOtherScripts: "when did they last meet" in Russian or
+// Chinese gets the latest meeting, as in English.
+func TestLatestInOtherScripts(t *testing.T) {
+	b := embeddedBot(t)
+	want := ask(b, "when did xi and putin last meet").Text
+	for _, q := range []string{"когда путин и си последний раз встречались", "习近平和普京最近一次见面是什么时候"} {
+		if a := ask(b, q); a.Text != want {
+			t.Errorf("%q = %q,\nwant the latest meeting, as in English: %q", q, a.Text, want)
 		}
 	}
 }
