@@ -88,6 +88,14 @@ type Answer struct {
 	Note string `json:"note,omitempty"`
 }
 
+// addNote adds a remark to the answer's Note, after any it has.
+func (a *Answer) addNote(s string) {
+	if a.Note != "" {
+		a.Note += " "
+	}
+	a.Note += s
+}
+
 // Freshness says how current the answer is, for the line under it: "As of
 // January 2026" when its facts end before the month it was reviewed,
 // otherwise "Reviewed 2026-12-01"; "" when the answer has no date.

@@ -17,13 +17,16 @@ import (
 const (
 	// MaxQuestion is the longest question accepted, in characters.
 	MaxQuestion = 1000
-	// Threshold is the confidence below which the bot declines to answer.
-	// Confidence is a calibrated probability that the best topic is the
-	// answer: a logistic regression over the ranking's signals, fit on the
+	// Threshold is the probability the bot answers at. Two calibrated
+	// models, logistic regressions over the ranking's signals fit on the
 	// knowledge base's own held-out questions and off-topic questions each
-	// time the index is built (see calibrate.go). The bot answers when the
-	// best topic is more likely right than wrong. `summitbot kb eval`
-	// measures it and shows the calibration.
+	// time the index is built (see calibrate.go), give the confidence
+	// (the probability that the best topic is the answer) and the in-scope
+	// probability (that some topic is: the question's subject is the
+	// knowledge base's). The bot answers with the best topic when either
+	// reaches Threshold, and declines when neither does. An answer whose
+	// own confidence is below it says so (msgUnsure). `summitbot kb eval`
+	// measures both and shows the calibration.
 	Threshold = 0.5
 	// suggestAbove is the least confidence for a "Did you mean" suggestion.
 	suggestAbove = 0.1
@@ -31,6 +34,7 @@ const (
 
 // Messages the core writes. Adapters post them as they are.
 const (
+	msgUnsure    = "The question looks like one I cover, but I am not sure this is the topic you mean; it is the closest I have."
 	msgDecline   = "Sorry, I don't have an answer to that. I answer questions about China–Russia relations: summits, energy, trade, military cooperation, diplomacy and what it means for the world."
 	msgEmpty     = "Ask me a question about China–Russia relations, for example: \"What is the Power of Siberia pipeline?\""
 	msgTooLong   = "That question is too long (over 1,000 characters). Please ask it in a sentence or two."
@@ -94,13 +98,18 @@ func (b *Bot) ask(ctx context.Context, idx *index, q Question) Answer {
 			return a
 		}
 		a = idx.topicAnswer(idx.topics[cands[0].topic].t, q.Text, cands[0].confidence)
+		if a.Confidence < b.opts.Threshold {
+			// Answered because the question is in scope, not because this
+			// topic is surely its answer.
+			a.addNote(msgUnsure)
+		}
 		if year != 0 {
 			a = withFigure(idx, a, year)
 		}
 	}
 	a.Question = q.Text
 	if lang := languageOf(ws); lang != "" {
-		a.Note = fmt.Sprintf("Your question looked like %s; I answer in English.", lang)
+		a.addNote(fmt.Sprintf("Your question looked like %s; I answer in English.", lang))
 	}
 	if q.Conversation != "" && a.Topic != nil {
 		b.convs.remember(q.Conversation, a)
@@ -336,9 +345,9 @@ func (b *Bot) yearFollowUp(ctx context.Context, idx *index, q Question, t *knowl
 	if a.Topic != nil {
 		if at, ok := idx.kb.Topic(a.Topic.ID); ok && a.Answered && a.Text == at.Answer && !idx.aboutYear(at, year) {
 			if len(at.Figures) > 0 {
-				a.Note = fmt.Sprintf("I have no figure for %d on this topic; here is the general answer.", year)
+				a.addNote(fmt.Sprintf("I have no figure for %d on this topic; here is the general answer.", year))
 			} else {
-				a.Note = fmt.Sprintf("I have nothing specific on %d in this topic; here is the general answer.", year)
+				a.addNote(fmt.Sprintf("I have nothing specific on %d in this topic; here is the general answer.", year))
 			}
 		}
 		a.Question = again

@@ -29,8 +29,9 @@ type Options struct {
 	MaxConversations int
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
-	// Threshold is the confidence below which the bot declines; zero means
-	// the default, bot.Threshold.
+	// Threshold is the probability the bot answers at: it declines when
+	// neither the best topic's confidence nor the question's in-scope
+	// probability reaches it (see bot.Threshold); zero means the default.
 	Threshold float64
 }
 
@@ -159,5 +160,5 @@ func (b *Bot) Rank(question string, n int) []Ranked {
 	return out
 }
 
-// Threshold returns the confidence below which this Bot declines.
+// Threshold returns the probability this Bot answers at (Options.Threshold).
 func (b *Bot) Threshold() float64 { return b.opts.Threshold }

@@ -14,7 +14,9 @@ type Explanation struct {
 	Terms []TermMatch `json:"terms"`
 	// Candidates are the best topics, best first.
 	Candidates []CandidateExplanation `json:"candidates"`
-	// Threshold is the confidence below which the bot declines.
+	// Threshold is the probability the bot answers at: it declines when
+	// neither the first candidate's confidence nor its in-scope
+	// probability reaches it.
 	Threshold float64 `json:"threshold"`
 	// Direction is which way the question runs between China and Russia
 	// and the words that said so (direction.go): "China → Russia, by
