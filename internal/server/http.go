@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -188,7 +190,9 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.bot.Ask(r.Context(), question))
 }
 
-// jsonProblem describes a decoding error without echoing the input.
+// jsonProblem describes a decoding error without echoing the input's
+// values: an unknown field is named back to its caller, cut to
+// maxFieldName bytes.
 func jsonProblem(err error) string {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
@@ -200,10 +204,20 @@ func jsonProblem(err error) string {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "the body is empty or cut short"
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return strings.TrimPrefix(err.Error(), "json: ")
+		name, err := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		if err != nil {
+			return "unknown field"
+		}
+		if len(name) > maxFieldName {
+			name = strings.ToValidUTF8(name[:maxFieldName], "") + "…"
+		}
+		return fmt.Sprintf("unknown field %q", name)
 	}
 	return "malformed JSON"
 }
+
+// maxFieldName is the most of an unknown field's name an error repeats.
+const maxFieldName = 40
 
 // authorized lets a request through only with the configured API token as a
 // bearer token, compared in constant time. With no token configured the
@@ -238,7 +252,13 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("handler panic", "route", r.Pattern, "panic", fmt.Sprint(v))
+				// A runtime error's text, but only the type of other panic
+				// values: they could carry a question's text.
+				detail := fmt.Sprintf("%T", v)
+				if re, ok := v.(runtime.Error); ok {
+					detail = re.Error()
+				}
+				s.log.Error("handler panic", "route", r.Pattern, "panic", detail)
 				writeError(w, http.StatusInternalServerError, "internal error")
 			}
 		}()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -58,6 +59,7 @@ func TestAskRequests(t *testing.T) {
 		{"binary", "POST", "Bearer " + testToken, "\x00\x01\x02\xff", 400, "malformed JSON"},
 		{"wrong type", "POST", "Bearer " + testToken, `{"question": 42}`, 400, `field \"question\" must be a string`},
 		{"unknown field", "POST", "Bearer " + testToken, `{"q":"hi"}`, 400, `unknown field \"q\"`},
+		{"long unknown field", "POST", "Bearer " + testToken, `{"` + strings.Repeat("f", 5000) + `":"hi"}`, 400, `unknown field \"` + strings.Repeat("f", maxFieldName) + `…\"`},
 		{"two objects", "POST", "Bearer " + testToken, `{"question":"a"}{"question":"b"}`, 400, "exactly one"},
 		{"invalid UTF-8 becomes U+FFFD", "POST", "Bearer " + testToken, "{\"question\":\"\xff\xfe\"}", 200, `"outcome"`},
 		{"NUL", "POST", "Bearer " + testToken, `{"question":"a\u0000b"}`, 400, "not valid text"},
@@ -503,4 +505,33 @@ func FuzzAsk(f *testing.F) {
 			t.Errorf("%q: %d %s", body, w.Code, w.Body)
 		}
 	})
+}
+
+// TestPanicLogsNoText: a handler's panic becomes a 500, and its log line
+// names a runtime error or the panic value's type, never a value that
+// could carry a question's text.
+func TestPanicLogsNoText(t *testing.T) {
+	var logs testutil.LockedBuffer
+	s, err := New(context.Background(), testConfig(copyKB(t)), Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []any{"what is the power of siberia", fmt.Errorf("asked %q", "what is the power of siberia")} {
+		h := s.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(v) }))
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("POST", "/v1/ask", nil))
+		if w.Code != http.StatusInternalServerError {
+			t.Errorf("panic(%T): code %d, want 500", v, w.Code)
+		}
+	}
+	var xs []int
+	h := s.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { _ = xs[3] }))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/v1/ask", nil))
+	out := logs.String()
+	if strings.Contains(out, "power of siberia") {
+		t.Errorf("a panic value's text is logged:\n%s", out)
+	}
+	if !strings.Contains(out, "index out of range") {
+		t.Errorf("a runtime error is not logged with its text:\n%s", out)
+	}
 }
