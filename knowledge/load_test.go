@@ -654,3 +654,24 @@ func TestPublisherHintDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestInvalidDateReportedOnce: a meeting's invalid date is reported as
+// such, once, and not also as being after its end; two valid dates in the
+// wrong order are reported as that.
+func TestInvalidDateReportedOnce(t *testing.T) {
+	for _, tc := range []struct{ date, end, want string }{
+		{"2024-13-01", "2024-10-23", `summits.yaml:3:11: meetings[0].date "2024-13-01" must be YYYY-MM-DD`},
+		{"2024-10-22", "2024-10-32", `meetings[0].end "2024-10-32" must be YYYY-MM-DD`},
+		{"2024-10-22", "2024-10-21", `meetings[0].end 2024-10-21 is before its date 2024-10-22`},
+	} {
+		timeline := strings.Replace(goodTimeline, "date: 2024-10-22\n", "date: "+tc.date+"\n    end: "+tc.end+"\n", 1)
+		_, err := Load(testFolder(map[string]string{"summits.yaml": timeline}), Options{Now: testNow})
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			t.Fatalf("date %s, end %s: Load error = %v, want a *ValidationError", tc.date, tc.end, err)
+		}
+		if len(ve.Problems) != 1 || !strings.Contains(ve.Problems[0].String(), tc.want) {
+			t.Errorf("date %s, end %s: problems = %v, want only %q", tc.date, tc.end, ve.Problems, tc.want)
+		}
+	}
+}

@@ -114,26 +114,31 @@ func (l *loader) meeting(d *decoder, item ast.Node, what string, ids map[string]
 		ids[s.V] = true
 	}
 	today := dateOf(l.opts.Now)
-	checkDate := func(s str, f string) {
+	// checkDate reports whether s is a date, reporting it if not, and
+	// whether it is in the future.
+	checkDate := func(s str, f string) bool {
 		if !validDate(s.V) || len(s.V) < 7 {
 			d.errStr(s, "%s.%s %q must be YYYY-MM-DD (or YYYY-MM where the day is not sourced)", what, f, s.V)
 			good = false
-			return
+			return false
 		}
 		layout := map[int]string{7: "2006-01", 10: time.DateOnly}[len(s.V)]
 		if t, _ := time.Parse(layout, s.V); t.After(today) {
 			d.errStr(s, "%s.%s %s is in the future", what, f, s.V)
 			good = false
 		}
+		return true
 	}
+	dated := false // the date is one, so an end can be compared with it
 	if s, ok := get("date", true); ok {
 		m.Date = s.V
-		checkDate(s, "date")
+		dated = checkDate(s, "date")
 	}
 	if s, ok := get("end", false); ok {
 		m.End = s.V
-		checkDate(s, "end")
-		if m.Date != "" && s.V < m.Date {
+		// Only two dates compare: an invalid one is reported once, as
+		// such, not also as after or before the other.
+		if checkDate(s, "end") && dated && s.V < m.Date {
 			d.errStr(s, "%s.end %s is before its date %s", what, s.V, m.Date)
 			good = false
 		}
