@@ -472,8 +472,11 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, thresh
 	case len(ms) == 1:
 		m := tl.meetings[ms[0]]
 		fmt.Fprintf(&text, "**%s** (%s, %s).", m.Title, m.Place, tl.whens[ms[0]])
+		// The outcomes in order: once one does not fit the text, it and
+		// every later one go to the details.
+		full := false
 		for _, o := range m.Outcomes {
-			if text.Len()+len(o) > knowledge.MaxAnswer+100 {
+			if full = full || text.Len()+len(o) > knowledge.MaxAnswer+100; full {
 				details.WriteString(o + "\n")
 				continue
 			}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -74,5 +75,23 @@ func TestLatestInOtherScripts(t *testing.T) {
 		if a := ask(b, q); a.Text != want {
 			t.Errorf("%q = %q,\nwant the latest meeting, as in English: %q", q, a.Text, want)
 		}
+	}
+}
+
+// TestOutcomesInOrder: a meeting's outcomes that do not all fit its answer
+// go to the details in order: once one does not fit, no later one goes to
+// the text ahead of it.
+func TestOutcomesInOrder(t *testing.T) {
+	idx := embeddedBot(t).idx.Load()
+	tl := idx.timeline // a copy: only its meetings change below
+	tl.meetings = slices.Clone(tl.meetings)
+	long, longer, short := strings.Repeat("a", 300)+".", strings.Repeat("b", 400)+".", "Short."
+	tl.meetings[0].Outcomes = []string{long, longer, short}
+	a := tl.listAnswer(idx, nil, []int{0}, Threshold)
+	if !strings.Contains(a.Text, long) || strings.Contains(a.Text, longer) || strings.Contains(a.Text, short) {
+		t.Errorf("text = %q, want the first outcome only", a.Text)
+	}
+	if i, j := strings.Index(a.Details, longer), strings.Index(a.Details, short); i < 0 || j < i {
+		t.Errorf("details = %q, want the second outcome, then the third", a.Details)
 	}
 }
