@@ -343,11 +343,39 @@ func stem(w string) string {
 	if len(w) <= 3 || !isASCIIAlpha(w) {
 		return w
 	}
+	if s, ok := stemOverrides[w]; ok {
+		return s
+	}
+	w = british(w)
 	s := english.Stem(w, true)
 	if d, ok := demonyms[s]; ok {
 		return d
 	}
 	return s
+}
+
+// british spells an American -ize word the British way, as most of the
+// knowledge base does, so that both stem alike: Snowball makes
+// "organization" organ but "organisation" organis, and "normalize" normal
+// but "normalise" normalis. Words of six letters or fewer ("prize",
+// "seize") are left as they are.
+func british(w string) string {
+	if len(w) < 7 {
+		return w
+	}
+	for _, s := range [...]string{"ization", "izations", "ize", "izes", "ized", "izing"} {
+		if base, ok := strings.CutSuffix(w, s); ok {
+			return base + "is" + s[2:]
+		}
+	}
+	return w
+}
+
+// stemOverrides are words whose Snowball stem is another, unrelated
+// word's: "important" is not "import", "relatively" not "relations".
+var stemOverrides = map[string]string{
+	"important": "importan", "importance": "importan", "importantly": "importan", "unimportant": "importan",
+	"relative": "relativ", "relatively": "relativ", "relatives": "relativ",
 }
 
 func isASCIIAlpha(s string) bool {
