@@ -207,22 +207,41 @@ words:
 // name a year by today's: "last year", "в прошлом году".
 var relativeYears = map[string]int{
 	"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1,
-	"прошлом": -1, "прошлый": -1, "прошлого": -1, "этом": 0, "этот": 0, "текущем": 0, "следующем": 1, "следующий": 1,
+	"прошлом": -1, "прошлый": -1, "прошлого": -1, "этом": 0, "этот": 0, "этого": 0, "текущем": 0, "текущего": 0,
+	"следующем": 1, "следующий": 1, "следующего": 1, "будущем": 1, "будущий": 1, "будущего": 1,
 }
 
+// yearWords are "year" and its forms after a relative word: "this year's"
+// is "this years" once the apostrophe is dropped.
+var yearWords = set(`year years год году года`)
+
+// hanRelativeYears are the Chinese words for last, this and next year.
+var hanRelativeYears = map[string]int{"去年": -1, "今年": 0, "明年": 1}
+
+// notCalendar are the words that, before "last year" or "next year", make
+// it a span of something else: "the last year of his term", "his first
+// and last year".
+var notCalendar = set(`the a an his her its their that whose my our your first`)
+
 // yearAt is yearIn, or else the year that "last year", "this year" or
-// "next year" names, counted from now.
+// "next year" names, counted from now; not "the last year of the war",
+// which is no calendar year.
 func yearAt(ws []string, now time.Time) int {
 	if y := yearIn(ws); y != 0 {
 		return y
 	}
-	for i := 1; i < len(ws); i++ {
-		switch ws[i] {
-		case "year", "год", "году", "года":
-			if d, ok := relativeYears[ws[i-1]]; ok {
-				return now.Year() + d
-			}
+	for i, w := range ws {
+		if d, ok := hanRelativeYears[w]; ok {
+			return now.Year() + d
 		}
+		if i == 0 || !yearWords[w] {
+			continue
+		}
+		d, ok := relativeYears[ws[i-1]]
+		if !ok || i >= 2 && notCalendar[ws[i-2]] || i+1 < len(ws) && ws[i+1] == "of" {
+			continue
+		}
+		return now.Year() + d
 	}
 	return 0
 }

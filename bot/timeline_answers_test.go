@@ -19,6 +19,13 @@ func TestYearAt(t *testing.T) {
 		{"will they meet next year", 2032},
 		{"встречались ли путин и си в прошлом году", 2030},
 		{"trade in 2019 and last year", 2019}, // a year written out comes first
+		{"what were last year's trade figures", 2030},
+		{"this year's summit", 2031},
+		{"встреча в следующем году", 2032},
+		{"习近平和普京去年见面几次", 2030},
+		{"what will putin do in the last year of his term", 0},
+		{"the first and last year of the war", 0},
+		{"in their last year of office", 0},
 		{"the last meeting", 0},
 		{"year of the dragon", 0},
 		{"last", 0},
@@ -93,5 +100,21 @@ func TestOutcomesInOrder(t *testing.T) {
 	}
 	if i, j := strings.Index(a.Details, longer), strings.Index(a.Details, short); i < 0 || j < i {
 		t.Errorf("details = %q, want the second outcome, then the third", a.Details)
+	}
+}
+
+// TestLatestWithClearTopic: "latest" or "recently" without a word of
+// meeting does not make a question the latest meeting's when another
+// topic matches it clearly; with one it does.
+func TestLatestWithClearTopic(t *testing.T) {
+	b := embeddedBot(t)
+	for _, tc := range []struct{ q, want string }{
+		{"xi and putin latest on the power of siberia 2 gas pipeline price", "power-of-siberia-2"},
+		{"what did xi and putin recently agree on the northern sea route", "arctic-northern-sea-route"},
+		{"when did xi and putin last meet", "latest-meeting"},
+	} {
+		if a := ask(b, tc.q); a.Topic == nil || a.Topic.ID != tc.want {
+			t.Errorf("%q = %+v, want %s", tc.q, a.Topic, tc.want)
+		}
 	}
 }
