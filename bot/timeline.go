@@ -116,7 +116,7 @@ var (
 	// people visit Beijing for other reasons ("the best time to visit").
 	travelWords = set(`visit visits visited visiting trip trips визит 访问`)
 	latestWords = set(`last latest recent recently newest previous
-последний последняя последнее последней последнего последнюю недавно 最近 最近一次 上次 上一次 最新`)
+последний последняя последнее последней последнего последнюю 最近一次 上次 上一次`)
 	countWords = set(`many often frequently count counted times number сколько часто 几次 多少次`)
 	putinWords = set(`putin putins путин путина путиным 普京`)
 	xiWords    = set(`xi xis jinping цзиньпин цзиньпина си 习近平 习`)
@@ -300,8 +300,10 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 			return tl.listAnswer(idx, cands, placed, threshold), true
 		}
 		return tl.countAnswer(idx, cands), true
-	case leaders && latest && year == 0:
+	case leaders && latest && year == 0 && (meetingWord || !clearTopic):
 		// "when did xi last visit moscow": the latest of that place's.
+		// Without a word of meeting, a topic that matches clearly keeps
+		// the question ("xi and putin's latest statement on taiwan").
 		pool := placed
 		if len(pool) == 0 {
 			pool = allIndexes(len(tl.meetings))
