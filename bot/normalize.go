@@ -363,7 +363,7 @@ func british(w string) string {
 	if len(w) < 7 {
 		return w
 	}
-	for _, s := range [...]string{"ization", "izations", "ize", "izes", "ized", "izing"} {
+	for _, s := range [...]string{"ization", "izations", "izational", "ize", "izes", "ized", "izing", "izer", "izers"} {
 		if base, ok := strings.CutSuffix(w, s); ok {
 			return base + "is" + s[2:]
 		}

@@ -12,6 +12,8 @@ func TestStemSpellings(t *testing.T) {
 		{"normalized", "normalised"},
 		{"normalization", "normalisation"},
 		{"militarizing", "militarising"},
+		{"organizational", "organisational"},
+		{"organizers", "organisers"},
 		{"important", "importance"},
 	} {
 		if a, b := stem(p[0]), stem(p[1]); a != b {

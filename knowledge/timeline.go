@@ -114,8 +114,8 @@ func (l *loader) meeting(d *decoder, item ast.Node, what string, ids map[string]
 		ids[s.V] = true
 	}
 	today := dateOf(l.opts.Now)
-	// checkDate reports whether s is a date, reporting it if not, and
-	// whether it is in the future.
+	// checkDate reports whether s is a valid date, and reports a problem
+	// if it is not or if it is in the future.
 	checkDate := func(s str, f string) bool {
 		if !validDate(s.V) || len(s.V) < 7 {
 			d.errStr(s, "%s.%s %q must be YYYY-MM-DD (or YYYY-MM where the day is not sourced)", what, f, s.V)
