@@ -168,20 +168,21 @@ func TestOtherLeadersCounts(t *testing.T) {
 }
 
 // TestPlaceCounts: how many times a leader went to a city is the count of
-// the timeline's meetings there, listed, not the count of all meetings.
+// the timeline's meetings there, listed under the city's name, not the
+// count of all meetings.
 func TestPlaceCounts(t *testing.T) {
 	b := embeddedBot(t)
 	tl := b.idx.Load().timeline
-	for _, tc := range []struct{ q, city string }{
-		{"how many times has xi visited moscow", "moscow"},
-		{"how often has putin been to beijing for talks with xi", "beijing"},
+	for _, tc := range []struct{ q, city, name string }{
+		{"how many times has xi visited moscow", "moscow", "Moscow"},
+		{"how often has putin been to beijing for talks with xi", "beijing", "Beijing"},
 	} {
 		there := len(tl.places[terms([]string{tc.city})[0]])
 		if there < 2 {
 			t.Fatalf("the timeline has %d meetings in %s; the test needs two or more", there, tc.city)
 		}
 		a := ask(b, tc.q)
-		if want := fmt.Sprintf("My timeline has %d Xi–Putin meetings", there); !strings.HasPrefix(a.Text, want) {
+		if want := fmt.Sprintf("My timeline has %d Xi–Putin meetings in %s, ", there, tc.name); !strings.HasPrefix(a.Text, want) {
 			t.Errorf("%q = %q, want it to start %q", tc.q, a.Text, want)
 		}
 	}

@@ -297,7 +297,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		if len(placed) > 0 {
 			// "how many times has xi visited moscow": the meetings there,
 			// which the list counts, not the count of all of them.
-			return tl.listAnswer(idx, cands, placed, threshold), true
+			return tl.listAnswer(idx, cands, placed, place, threshold), true
 		}
 		return tl.countAnswer(idx, cands), true
 	case leaders && latest && year == 0 && (meetingWord || !clearTopic):
@@ -324,7 +324,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		if topicTakes(ms, false) {
 			return Answer{}, false
 		}
-		return tl.listAnswer(idx, cands, ms, threshold), true
+		return tl.listAnswer(idx, cands, ms, "", threshold), true
 	case (year != 0 || len(placed) > 0) && (leaders || putin || xi):
 		// "meetings in 2024", "putin xi 2024", "xi in moscow", "the Kazan
 		// summit". A question clearly about another topic ("the Iran
@@ -353,7 +353,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 				}
 			}
 		}
-		return tl.listAnswer(idx, cands, ms, threshold), true
+		return tl.listAnswer(idx, cands, ms, place, threshold), true
 	}
 	return Answer{}, false
 }
@@ -442,10 +442,12 @@ func (tl *timelineIndex) base(idx *index, cands []scored, ids []string) Answer {
 
 const maxListed = 5
 
-// listAnswer lists meetings ms. Its home is the first candidate's topic
-// when that is a summits topic about them that the Bot would answer with
-// on its own (threshold), or about the one year listed.
-func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, threshold float64) Answer {
+// listAnswer lists meetings ms, the meetings in place when it is not ""
+// ("Moscow", "Beijing or Moscow"), which the list's first sentence then
+// names. Its home is the first candidate's topic when that is a summits
+// topic about them that the Bot would answer with on its own (threshold),
+// or about the one year listed.
+func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, place string, threshold float64) Answer {
 	home := timelineHome
 	if len(cands) > 0 && len(ms) > 0 {
 		// A summits topic that answers the question on its own ("why did
@@ -485,7 +487,13 @@ func (tl *timelineIndex) listAnswer(idx *index, cands []scored, ms []int, thresh
 			text.WriteString(" " + o)
 		}
 	default:
-		fmt.Fprintf(&text, "My timeline has %d Xi–Putin meetings %s:", len(ms), scope(tl.meetings, ms))
+		where := scope(tl.meetings, ms)
+		if place != "" {
+			// "how many times has xi visited moscow": the count is of
+			// the meetings there, and says so.
+			where = "in " + place + ", " + where
+		}
+		fmt.Fprintf(&text, "My timeline has %d Xi–Putin meetings %s:", len(ms), where)
 		for i, mi := range ms {
 			m := tl.meetings[mi]
 			if i < maxListed {

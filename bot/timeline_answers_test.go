@@ -94,7 +94,7 @@ func TestOutcomesInOrder(t *testing.T) {
 	tl.meetings = slices.Clone(tl.meetings)
 	long, longer, short := strings.Repeat("a", 300)+".", strings.Repeat("b", 400)+".", "Short."
 	tl.meetings[0].Outcomes = []string{long, longer, short}
-	a := tl.listAnswer(idx, nil, []int{0}, Threshold)
+	a := tl.listAnswer(idx, nil, []int{0}, "", Threshold)
 	if !strings.Contains(a.Text, long) || strings.Contains(a.Text, longer) || strings.Contains(a.Text, short) {
 		t.Errorf("text = %q, want the first outcome only", a.Text)
 	}

@@ -88,7 +88,7 @@ func TestLatestMeetingTopic(t *testing.T) {
 		{"an earlier meeting", []int{latest - 1}, timelineHome[0]},
 		{"its meeting and others", []int{latest - 1, latest}, timelineHome[0]},
 	} {
-		if a := idx.timeline.listAnswer(idx, cands, c.ms, Threshold); a.Topic == nil || a.Topic.ID != c.want {
+		if a := idx.timeline.listAnswer(idx, cands, c.ms, "", Threshold); a.Topic == nil || a.Topic.ID != c.want {
 			t.Errorf("%s: list under %+v, want %s", c.name, a.Topic, c.want)
 		}
 	}
