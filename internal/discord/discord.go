@@ -15,13 +15,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/panics"
 	"github.com/summitbot/summitbot/internal/seen"
 )
 
@@ -194,15 +194,5 @@ func (a *Adapter) recoverLog(key, id string) {
 // logPanic logs a recovered panic p with ref (an interaction or message id)
 // and the stack, which holds no message text.
 func (a *Adapter) logPanic(ref slog.Attr, p any) {
-	a.log.Error("discord: handler panic", ref, "panic", panicDetail(p), "stack", string(debug.Stack()))
-}
-
-// panicDetail describes a panic value for the log: a runtime error's message,
-// else only the value's type, since a value passed to panic could carry
-// what someone wrote.
-func panicDetail(p any) string {
-	if re, ok := p.(runtime.Error); ok {
-		return re.Error()
-	}
-	return fmt.Sprintf("%T", p)
+	a.log.Error("discord: handler panic", ref, "panic", panics.Detail(p), "stack", string(debug.Stack()))
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/panics"
 )
 
 // TestResponsesGolden pins the JSON sent for each kind of interaction.
@@ -277,8 +278,8 @@ func TestPanicDetail(t *testing.T) {
 		{runtimeErr, "assignment to entry in nil map"},
 	}
 	for _, tt := range tests {
-		if got := panicDetail(tt.p); got != tt.want {
-			t.Errorf("panicDetail(%#v) = %q, want %q", tt.p, got, tt.want)
+		if got := panics.Detail(tt.p); got != tt.want {
+			t.Errorf("panics.Detail(%#v) = %q, want %q", tt.p, got, tt.want)
 		}
 	}
 }

@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/internal/panics"
 	"github.com/summitbot/summitbot/internal/store"
 )
 
@@ -252,13 +252,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				// A runtime error's text, but only the type of other panic
-				// values: they could carry a question's text.
-				detail := fmt.Sprintf("%T", v)
-				if re, ok := v.(runtime.Error); ok {
-					detail = re.Error()
-				}
-				s.log.Error("handler panic", "route", r.Pattern, "panic", detail)
+				s.log.Error("handler panic", "route", r.Pattern, "panic", panics.Detail(v))
 				writeError(w, http.StatusInternalServerError, "internal error")
 			}
 		}()

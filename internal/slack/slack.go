@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/summitbot/summitbot/bot"
 	"github.com/summitbot/summitbot/internal/logsample"
+	"github.com/summitbot/summitbot/internal/panics"
 	"github.com/summitbot/summitbot/internal/seen"
 )
 
@@ -310,13 +310,7 @@ func (p *pool) try(fn func(ctx context.Context), wait time.Duration) error {
 		defer func() { <-p.sem }()
 		defer func() {
 			if r := recover(); r != nil {
-				// Log runtime errors, but only the type of other panic
-				// values: they could carry message text.
-				detail := fmt.Sprintf("%T", r)
-				if re, ok := r.(runtime.Error); ok {
-					detail = re.Error()
-				}
-				p.log.Error("background reply panicked", "panic", detail)
+				p.log.Error("background reply panicked", "panic", panics.Detail(r))
 			}
 		}()
 		ctx, cancel := context.WithTimeout(p.base, taskTimeout)
