@@ -171,7 +171,7 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	// russia and china": visa-free travel) keeps even a count question, as
 	// it keeps one about someone else's meetings (alone, below).
 	byTravel := false
-	var china, russia bool // the countries named, read only with a word of travel
+	var china, russia bool // the countries named, read with a word of travel (and by alone)
 	if travel {
 		china, russia = idx.parties.named(ws)
 	}
@@ -279,6 +279,8 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 	// ("how often do xi and the central asian leaders meet"), may be about
 	// someone else's meetings; then a topic that matches clearly keeps it,
 	// as it keeps a count by travel words.
+	// It reads the countries named only when asked, after the cheaper
+	// tests.
 	alone := func() bool {
 		if !putin && !xi {
 			return true
@@ -286,14 +288,13 @@ func (tl *timelineIndex) answer(idx *index, ws []string, year int, cands []score
 		if putin == xi {
 			return false
 		}
-		c, r := china, russia
-		if !travel {
-			c, r = idx.parties.named(ws)
+		if !travel { // else read above
+			china, russia = idx.parties.named(ws)
 		}
-		return putin && !c || xi && !r
+		return putin && !china || xi && !russia
 	}
 	switch {
-	case leaders && count && !((byTravel || alone()) && clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People) && !latest && year == 0:
+	case leaders && count && !(clearTopic && idx.topics[cands[0].topic].t.Category != knowledge.People && (byTravel || alone())) && !latest && year == 0:
 		if len(placed) > 0 {
 			// "how many times has xi visited moscow": the meetings there,
 			// which the list counts, not the count of all of them.
