@@ -152,19 +152,14 @@ func TestVisitCounts(t *testing.T) {
 // topic ("how many times have they met"), or with the other side named
 // ("how many times has xi been to russia"), it is still the leaders' count.
 func TestOtherLeadersCounts(t *testing.T) {
-	b := embeddedBot(t)
-	for _, tc := range []struct{ q, want string }{
+	checkTopics(t, embeddedBot(t), []topicCase{
 		{"how many times have mishustin and li qiang met", "heads-of-government-meetings"},
 		{"how often do the russian and chinese premiers meet", "heads-of-government-meetings"},
 		{"how many times has xi met central asian leaders", "china-central-asia-summits"},
 		{"how many times have they met", "how-often-they-meet"},
 		{"how many times has xi been to russia", "how-often-they-meet"},
 		{"how many times has xi met putin", "how-often-they-meet"},
-	} {
-		if a := ask(b, tc.q); a.Topic == nil || a.Topic.ID != tc.want {
-			t.Errorf("%q = %+v, want %s", tc.q, a.Topic, tc.want)
-		}
-	}
+	})
 }
 
 // TestPlaceCounts: how many times a leader went to a city is the count of

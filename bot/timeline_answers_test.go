@@ -107,12 +107,21 @@ func TestOutcomesInOrder(t *testing.T) {
 // meeting does not make a question the latest meeting's when another
 // topic matches it clearly; with one it does.
 func TestLatestWithClearTopic(t *testing.T) {
-	b := embeddedBot(t)
-	for _, tc := range []struct{ q, want string }{
+	checkTopics(t, embeddedBot(t), []topicCase{
 		{"xi and putin latest on the power of siberia 2 gas pipeline price", "power-of-siberia-2"},
 		{"what did xi and putin recently agree on the northern sea route", "arctic-northern-sea-route"},
 		{"when did xi and putin last meet", "latest-meeting"},
-	} {
+	})
+}
+
+// topicCase is a question and the topic its answer must have.
+type topicCase struct{ q, want string }
+
+// checkTopics asks each question and reports those answered with another
+// topic, or with none.
+func checkTopics(t *testing.T, b *Bot, cases []topicCase) {
+	t.Helper()
+	for _, tc := range cases {
 		if a := ask(b, tc.q); a.Topic == nil || a.Topic.ID != tc.want {
 			t.Errorf("%q = %+v, want %s", tc.q, a.Topic, tc.want)
 		}
