@@ -210,6 +210,24 @@ func (r *resolver) word(w string) {
 	idx := r.idx
 	syn := idx.lexicon.word(w)
 	ts := idx.wordTerms(w)
+	if len(ts) > 1 && strings.Contains(w, "-") && isASCIIHyphenated(w) {
+		if _, ok := idx.known(ts[0]); !ok {
+			// A hyphenated word the index does not have whole
+			// ("full-fledged", "military-political", "fast-changing") is
+			// its parts, each read as a word of its own: typos, WordNet
+			// and the soft words apply to them as to any word. Read as a
+			// whole, it would count once more as an unknown word of full
+			// weight, so that a wordy question sank for its compounds.
+			for _, p := range strings.Split(w, "-") {
+				if p != "" {
+					r.word(p)
+				}
+			}
+			r.expand(w, syn)
+			r.next()
+			return
+		}
+	}
 	if len(ts) != 1 || !isASCIIAlpha(w) {
 		for _, t := range ts {
 			if id, ok := idx.known(t); ok {
@@ -478,4 +496,17 @@ func (idx *index) wordnet(w string) []wnHit {
 		}
 		return hits
 	})
+}
+
+// isASCIIHyphenated reports whether w is made of ASCII letters and
+// hyphens only: a compound of English words, not a name with digits
+// ("s-400", "vostok-2018"), which keeps its own reading.
+func isASCIIHyphenated(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if !(c >= 'a' && c <= 'z' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
