@@ -398,7 +398,7 @@ var demonyms = map[string]string{
 	"iranian": "iran", "korean": "korea", "mongolian": "mongolia",
 	"european": "europe", "japanese": "japan", "indian": "india",
 	"kazakh": "kazakhstan", "uzbek": "uzbekistan", "syrian": "syria",
-	"taiwanese": "taiwan", "arctic": "arctic", "sino": "china",
+	"taiwanese": "taiwan", "arctic": "arctic", "sino": "china", "russo": "russia",
 	// Words for the relationship itself.
 	"tie": "relat", "ties": "relat", "relationship": "relat", "relationships": "relat",
 }
