@@ -145,6 +145,9 @@ func longTokenQuestions() map[string]string {
 		"one-letter":     rep("a"),
 		"random":         string(random),
 		"digits":         rep("2024"),
+		// Hyphenated words the index lacks are read part by part (resolve.go).
+		"hyphenated": rep("pwerof-sibera-"),
+		"compounds":  rep("military-political-"),
 	}
 }
 

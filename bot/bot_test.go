@@ -333,6 +333,11 @@ func TestNormalize(t *testing.T) {
 		{"普京'访问中国", "普京 访问 中国"},
 		{"普京访问中国's impact", "普京 访问 中国 s impact"},
 		{"S-400 and Su-35", "s-400 and su-35"},
+		// A hyphen keeps a word together up to three hyphens, and while the
+		// word before it is short; past that it separates words.
+		{"state-of-the-art", "state-of-the-art"},
+		{"a-b-c-d-e-f", "a-b-c-d e-f"},
+		{"military-political-military-political", "military-political military-political"},
 		{"trade 2024-中俄", "trade 2024 中俄"},
 		{"a-中", "a 中"},
 		{"ꮚᏊ", "ᏊᏊ"},

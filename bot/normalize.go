@@ -44,6 +44,7 @@ func words(s string) []string {
 	out := make([]string, 0, 16)
 	start, han := -1, false // start of the current word in s
 	var b []byte            // the word when it differs from s[start:i] (apostrophes dropped)
+	hyphens := 0            // hyphens kept in the current word
 	flush := func(end int) {
 		switch {
 		case start < 0:
@@ -54,7 +55,7 @@ func words(s string) []string {
 		default:
 			out = append(out, s[start:end])
 		}
-		start, b = -1, nil
+		start, b, hyphens = -1, nil, 0
 	}
 	for i, r := range s {
 		switch {
@@ -73,13 +74,14 @@ func words(s string) []string {
 			if b == nil {
 				b = append([]byte(nil), s[start:i]...)
 			}
-		case r == '-' && start >= 0 && !han && joinsHyphen(runeAfter(s, i, r)):
+		case r == '-' && start >= 0 && !han && hyphens < maxHyphens && i-start < maxHyphenAt && joinsHyphen(runeAfter(s, i, r)):
 			// Keep hyphenated words together (s-400, su-35); terms() splits them.
 			// Not across a change of script ("2024-中俄"): the word ends there,
 			// and a hyphen left dangling would be dropped on a second pass.
 			if b != nil {
 				b = append(b, '-')
 			}
+			hyphens++
 		default:
 			flush(i)
 		}
@@ -87,6 +89,18 @@ func words(s string) []string {
 	flush(len(s))
 	return out
 }
+
+// A hyphen keeps a word together ("state-of-the-art", "military-political")
+// while the word has fewer than maxHyphens hyphens and fewer than
+// maxHyphenAt bytes before it; past that it separates words, as a space
+// does. So a run of words joined by hyphens costs about what the same
+// words with spaces cost, its pieces short enough for the memo of words'
+// terms (askedMemo), not a fresh split and stemming of the whole run at
+// every question (TestLongTokenCostsLikeANormalQuestion).
+const (
+	maxHyphens  = 3
+	maxHyphenAt = maxWordLen / 2
+)
 
 // runeAfter is the rune after r, at i in s: read only for the rare runes
 // whose case needs it, not for every rune.
