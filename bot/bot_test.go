@@ -385,7 +385,8 @@ func TestEditDistance(t *testing.T) {
 
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{"What's up?", "<@U1> <#C|x>", "Сила Сибири", "西伯利亚", "\xff\x00", "S-400-", "--", "'", "a'b",
-		"中国-俄罗斯关系", "普京'访问中国", "普京访问中国's impact", "普京'访问-中国", "普京和习近平见过几次面"} {
+		"中国-俄罗斯关系", "普京'访问中国", "普京访问中国's impact", "普京'访问-中国", "普京和习近平见过几次面",
+		"a-b-c-d-e-f", "a'bcdefghijklmn-x", "military-political-military", "state-of-the-art-x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
