@@ -300,7 +300,7 @@ func wordTerms(w string) []string {
 		if ruStop[w] {
 			return nil
 		}
-		return []string{russian.Stem(w, true)}
+		return []string{ruStem(w)}
 	}
 	if strings.Contains(w, "-") {
 		parts := strings.Split(w, "-")
@@ -321,6 +321,25 @@ func wordTerms(w string) []string {
 		return []string{stem(w), w}
 	}
 	return []string{stem(w)}
+}
+
+// ruStem is a Russian word's term: its Snowball stem, with ё read as е
+// (most Russian text writes партнер for партнёр).
+func ruStem(w string) string {
+	if strings.Contains(w, "ё") {
+		w = strings.ReplaceAll(w, "ё", "е")
+	}
+	return russian.Stem(w, true)
+}
+
+// ruDemonyms fold the stems of the countries' inflections and adjectives
+// onto the country's, for the domain lexicon's look-ups (russianStemKey),
+// as demonyms does for English: Snowball makes Китай кита but Китая кит,
+// and китайский китайск.
+var ruDemonyms = map[string]string{
+	"кит": "кита", "китайск": "кита", "китайц": "кита",
+	"российск": "росс", "русск": "росс", "россиян": "росс", "россия": "росс",
+	"советск": "ссср",
 }
 
 // peoples are the plural demonyms that name a country's people, which
@@ -439,7 +458,9 @@ var ruStop = set(`и в во не что он на я с со как а то в�
 какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при
 наконец два об другой хоть после над больше тот через эти нас про всего них какая много разве три эту
 моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между
-расскажи скажи привет пожалуйста`)
+расскажи скажи привет пожалуйста
+почему отчего каков какова каково каковы какие каких каким какими какую какое какая является являются являлся
+являлась стоит такое такая такие`)
 
 func set(s string) map[string]bool {
 	m := map[string]bool{}

@@ -228,6 +228,10 @@ func (r *resolver) word(w string) {
 			return
 		}
 	}
+	if len(syn) == 0 && scriptOf(w) == han && len(ts) > 1 {
+		r.hanRun(w, ts)
+		return
+	}
 	if len(ts) != 1 || !isASCIIAlpha(w) {
 		for _, t := range ts {
 			if id, ok := idx.known(t); ok {
@@ -294,6 +298,52 @@ func (r *resolver) word(w string) {
 	}
 	// A misspelt filler word ("betwen", "otehr") weighs like filler.
 	r.addUnknown(ts[0], w, h.nearStop)
+}
+
+// hanRun resolves a run of Chinese characters that is no term of the
+// lexicon as a whole. The lexicon's terms found inside it are words, each
+// a slot of its bigrams the index has and of what the term stands for
+// ("中国" of 中国为什么不支持俄罗斯: 中国, china, китай). The other bigrams
+// are slots of their own; one the index does not have is mostly two
+// words' halves ("国为"), and weighs as filler.
+func (r *resolver) hanRun(w string, ts []string) {
+	idx := r.idx
+	spans := idx.lexicon.hanTerms([]rune(w))
+	s := 0 // the first span not yet read
+	for k := 0; k < len(ts); k++ {
+		if s < len(spans) && k == spans[s].start {
+			sp := spans[s]
+			// The term weighs what its least rare equivalent does: few
+			// topics have Chinese, so 中国 of their Chinese aliases is rare
+			// in the index, where china is in every topic.
+			most := math.Inf(1)
+			for _, t := range sp.targets {
+				for _, id := range t.ids {
+					most = min(most, idx.idf[id])
+				}
+			}
+			for j := sp.start; j+2 <= sp.end; j++ {
+				if id, ok := idx.known(ts[j]); ok {
+					r.add(qterm{id: id, factor: 1, weight: min(idx.idf[id], most), how: MatchExact, word: sp.term})
+				}
+			}
+			for _, t := range sp.targets {
+				for _, id := range t.ids {
+					r.add(qterm{id: id, factor: t.factor, weight: min(idx.idf[id], most), how: MatchSynonym, word: sp.term, via: t.via})
+				}
+			}
+			r.next()
+			k = sp.end - 2 // past the span's last bigram
+			s++
+			continue
+		}
+		if id, ok := idx.known(ts[k]); ok {
+			r.add(qterm{id: id, factor: 1, weight: idx.idf[id], how: MatchExact, word: w})
+		} else {
+			r.addUnknown(ts[k], ts[k], true)
+		}
+		r.next()
+	}
 }
 
 // typoHit is what the typo look-ups make of a word the index does not

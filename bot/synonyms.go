@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/summitbot/summitbot/knowledge"
 )
@@ -24,6 +25,8 @@ type domainLexicon struct {
 	// longest is, for the first word of each multiword term, the most
 	// words a term starting with it has.
 	longest map[string]int
+	// hanLongest is the most characters a Chinese term has.
+	hanLongest int
 }
 
 func newDomainLexicon(idx *index, syn knowledge.Synonyms) domainLexicon {
@@ -34,9 +37,21 @@ func newDomainLexicon(idx *index, syn knowledge.Synonyms) domainLexicon {
 		if key == "" || len(ids) == 0 || key == Normalize(to) {
 			return
 		}
-		l.terms[key] = append(l.terms[key], synTarget{ids: ids, complete: complete, factor: factor, via: fmt.Sprintf("%s:%d", knowledge.SynonymsFile, line)})
-		if ws := strings.Fields(key); len(ws) > 1 {
-			l.longest[ws[0]] = max(l.longest[ws[0]], len(ws))
+		t := synTarget{ids: ids, complete: complete, factor: factor, via: fmt.Sprintf("%s:%d", knowledge.SynonymsFile, line)}
+		keys := []string{key}
+		if k, ok := russianKey(strings.Fields(key)); ok && k != key {
+			// Russian is inflected: "нефть" is also the нефти and нефтью
+			// of questions, which stem alike.
+			keys = append(keys, k)
+		}
+		if scriptOf(key) == han && !strings.Contains(key, " ") {
+			l.hanLongest = max(l.hanLongest, utf8.RuneCountInString(key))
+		}
+		for _, key := range keys {
+			l.terms[key] = append(l.terms[key], t)
+			if ws := strings.Fields(key); len(ws) > 1 {
+				l.longest[ws[0]] = max(l.longest[ws[0]], len(ws))
+			}
 		}
 	}
 	for _, g := range syn.Groups {
@@ -56,11 +71,53 @@ func newDomainLexicon(idx *index, syn knowledge.Synonyms) domainLexicon {
 	return l
 }
 
+// russianKey is the key of words with a Cyrillic word: each Cyrillic
+// word's stem, the others as they are; ok is false without one.
+func russianKey(ws []string) (string, bool) {
+	out := make([]string, len(ws))
+	ok := false
+	for i, w := range ws {
+		out[i] = w
+		if scriptOf(w) == cyrillic {
+			out[i], ok = russianStemKey(w), true
+		}
+	}
+	return strings.Join(out, " "), ok
+}
+
+// russianStemKey marks a stem, so that it is no word's own key.
+func russianStemKey(w string) string {
+	s := ruStem(w)
+	if d, ok := ruDemonyms[s]; ok {
+		s = d
+	}
+	return "~" + s
+}
+
 // phraseAt finds the longest multiword term starting at ws[i], returning
 // its length in words (0 if none) and what it stands for. Its last word
 // may have an s the term has not: a possessive, whose apostrophe
 // normalising drops ("xi jin ping's"), or a plural ("peace plans").
 func (l *domainLexicon) phraseAt(ws []string, i int) (int, []synTarget) {
+	if n, ts := l.surfacePhraseAt(ws, i); n > 0 || scriptOf(ws[i]) != cyrillic {
+		return n, ts
+	}
+	// "северного морского пути": the stems of its Cyrillic words.
+	end := min(i+l.longest[russianStemKey(ws[i])], len(ws))
+	if end-i < 2 {
+		return 0, nil
+	}
+	stems := make([]string, end-i)
+	for j, w := range ws[i:end] {
+		stems[j] = w
+		if scriptOf(w) == cyrillic {
+			stems[j] = russianStemKey(w)
+		}
+	}
+	return l.surfacePhraseAt(stems, 0)
+}
+
+func (l *domainLexicon) surfacePhraseAt(ws []string, i int) (int, []synTarget) {
 	n := min(l.longest[ws[i]], len(ws)-i)
 	for ; n > 1; n-- {
 		key := strings.Join(ws[i:i+n], " ")
@@ -76,5 +133,45 @@ func (l *domainLexicon) phraseAt(ws []string, i int) (int, []synTarget) {
 	return 0, nil
 }
 
-// word returns what a one-word term stands for.
-func (l *domainLexicon) word(w string) []synTarget { return l.terms[w] }
+// word returns what a one-word term stands for; a Russian word, what
+// its stem does when the word itself is no term.
+func (l *domainLexicon) word(w string) []synTarget {
+	if ts, ok := l.terms[w]; ok || w == "" || w[0] < 0x80 {
+		return ts
+	}
+	if scriptOf(w) == cyrillic {
+		return l.terms[russianStemKey(w)]
+	}
+	return nil
+}
+
+// hanSpan is a term of the lexicon found inside a run of Chinese: its
+// characters [start, end) and what it stands for.
+type hanSpan struct {
+	start, end int
+	term       string
+	targets    []synTarget
+}
+
+// hanTerms finds the lexicon's Chinese terms inside a run of Chinese
+// characters (rs), longest first from left to right: Chinese is written
+// without spaces, so "中国为什么不支持俄罗斯" holds 中国 and 俄罗斯 as words.
+func (l *domainLexicon) hanTerms(rs []rune) []hanSpan {
+	var out []hanSpan
+	for i := 0; i < len(rs); {
+		n := min(l.hanLongest, len(rs)-i)
+		for ; n >= 2; n-- {
+			key := string(rs[i : i+n])
+			if ts, ok := l.terms[key]; ok {
+				out = append(out, hanSpan{start: i, end: i + n, term: key, targets: ts})
+				break
+			}
+		}
+		if n >= 2 {
+			i += n
+		} else {
+			i++
+		}
+	}
+	return out
+}
