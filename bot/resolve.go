@@ -232,6 +232,7 @@ func (r *resolver) word(w string) {
 		r.hanRun(w, ts)
 		return
 	}
+
 	if len(ts) != 1 || !isASCIIAlpha(w) {
 		for _, t := range ts {
 			if id, ok := idx.known(t); ok {
@@ -313,25 +314,13 @@ func (r *resolver) hanRun(w string, ts []string) {
 	for k := 0; k < len(ts); k++ {
 		if s < len(spans) && k == spans[s].start {
 			sp := spans[s]
-			// The term weighs what its least rare equivalent does: few
-			// topics have Chinese, so 中国 of their Chinese aliases is rare
-			// in the index, where china is in every topic.
-			most := math.Inf(1)
-			for _, t := range sp.targets {
-				for _, id := range t.ids {
-					most = min(most, idx.idf[id])
-				}
-			}
+			var exact []int32
 			for j := sp.start; j+2 <= sp.end; j++ {
 				if id, ok := idx.known(ts[j]); ok {
-					r.add(qterm{id: id, factor: 1, weight: min(idx.idf[id], most), how: MatchExact, word: sp.term})
+					exact = append(exact, id)
 				}
 			}
-			for _, t := range sp.targets {
-				for _, id := range t.ids {
-					r.add(qterm{id: id, factor: t.factor, weight: min(idx.idf[id], most), how: MatchSynonym, word: sp.term, via: t.via})
-				}
-			}
+			r.equivalents(sp.term, exact, sp.targets)
 			r.next()
 			k = sp.end - 2 // past the span's last bigram
 			s++
@@ -343,6 +332,33 @@ func (r *resolver) hanRun(w string, ts []string) {
 			r.addUnknown(ts[k], ts[k], true)
 		}
 		r.next()
+	}
+}
+
+// equivalents puts a Chinese word into the current slot: the
+// terms the index has for it (exact) and its lexicon equivalents. All weigh
+// what its least rare equivalent does: few topics have Chinese, so 中国
+// of their Chinese aliases is rare in the index, where china is in every
+// topic. A word the index has stands for one-term equivalents only,
+// as an English word does (resolver.word).
+func (r *resolver) equivalents(word string, exact []int32, targets []synTarget) {
+	idx := r.idx
+	most := math.Inf(1)
+	for _, t := range targets {
+		for _, id := range t.ids {
+			most = min(most, idx.idf[id])
+		}
+	}
+	for _, id := range exact {
+		r.add(qterm{id: id, factor: 1, weight: min(idx.idf[id], most), how: MatchExact, word: word})
+	}
+	for _, t := range targets {
+		if len(exact) > 0 && !(len(t.ids) == 1 && t.complete) {
+			continue
+		}
+		for _, id := range t.ids {
+			r.add(qterm{id: id, factor: t.factor, weight: min(idx.idf[id], most), how: MatchSynonym, word: word, via: t.via})
+		}
 	}
 }
 
