@@ -315,6 +315,8 @@ var markers = map[string]role{
 	"in": roleObject, "at": roleObject, "over": roleObject, "upon": roleObject,
 	"with": roleMutual, "and": roleMutual, "between": roleMutual, "or": roleMutual, "nor": roleMutual,
 	"vs": roleMutual, "versus": roleMutual, "than": roleMutual,
+	// Russian's words for and, with, between, or.
+	"и": roleMutual, "с": roleMutual, "со": roleMutual, "между": roleMutual, "или": roleMutual,
 }
 
 // determiners are skipped between a marker and a name: "to the Kremlin".

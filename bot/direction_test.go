@@ -79,6 +79,8 @@ func TestReadDirection(t *testing.T) {
 		{"sino-russian trade", dirMutual, "sino-russian", ""},
 		{"which side sells arms to the other, russia or china?", dirMutual, "or", ""},
 		{"is China's economy bigger than Russia's?", dirMutual, "than", ""},
+		{"Китай и Россия: друзья или соперники?", dirMutual, "и", ""},
+		{"торговля России с Китаем", dirMutual, "с", ""},
 		// No reading: one party, or none, or markers that contradict.
 		{"what does russia want", dirUnknown, "", ""},
 		{"Power of Siberia gas to China", dirUnknown, "", ""},
