@@ -101,34 +101,46 @@ type query struct {
 	dir    direction // which way the question runs between China and Russia
 	vec    vec       // its word vector (dense.go), if hasVec
 	hasVec bool      // some word of it has a vector
+	// phraseTerms are, index for index, what each of qs adds to a phrase
+	// that has its term (phraseMatch): at indexes them too.
+	phraseTerms []phraseTerm
 	// years are the years (1900–2099) the question names, yearIDs the
 	// terms of those the index holds, yearWeight the weight of their slots.
 	years      []int
 	yearIDs    []int32
 	yearWeight float64
-	// yearOrSideIDs are the ids of yearIDs and of its terms that name a
-	// side of the relationship (sidesOf): words that do not say which
-	// topic a name is about (phraseMatch).
-	yearOrSideIDs []int32
+}
+
+// phraseTerm is a question's term as phraseMatch reads it, its products
+// formed once for the question rather than at every phrase that has it:
+// dot is its slot's weight times its factor times its idf, found its idf
+// times its factor (in that order, so that the sums are the same), and
+// names says it is neither a year the question names nor a side of the
+// relationship (sidesOf): a word that says which topic a name is about.
+type phraseTerm struct {
+	id         int32
+	names      bool
+	dot, found float64
 }
 
 // atMany marks a remainder of query.at that several ids have.
 const atMany = 255
 
-// term returns the question's first term with the id, if it has one.
-func (q *query) term(id int32) *qterm {
+// phraseTerm returns what the question's first term with the id adds to
+// a phrase, if it has one.
+func (q *query) phraseTerm(id int32) *phraseTerm {
 	switch j := q.at[id&255]; j {
 	case 0:
 		return nil
 	case atMany:
-		for i := range q.qs {
-			if t := &q.qs[i]; t.id == id {
+		for i := range q.phraseTerms {
+			if t := &q.phraseTerms[i]; t.id == id {
 				return t
 			}
 		}
 		return nil
 	default:
-		if t := &q.qs[j-1]; t.id == id {
+		if t := &q.phraseTerms[j-1]; t.id == id {
 			return t
 		}
 		return nil
@@ -180,11 +192,17 @@ func (idx *index) newQuery(ws []string, qs []qterm) query {
 	}
 	q.norm = math.Sqrt(q.norm)
 	q.readYears(idx)
-	q.yearOrSideIDs = slices.Clip(q.yearIDs) // an append copies: yearIDs stays
-	for _, t := range qs {
-		if idx.sideTerms.sidesOf(t.id) != 0 && !slices.Contains(q.yearOrSideIDs, t.id) {
-			q.yearOrSideIDs = append(q.yearOrSideIDs, t.id)
+	q.phraseTerms = make([]phraseTerm, len(qs))
+	for i := range qs {
+		t, pt := &qs[i], &q.phraseTerms[i]
+		pt.id = t.id
+		if t.id < 0 {
+			continue // at has no unknown word: phraseMatch never reads it
 		}
+		w := idx.idf[t.id]
+		pt.dot = q.slotW[t.slot] * t.factor * w
+		pt.found = w * t.factor
+		pt.names = idx.sideTerms.sidesOf(t.id) == 0 && !slices.Contains(q.yearIDs, t.id)
 	}
 	q.info = informativeness(idx, q.known)
 	q.sides = idx.sides(qs)
@@ -682,7 +700,7 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 			continue // no term in common (the loop below would find no hit)
 		}
 		isName := p.alias || p.text == 0
-		dot, found, hit, named := idx.phraseMatch(q, p.terms, isName && !namedOther)
+		dot, found, hit, named := q.phraseMatch(p.terms, isName && !namedOther)
 		namedOther = namedOther || named
 		if hit { // else no term in common: no similarity, nothing contained
 			pl.add(p, q, dot, found)
@@ -723,23 +741,20 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 // weights (dot) and their weight found (found) (against all of them,
 // phrase.idfSum); hit says it has one. When checkNamed, named says
 // one of those is neither a year the question names nor a side of the
-// relationship (q.yearOrSideIDs, read once for the question: looking up
-// sidesOf here costs the loop a register). A function of its own, its loop
-// keeps its values in registers.
-func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, found float64, hit, named bool) {
+// relationship. Each term's part is the question's (phraseTerm): the loop
+// only adds them up. A function of its own, its loop keeps its values in
+// registers.
+func (q *query) phraseMatch(terms []int32, checkNamed bool) (dot, found float64, hit, named bool) {
 	at := &q.at // q is not nil: tested once, not at every term
 	for _, id := range terms {
 		if at[id&255] == 0 {
-			continue // most of a phrase's terms are not the question's: q.term's first case, tested once
+			continue // most of a phrase's terms are not the question's: q.phraseTerm's first case, tested once
 		}
-		if t := q.term(id); t != nil {
-			w := idx.idf[id]
-			dot += q.slotW[t.slot] * t.factor * w
-			found += w * t.factor
+		if t := q.phraseTerm(id); t != nil {
+			dot += t.dot
+			found += t.found
 			hit = true
-			if checkNamed && !named && !slices.Contains(q.yearOrSideIDs, id) {
-				named = true
-			}
+			named = named || checkNamed && t.names
 		}
 	}
 	return dot, found, hit, named
