@@ -136,15 +136,15 @@ func packVec(v *vec) *packedVec {
 // candidate of every question takes one, so it is written for speed: four
 // components a step, each added to the sum in turn as a loop of one would
 // (the same float32 sum), and each component's float32 read from a table
-// (int8Floats) rather than converted.
+// (vectors.Int8Floats) rather than converted.
 func (p *packedVec) cosine(v *vec) float64 {
 	var d float32
 	q := &p.q
 	for i := 0; i < len(q)-3; i += 4 {
-		d += int8Floats[uint8(q[i])] * v[i]
-		d += int8Floats[uint8(q[i+1])] * v[i+1]
-		d += int8Floats[uint8(q[i+2])] * v[i+2]
-		d += int8Floats[uint8(q[i+3])] * v[i+3]
+		d += vectors.Int8Floats[uint8(q[i])] * v[i]
+		d += vectors.Int8Floats[uint8(q[i+1])] * v[i+1]
+		d += vectors.Int8Floats[uint8(q[i+2])] * v[i+2]
+		d += vectors.Int8Floats[uint8(q[i+3])] * v[i+3]
 	}
 	return float64(d * p.scale)
 }
@@ -152,15 +152,6 @@ func (p *packedVec) cosine(v *vec) float64 {
 // cosine's steps of four cover the vector: this fails to compile unless
 // vectors.Dim is a multiple of four.
 const _ uint = -(vectors.Dim % 4)
-
-// int8Floats holds float32(int8(b)) at b: the same value as the
-// conversion, by one load.
-var int8Floats = func() (t [256]float32) {
-	for b := range t {
-		t[b] = float32(int8(b))
-	}
-	return t
-}()
 
 // vectorParts are a topic's vector in parts, so that its alternate
 // questions can be left out cheaply (index.without): the weighted sum of
