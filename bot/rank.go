@@ -148,6 +148,12 @@ func (q *query) phraseTerm(id int32) *phraseTerm {
 }
 
 func (idx *index) newQuery(ws []string, qs []qterm) query {
+	return idx.newQueryIn(ws, qs, nil)
+}
+
+// newQueryIn is newQuery, with its phrase terms in buf's array if it has
+// room for them.
+func (idx *index) newQueryIn(ws []string, qs []qterm, buf []phraseTerm) query {
 	q := query{qs: qs}
 	if len(qs) > 0 {
 		q.dir = qs[0].dir
@@ -192,17 +198,20 @@ func (idx *index) newQuery(ws []string, qs []qterm) query {
 	}
 	q.norm = math.Sqrt(q.norm)
 	q.readYears(idx)
-	q.phraseTerms = make([]phraseTerm, len(qs))
+	q.phraseTerms = slices.Grow(buf[:0], len(qs))[:len(qs)]
 	for i := range qs {
-		t, pt := &qs[i], &q.phraseTerms[i]
-		pt.id = t.id
+		t := &qs[i]
 		if t.id < 0 {
-			continue // at has no unknown word: phraseMatch never reads it
+			q.phraseTerms[i] = phraseTerm{id: t.id} // at has no unknown word: phraseMatch never reads it
+			continue
 		}
 		w := idx.idf[t.id]
-		pt.dot = q.slotW[t.slot] * t.factor * w
-		pt.found = w * t.factor
-		pt.names = idx.sideTerms.sidesOf(t.id) == 0 && !slices.Contains(q.yearIDs, t.id)
+		q.phraseTerms[i] = phraseTerm{
+			id:    t.id,
+			names: idx.sideTerms.sidesOf(t.id) == 0 && !slices.Contains(q.yearIDs, t.id),
+			dot:   q.slotW[t.slot] * t.factor * w,
+			found: w * t.factor,
+		}
 	}
 	q.info = informativeness(idx, q.known)
 	q.sides = idx.sides(qs)
@@ -246,9 +255,11 @@ func (q *query) readYears(idx *index) {
 	}
 }
 
+// scratch holds a ranking's work arrays, kept for the next question.
 type scratch struct {
-	raw     []float64
-	touched []int32
+	raw         []float64
+	touched     []int32
+	phraseTerms []phraseTerm
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
@@ -270,12 +281,23 @@ type ranking struct {
 
 // rankIn is rank, keeping what explaining the candidates needs if keep
 // says so.
-func (idx *index) rankIn(ws []string, qs []qterm, keep bool) ranking {
-	q := idx.newQuery(ws, qs)
+func (idx *index) rankIn(ws []string, qs []qterm, keep bool) (r ranking) {
+	s := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(s)
+	// The phrase terms are read only here, unless the ranking is kept to
+	// be explained (explainCandidate reads them again): their array can be
+	// the scratch's rather than one allocated for every question. It goes
+	// back to the scratch, and out of the ranking returned, at the end.
+	var buf []phraseTerm
+	if !keep {
+		buf = s.phraseTerms
+		defer func() { s.phraseTerms, r.q.phraseTerms = r.q.phraseTerms[:0], nil }()
+	}
+	q := idx.newQueryIn(ws, qs, buf)
 	if q.total == 0 {
 		return ranking{q: q}
 	}
-	top := idx.shortlist(&q)
+	top := idx.shortlist(&q, s)
 	// The shortlist holds candidates topics at most: the work arrays of
 	// the ordering live on the stack.
 	var short []scored // the shortlist as it came, for the explanations
@@ -399,10 +421,9 @@ func (idx *index) explainCandidate(short []scored, c *scored, q *query, first bo
 	return ex
 }
 
-// shortlist picks the candidates by summed term evidence.
-func (idx *index) shortlist(q *query) []scored {
-	s := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(s)
+// shortlist picks the candidates by summed term evidence, with the work
+// arrays of s.
+func (idx *index) shortlist(q *query, s *scratch) []scored {
 	if len(s.raw) < len(idx.topics) {
 		s.raw = make([]float64, len(idx.topics))
 	}
