@@ -148,13 +148,17 @@ func (q *query) phraseTerm(id int32) *phraseTerm {
 }
 
 func (idx *index) newQuery(ws []string, qs []qterm) query {
-	return idx.newQueryIn(ws, qs, nil)
+	var q query
+	idx.setQuery(&q, ws, qs, nil)
+	return q
 }
 
-// newQueryIn is newQuery, with its phrase terms in buf's array if it has
-// room for them.
-func (idx *index) newQueryIn(ws []string, qs []qterm, buf []phraseTerm) query {
-	q := query{qs: qs}
+// setQuery sets the zero query q to newQuery's, with its phrase terms in
+// buf's array if it has room for them. rankIn sets the query of the
+// ranking it returns in place: a query is over a hundred words, each copy
+// of it a loop.
+func (idx *index) setQuery(q *query, ws []string, qs []qterm, buf []phraseTerm) {
+	q.qs = qs
 	if len(qs) > 0 {
 		q.dir = qs[0].dir
 	}
@@ -216,12 +220,11 @@ func (idx *index) newQueryIn(ws []string, qs []qterm, buf []phraseTerm) query {
 	q.info = informativeness(idx, q.known)
 	q.sides = idx.sides(qs)
 	q.leaders = bothLeaders(ws)
-	q.subject = subjectSignal(&q)
+	q.subject = subjectSignal(q)
 	if q.total > 0 {
 		q.hardUnknown = hard / q.total
 	}
 	q.hasVec = idx.queryVector(&q.vec, ws)
-	return q
 }
 
 // readYears sets the years the question names and the weight of their
@@ -293,11 +296,12 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) (r ranking) {
 		buf = s.phraseTerms
 		defer func() { s.phraseTerms, r.q.phraseTerms = r.q.phraseTerms[:0], nil }()
 	}
-	q := idx.newQueryIn(ws, qs, buf)
+	q := &r.q
+	idx.setQuery(q, ws, qs, buf)
 	if q.total == 0 {
-		return ranking{q: q}
+		return r
 	}
-	top := idx.shortlist(&q, s)
+	top := idx.shortlist(q, s)
 	// The shortlist holds candidates topics at most: the work arrays of
 	// the ordering live on the stack.
 	var short []scored // the shortlist as it came, for the explanations
@@ -305,8 +309,8 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) (r ranking) {
 		short = slices.Clone(top)
 	}
 	for i := range top {
-		idx.evidence(&top[i], &q, nil)
-		idx.phraseSignals(&top[i], &q, nil)
+		idx.evidence(&top[i], q, nil)
+		idx.phraseSignals(&top[i], q, nil)
 		if v := idx.topics[top[i].topic].vec; v != nil && q.hasVec {
 			top[i].dense = v.cosine(&q.vec)
 		}
@@ -353,7 +357,7 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) (r ranking) {
 			other = sortedKey[0]
 		}
 		sorted[i].margin = sortedKey[i] - other
-		sorted[i].confidence, orderBy[i] = idx.model.scores(&sorted[i], &q)
+		sorted[i].confidence, orderBy[i] = idx.model.scores(&sorted[i], q)
 	}
 	// The calibrated model has the last word on the order: it weighs the
 	// signals by what they were worth on held-out questions (all but the
@@ -366,13 +370,14 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) (r ranking) {
 	insertionSort(byConf, func(a, b int) bool { return cmp.Compare(orderBy[b], orderBy[a]) < 0 })
 	if len(byConf) > 0 {
 		c := &sorted[byConf[0]]
-		c.inScope = idx.model.inScope(c, &q, nil)
+		c.inScope = idx.model.inScope(c, q, nil)
 	}
 	final := top // its candidates are all in sorted: its array takes the final order
 	for i, j := range byConf {
 		final[i] = sorted[j]
 	}
-	return ranking{cands: final, q: q, short: short}
+	r.cands, r.short = final, short
+	return r
 }
 
 // insertionSort sorts s, stably, by before (whether a goes before b). For
