@@ -341,43 +341,65 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) (r ranking) {
 		}
 		return top[a].topic < top[b].topic
 	})
-	var sortedBuf [candidates]scored
-	var sortedKeyBuf [candidates]float64
-	sorted, sortedKey := sortedBuf[:len(top)], sortedKeyBuf[:len(top)]
+	// The candidates stay where they are until the final order is known
+	// (order[i] is the one whose key ranks i), and each moves once then
+	// (permute): a scored is thirty words.
+	var orderBy [candidates]float64 // model.order of each, by the rank of its key
 	for i, j := range order {
-		sorted[i], sortedKey[i] = top[j], keys[j]
-	}
-	var orderBy [candidates]float64 // model.order of each of sorted
-	for i := range sorted {
 		// The lead over the best other candidate, whatever the final order.
 		other := 0.0
-		if i == 0 && len(sorted) > 1 {
-			other = sortedKey[1]
+		if i == 0 && len(order) > 1 {
+			other = keys[order[1]]
 		} else if i > 0 {
-			other = sortedKey[0]
+			other = keys[order[0]]
 		}
-		sorted[i].margin = sortedKey[i] - other
-		sorted[i].confidence, orderBy[i] = idx.model.scores(&sorted[i], q)
+		c := &top[j]
+		c.margin = keys[j] - other
+		c.confidence, orderBy[i] = idx.model.scores(c, q)
 	}
 	// The calibrated model has the last word on the order: it weighs the
 	// signals by what they were worth on held-out questions (all but the
 	// one-sided signal, the decision's alone: see model.order).
 	var byConfBuf [candidates]int
-	byConf := byConfBuf[:len(sorted)]
+	byConf := byConfBuf[:len(order)]
 	for i := range byConf {
 		byConf[i] = i
 	}
 	insertionSort(byConf, func(a, b int) bool { return cmp.Compare(orderBy[b], orderBy[a]) < 0 })
+	for i, k := range byConf {
+		byConf[i] = order[k] // from the rank of a key to the candidate in top
+	}
 	if len(byConf) > 0 {
-		c := &sorted[byConf[0]]
+		c := &top[byConf[0]]
 		c.inScope = idx.model.inScope(c, q, nil)
 	}
-	final := top // its candidates are all in sorted: its array takes the final order
-	for i, j := range byConf {
-		final[i] = sorted[j]
-	}
-	r.cands, r.short = final, short
+	permute(top, byConf)
+	r.cands, r.short = top, short
 	return r
+}
+
+// permute puts s[perm[i]] at i for every i, in place: each element moves
+// once, along the cycles of perm, with one held aside for each cycle. s
+// holds candidates at most (a ranking's).
+func permute(s []scored, perm []int) {
+	var done [candidates]bool
+	for i := range s {
+		if done[i] || perm[i] == i {
+			continue
+		}
+		held := s[i]
+		j := i
+		for {
+			done[j] = true
+			k := perm[j]
+			if k == i {
+				s[j] = held
+				break
+			}
+			s[j] = s[k]
+			j = k
+		}
+	}
 }
 
 // insertionSort sorts s, stably, by before (whether a goes before b). For
