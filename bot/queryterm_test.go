@@ -2,8 +2,8 @@ package bot
 
 import "testing"
 
-// TestQueryTerm: query.term finds the question's first term with an id,
-// whatever the ids that share its remainder, and none for an id the
+// TestQueryTerm: query.phraseTerm finds the question's first term with an
+// id, whatever the ids that share its remainder, and none for an id the
 // question lacks.
 func TestQueryTerm(t *testing.T) {
 	idx := embeddedBot(t).idx.Load()
@@ -27,15 +27,15 @@ func TestQueryTerm(t *testing.T) {
 		}
 		q := idx.newQuery(nil, qs)
 		for _, id := range []int32{0, 3, 7, 10, 12, 259, 299, 515, 771, 1000} {
-			var want *qterm
+			var want *phraseTerm
 			for i := range q.qs {
 				if q.qs[i].id == id {
-					want = &q.qs[i]
+					want = &q.phraseTerms[i]
 					break
 				}
 			}
-			if got := q.term(id); got != want {
-				t.Errorf("%s: term(%d) = %p, want %p", tc.name, id, got, want)
+			if got := q.phraseTerm(id); got != want {
+				t.Errorf("%s: phraseTerm(%d) = %p, want %p", tc.name, id, got, want)
 			}
 		}
 	}

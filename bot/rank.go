@@ -101,34 +101,46 @@ type query struct {
 	dir    direction // which way the question runs between China and Russia
 	vec    vec       // its word vector (dense.go), if hasVec
 	hasVec bool      // some word of it has a vector
+	// phraseTerms are, index for index, what each of qs adds to a phrase
+	// that has its term (phraseMatch): at indexes them too.
+	phraseTerms []phraseTerm
 	// years are the years (1900–2099) the question names, yearIDs the
 	// terms of those the index holds, yearWeight the weight of their slots.
 	years      []int
 	yearIDs    []int32
 	yearWeight float64
-	// yearOrSideIDs are the ids of yearIDs and of its terms that name a
-	// side of the relationship (sidesOf): words that do not say which
-	// topic a name is about (phraseMatch).
-	yearOrSideIDs []int32
+}
+
+// phraseTerm is a question's term as phraseMatch reads it, its products
+// formed once for the question rather than at every phrase that has it:
+// dot is its slot's weight times its factor times its idf, found its idf
+// times its factor (in that order, so that the sums are the same), and
+// names says it is neither a year the question names nor a side of the
+// relationship (sidesOf): a word that says which topic a name is about.
+type phraseTerm struct {
+	id         int32
+	names      bool
+	dot, found float64
 }
 
 // atMany marks a remainder of query.at that several ids have.
 const atMany = 255
 
-// term returns the question's first term with the id, if it has one.
-func (q *query) term(id int32) *qterm {
+// phraseTerm returns what the question's first term with the id adds to
+// a phrase, if it has one.
+func (q *query) phraseTerm(id int32) *phraseTerm {
 	switch j := q.at[id&255]; j {
 	case 0:
 		return nil
 	case atMany:
-		for i := range q.qs {
-			if t := &q.qs[i]; t.id == id {
+		for i := range q.phraseTerms {
+			if t := &q.phraseTerms[i]; t.id == id {
 				return t
 			}
 		}
 		return nil
 	default:
-		if t := &q.qs[j-1]; t.id == id {
+		if t := &q.phraseTerms[j-1]; t.id == id {
 			return t
 		}
 		return nil
@@ -136,7 +148,17 @@ func (q *query) term(id int32) *qterm {
 }
 
 func (idx *index) newQuery(ws []string, qs []qterm) query {
-	q := query{qs: qs}
+	var q query
+	idx.setQuery(&q, ws, qs, nil)
+	return q
+}
+
+// setQuery sets the zero query q to newQuery's, with its phrase terms in
+// buf's array if it has room for them. rankIn sets the query of the
+// ranking it returns in place: a query is over a hundred words, each copy
+// of it a loop.
+func (idx *index) setQuery(q *query, ws []string, qs []qterm, buf []phraseTerm) {
+	q.qs = qs
 	if len(qs) > 0 {
 		q.dir = qs[0].dir
 	}
@@ -180,21 +202,29 @@ func (idx *index) newQuery(ws []string, qs []qterm) query {
 	}
 	q.norm = math.Sqrt(q.norm)
 	q.readYears(idx)
-	q.yearOrSideIDs = slices.Clip(q.yearIDs) // an append copies: yearIDs stays
-	for _, t := range qs {
-		if idx.sideTerms.sidesOf(t.id) != 0 && !slices.Contains(q.yearOrSideIDs, t.id) {
-			q.yearOrSideIDs = append(q.yearOrSideIDs, t.id)
+	q.phraseTerms = slices.Grow(buf[:0], len(qs))[:len(qs)]
+	for i := range qs {
+		t := &qs[i]
+		if t.id < 0 {
+			q.phraseTerms[i] = phraseTerm{id: t.id} // at has no unknown word: phraseMatch never reads it
+			continue
+		}
+		w := idx.idf[t.id]
+		q.phraseTerms[i] = phraseTerm{
+			id:    t.id,
+			names: idx.sideTerms.sidesOf(t.id) == 0 && !slices.Contains(q.yearIDs, t.id),
+			dot:   q.slotW[t.slot] * t.factor * w,
+			found: w * t.factor,
 		}
 	}
 	q.info = informativeness(idx, q.known)
 	q.sides = idx.sides(qs)
 	q.leaders = bothLeaders(ws)
-	q.subject = subjectSignal(&q)
+	q.subject = subjectSignal(q)
 	if q.total > 0 {
 		q.hardUnknown = hard / q.total
 	}
 	q.hasVec = idx.queryVector(&q.vec, ws)
-	return q
 }
 
 // readYears sets the years the question names and the weight of their
@@ -228,9 +258,11 @@ func (q *query) readYears(idx *index) {
 	}
 }
 
+// scratch holds a ranking's work arrays, kept for the next question.
 type scratch struct {
-	raw     []float64
-	touched []int32
+	raw         []float64
+	touched     []int32
+	phraseTerms []phraseTerm
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
@@ -252,12 +284,24 @@ type ranking struct {
 
 // rankIn is rank, keeping what explaining the candidates needs if keep
 // says so.
-func (idx *index) rankIn(ws []string, qs []qterm, keep bool) ranking {
-	q := idx.newQuery(ws, qs)
-	if q.total == 0 {
-		return ranking{q: q}
+func (idx *index) rankIn(ws []string, qs []qterm, keep bool) (r ranking) {
+	s := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(s)
+	// The phrase terms are read only here, unless the ranking is kept to
+	// be explained (explainCandidate reads them again): their array can be
+	// the scratch's rather than one allocated for every question. It goes
+	// back to the scratch, and out of the ranking returned, at the end.
+	var buf []phraseTerm
+	if !keep {
+		buf = s.phraseTerms
+		defer func() { s.phraseTerms, r.q.phraseTerms = r.q.phraseTerms[:0], nil }()
 	}
-	top := idx.shortlist(&q)
+	q := &r.q
+	idx.setQuery(q, ws, qs, buf)
+	if q.total == 0 {
+		return r
+	}
+	top := idx.shortlist(q, s)
 	// The shortlist holds candidates topics at most: the work arrays of
 	// the ordering live on the stack.
 	var short []scored // the shortlist as it came, for the explanations
@@ -265,8 +309,8 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) ranking {
 		short = slices.Clone(top)
 	}
 	for i := range top {
-		idx.evidence(&top[i], &q, nil)
-		idx.phraseSignals(&top[i], &q, nil)
+		idx.evidence(&top[i], q, nil)
+		idx.phraseSignals(&top[i], q, nil)
 		if v := idx.topics[top[i].topic].vec; v != nil && q.hasVec {
 			top[i].dense = v.cosine(&q.vec)
 		}
@@ -297,42 +341,65 @@ func (idx *index) rankIn(ws []string, qs []qterm, keep bool) ranking {
 		}
 		return top[a].topic < top[b].topic
 	})
-	var sortedBuf [candidates]scored
-	var sortedKeyBuf [candidates]float64
-	sorted, sortedKey := sortedBuf[:len(top)], sortedKeyBuf[:len(top)]
+	// The candidates stay where they are until the final order is known
+	// (order[i] is the one whose key ranks i), and each moves once then
+	// (permute): a scored is thirty words.
+	var orderBy [candidates]float64 // model.order of each, by the rank of its key
 	for i, j := range order {
-		sorted[i], sortedKey[i] = top[j], keys[j]
-	}
-	var orderBy [candidates]float64 // model.order of each of sorted
-	for i := range sorted {
 		// The lead over the best other candidate, whatever the final order.
 		other := 0.0
-		if i == 0 && len(sorted) > 1 {
-			other = sortedKey[1]
+		if i == 0 && len(order) > 1 {
+			other = keys[order[1]]
 		} else if i > 0 {
-			other = sortedKey[0]
+			other = keys[order[0]]
 		}
-		sorted[i].margin = sortedKey[i] - other
-		sorted[i].confidence, orderBy[i] = idx.model.scores(&sorted[i], &q)
+		c := &top[j]
+		c.margin = keys[j] - other
+		c.confidence, orderBy[i] = idx.model.scores(c, q)
 	}
 	// The calibrated model has the last word on the order: it weighs the
 	// signals by what they were worth on held-out questions (all but the
 	// one-sided signal, the decision's alone: see model.order).
 	var byConfBuf [candidates]int
-	byConf := byConfBuf[:len(sorted)]
+	byConf := byConfBuf[:len(order)]
 	for i := range byConf {
 		byConf[i] = i
 	}
 	insertionSort(byConf, func(a, b int) bool { return cmp.Compare(orderBy[b], orderBy[a]) < 0 })
+	for i, k := range byConf {
+		byConf[i] = order[k] // from the rank of a key to the candidate in top
+	}
 	if len(byConf) > 0 {
-		c := &sorted[byConf[0]]
-		c.inScope = idx.model.inScope(c, &q, nil)
+		c := &top[byConf[0]]
+		c.inScope = idx.model.inScope(c, q, nil)
 	}
-	final := top // its candidates are all in sorted: its array takes the final order
-	for i, j := range byConf {
-		final[i] = sorted[j]
+	permute(top, byConf)
+	r.cands, r.short = top, short
+	return r
+}
+
+// permute puts s[perm[i]] at i for every i, in place: each element moves
+// once, along the cycles of perm, with one held aside for each cycle. s
+// holds candidates at most (a ranking's).
+func permute(s []scored, perm []int) {
+	var done [candidates]bool
+	for i := range s {
+		if done[i] || perm[i] == i {
+			continue
+		}
+		held := s[i]
+		j := i
+		for {
+			done[j] = true
+			k := perm[j]
+			if k == i {
+				s[j] = held
+				break
+			}
+			s[j] = s[k]
+			j = k
+		}
 	}
-	return ranking{cands: final, q: q, short: short}
 }
 
 // insertionSort sorts s, stably, by before (whether a goes before b). For
@@ -381,10 +448,9 @@ func (idx *index) explainCandidate(short []scored, c *scored, q *query, first bo
 	return ex
 }
 
-// shortlist picks the candidates by summed term evidence.
-func (idx *index) shortlist(q *query) []scored {
-	s := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(s)
+// shortlist picks the candidates by summed term evidence, with the work
+// arrays of s.
+func (idx *index) shortlist(q *query, s *scratch) []scored {
 	if len(s.raw) < len(idx.topics) {
 		s.raw = make([]float64, len(idx.topics))
 	}
@@ -682,7 +748,7 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 			continue // no term in common (the loop below would find no hit)
 		}
 		isName := p.alias || p.text == 0
-		dot, found, hit, named := idx.phraseMatch(q, p.terms, isName && !namedOther)
+		dot, found, hit, named := q.phraseMatch(p.terms, isName && !namedOther)
 		namedOther = namedOther || named
 		if hit { // else no term in common: no similarity, nothing contained
 			pl.add(p, q, dot, found)
@@ -723,23 +789,20 @@ func (idx *index) phraseSignals(c *scored, q *query, ex *CandidateExplanation) {
 // weights (dot) and their weight found (found) (against all of them,
 // phrase.idfSum); hit says it has one. When checkNamed, named says
 // one of those is neither a year the question names nor a side of the
-// relationship (q.yearOrSideIDs, read once for the question: looking up
-// sidesOf here costs the loop a register). A function of its own, its loop
-// keeps its values in registers.
-func (idx *index) phraseMatch(q *query, terms []int32, checkNamed bool) (dot, found float64, hit, named bool) {
+// relationship. Each term's part is the question's (phraseTerm): the loop
+// only adds them up. A function of its own, its loop keeps its values in
+// registers.
+func (q *query) phraseMatch(terms []int32, checkNamed bool) (dot, found float64, hit, named bool) {
 	at := &q.at // q is not nil: tested once, not at every term
 	for _, id := range terms {
 		if at[id&255] == 0 {
-			continue // most of a phrase's terms are not the question's: q.term's first case, tested once
+			continue // most of a phrase's terms are not the question's: q.phraseTerm's first case, tested once
 		}
-		if t := q.term(id); t != nil {
-			w := idx.idf[id]
-			dot += q.slotW[t.slot] * t.factor * w
-			found += w * t.factor
+		if t := q.phraseTerm(id); t != nil {
+			dot += t.dot
+			found += t.found
 			hit = true
-			if checkNamed && !named && !slices.Contains(q.yearOrSideIDs, id) {
-				named = true
-			}
+			named = named || checkNamed && t.names
 		}
 	}
 	return dot, found, hit, named

@@ -247,10 +247,10 @@ func TestPhraseNamesOther(t *testing.T) {
 				terms = append(terms, id)
 			}
 		}
-		if _, _, _, got := idx.phraseMatch(&q, terms, true); got != tc.want {
+		if _, _, _, got := q.phraseMatch(terms, true); got != tc.want {
 			t.Errorf("%q in %q names another word: %v, want %v", tc.phrase, tc.q, got, tc.want)
 		}
-		if _, _, _, got := idx.phraseMatch(&q, terms, false); got {
+		if _, _, _, got := q.phraseMatch(terms, false); got {
 			t.Errorf("%q in %q: named without checkNamed", tc.phrase, tc.q)
 		}
 	}
