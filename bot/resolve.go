@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/summitbot/summitbot/bot/lexicon"
 )
@@ -228,7 +229,7 @@ func (r *resolver) word(w string) {
 			return
 		}
 	}
-	if len(syn) == 0 && scriptOf(w) == han && len(ts) > 1 {
+	if len(ts) > 1 && len(syn) == 0 && w[0] >= utf8.RuneSelf && scriptOf(w) == han {
 		r.hanRun(w, ts)
 		return
 	}

@@ -27,10 +27,24 @@ type domainLexicon struct {
 	longest map[string]int
 	// hanLongest is the most characters a Chinese term has.
 	hanLongest int
+	// stemTerms and stemLongest are terms and longest for the terms with
+	// a Russian word, by their Russian words' stems (russianKey): Russian
+	// is inflected, and "нефть" is also the нефти and нефтью of questions.
+	stemTerms   map[string][]synTarget
+	stemLongest map[string]int
+	// stem is a Russian word's stem, from the index's memos (stemming
+	// costs more than the rest of a look-up).
+	stem func(w string) string
 }
 
 func newDomainLexicon(idx *index, syn knowledge.Synonyms) domainLexicon {
-	l := domainLexicon{terms: map[string][]synTarget{}, longest: map[string]int{}}
+	l := domainLexicon{terms: map[string][]synTarget{}, longest: map[string]int{},
+		stemTerms: map[string][]synTarget{}, stemLongest: map[string]int{}, stem: func(w string) string {
+			if ts := idx.wordTerms(w); len(ts) == 1 {
+				return ts[0]
+			}
+			return ruStem(w)
+		}}
 	add := func(from, to string, factor float64, line int) {
 		key := Normalize(from)
 		ids, complete := idx.textTerms(to)
@@ -38,19 +52,19 @@ func newDomainLexicon(idx *index, syn knowledge.Synonyms) domainLexicon {
 			return
 		}
 		t := synTarget{ids: ids, complete: complete, factor: factor, via: fmt.Sprintf("%s:%d", knowledge.SynonymsFile, line)}
-		keys := []string{key}
-		if k, ok := russianKey(strings.Fields(key)); ok && k != key {
-			// Russian is inflected: "нефть" is also the нефти and нефтью
-			// of questions, which stem alike.
-			keys = append(keys, k)
-		}
 		if scriptOf(key) == han && !strings.Contains(key, " ") {
 			l.hanLongest = max(l.hanLongest, utf8.RuneCountInString(key))
 		}
-		for _, key := range keys {
-			l.terms[key] = append(l.terms[key], t)
-			if ws := strings.Fields(key); len(ws) > 1 {
-				l.longest[ws[0]] = max(l.longest[ws[0]], len(ws))
+		l.terms[key] = append(l.terms[key], t)
+		ws := strings.Fields(key)
+		if len(ws) > 1 {
+			l.longest[ws[0]] = max(l.longest[ws[0]], len(ws))
+		}
+		if k, ok := russianKey(ws); ok {
+			l.stemTerms[k] = append(l.stemTerms[k], t)
+			if len(ws) > 1 {
+				first := strings.Fields(k)[0]
+				l.stemLongest[first] = max(l.stemLongest[first], len(ws))
 			}
 		}
 	}
@@ -72,26 +86,26 @@ func newDomainLexicon(idx *index, syn knowledge.Synonyms) domainLexicon {
 }
 
 // russianKey is the key of words with a Cyrillic word: each Cyrillic
-// word's stem, the others as they are; ok is false without one.
+// word's stem (foldStem), the others as they are; ok is false without one.
 func russianKey(ws []string) (string, bool) {
 	out := make([]string, len(ws))
 	ok := false
 	for i, w := range ws {
 		out[i] = w
 		if scriptOf(w) == cyrillic {
-			out[i], ok = russianStemKey(w), true
+			out[i], ok = foldStem(ruStem(w)), true
 		}
 	}
 	return strings.Join(out, " "), ok
 }
 
-// russianStemKey marks a stem, so that it is no word's own key.
-func russianStemKey(w string) string {
-	s := ruStem(w)
+// foldStem is a Russian stem as the lexicon keys it: a country's
+// inflections and adjectives are the country (ruDemonyms).
+func foldStem(s string) string {
 	if d, ok := ruDemonyms[s]; ok {
-		s = d
+		return d
 	}
-	return "~" + s
+	return s
 }
 
 // phraseAt finds the longest multiword term starting at ws[i], returning
@@ -99,11 +113,11 @@ func russianStemKey(w string) string {
 // may have an s the term has not: a possessive, whose apostrophe
 // normalising drops ("xi jin ping's"), or a plural ("peace plans").
 func (l *domainLexicon) phraseAt(ws []string, i int) (int, []synTarget) {
-	if n, ts := l.surfacePhraseAt(ws, i); n > 0 || scriptOf(ws[i]) != cyrillic {
+	if n, ts := phraseIn(l.terms, l.longest, ws, i); n > 0 || ws[i][0] < utf8.RuneSelf || scriptOf(ws[i]) != cyrillic {
 		return n, ts
 	}
 	// "северного морского пути": the stems of its Cyrillic words.
-	end := min(i+l.longest[russianStemKey(ws[i])], len(ws))
+	end := min(i+l.stemLongest[foldStem(l.stem(ws[i]))], len(ws))
 	if end-i < 2 {
 		return 0, nil
 	}
@@ -111,21 +125,22 @@ func (l *domainLexicon) phraseAt(ws []string, i int) (int, []synTarget) {
 	for j, w := range ws[i:end] {
 		stems[j] = w
 		if scriptOf(w) == cyrillic {
-			stems[j] = russianStemKey(w)
+			stems[j] = foldStem(l.stem(w))
 		}
 	}
-	return l.surfacePhraseAt(stems, 0)
+	return phraseIn(l.stemTerms, l.stemLongest, stems, 0)
 }
 
-func (l *domainLexicon) surfacePhraseAt(ws []string, i int) (int, []synTarget) {
-	n := min(l.longest[ws[i]], len(ws)-i)
+// phraseIn is phraseAt in one of the lexicon's maps.
+func phraseIn(terms map[string][]synTarget, longest map[string]int, ws []string, i int) (int, []synTarget) {
+	n := min(longest[ws[i]], len(ws)-i)
 	for ; n > 1; n-- {
 		key := strings.Join(ws[i:i+n], " ")
-		if ts, ok := l.terms[key]; ok {
+		if ts, ok := terms[key]; ok {
 			return n, ts
 		}
 		if s, ok := strings.CutSuffix(key, "s"); ok {
-			if ts, ok := l.terms[s]; ok {
+			if ts, ok := terms[s]; ok {
 				return n, ts
 			}
 		}
@@ -136,11 +151,11 @@ func (l *domainLexicon) surfacePhraseAt(ws []string, i int) (int, []synTarget) {
 // word returns what a one-word term stands for; a Russian word, what
 // its stem does when the word itself is no term.
 func (l *domainLexicon) word(w string) []synTarget {
-	if ts, ok := l.terms[w]; ok || w == "" || w[0] < 0x80 {
+	if ts, ok := l.terms[w]; ok || w == "" || w[0] < utf8.RuneSelf {
 		return ts
 	}
 	if scriptOf(w) == cyrillic {
-		return l.terms[russianStemKey(w)]
+		return l.stemTerms[foldStem(l.stem(w))]
 	}
 	return nil
 }
