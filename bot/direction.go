@@ -118,7 +118,7 @@ func newPartyNames(syn knowledge.Synonyms, terms func(string) []string) partyNam
 				}
 				if scriptOf(ws[0]) == cyrillic {
 					if ts := pn.terms(ws[0]); len(ts) == 1 {
-						pn.stems[ts[0]] = p
+						pn.stems[foldStem(ts[0])] = p
 					}
 				}
 			}
@@ -239,7 +239,7 @@ func (pn *partyNames) wordParty(w string) (party, bool) {
 			// Stemming costs: only words that may have a party's stem.
 			if strings.HasPrefix(w, stem) {
 				if ts := pn.terms(w); len(ts) == 1 {
-					return pn.stems[ts[0]], false
+					return pn.stems[foldStem(ts[0])], false
 				}
 				break
 			}

@@ -81,6 +81,7 @@ func TestReadDirection(t *testing.T) {
 		{"is China's economy bigger than Russia's?", dirMutual, "than", ""},
 		{"Китай и Россия: друзья или соперники?", dirMutual, "и", ""},
 		{"торговля России с Китаем", dirMutual, "с", ""},
+		{"отношения России и Китая", dirMutual, "и", ""}, // Китая stems кит, not Китай's кита
 		// No reading: one party, or none, or markers that contradict.
 		{"what does russia want", dirUnknown, "", ""},
 		{"Power of Siberia gas to China", dirUnknown, "", ""},

@@ -297,6 +297,9 @@ func wordTerms(w string) []string {
 	case han:
 		return appendHan(nil, w)
 	case cyrillic:
+		if strings.Contains(w, "ё") {
+			w = strings.ReplaceAll(w, "ё", "е") // ещё is еще, a stop word
+		}
 		if ruStop[w] {
 			return nil
 		}
@@ -333,7 +336,8 @@ func ruStem(w string) string {
 }
 
 // ruDemonyms fold the stems of the countries' inflections and adjectives
-// onto the country's, for the domain lexicon's look-ups (russianStemKey),
+// onto the country's, for the domain lexicon's and the parties' look-ups
+// (foldStem),
 // as demonyms does for English: Snowball makes Китай кита but Китая кит,
 // and китайский китайск.
 var ruDemonyms = map[string]string{
@@ -459,7 +463,7 @@ var ruStop = set(`и в во не что он на я с со как а то в�
 наконец два об другой хоть после над больше тот через эти нас про всего них какая много разве три эту
 моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между
 расскажи скажи привет пожалуйста
-почему отчего каков какова каково каковы какие каких каким какими какую какое какая является являются являлся
+почему отчего каков какова каково каковы какие каких каким какими какую какое является являются являлся
 являлась стоит такое такая такие`)
 
 func set(s string) map[string]bool {

@@ -25,8 +25,8 @@ type domainLexicon struct {
 	// longest is, for the first word of each multiword term, the most
 	// words a term starting with it has.
 	longest map[string]int
-	// hanLongest is the most characters a Chinese term has.
-	hanLongest int
+	// hanTermLongest is the most characters a Chinese term of the lexicon has.
+	hanTermLongest int
 	// stemTerms and stemLongest are terms and longest for the terms with
 	// a Russian word, by their Russian words' stems (russianKey): Russian
 	// is inflected, and "нефть" is also the нефти and нефтью of questions.
@@ -53,7 +53,7 @@ func newDomainLexicon(idx *index, syn knowledge.Synonyms) domainLexicon {
 		}
 		t := synTarget{ids: ids, complete: complete, factor: factor, via: fmt.Sprintf("%s:%d", knowledge.SynonymsFile, line)}
 		if scriptOf(key) == han && !strings.Contains(key, " ") {
-			l.hanLongest = max(l.hanLongest, utf8.RuneCountInString(key))
+			l.hanTermLongest = max(l.hanTermLongest, utf8.RuneCountInString(key))
 		}
 		l.terms[key] = append(l.terms[key], t)
 		ws := strings.Fields(key)
@@ -174,7 +174,7 @@ type hanSpan struct {
 func (l *domainLexicon) hanTerms(rs []rune) []hanSpan {
 	var out []hanSpan
 	for i := 0; i < len(rs); {
-		n := min(l.hanLongest, len(rs)-i)
+		n := min(l.hanTermLongest, len(rs)-i)
 		for ; n >= 2; n-- {
 			key := string(rs[i : i+n])
 			if ts, ok := l.terms[key]; ok {
