@@ -310,7 +310,7 @@ func (r *resolver) word(w string) {
 // words' halves ("国为"), and weighs as filler.
 func (r *resolver) hanRun(w string, ts []string) {
 	idx := r.idx
-	spans := idx.lexicon.hanTerms([]rune(w))
+	spans := idx.lexicon.hanTerms(w)
 	s := 0 // the first span not yet read
 	for k := 0; k < len(ts); k++ {
 		if s < len(spans) && k == spans[s].start {

@@ -169,21 +169,29 @@ type hanSpan struct {
 }
 
 // hanTerms finds the lexicon's Chinese terms inside a run of Chinese
-// characters (rs), longest first from left to right: Chinese is written
+// characters (w), longest first from left to right: Chinese is written
 // without spaces, so "中国为什么不支持俄罗斯" holds 中国 and 俄罗斯 as words.
-func (l *domainLexicon) hanTerms(rs []rune) []hanSpan {
+func (l *domainLexicon) hanTerms(w string) []hanSpan {
+	// at[i] is the byte offset of character i: a candidate is a slice of
+	// w, and looking it up copies nothing.
+	at := make([]int, 0, len(w)/3+1)
+	for i := range w {
+		at = append(at, i)
+	}
+	n := len(at)
+	at = append(at, len(w))
 	var out []hanSpan
-	for i := 0; i < len(rs); {
-		n := min(l.hanTermLongest, len(rs)-i)
-		for ; n >= 2; n-- {
-			key := string(rs[i : i+n])
+	for i := 0; i < n; {
+		k := min(l.hanTermLongest, n-i)
+		for ; k >= 2; k-- {
+			key := w[at[i]:at[i+k]]
 			if ts, ok := l.terms[key]; ok {
-				out = append(out, hanSpan{start: i, end: i + n, term: key, targets: ts})
+				out = append(out, hanSpan{start: i, end: i + k, term: key, targets: ts})
 				break
 			}
 		}
-		if n >= 2 {
-			i += n
+		if k >= 2 {
+			i += k
 		} else {
 			i++
 		}
