@@ -163,7 +163,7 @@ func BenchmarkAskLongToken(b *testing.B) {
 	bt := New(kb, Options{})
 	b.Run("normal", func(b *testing.B) { benchAsk(b, bt, benchQuestions[:1]) })
 	qs := longTokenQuestions()
-	for _, name := range []string{"powerofsiberia", "chinarussia", "typos", "one-letter", "random", "digits"} {
+	for _, name := range []string{"powerofsiberia", "chinarussia", "typos", "one-letter", "random", "digits", "hyphenated", "compounds"} {
 		b.Run(name, func(b *testing.B) { benchAsk(b, bt, []string{qs[name]}) })
 	}
 }
