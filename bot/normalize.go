@@ -337,9 +337,8 @@ func ruStem(w string) string {
 
 // ruDemonyms fold the stems of the countries' inflections and adjectives
 // onto the country's, for the domain lexicon's and the parties' look-ups
-// (foldStem),
-// as demonyms does for English: Snowball makes Китай кита but Китая кит,
-// and китайский китайск.
+// (foldStem), as demonyms does for English: Snowball makes Китай кита but
+// Китая кит, and китайский китайск.
 var ruDemonyms = map[string]string{
 	"кит": "кита", "китайск": "кита", "китайц": "кита",
 	"российск": "росс", "русск": "росс", "россиян": "росс", "россия": "росс",

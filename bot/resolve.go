@@ -233,7 +233,6 @@ func (r *resolver) word(w string) {
 		r.hanRun(w, ts)
 		return
 	}
-
 	if len(ts) != 1 || !isASCIIAlpha(w) {
 		for _, t := range ts {
 			if id, ok := idx.known(t); ok {
@@ -336,12 +335,12 @@ func (r *resolver) hanRun(w string, ts []string) {
 	}
 }
 
-// equivalents puts a Chinese word into the current slot: the
-// terms the index has for it (exact) and its lexicon equivalents. All weigh
-// what its least rare equivalent does: few topics have Chinese, so 中国
-// of their Chinese aliases is rare in the index, where china is in every
-// topic. A word the index has stands for one-term equivalents only,
-// as an English word does (resolver.word).
+// equivalents puts a Chinese word into the current slot: the terms the
+// index has for it (exact) and its lexicon equivalents. All weigh what its
+// least rare equivalent does: few topics have Chinese, so 中国 of their
+// Chinese aliases is rare in the index, where china is in every topic. A
+// word the index has stands for one-term equivalents only, as an English
+// word does (resolver.word).
 func (r *resolver) equivalents(word string, exact []int32, targets []synTarget) {
 	idx := r.idx
 	most := math.Inf(1)

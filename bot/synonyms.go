@@ -43,6 +43,9 @@ func newDomainLexicon(idx *index, syn knowledge.Synonyms) domainLexicon {
 			if ts := idx.wordTerms(w); len(ts) == 1 {
 				return ts[0]
 			}
+			if ruStop[w] {
+				return w // no term starts with one: not worth stemming
+			}
 			return ruStem(w)
 		}}
 	add := func(from, to string, factor float64, line int) {
