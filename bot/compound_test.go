@@ -53,6 +53,8 @@ func TestHyphenatedParts(t *testing.T) {
 		{"sino-soviet", true, 0},
 		{"s-400", true, 0},
 		{"qqqx-zzzv", false, 2},
+		{"сибири-2", false, 0}, // Russian too: сибири and 2
+		{"сибири-qqqx", false, 1},
 	} {
 		whole, unknown := false, 0
 		joined := stem(strings.ReplaceAll(tc.w, "-", ""))

@@ -303,6 +303,18 @@ func wordTerms(w string) []string {
 		if ruStop[w] {
 			return nil
 		}
+		if strings.Contains(w, "-") {
+			// "сибири-2", "военно-политический": the whole and its parts,
+			// as for English below, each part as its script stems it.
+			parts := strings.Split(w, "-")
+			out := []string{ruStem(strings.Join(parts, ""))}
+			for _, p := range parts {
+				if p != "" {
+					out = append(out, wordTerms(p)...)
+				}
+			}
+			return out
+		}
 		return []string{ruStem(w)}
 	}
 	if strings.Contains(w, "-") {

@@ -211,7 +211,7 @@ func (r *resolver) word(w string) {
 	idx := r.idx
 	syn := idx.lexicon.word(w)
 	ts := idx.wordTerms(w)
-	if len(ts) > 1 && strings.Contains(w, "-") && isASCIIHyphenated(w) {
+	if len(ts) > 1 && strings.Contains(w, "-") && (isASCIIHyphenated(w) || scriptOf(w) == cyrillic) {
 		if _, ok := idx.known(ts[0]); !ok {
 			// A hyphenated word the index does not have whole
 			// ("full-fledged", "military-political", "fast-changing") is
