@@ -293,7 +293,8 @@ func terms(ws []string) []string {
 // wordTerms returns the index terms of one normalised word; none for a
 // stop word.
 func wordTerms(w string) []string {
-	switch scriptOf(w) {
+	sc := scriptOf(w)
+	switch sc {
 	case han:
 		return appendHan(nil, w)
 	case cyrillic:
@@ -303,29 +304,21 @@ func wordTerms(w string) []string {
 		if ruStop[w] {
 			return nil
 		}
-		if strings.Contains(w, "-") {
-			// "сибири-2", "военно-политический": the whole and its parts,
-			// as for English below, each part as its script stems it.
-			parts := strings.Split(w, "-")
-			out := []string{ruStem(strings.Join(parts, ""))}
-			for _, p := range parts {
-				if p != "" {
-					out = append(out, wordTerms(p)...)
-				}
-			}
-			return out
-		}
-		return []string{ruStem(w)}
 	}
 	if strings.Contains(w, "-") {
+		// The whole and its parts ("s-400": s400, 400; "сибири-2": сибири2,
+		// сибир, 2), each as its script stems it.
 		parts := strings.Split(w, "-")
-		out := []string{stem(strings.Join(parts, ""))}
+		out := []string{partTerm(strings.Join(parts, ""))}
 		for _, p := range parts {
-			if p != "" && !enStop[p] && !isLetter(p) {
-				out = append(out, stem(p))
+			if p != "" && !enStop[p] && !ruStop[p] && !isLetter(p) {
+				out = append(out, partTerm(p))
 			}
 		}
 		return out
+	}
+	if sc == cyrillic {
+		return []string{ruStem(w)}
 	}
 	if enStop[w] || isLetter(w) {
 		return nil
@@ -336,6 +329,15 @@ func wordTerms(w string) []string {
 		return []string{stem(w), w}
 	}
 	return []string{stem(w)}
+}
+
+// partTerm is the term of a part of a hyphenated word, or of its parts
+// joined: Russian or English stemming by its script.
+func partTerm(w string) string {
+	if scriptOf(w) == cyrillic {
+		return ruStem(w)
+	}
+	return stem(w)
 }
 
 // ruStem is a Russian word's term: its Snowball stem, with ё read as е
