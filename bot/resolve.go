@@ -320,7 +320,7 @@ func (r *resolver) hanRun(w string, ts []string) {
 					exact = append(exact, id)
 				}
 			}
-			r.equivalents(sp.term, exact, sp.targets)
+			r.equivalents(sp.term, exact, sp.targets, sp.least)
 			r.next()
 			k = sp.end - 2 // past the span's last bigram
 			s++
@@ -336,19 +336,13 @@ func (r *resolver) hanRun(w string, ts []string) {
 }
 
 // equivalents puts a Chinese word into the current slot: the terms the
-// index has for it (exact) and its lexicon equivalents. All weigh what its
-// least rare equivalent does: few topics have Chinese, so 中国 of their
-// Chinese aliases is rare in the index, where china is in every topic. A
-// word the index has stands for one-term equivalents only, as an English
-// word does (resolver.word).
-func (r *resolver) equivalents(word string, exact []int32, targets []synTarget) {
+// index has for it (exact) and its lexicon equivalents. All weigh at most
+// most, the idf of its least rare equivalent: few topics have Chinese, so
+// 中国 of their Chinese aliases is rare in the index, where china is in
+// every topic. A word the index has stands for one-term equivalents only,
+// as an English word does (resolver.word).
+func (r *resolver) equivalents(word string, exact []int32, targets []synTarget, most float64) {
 	idx := r.idx
-	most := math.Inf(1)
-	for _, t := range targets {
-		for _, id := range t.ids {
-			most = min(most, idx.idf[id])
-		}
-	}
 	for _, id := range exact {
 		r.add(qterm{id: id, factor: 1, weight: min(idx.idf[id], most), how: MatchExact, word: word})
 	}

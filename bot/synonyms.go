@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -25,8 +26,11 @@ type domainLexicon struct {
 	// longest is, for the first word of each multiword term, the most
 	// words a term starting with it has.
 	longest map[string]int
-	// hanTermLongest is the most characters a Chinese term of the lexicon has.
+	// hanTermLongest is the most characters a Chinese term of the lexicon
+	// has, and hanLeast each Chinese term's least idf among what it stands
+	// for (resolver.equivalents), set once for the index.
 	hanTermLongest int
+	hanLeast       map[string]float64
 	// stemTerms and stemLongest are terms and longest for the terms with
 	// a Russian word, by their Russian words' stems (russianKey): Russian
 	// is inflected, and "нефть" is also the нефти and нефтью of questions.
@@ -39,7 +43,7 @@ type domainLexicon struct {
 
 func newDomainLexicon(idx *index, syn knowledge.Synonyms) domainLexicon {
 	l := domainLexicon{terms: map[string][]synTarget{}, longest: map[string]int{},
-		stemTerms: map[string][]synTarget{}, stemLongest: map[string]int{}, stem: func(w string) string {
+		stemTerms: map[string][]synTarget{}, stemLongest: map[string]int{}, hanLeast: map[string]float64{}, stem: func(w string) string {
 			if ts := idx.wordTerms(w); len(ts) == 1 {
 				return ts[0]
 			}
@@ -57,6 +61,14 @@ func newDomainLexicon(idx *index, syn knowledge.Synonyms) domainLexicon {
 		t := synTarget{ids: ids, complete: complete, factor: factor, via: fmt.Sprintf("%s:%d", knowledge.SynonymsFile, line)}
 		if scriptOf(key) == han && !strings.Contains(key, " ") {
 			l.hanTermLongest = max(l.hanTermLongest, utf8.RuneCountInString(key))
+			least, seen := l.hanLeast[key]
+			if !seen {
+				least = math.Inf(1)
+			}
+			for _, id := range ids {
+				least = min(least, idx.idf[id])
+			}
+			l.hanLeast[key] = least
 		}
 		l.terms[key] = append(l.terms[key], t)
 		ws := strings.Fields(key)
@@ -88,18 +100,27 @@ func newDomainLexicon(idx *index, syn knowledge.Synonyms) domainLexicon {
 	return l
 }
 
-// russianKey is the key of words with a Cyrillic word: each Cyrillic
-// word's stem (foldStem), the others as they are; ok is false without one.
+// russianKey is the key of words with a Cyrillic word (stemWords joined);
+// ok is false without one.
 func russianKey(ws []string) (string, bool) {
+	out, ok := stemWords(ws, ruStem)
+	return strings.Join(out, " "), ok
+}
+
+// stemWords returns the words with each Cyrillic one's stem (by stem,
+// folded: foldStem) and the others as they are, and whether one was
+// Cyrillic: the words of a Russian term as stemTerms keys them, at build
+// (ruStem) and in a question (the index's memos).
+func stemWords(ws []string, stem func(string) string) ([]string, bool) {
 	out := make([]string, len(ws))
 	ok := false
 	for i, w := range ws {
 		out[i] = w
 		if scriptOf(w) == cyrillic {
-			out[i], ok = foldStem(ruStem(w)), true
+			out[i], ok = foldStem(stem(w)), true
 		}
 	}
-	return strings.Join(out, " "), ok
+	return out, ok
 }
 
 // foldStem is a Russian stem as the lexicon keys it: a country's
@@ -124,13 +145,7 @@ func (l *domainLexicon) phraseAt(ws []string, i int) (int, []synTarget) {
 	if end-i < 2 {
 		return 0, nil
 	}
-	stems := make([]string, end-i)
-	for j, w := range ws[i:end] {
-		stems[j] = w
-		if scriptOf(w) == cyrillic {
-			stems[j] = foldStem(l.stem(w))
-		}
-	}
+	stems, _ := stemWords(ws[i:end], l.stem)
 	return phraseIn(l.stemTerms, l.stemLongest, stems, 0)
 }
 
@@ -169,6 +184,7 @@ type hanSpan struct {
 	start, end int
 	term       string
 	targets    []synTarget
+	least      float64 // its least idf among them (domainLexicon.hanLeast)
 }
 
 // hanTerms finds the lexicon's Chinese terms inside a run of Chinese
@@ -189,7 +205,7 @@ func (l *domainLexicon) hanTerms(w string) []hanSpan {
 		for ; k >= 2; k-- {
 			key := w[at[i]:at[i+k]]
 			if ts, ok := l.terms[key]; ok {
-				out = append(out, hanSpan{start: i, end: i + k, term: key, targets: ts})
+				out = append(out, hanSpan{start: i, end: i + k, term: key, targets: ts, least: l.hanLeast[key]})
 				break
 			}
 		}
