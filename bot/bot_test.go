@@ -319,6 +319,7 @@ func TestNormalize(t *testing.T) {
 		{"see <https://example.com|the docs> and https://x.org/a?b=c", "see the docs and"},
 		{"ＦＵＬＬＷＩＤＴＨ", "fullwidth"},
 		{"СИЛА Сибири", "сила сибири"},
+		{"Партнёр? Ещё", "партнер еще"}, // ё is е
 		{"西伯利亚力量是什么", "西伯利亚力量是什么"},
 		{"Xi习近平Putin", "xi 习近平 putin"},
 		// Chinese without spaces: the words the package reads are split off,

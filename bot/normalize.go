@@ -210,7 +210,13 @@ func plain(s string) string {
 // folds by lowering A–Z, which spares the transformers and their copy.
 func fold(s string) string {
 	if !isASCII(s) {
-		return foldCherokee(folder.String(norm.NFKC.String(s)))
+		s = foldCherokee(folder.String(norm.NFKC.String(s)))
+		if strings.Contains(s, "ё") {
+			// Most Russian text writes е for ё (партнер, еще): one spelling
+			// for stop words, stems and the lexicon alike.
+			s = strings.ReplaceAll(s, "ё", "е")
+		}
+		return s
 	}
 	return strings.ToLower(s)
 }
@@ -298,9 +304,6 @@ func wordTerms(w string) []string {
 	case han:
 		return appendHan(nil, w)
 	case cyrillic:
-		if strings.Contains(w, "ё") {
-			w = strings.ReplaceAll(w, "ё", "е") // ещё is еще, a stop word
-		}
 		if ruStop[w] {
 			return nil
 		}
@@ -340,14 +343,8 @@ func partTerm(w string) string {
 	return stem(w)
 }
 
-// ruStem is a Russian word's term: its Snowball stem, with ё read as е
-// (most Russian text writes партнер for партнёр).
-func ruStem(w string) string {
-	if strings.Contains(w, "ё") {
-		w = strings.ReplaceAll(w, "ё", "е")
-	}
-	return russian.Stem(w, true)
-}
+// ruStem is a Russian word's term: its Snowball stem (fold has read ё as е).
+func ruStem(w string) string { return russian.Stem(w, true) }
 
 // ruDemonyms fold the stems of the countries' inflections and adjectives
 // onto the country's, for the domain lexicon's and the parties' look-ups
@@ -478,7 +475,7 @@ var ruStop = set(`и в во не что он на я с со как а то в�
 расскажи скажи привет пожалуйста
 почему отчего каков какова каково каковы какие каких каким какими какую какое является являются являлся
 являлась стоит такое такая такие
-это эта эти этих этим этими наш наша наше наши нашей наших ваш ваша ваше ваши вашей ваших свой своя свое своё
+это эта эти этих этим этими наш наша наше наши нашей наших ваш ваша ваше ваши вашей ваших свой своя свое
 свои своих своей своим одна одно одни одного одной насколько наиболее кому кем двух двум двумя`)
 
 func set(s string) map[string]bool {
