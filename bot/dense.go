@@ -74,7 +74,7 @@ func (idx *index) addWord(v *vec, w string) bool {
 // float32 and float64 results): every question's vector is made a unit
 // twice and has the common direction taken out, and a loop of one spends
 // most of its instructions counting. vectors.Dim is a multiple of four
-// (see cosine).
+// (package vectors fails to compile otherwise, for Row.AddTo's own steps).
 
 // unit scales v to length 1, and reports whether it had a direction: not
 // zero, nor a float32 rounding residue (what is left of a unit vector
@@ -161,10 +161,6 @@ func (p *packedVec) cosine(v *vec) float64 {
 	}
 	return float64(d * p.scale)
 }
-
-// cosine's steps of four cover the vector: this fails to compile unless
-// vectors.Dim is a multiple of four.
-const _ uint = -(vectors.Dim % 4)
 
 // vectorParts are a topic's vector in parts, so that its alternate
 // questions can be left out cheaply (index.without): the weighted sum of
