@@ -40,3 +40,11 @@ func TestQueryTerm(t *testing.T) {
 		}
 	}
 }
+
+// newQuery is the question's query, for the tests (rankIn sets its own in
+// place: setQuery).
+func (idx *index) newQuery(ws []string, qs []qterm) query {
+	var q query
+	idx.setQuery(&q, ws, qs, nil)
+	return q
+}

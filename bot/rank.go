@@ -147,13 +147,7 @@ func (q *query) phraseTerm(id int32) *phraseTerm {
 	}
 }
 
-func (idx *index) newQuery(ws []string, qs []qterm) query {
-	var q query
-	idx.setQuery(&q, ws, qs, nil)
-	return q
-}
-
-// setQuery sets the zero query q to newQuery's, with its phrase terms in
+// setQuery sets the zero query q to the question's, with its phrase terms in
 // buf's array if it has room for them. rankIn sets the query of the
 // ranking it returns in place: a query is over a hundred words, each copy
 // of it a loop.

@@ -235,7 +235,7 @@ func (s sideSet) share() float64 {
 // side, the Soviet Union's Russia's, a pair term ("sinorussian") both, as
 // newSideTerms and setPairs record them. It is the package's one reading
 // of a term's side: pairTerms (before the pairs are known, for the sides
-// of a pair term's parts), pairNouns, sides and newQuery (for phraseMatch,
+// of a pair term's parts), pairNouns, sides and setQuery (for phraseMatch,
 // phraseTerm.names) all ask it.
 func (st *sideTerms) sidesOf(id int32) sideSet {
 	if uint(id) >= uint(len(st.byTerm)) {
